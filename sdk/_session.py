@@ -1,0 +1,639 @@
+"""The process-wide logging session: time points, row batching, and the active sink.
+
+Every ``rr.log_*`` call ends here. A call becomes one *row* on its entity: the thread's time point
+(plus the built-in ``log_time``, wall clock ns) and one ``list<T>`` cell per component.
+
+Batching
+--------
+Small rows are held per entity and turned into one LOG batch when the entity has
+``MAX_PENDING_ROWS`` rows or ``MAX_PENDING_BYTES`` bytes, within ~10 ms (a daemon thread), before any
+control message, at a sink switch, at ``disconnect()`` and at exit. A row whose arrays hold
+``BIG_ROW_BYTES`` or more is sent at once as its own batch whose buffers are the caller's arrays
+(zero copy; a file sink writes them straight to the OS). Rows of one entity always reach the sink in
+log order.
+
+Control messages (JSON, see :mod:`rerun.wire.frames`)
+-----------------------------------------------------
+- BEGIN_RECORDING: ``{"application_id", "recording_id", "started_ns", "recording_source": "python_sdk",
+  "sdk_version", "is_official_example": false}``; sent before the first message to a sink and again
+  after a new application id (``init``) or recording id.
+- CLEAR: ``{"recording_id", "entity_path", "recursive": bool, "time_point": [[name, type, value], ...]}``
+  (``type`` is ``"sequence"`` / ``"time"``; ``log_time`` included).
+- GOODBYE: ``{"recording_id"}`` when a sink closes cleanly.
+
+Thread safety: one lock orders all sink traffic; sinks never call back into the session.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import time
+import warnings
+
+import numpy as np
+import pyarrow as pa
+
+from rerun import _time
+from rerun._recording_id import check_recording_id, default_recording_id
+from rerun.sinks import MemorySink, Sink
+from rerun.wire.frames import FrameKind
+from rerun.wire.log_table import ENTITY_PATH_KEY, RECORDING_ID_KEY, timeline_column_name
+
+SDK_VERSION = "0.4.0"
+DEFAULT_APPLICATION_ID = "unknown_app_id"
+
+MAX_PENDING_ROWS = 4096
+MAX_PENDING_BYTES = 1 << 20
+BIG_ROW_BYTES = 256 << 10
+#: How long the flusher lets rows gather after the first one arrives (the latency bound is ~2x this).
+FLUSH_DELAY_S = 0.005
+
+LOG_TIME = ("log_time", "time")
+_LOG_TIME_COLUMN = timeline_column_name(*LOG_TIME)
+
+# Arrow types of the components built by the fast paths (mirror rerun.components, interface B).
+_COLOR_TYPE = pa.list_(pa.uint8(), 4)
+_SCATTERED_TYPE = pa.struct([pa.field("scattered", pa.bool_())])
+_TEXT_ENTRY_TYPE = pa.struct([pa.field("body", pa.utf8(), nullable=False), pa.field("level", pa.utf8())])
+
+_TRUE_WORDS = ("on", "1", "true")
+_FALSE_WORDS = ("off", "0", "false")
+
+_GENERIC, _SCALAR, _TEXT = 0, 1, 2
+
+# ---------------------------------------------------------------------------------------------------
+# Session state (module globals: the hot paths read them without attribute lookups on an object)
+
+_lock = threading.Lock()
+_enabled = True
+_strict = False
+_application_id = DEFAULT_APPLICATION_ID
+_recording_id: str | None = None
+_started_ns = time.time_ns()
+_sink: Sink = MemorySink()
+_begin_sent = False
+_pending: dict[str, "_Pending"] = {}
+_wake = threading.Event()
+_flusher: threading.Thread | None = None
+_flush_errors = 0
+_time_ns = time.time_ns
+_tl = _time._local
+_EMPTY_POINT = _time._EMPTY
+
+
+def _env_switch(name: str) -> bool | None:
+    """True/False for an on/off environment variable, None when unset; warns on any other value."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    value = raw.strip().lower()
+    if value in _TRUE_WORDS:
+        return True
+    if value in _FALSE_WORDS:
+        return False
+    warnings.warn(
+        f"Invalid value for environment variable {name}={raw!r}. Expected 'on' or 'off'. It will be ignored",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return None
+
+
+def decide_enabled(default_enabled: bool) -> bool:
+    """``default_enabled`` unless the ``RERUN`` environment variable says on/off."""
+    from_env = _env_switch("RERUN")
+    return bool(default_enabled) if from_env is None else from_env
+
+
+def is_enabled() -> bool:
+    """Whether log calls do anything (``RERUN=off`` or ``set_enabled(False)`` make them no-ops)."""
+    return _enabled
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn logging on or off for the whole process (overrides ``RERUN`` and ``init``)."""
+    global _enabled
+    _enabled = bool(enabled)
+
+
+def strict_mode() -> bool:
+    """Whether bad log calls raise (True) instead of warning and being dropped (False)."""
+    return _strict
+
+
+def set_strict_mode(strict: bool) -> None:
+    """Make bad log calls raise (``True``) or warn (``False``). Unlike Rerun 0.4.0, this works."""
+    global _strict
+    _strict = bool(strict)
+
+
+def application_id() -> str:
+    """The current application id (``"unknown_app_id"`` before ``init``)."""
+    return _application_id
+
+
+def recording_id() -> str:
+    """The current recording id (a UUID string)."""
+    global _recording_id
+    if _recording_id is None:
+        _recording_id = default_recording_id()
+    return _recording_id
+
+
+def set_recording_id(value) -> None:
+    """Switch to another recording id; the next message starts with a new BEGIN_RECORDING.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a UUID.
+    """
+    global _recording_id, _begin_sent
+    new_id = check_recording_id(value)
+    with _lock:
+        if new_id == _recording_id:
+            return
+        _flush_all_locked()
+        _recording_id = new_id
+        _begin_sent = False
+
+
+def set_application_id(app_id: str) -> None:
+    """Switch the application id; the next message starts with a new BEGIN_RECORDING."""
+    global _application_id, _begin_sent
+    if not isinstance(app_id, str):
+        raise TypeError(f"argument 'application_id': expected a str, got {type(app_id).__name__} ({app_id!r})")
+    with _lock:
+        if app_id == _application_id:
+            return
+        _flush_all_locked()
+        _application_id = app_id
+        _begin_sent = False
+
+
+def _begin_info() -> dict:
+    return {
+        "application_id": _application_id,
+        "recording_id": recording_id(),
+        "started_ns": _started_ns,
+        "recording_source": "python_sdk",
+        "sdk_version": SDK_VERSION,
+        "is_official_example": False,
+    }
+
+
+def _ensure_begin_locked() -> None:
+    global _begin_sent
+    if not _begin_sent:
+        _sink.send_control(FrameKind.BEGIN_RECORDING, _begin_info())
+        _begin_sent = True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sinks
+
+
+def get_sink() -> Sink:
+    """The active sink."""
+    return _sink
+
+
+def set_sink(sink: Sink) -> None:
+    """Make ``sink`` the destination of every later message.
+
+    Pending rows are flushed into the old sink first. If the old sink is the in-memory buffer, its
+    backlog is replayed into ``sink`` (it starts with its own BEGIN_RECORDING); any other old sink
+    is closed. ``sink`` always receives a BEGIN_RECORDING for the current recording before new rows.
+    """
+    global _sink, _begin_sent
+    if not isinstance(sink, Sink):
+        raise TypeError(f"argument 'sink': expected a rerun.sinks.Sink, got {type(sink).__name__}")
+    with _lock:
+        _flush_all_locked()
+        old = _sink
+        backlog_begin = None
+        if isinstance(old, MemorySink) and len(old):
+            backlog_begin = old.last_begin
+            old.replay_into(sink)
+        else:
+            _close_sink(old)
+        _sink = sink
+        current = _begin_info()
+        if backlog_begin is None or backlog_begin != current:
+            sink.send_control(FrameKind.BEGIN_RECORDING, current)
+        _begin_sent = True
+
+
+def _close_sink(sink: Sink) -> None:
+    if isinstance(sink, MemorySink):
+        sink.close()
+        return
+    try:
+        from rerun.sinks import FileSink
+
+        if isinstance(sink, FileSink):
+            sink.close({"recording_id": recording_id()})
+        else:
+            sink.close()
+    except Exception as exc:  # a dying sink must not stop the switch
+        warnings.warn(f"rerun: closing {type(sink).__name__} failed: {exc}", RuntimeWarning, stacklevel=3)
+
+
+def disconnect() -> None:
+    """Flush and close the active sink; later messages are buffered in memory again.
+
+    Never blocks on a background thread (the 0.4.0 deadlock cannot happen: the flusher only
+    takes the session lock, and no thread is joined while holding it).
+    """
+    set_sink(MemorySink())
+
+
+def flush() -> None:
+    """Send every pending row to the sink now."""
+    with _lock:
+        _flush_all_locked()
+        _sink.flush()
+
+
+def shutdown() -> None:
+    """Flush pending rows and close the active sink (run at interpreter exit)."""
+    global _sink, _begin_sent
+    with _lock:
+        try:
+            _flush_all_locked()
+        finally:
+            old, _sink = _sink, MemorySink()
+            _begin_sent = False
+            _close_sink(old)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows
+
+
+class _Pending:
+    """Rows of one entity waiting to become a batch. ``kind`` says which row layout ``rows`` holds."""
+
+    __slots__ = ("kind", "rows", "nbytes", "types")
+
+    def __init__(self, kind: int) -> None:
+        self.kind = kind
+        self.rows: list[tuple] = []
+        self.nbytes = 0
+        self.types: dict[str, pa.DataType] = {}
+
+
+def _start_pending_locked(entity_path: str, kind: int) -> _Pending:
+    """A fresh pending buffer for ``entity_path`` (flushing a buffer of another layout first)."""
+    if entity_path in _pending:
+        _flush_entity_locked(entity_path)
+    if not _pending:
+        if _flusher is None:
+            _start_flusher()
+        _wake.set()
+    pending = _Pending(kind)
+    _pending[entity_path] = pending
+    return pending
+
+
+def log_scalar_row(entity_path, scalar, label, color, radius, scattered) -> None:
+    """Fast path of ``log_scalar``: one row without building Arrow arrays per call.
+
+    ``color`` is 4 RGBA bytes or None; ``scalar`` None logs a null scalar.
+    """
+    if not _enabled:
+        return
+    try:
+        point = _tl.point
+    except AttributeError:
+        point = _EMPTY_POINT
+    row = (point, _time_ns(), scalar, label, color, radius, scattered)
+    with _lock:
+        pending = _pending.get(entity_path)
+        if pending is None or pending.kind != _SCALAR:
+            pending = _start_pending_locked(entity_path, _SCALAR)
+        rows = pending.rows
+        rows.append(row)
+        if len(rows) >= MAX_PENDING_ROWS:
+            _flush_entity_locked(entity_path)
+
+
+def log_text_row(entity_path, body, level, color, timeless) -> None:
+    """Fast path of ``log_text_entry``: one ``rerun.text_entry`` row (+ optional 4-byte RGBA colour)."""
+    if not _enabled:
+        return
+    if timeless:
+        row = (None, None, body, level, color)
+    else:
+        try:
+            point = _tl.point
+        except AttributeError:
+            point = _EMPTY_POINT
+        row = (point, _time_ns(), body, level, color)
+    with _lock:
+        pending = _pending.get(entity_path)
+        if pending is None or pending.kind != _TEXT:
+            pending = _start_pending_locked(entity_path, _TEXT)
+        rows = pending.rows
+        rows.append(row)
+        if len(rows) >= MAX_PENDING_ROWS:
+            _flush_entity_locked(entity_path)
+
+
+def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
+    """Log one row of ``components`` (name -> ``pa.Array`` of instances) on ``entity_path``.
+
+    Parameters
+    ----------
+    entity_path : str
+        Already validated and normalised by the caller.
+    components : dict of str to pyarrow.Array
+        Each array holds the row's instances (length N, 1 for a splat, or 0).
+    timeless : bool
+        Timeless rows carry no timeline at all (not even ``log_time``).
+    """
+    if not _enabled:
+        return
+    if timeless:
+        point = log_time = None
+    else:
+        try:
+            point = _tl.point
+        except AttributeError:
+            point = _EMPTY_POINT
+        log_time = _time_ns()
+    nbytes = 0
+    for name, array in components.items():
+        if not isinstance(array, pa.Array):
+            if isinstance(array, pa.ChunkedArray):
+                raise TypeError(f"component {name!r}: expected a pyarrow.Array, got a ChunkedArray (combine_chunks() it)")
+            raise TypeError(f"component {name!r}: expected a pyarrow.Array, got {type(array).__name__}")
+        nbytes += array.nbytes
+    if nbytes >= BIG_ROW_BYTES:
+        _log_big_row(entity_path, point, log_time, components)
+        return
+    # Own copies: the caller may overwrite its numpy buffers before the batch is flushed.
+    owned = {name: pa.concat_arrays([array]) for name, array in components.items()}
+    with _lock:
+        pending = _pending.get(entity_path)
+        if pending is not None and pending.kind == _GENERIC:
+            types = pending.types
+            for name, array in owned.items():
+                known = types.get(name)
+                if known is not None and known != array.type:
+                    pending = None
+                    break
+        else:
+            pending = None
+        if pending is None:
+            pending = _start_pending_locked(entity_path, _GENERIC)
+        types = pending.types
+        for name, array in owned.items():
+            types.setdefault(name, array.type)
+        pending.rows.append((point, log_time, owned))
+        pending.nbytes += nbytes
+        if len(pending.rows) >= MAX_PENDING_ROWS or pending.nbytes >= MAX_PENDING_BYTES:
+            _flush_entity_locked(entity_path)
+
+
+def _single_cell(array: pa.Array) -> pa.Array:
+    """A one-row list array whose only cell is ``array`` (zero copy)."""
+    n = len(array)
+    if n < (1 << 31):
+        return pa.ListArray.from_arrays(pa.array(np.array([0, n], dtype=np.int32)), array)
+    return pa.LargeListArray.from_arrays(pa.array(np.array([0, n], dtype=np.int64)), array)
+
+
+def _log_big_row(entity_path: str, point, log_time, components: dict) -> None:
+    timelines = {}
+    if point is not None:
+        for key, value in point.items():
+            if key != LOG_TIME:
+                timelines[key] = pa.array([value], type=pa.int64())
+        timelines[LOG_TIME] = pa.array([log_time], type=pa.int64())
+    cells = {name: _single_cell(array) for name, array in components.items()}
+    with _lock:
+        if entity_path in _pending:
+            _flush_entity_locked(entity_path)
+        _ensure_begin_locked()
+        _sink.send_log(_make_batch(entity_path, timelines, cells))
+
+
+def log_clear(entity_path: str, recursive: bool) -> None:
+    """Send a CLEAR for ``entity_path`` (and its children if ``recursive``) at the current time point."""
+    if not _enabled:
+        return
+    try:
+        point = _tl.point
+    except AttributeError:
+        point = _EMPTY_POINT
+    time_point = [[name, typ, value] for (name, typ), value in sorted(point.items()) if (name, typ) != LOG_TIME]
+    time_point.append([LOG_TIME[0], LOG_TIME[1], _time_ns()])
+    with _lock:
+        _flush_all_locked()
+        _ensure_begin_locked()
+        _sink.send_control(
+            FrameKind.CLEAR,
+            {
+                "recording_id": recording_id(),
+                "entity_path": entity_path,
+                "recursive": bool(recursive),
+                "time_point": time_point,
+            },
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Turning pending rows into batches
+
+
+def _make_batch(entity_path: str, timelines: dict, cells: dict) -> pa.RecordBatch:
+    names, arrays = [], []
+    for key in sorted(timelines):
+        names.append(timeline_column_name(*key))
+        arrays.append(timelines[key])
+    for name, array in cells.items():
+        names.append(name)
+        arrays.append(array)
+    metadata = {ENTITY_PATH_KEY: entity_path.encode("utf-8"), RECORDING_ID_KEY: recording_id().encode("utf-8")}
+    schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)], metadata=metadata)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+_OFFSETS_CACHE = pa.array(np.arange(MAX_PENDING_ROWS + 1, dtype=np.int32))
+
+
+def _one_per_row(values: pa.Array) -> pa.Array:
+    """List cells of exactly one instance each."""
+    n = len(values)
+    offsets = _OFFSETS_CACHE.slice(0, n + 1) if n <= MAX_PENDING_ROWS else pa.array(np.arange(n + 1, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, values)
+
+
+def _optional_cells(column: list, build) -> pa.Array | None:
+    """List cells of one instance where the row gave a value, null cells elsewhere (None if no row did)."""
+    present = [v for v in column if v is not None]
+    if not present:
+        return None
+    values = build(present)
+    if len(present) == len(column):
+        return _one_per_row(values)
+    mask = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
+    offsets = np.zeros(len(column) + 1, dtype=np.int32)
+    np.cumsum(~mask, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(mask))
+
+
+def _timeline_columns(points: list, log_times: list) -> dict:
+    timelines = {}
+    distinct = {id(p): p for p in points if p}
+    keys = set()
+    for p in distinct.values():
+        keys.update(p)
+    keys.discard(LOG_TIME)
+    for key in keys:
+        timelines[key] = pa.array([(p.get(key) if p else None) for p in points], type=pa.int64())
+    timelines[LOG_TIME] = pa.array(log_times, type=pa.int64())
+    return timelines
+
+
+def _build_colors(colors: list) -> pa.Array:
+    raw = np.frombuffer(b"".join(colors), dtype=np.uint8)
+    return pa.FixedSizeListArray.from_arrays(pa.array(raw), 4)
+
+
+def _scalar_batch(entity_path: str, rows: list) -> pa.RecordBatch:
+    points, log_times, scalars, labels, colors, radii, scattered = zip(*rows)
+    cells = {"rerun.scalar": _one_per_row(pa.array(scalars, type=pa.float64()))}
+    optional = (
+        ("rerun.label", labels, lambda v: pa.array(v, type=pa.utf8())),
+        ("rerun.colorrgba", colors, _build_colors),
+        ("rerun.radius", radii, lambda v: pa.array(v, type=pa.float32())),
+        (
+            "rerun.scalar_plot_props",
+            scattered,
+            lambda v: pa.StructArray.from_arrays([pa.array(v, type=pa.bool_())], fields=list(_SCATTERED_TYPE)),
+        ),
+    )
+    for name, column, build in optional:
+        built = _optional_cells(column, build)
+        if built is not None:
+            cells[name] = built
+    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
+
+
+def _text_batch(entity_path: str, rows: list) -> pa.RecordBatch:
+    points, log_times, bodies, levels, colors = zip(*rows)
+    entries = pa.StructArray.from_arrays(
+        [pa.array(bodies, type=pa.utf8()), pa.array(levels, type=pa.utf8())], fields=list(_TEXT_ENTRY_TYPE)
+    )
+    cells = {"rerun.text_entry": _one_per_row(entries)}
+    color_cells = _optional_cells(colors, _build_colors)
+    if color_cells is not None:
+        cells["rerun.colorrgba"] = color_cells
+    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
+
+
+def _generic_batch(entity_path: str, pending: _Pending) -> pa.RecordBatch:
+    rows = pending.rows
+    points = [r[0] for r in rows]
+    log_times = [r[1] for r in rows]
+    cells = {}
+    n = len(rows)
+    for name, typ in pending.types.items():
+        column = [r[2].get(name) for r in rows]
+        present = [a for a in column if a is not None]
+        lengths = np.fromiter((len(a) if a is not None else 0 for a in column), dtype=np.int64, count=n)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        values = pa.concat_arrays(present) if present else pa.array([], type=typ)
+        mask = None
+        if len(present) != n:
+            mask = pa.array(np.fromiter((a is None for a in column), dtype=bool, count=n))
+        if offsets[-1] < (1 << 31):
+            cells[name] = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=mask)
+        else:
+            cells[name] = pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=mask)
+    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
+
+
+def _flush_entity_locked(entity_path: str) -> None:
+    pending = _pending.pop(entity_path, None)
+    if pending is None or not pending.rows:
+        return
+    if pending.kind == _SCALAR:
+        batch = _scalar_batch(entity_path, pending.rows)
+    elif pending.kind == _TEXT:
+        batch = _text_batch(entity_path, pending.rows)
+    else:
+        batch = _generic_batch(entity_path, pending)
+    _ensure_begin_locked()
+    _sink.send_log(batch)
+
+
+def _flush_all_locked() -> None:
+    while _pending:
+        _flush_entity_locked(next(iter(_pending)))
+
+
+def _flusher_loop() -> None:
+    global _flush_errors
+    while True:
+        _wake.wait()
+        time.sleep(FLUSH_DELAY_S)
+        with _lock:
+            _wake.clear()
+            try:
+                _flush_all_locked()
+            except Exception as exc:  # keep flushing later rows; say what went wrong once
+                _pending.clear()
+                _flush_errors += 1
+                if _flush_errors == 1:
+                    warnings.warn(f"rerun: sending buffered rows failed, they were dropped: {exc!r}", RuntimeWarning)
+
+
+def _start_flusher() -> None:
+    global _flusher
+    _flusher = threading.Thread(target=_flusher_loop, name="rerun-flusher", daemon=True)
+    _flusher.start()
+
+
+def _after_fork_in_child() -> None:
+    """The child starts with no flusher thread and an unlocked lock; the parent flushes its own rows."""
+    global _lock, _flusher, _wake
+    _lock = threading.Lock()
+    _wake = threading.Event()
+    _flusher = None
+    _pending.clear()
+
+
+def _initialise_from_environment() -> None:
+    global _enabled, _strict
+    _enabled = decide_enabled(True)
+    _strict = bool(_env_switch("RERUN_STRICT"))
+
+
+_initialise_from_environment()
+os.register_at_fork(after_in_child=_after_fork_in_child)
+_atexit_registered = False
+
+
+def register_shutdown() -> None:
+    """Run :func:`shutdown` at interpreter exit (done at import)."""
+    global _atexit_registered
+    if not _atexit_registered:
+        atexit.register(shutdown)
+        _atexit_registered = True
+
+
+def unregister_shutdown() -> None:
+    """Stop :func:`shutdown` from running at interpreter exit."""
+    global _atexit_registered
+    if _atexit_registered:
+        atexit.unregister(shutdown)
+        _atexit_registered = False
+
+
+register_shutdown()

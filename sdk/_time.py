@@ -1,0 +1,126 @@
+"""Thread-local time points: the timelines ``set_time_*`` gives each logging thread.
+
+A time point is a plain dict ``{(name, type): int64 value}`` with ``type`` one of ``"sequence"`` /
+``"time"`` (nanoseconds). Each setter *replaces* the thread's dict rather than mutating it, so the
+session can keep a reference to a row's time point without copying it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+import threading
+
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+
+_local = threading.local()
+_EMPTY: dict = {}
+
+
+def current_time_point() -> dict:
+    """This thread's time point (shared, never mutated: treat it as read-only)."""
+    try:
+        return _local.point
+    except AttributeError:
+        return _EMPTY
+
+
+def _set(timeline: str, timeline_type: str, value: int | None) -> None:
+    point = dict(current_time_point())
+    if value is None:
+        point.pop((timeline, timeline_type), None)
+    else:
+        point[(timeline, timeline_type)] = value
+    _local.point = point
+
+
+def _check_timeline(timeline) -> str:
+    if not isinstance(timeline, str):
+        raise TypeError(f"argument 'timeline': expected a str, got {type(timeline).__name__} ({timeline!r})")
+    return timeline
+
+
+def _check_int64(value, argument: str) -> int:
+    if isinstance(value, bool):
+        value = int(value)
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"argument '{argument}': '{type(value).__name__}' object cannot be interpreted as an integer"
+        ) from None
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise OverflowError(f"argument '{argument}': {value} does not fit in a signed 64-bit integer")
+    return value
+
+
+def set_time_sequence(timeline: str, sequence: int | None) -> None:
+    """Set this thread's value on the sequence timeline ``timeline`` (``None`` removes it).
+
+    Parameters
+    ----------
+    timeline : str
+        Timeline name. ``frame`` as a sequence and ``frame`` as a time are two distinct timelines.
+    sequence : int or None
+        A Python or numpy integer that fits in int64 (negative values are allowed).
+
+    Raises
+    ------
+    TypeError
+        If ``timeline`` is not a str or ``sequence`` is not an integer.
+    OverflowError
+        If ``sequence`` does not fit in int64.
+    """
+    timeline = _check_timeline(timeline)
+    _set(timeline, "sequence", None if sequence is None else _check_int64(sequence, "sequence"))
+
+
+def set_time_seconds(timeline: str, seconds: float | None) -> None:
+    """Set this thread's time on ``timeline`` in seconds (stored as int64 nanoseconds; ``None`` removes it).
+
+    Raises
+    ------
+    TypeError
+        If ``seconds`` is not a real number.
+    ValueError
+        If ``seconds`` is NaN.
+    OverflowError
+        If ``seconds`` is infinite or out of the int64 nanosecond range.
+    """
+    timeline = _check_timeline(timeline)
+    if seconds is None:
+        _set(timeline, "time", None)
+        return
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"argument 'seconds': must be real number, not {type(seconds).__name__}")
+    if isinstance(seconds, numbers.Integral):
+        nanos = int(seconds) * 1_000_000_000
+    else:
+        seconds = float(seconds)
+        if math.isnan(seconds):
+            raise ValueError("argument 'seconds': NaN is not a valid time")
+        if math.isinf(seconds):
+            raise OverflowError(f"argument 'seconds': {seconds} does not fit in int64 nanoseconds")
+        nanos = round(seconds * 1e9)
+    _set(timeline, "time", _check_int64(nanos, "seconds"))
+
+
+def set_time_nanos(timeline: str, nanos: int | None) -> None:
+    """Set this thread's time on ``timeline`` in integer nanoseconds (``None`` removes it).
+
+    Raises
+    ------
+    TypeError
+        If ``nanos`` is not an integer.
+    OverflowError
+        If ``nanos`` does not fit in int64.
+    """
+    timeline = _check_timeline(timeline)
+    _set(timeline, "time", None if nanos is None else _check_int64(nanos, "nanos"))
+
+
+def reset_time() -> None:
+    """Remove every timeline of this thread."""
+    _local.point = _EMPTY

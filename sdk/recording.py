@@ -1,0 +1,233 @@
+"""Reading ``.rrd`` recordings back as pyarrow tables.
+
+``load(path)`` memory-maps the file and decodes every frame without copying array data. Our own
+``RRPY`` streams and Rerun 0.4.0 ``RRF0`` files (through :mod:`rerun.legacy`) are both accepted.
+
+Example
+-------
+>>> rec = rerun.recording.load("run.rrd")          # doctest: +SKIP
+>>> tbl = rec.table("world/points")                 # doctest: +SKIP
+>>> duckdb.sql("select frame, len(\\"rerun.point3d\\") from tbl")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pyarrow as pa
+
+from rerun.wire.frames import FrameKind, WireError, iter_frames, parse_stream_header
+from rerun.wire.log_table import parse_timeline_column, read_log_payload
+
+LEGACY_MAGIC = b"RRF0"
+
+
+class Recording:
+    """The decoded contents of one ``.rrd`` file.
+
+    Attributes
+    ----------
+    path : str
+        Where it was read from.
+    begins : list of dict
+        Every BEGIN_RECORDING, in order.
+    clears : list of dict
+        Every CLEAR: ``entity_path``, ``recursive``, ``recording_id``, ``time_point`` ([name, type, value] triples).
+    warnings : list of str
+        Problems that did not stop reading (for example a torn tail: the writer died mid-frame).
+    complete : bool
+        Whether the stream ended with GOODBYE (the writer closed it cleanly).
+    """
+
+    def __init__(self, path: str, events: list, warnings: list[str], complete: bool) -> None:
+        self.path = path
+        self._events = events
+        self.warnings = warnings
+        self.complete = complete
+        self.begins = [e[1] for e in events if e[0] == "begin"]
+        self.clears = [e[1] for e in events if e[0] == "clear"]
+        self._batches: dict[str, list[pa.RecordBatch]] = {}
+        for event in events:
+            if event[0] == "log":
+                self._batches.setdefault(event[1], []).append(event[3])
+
+    @property
+    def application_id(self) -> str | None:
+        """The application id of the last BEGIN_RECORDING (``init`` after early logs wins), or None."""
+        return self.begins[-1].get("application_id") if self.begins else None
+
+    @property
+    def recording_id(self) -> str | None:
+        """The recording id of the last BEGIN_RECORDING, or None if the file has none."""
+        return self.begins[-1].get("recording_id") if self.begins else None
+
+    @property
+    def entity_paths(self) -> list[str]:
+        """Every entity path with at least one logged row, sorted."""
+        return sorted(self._batches)
+
+    def events(self) -> Iterator[tuple]:
+        """The stream in file order: ``("begin", dict)``, ``("log", entity_path, recording_id, batch)``, ``("clear", dict)``."""
+        return iter(self._events)
+
+    def num_rows(self, entity_path: str) -> int:
+        """How many rows (log calls) ``entity_path`` has."""
+        return sum(b.num_rows for b in self._batches_of(entity_path))
+
+    def _batches_of(self, entity_path: str) -> list[pa.RecordBatch]:
+        try:
+            return self._batches[entity_path]
+        except KeyError:
+            known = ", ".join(repr(p) for p in self.entity_paths[:10]) or "none"
+            raise KeyError(f"entity path {entity_path!r} is not in {self.path} (entity paths: {known})") from None
+
+    def timelines(self, entity_path: str | None = None) -> list[tuple[str, str]]:
+        """Sorted ``(name, type)`` of every timeline used (by ``entity_path``, or by any entity)."""
+        paths = [entity_path] if entity_path is not None else list(self._batches)
+        found = set()
+        for path in paths:
+            for batch in self._batches_of(path):
+                for column in batch.schema.names:
+                    parsed = parse_timeline_column(column)
+                    if parsed is not None:
+                        found.add(parsed)
+        return sorted(found)
+
+    def table(self, entity_path: str) -> pa.Table:
+        """All rows of ``entity_path`` in log order, as one table.
+
+        Columns: one per timeline, named by the timeline name (``"frame"``, ``"log_time"``; on a
+        clash of names, ``"<name>:<type>"``), ``timestamp[ns]`` for time timelines and int64 for
+        sequences, null where a row was not on that timeline (timeless rows are null in all of them);
+        then one ``list<T>`` column per component, null where a row did not log it.
+
+        Raises
+        ------
+        KeyError
+            If the recording has no rows for ``entity_path``.
+        """
+        batches = self._batches_of(entity_path)
+        timeline_fields: dict[str, pa.DataType] = {}
+        component_fields: dict[str, pa.DataType] = {}
+        for batch in batches:
+            for field in batch.schema:
+                target = timeline_fields if parse_timeline_column(field.name) is not None else component_fields
+                known = target.setdefault(field.name, field.type)
+                if known != field.type:
+                    raise WireError(
+                        f"{self.path}: entity {entity_path!r} logs component {field.name!r} with two types "
+                        f"({known} and {field.type})"
+                    )
+        timeline_columns = sorted(timeline_fields, key=parse_timeline_column)
+        name_counts: dict[str, int] = {}
+        for column in timeline_columns:
+            name = parse_timeline_column(column)[0]
+            name_counts[name] = name_counts.get(name, 0) + 1
+
+        out_names: list[str] = []
+        out_types: list[pa.DataType] = []
+        for column in timeline_columns:
+            name, typ = parse_timeline_column(column)
+            clash = name_counts[name] > 1 or name in component_fields
+            out_names.append(f"{name}:{typ}" if clash else name)
+            out_types.append(pa.timestamp("ns") if typ == "time" else pa.int64())
+        out_names.extend(component_fields)
+        out_types.extend(component_fields.values())
+        source_columns = timeline_columns + list(component_fields)
+        schema = pa.schema([pa.field(n, t) for n, t in zip(out_names, out_types)])
+
+        pieces = []
+        for batch in batches:
+            arrays = []
+            for column, typ in zip(source_columns, out_types):
+                index = batch.schema.get_field_index(column)
+                if index < 0:
+                    arrays.append(pa.nulls(batch.num_rows, type=typ))
+                    continue
+                array = batch.column(index)
+                if array.type != typ:
+                    array = array.view(typ) if pa.types.is_timestamp(typ) else array.cast(typ)
+                arrays.append(array)
+            pieces.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+        return pa.Table.from_batches(pieces, schema=schema)
+
+
+def _decode_frames(path: str, buf: pa.Buffer) -> tuple[list, list[str], bool]:
+    data = memoryview(buf)
+    parse_stream_header(data)
+    events: list = []
+    warnings: list[str] = []
+    complete = False
+    tail: list = []
+    for frame in iter_frames(data, 8, tail):
+        if frame.kind == FrameKind.LOG:
+            start = frame.offset + 16
+            entity_path, recording_id, batch = read_log_payload(buf.slice(start, len(frame.payload)))
+            events.append(("log", entity_path, recording_id, batch))
+        elif frame.kind == FrameKind.BEGIN_RECORDING:
+            events.append(("begin", frame.json()))
+        elif frame.kind == FrameKind.CLEAR:
+            events.append(("clear", frame.json()))
+        elif frame.kind == FrameKind.GOODBYE:
+            complete = True
+    for torn in tail:
+        warnings.append(
+            f"{path}: the stream ends in the middle of a frame at byte {torn.offset} "
+            f"({torn.missing_bytes} bytes missing; the writer probably died); every earlier frame was read"
+        )
+    return events, warnings, complete
+
+
+def load(path: str | os.PathLike) -> Recording:
+    """Read a ``.rrd`` file (ours, or Rerun 0.4.0's).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. It is memory-mapped; tables returned later reference the mapping (no copies).
+
+    Returns
+    -------
+    Recording
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    rerun.wire.WireError
+        On a wrong magic, a newer format version or a corrupt frame (the message names the file).
+    """
+    path = os.fspath(path)
+    size = os.path.getsize(path)
+    if size < 8:
+        raise WireError(f"{path}: not a rerun recording: the file has {size} bytes, too short for a stream header")
+    buf = pa.memory_map(path, "r").read_buffer()
+    magic = buf.slice(0, 4).to_pybytes()
+    if magic == LEGACY_MAGIC:
+        return _load_legacy(path, buf)
+    try:
+        events, warnings, complete = _decode_frames(path, buf)
+    except WireError as exc:
+        raise WireError(f"{path}: {exc}") from None
+    return Recording(path, events, warnings, complete)
+
+
+def _load_legacy(path: str, buf: pa.Buffer) -> Recording:
+    try:
+        from rerun.legacy import read_legacy_rrd
+    except ImportError:
+        raise WireError(
+            f"{path}: this is a Rerun 0.4 (RRF0) file, but the legacy reader (rerun.legacy) is not available"
+        ) from None
+    warnings: list[str] = []
+    events = []
+    try:
+        for event in read_legacy_rrd(memoryview(buf)):
+            if event[0] == "warning":
+                warnings.append(f"{path}: {event[1]}")
+            else:
+                events.append(event)
+    except WireError as exc:
+        raise WireError(f"{path}: {exc}") from None
+    return Recording(path, events, warnings, complete=True)

@@ -1,0 +1,59 @@
+"""The default sink: keeps every message in memory until a real sink takes the backlog."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from rerun.sinks.base import Sink
+from rerun.wire.frames import FrameKind
+from rerun.wire.log_table import read_log_payload, write_log_payload
+
+
+class MemorySink(Sink):
+    """Buffers messages in RAM, as Rerun 0.4's default sink does.
+
+    LOG batches are serialised to Arrow IPC on arrival (one copy), so later changes to the caller's
+    arrays cannot alter what was logged. :meth:`replay_into` hands the backlog, in order, to the next sink.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._messages: list[tuple[FrameKind, object]] = []
+        self.last_begin: dict | None = None
+
+    def send_log(self, batch: pa.RecordBatch) -> None:
+        stream = pa.BufferOutputStream()
+        write_log_payload(batch, stream)
+        payload = stream.getvalue()
+        self._messages.append((FrameKind.LOG, payload))
+        self._sent_messages += 1
+        self._sent_bytes += payload.size
+
+    def send_control(self, kind: FrameKind, obj: dict) -> None:
+        self._messages.append((FrameKind(kind), dict(obj)))
+        if kind == FrameKind.BEGIN_RECORDING:
+            self.last_begin = dict(obj)
+        self._sent_messages += 1
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def messages(self):
+        """Iterate the backlog as ``(kind, obj)``: a ``pa.RecordBatch`` for LOG, a dict otherwise."""
+        for kind, value in self._messages:
+            if kind == FrameKind.LOG:
+                yield kind, read_log_payload(value)[2]
+            else:
+                yield kind, value
+
+    def replay_into(self, sink: Sink) -> None:
+        """Send the whole backlog to ``sink`` in order and forget it."""
+        messages, self._messages = self._messages, []
+        for kind, value in messages:
+            if kind == FrameKind.LOG:
+                sink.send_log(read_log_payload(value)[2])
+            else:
+                sink.send_control(kind, value)
+
+    def close(self) -> None:
+        self._messages = []
