@@ -1,0 +1,357 @@
+"""Turn the ``LogMsg`` records of a Rerun 0.4 ``.rrd`` file into this project's stream events.
+
+Events have the shapes :mod:`rerun.recording` reads from our own files:
+
+- ``("begin", {"application_id", "recording_id", "started_ns", ...})`` for each ``BeginRecordingMsg``;
+- ``("log", entity_path, recording_id, batch)`` with ``batch`` a ``pa.RecordBatch`` in the LOG-frame
+  layout of :mod:`rerun.wire.log_table` (one row per log call);
+- ``("clear", {"entity_path", "recursive", "time_point"})`` for each ``EntityPathOpMsg``, with
+  ``time_point`` a dict ``{(timeline name, "sequence" | "time"): int}`` as in :mod:`rerun._time`.
+
+Rerun 0.4 sends the splatted components of one log call (one value for every instance, with
+``rerun.instance_key = [2**64 - 1]``) as a separate message just before the per-instance one. The two are
+merged back into one row, as our SDK writes it, when they are on the same entity with the same time
+point (``log_time`` aside: each message got its own wall-clock stamp) and share no component. A splat
+that cannot be merged becomes a row of its own that keeps the splat instance key, so its meaning stays
+visible.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pyarrow as pa
+
+from rerun.legacy.container import RecordStats, decode_record, iter_records, parse_legacy_header
+from rerun.legacy.convert import convert_component
+from rerun.wire.frames import WireError
+from rerun.wire.log_table import build_log_batch
+
+SPLAT_INSTANCE_KEY = 2**64 - 1
+LOG_TIME = ("log_time", "time")
+NIL_RECORDING_ID = str(uuid.UUID(int=0))
+_TIMELINE_TYPES = {0: "time", 1: "sequence"}  # Rerun's TimeType discriminants
+_TIME_POINT_TYPES = {"Time": "time", "Sequence": "sequence"}
+
+TimePoint = dict  # {(name, "sequence" | "time"): int}
+
+
+@dataclass
+class _Row:
+    """One 0.4 ArrowMsg row, its components already converted to our types."""
+
+    entity_path: str
+    time_point: TimePoint
+    components: dict[str, pa.Array] = field(default_factory=dict)
+
+    @property
+    def is_splat(self) -> bool:
+        keys = self.components.get("rerun.instance_key")
+        return keys is not None and len(keys) == 1 and keys[0].as_py() == SPLAT_INSTANCE_KEY
+
+
+def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None) -> Iterator[tuple]:
+    """Read a ``.rrd`` file written by the original rerun-sdk 0.4.0, as a stream of our events.
+
+    Parameters
+    ----------
+    data : bytes or memoryview
+        The whole file.
+    warnings : list of str, optional
+        Receives one message per problem that did not stop reading: a writer version other than 0.4, a
+        torn tail (with the number of records read), components kept as stored because they could not be
+        converted, unknown message kinds.
+
+    Yields
+    ------
+    tuple
+        ``("begin", dict)``, ``("log", entity_path, recording_id, pa.RecordBatch)`` or ``("clear", dict)``,
+        in file order (see the module docstring).
+
+    Raises
+    ------
+    WireError
+        For a file that is not a 0.4-era ``.rrd`` (wrong magic), damaged compression, a record length
+        beyond the data, MessagePack or Arrow that does not decode, or messages without the fields Rerun
+        0.4 writes. Events before the damage have already been yielded.
+    """
+    warnings = warnings if warnings is not None else []
+    version = parse_legacy_header(data, warnings)
+    decoder = _Decoder(warnings, str(version))
+    stats = RecordStats()
+    for record in iter_records(data, warnings, stats):
+        message = decode_record(record, stats.records)
+        yield from decoder.handle(message, stats.records)
+    yield from decoder.finish()
+
+
+class _Decoder:
+    """Stateful part of the reading: current recording id and splats waiting for their instanced row."""
+
+    def __init__(self, warnings: list[str], version: str):
+        self.warnings = warnings
+        self.version = version
+        self.recording_id: str | None = None
+        self.pending_splats: dict[str, _Row] = {}
+        self.warned_components: set[str] = set()
+        self.warned_kinds: set[str] = set()
+
+    # -- dispatch ----------------------------------------------------------------------------------------
+
+    def handle(self, message: object, index: int) -> Iterator[tuple]:
+        if isinstance(message, str):  # serde unit variant, e.g. "Goodbye"
+            kind, body = message, None
+        elif isinstance(message, dict) and len(message) == 1:
+            ((kind, body),) = message.items()
+        else:
+            raise self._error(index, f"expected a LogMsg (a one-key map), got {_describe(message)}")
+        if kind == "BeginRecordingMsg":
+            yield from self.flush_all()
+            yield ("begin", self._begin(body, index))
+        elif kind == "ArrowMsg":
+            yield from self._arrow(body, index)
+        elif kind == "EntityPathOpMsg":
+            yield from self._clear(body, index)
+        elif kind == "Goodbye":
+            pass
+        elif kind not in self.warned_kinds:
+            self.warned_kinds.add(kind)
+            self.warnings.append(f"record {index}: skipped a message of unknown kind {kind!r}")
+
+    def finish(self) -> Iterator[tuple]:
+        yield from self.flush_all()
+
+    def flush_all(self) -> Iterator[tuple]:
+        pending, self.pending_splats = self.pending_splats, {}
+        for row in pending.values():
+            yield self._event(row)
+
+    # -- message kinds -----------------------------------------------------------------------------------
+
+    def _begin(self, body: object, index: int) -> dict:
+        info = body.get("info") if isinstance(body, dict) else None
+        if not isinstance(info, dict):
+            raise self._error(index, "BeginRecordingMsg without an info map")
+        recording_id = _uuid_string(info.get("recording_id"))
+        if recording_id is None:
+            raise self._error(index, f"BeginRecordingMsg recording_id is not 16 bytes: {_describe(info.get('recording_id'))}")
+        self.recording_id = recording_id
+        application_id = info.get("application_id")
+        return {
+            "application_id": application_id if isinstance(application_id, str) else "unknown_app_id",
+            "recording_id": recording_id,
+            "started_ns": info.get("started") if isinstance(info.get("started"), int) else None,
+            "is_official_example": bool(info.get("is_official_example", False)),
+            "recording_source": _describe_source(info.get("recording_source")),
+            "rrd_version": self.version,
+        }
+
+    def _arrow(self, body: object, index: int) -> Iterator[tuple]:
+        if isinstance(body, (list, tuple)) and len(body) == 2 and isinstance(body[1], (bytes, bytearray)):
+            payload = body[1]
+        else:
+            raise self._error(index, f"ArrowMsg body is not [msg_id, bytes]: {_describe(body)}")
+        for row in self._rows(payload, index):
+            yield from self._add_row(row)
+
+    def _clear(self, body: object, index: int) -> Iterator[tuple]:
+        if not isinstance(body, dict) or not isinstance(body.get("path_op"), dict) or len(body["path_op"]) != 1:
+            raise self._error(index, f"EntityPathOpMsg without a path_op: {_describe(body)}")
+        ((op, target),) = body["path_op"].items()
+        if op not in ("ClearComponents", "ClearRecursive"):
+            self.warnings.append(f"record {index}: skipped an unknown entity path operation {op!r}")
+            return
+        parts = target.get("parts") if isinstance(target, dict) else target
+        entity_path = _format_path(parts, index)
+        yield from self._flush(entity_path)
+        yield (
+            "clear",
+            {
+                "entity_path": entity_path,
+                "recursive": op == "ClearRecursive",
+                "time_point": _time_point_from_msgpack(body.get("time_point"), index),
+            },
+        )
+
+    # -- rows and splats ---------------------------------------------------------------------------------
+
+    def _rows(self, payload: bytes, index: int) -> Iterator[_Row]:
+        try:
+            reader = pa.ipc.open_stream(pa.py_buffer(payload))
+            table_batches = list(reader)
+        except (pa.ArrowException, OSError) as exc:
+            raise self._error(index, f"ArrowMsg does not hold a valid Arrow IPC stream ({exc})") from None
+        for batch in table_batches:
+            metadata = batch.schema.metadata or {}
+            raw_path = metadata.get(b"RERUN:entity_path")
+            if raw_path is None:
+                raise self._error(index, "ArrowMsg schema lacks the RERUN:entity_path metadata")
+            entity_path = raw_path.decode("utf-8", errors="replace")
+            names = batch.schema.names
+            if "timelines" not in names or "components" not in names:
+                raise self._error(index, f"ArrowMsg columns are {names}, expected 'timelines' and 'components'")
+            timelines = batch.column("timelines").to_pylist()
+            components = batch.column("components")
+            if not pa.types.is_struct(components.type):
+                raise self._error(index, f"ArrowMsg 'components' column is {components.type}, expected a struct")
+            cells = dict(zip((f.name for f in components.type), components.flatten()))
+            for row_index, row_timelines in enumerate(timelines):
+                row = _Row(entity_path, _time_point_from_arrow(row_timelines, index))
+                for name, column in cells.items():
+                    values = _cell(column, row_index)
+                    if values is None:
+                        continue
+                    converted = convert_component(name, values, self.warnings, self.warned_components)
+                    if converted is not None:
+                        row.components[name] = converted
+                yield row
+
+    def _add_row(self, row: _Row) -> Iterator[tuple]:
+        pending = self.pending_splats.pop(row.entity_path, None)
+        if pending is not None:
+            if not row.is_splat and _mergeable(pending, row):
+                merged = {name: values for name, values in pending.components.items() if name != "rerun.instance_key"}
+                merged.update(row.components)
+                row.components = merged
+            else:
+                yield self._event(pending)
+        if row.is_splat:
+            self.pending_splats[row.entity_path] = row
+        else:
+            yield self._event(row)
+
+    def _flush(self, entity_path: str) -> Iterator[tuple]:
+        pending = self.pending_splats.pop(entity_path, None)
+        if pending is not None:
+            yield self._event(pending)
+
+    def _event(self, row: _Row) -> tuple:
+        recording_id = self.recording_id
+        if recording_id is None:
+            self.warnings.append("log data before any BeginRecordingMsg: using the nil recording id")
+            recording_id = self.recording_id = NIL_RECORDING_ID
+        timelines = {key: [value] for key, value in row.time_point.items()}
+        components = {name: _one_cell(values) for name, values in row.components.items()}
+        batch = build_log_batch(row.entity_path, recording_id, timelines, components)
+        return ("log", row.entity_path, recording_id, batch)
+
+    def _error(self, index: int, what: str) -> WireError:
+        return WireError(f"corrupt or unsupported .rrd (written by Rerun {self.version}): record {index}: {what}")
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _mergeable(splat: _Row, row: _Row) -> bool:
+    def without_log_time(point: TimePoint) -> TimePoint:
+        return {key: value for key, value in point.items() if key != LOG_TIME}
+
+    if without_log_time(splat.time_point) != without_log_time(row.time_point):
+        return False
+    # The instanced row may carry its own instance keys; the splat's sentinel key is dropped on merge.
+    shared = set(splat.components) & set(row.components) - {"rerun.instance_key"}
+    return not shared
+
+
+def _cell(column: pa.Array, row_index: int) -> pa.Array | None:
+    """The instances in row ``row_index`` of a ``list<T>`` component column (None when null)."""
+    if column.null_count and not column.is_valid()[row_index].as_py():
+        return None
+    if isinstance(column, (pa.ListArray, pa.LargeListArray)):
+        offsets = column.offsets
+        start, end = offsets[row_index].as_py(), offsets[row_index + 1].as_py()
+        return column.values.slice(start, end - start)
+    raise WireError(f"component column of type {column.type} is not a list")
+
+
+def _one_cell(values: pa.Array) -> pa.Array:
+    """Wrap ``values`` (one row's instances) into a one-row ``list<T>`` array without copying them."""
+    offsets = pa.array([0, len(values)], type=pa.int32())
+    return pa.ListArray.from_arrays(offsets, values)
+
+
+def _time_point_from_arrow(timelines: list | None, index: int) -> TimePoint:
+    point: TimePoint = {}
+    for entry in timelines or []:
+        typ = _TIMELINE_TYPES.get(entry.get("type"))
+        name, value = entry.get("timeline"), entry.get("time")
+        if typ is None or not isinstance(name, str) or not isinstance(value, int):
+            raise WireError(f"corrupt .rrd: record {index}: malformed timeline entry {entry!r}")
+        point[(name, typ)] = value
+    return point
+
+
+def _time_point_from_msgpack(raw: object, index: int) -> TimePoint:
+    # A serde map keyed by {name, typ} maps: decoded as a list of (key, value) pairs.
+    pairs = raw.items() if isinstance(raw, dict) else (raw or [])
+    point: TimePoint = {}
+    for pair in pairs:
+        key, value = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, None)
+        if not isinstance(key, dict) or not isinstance(value, int) or key.get("typ") not in _TIME_POINT_TYPES:
+            raise WireError(f"corrupt .rrd: record {index}: malformed time point entry {pair!r}")
+        point[(key.get("name"), _TIME_POINT_TYPES[key["typ"]])] = value
+    return point
+
+
+def _format_path(parts: object, index: int) -> str:
+    """Entity path string (Rerun's display form) from a serialised list of path parts."""
+    if not isinstance(parts, list):
+        raise WireError(f"corrupt .rrd: record {index}: entity path parts are {_describe(parts)}")
+    texts = []
+    for part in parts:
+        if isinstance(part, dict) and "Name" in part:
+            texts.append(str(part["Name"]))
+        elif isinstance(part, dict) and isinstance(part.get("Index"), dict) and len(part["Index"]) == 1:
+            ((kind, value),) = part["Index"].items()
+            texts.append(_format_index(kind, value, index))
+        else:
+            raise WireError(f"corrupt .rrd: record {index}: unknown entity path part {part!r}")
+    return "/".join(texts) if texts else "/"
+
+
+def _format_index(kind: str, value: object, index: int) -> str:
+    if kind == "Sequence" and isinstance(value, int):
+        return f"#{value}"
+    if kind == "Integer":
+        if isinstance(value, (bytes, bytearray)) and len(value) == 16:  # serde i128: 16 bytes big-endian
+            return str(int.from_bytes(value, "big", signed=True))
+        if isinstance(value, int):
+            return str(value)
+    if kind == "Uuid" and _uuid_string(value) is not None:
+        return _uuid_string(value)
+    if kind == "String" and isinstance(value, str):
+        return _quote(value)
+    raise WireError(f"corrupt .rrd: record {index}: unknown entity path index {kind}={value!r}")
+
+
+def _quote(text: str) -> str:
+    """Rust ``{:?}`` quoting of a string (the escapes the entity path grammar reads back)."""
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+    body = "".join(
+        escapes.get(ch) or (f"\\u{{{ord(ch):x}}}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch) for ch in text
+    )
+    return f'"{body}"'
+
+
+def _uuid_string(value: object) -> str | None:
+    if isinstance(value, (bytes, bytearray)) and len(value) == 16:
+        return str(uuid.UUID(bytes=bytes(value)))
+    if isinstance(value, list) and len(value) == 16 and all(isinstance(b, int) and 0 <= b < 256 for b in value):
+        return str(uuid.UUID(bytes=bytes(value)))
+    return None
+
+
+def _describe_source(source: object) -> str:
+    if isinstance(source, dict) and len(source) == 1:
+        ((kind, detail),) = source.items()
+        if isinstance(detail, dict) and {"major", "minor", "patch"} <= detail.keys():
+            return f"{kind} (Python {detail['major']}.{detail['minor']}.{detail['patch']})"
+        return str(kind)
+    return str(source)
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
