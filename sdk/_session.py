@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun import _time
+from rerun.components import RGBA_TYPE, SCALAR_PLOT_PROPS_TYPE, TEXT_ENTRY_TYPE
 from rerun._recording_id import check_recording_id, default_recording_id
 from rerun.sinks import MemorySink, Sink
 from rerun.wire.frames import FrameKind
@@ -53,10 +54,9 @@ FLUSH_DELAY_S = 0.005
 LOG_TIME = ("log_time", "time")
 _LOG_TIME_COLUMN = timeline_column_name(*LOG_TIME)
 
-# Arrow types of the components built by the fast paths (mirror rerun.components, interface B).
-_COLOR_TYPE = pa.list_(pa.uint8(), 4)
-_SCATTERED_TYPE = pa.struct([pa.field("scattered", pa.bool_())])
-_TEXT_ENTRY_TYPE = pa.struct([pa.field("body", pa.utf8(), nullable=False), pa.field("level", pa.utf8())])
+_COLOR_TYPE = RGBA_TYPE
+_SCATTERED_TYPE = SCALAR_PLOT_PROPS_TYPE
+_TEXT_ENTRY_TYPE = TEXT_ENTRY_TYPE
 
 _TRUE_WORDS = ("on", "1", "true")
 _FALSE_WORDS = ("off", "0", "false")
@@ -501,12 +501,16 @@ def _timeline_columns(points: list, log_times: list) -> dict:
 
 def _build_colors(colors: list) -> pa.Array:
     raw = np.frombuffer(b"".join(colors), dtype=np.uint8)
-    return pa.FixedSizeListArray.from_arrays(pa.array(raw), 4)
+    return pa.FixedSizeListArray.from_arrays(pa.array(raw), type=_COLOR_TYPE)
 
 
 def _scalar_batch(entity_path: str, rows: list) -> pa.RecordBatch:
     points, log_times, scalars, labels, colors, radii, scattered = zip(*rows)
-    cells = {"rerun.scalar": _one_per_row(pa.array(scalars, type=pa.float64()))}
+    try:
+        scalar_values = pa.array(scalars, type=pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # numpy scalars, bools: coerce one by one
+        scalar_values = pa.array([None if s is None else float(s) for s in scalars], type=pa.float64())
+    cells = {"rerun.scalar": _one_per_row(scalar_values)}
     optional = (
         ("rerun.label", labels, lambda v: pa.array(v, type=pa.utf8())),
         ("rerun.colorrgba", colors, _build_colors),

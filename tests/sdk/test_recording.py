@@ -1,0 +1,184 @@
+"""rerun.recording: loading real files, damaged files, and querying tables with DuckDB."""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rerun as rr
+import rerun.recording
+from rerun import _session, _time
+from rerun.wire import FORMAT_VERSION, STREAM_MAGIC, WireError
+
+
+def _fresh_session():
+    _session.shutdown()
+    _time.reset_time()
+    rr.set_enabled(True)
+
+
+def write_scalars(path, count: int) -> list[int]:
+    """Save ``count`` scalar rows, each its own flushed frame; return the byte offset after each frame."""
+    _fresh_session()
+    rr.save(path)
+    ends = []
+    for i in range(count):
+        rr.set_time_sequence("step", i)
+        _session.log_scalar_row("s", float(i), None, None, None, None)
+        _session.flush()
+        ends.append(path.stat().st_size)
+    rr.disconnect()
+    _time.reset_time()
+    return ends
+
+
+def test_torn_tail_keeps_every_complete_frame(tmp_path):
+    path = tmp_path / "torn.rrd"
+    ends = write_scalars(path, 10)
+    data = path.read_bytes()
+    cut = ends[6] + (ends[7] - ends[6]) // 2  # in the middle of the 8th scalar frame
+    path.write_bytes(data[:cut])
+    rec = rerun.recording.load(path)
+    assert rec.table("s").column("step").to_pylist() == list(range(7))
+    assert len(rec.warnings) == 1 and "middle of a frame" in rec.warnings[0]
+    assert not rec.complete
+
+
+def test_cut_inside_a_frame_header_is_a_torn_tail_too(tmp_path):
+    path = tmp_path / "torn.rrd"
+    ends = write_scalars(path, 3)
+    path.write_bytes(path.read_bytes()[: ends[1] + 5])
+    rec = rerun.recording.load(path)
+    assert rec.table("s").column("step").to_pylist() == [0, 1]
+    assert rec.warnings
+
+
+def test_wrong_magic_is_a_clear_error(tmp_path):
+    path = tmp_path / "bad.rrd"
+    path.write_bytes(b"PK\x03\x04" + bytes(100))
+    with pytest.raises(WireError, match="not a rerun stream: magic"):
+        rerun.recording.load(path)
+
+
+def test_newer_version_is_a_clear_error(tmp_path):
+    path = tmp_path / "new.rrd"
+    path.write_bytes(struct.pack("<4sHH", STREAM_MAGIC, FORMAT_VERSION + 1, 0) + bytes(32))
+    with pytest.raises(WireError, match=f"version {FORMAT_VERSION + 1} is newer"):
+        rerun.recording.load(path)
+
+
+def test_corrupt_frame_header_names_the_offset(tmp_path):
+    path = tmp_path / "corrupt.rrd"
+    ends = write_scalars(path, 3)
+    data = bytearray(path.read_bytes())
+    data[ends[0]] = ord("X")  # the marker of the frame after the first scalar frame
+    path.write_bytes(bytes(data))
+    with pytest.raises(WireError, match=f"frame at byte {ends[0]}: bad marker"):
+        rerun.recording.load(path)
+
+
+def test_too_short_file(tmp_path):
+    path = tmp_path / "short.rrd"
+    path.write_bytes(b"RR")
+    with pytest.raises(WireError, match="too short"):
+        rerun.recording.load(path)
+
+
+def test_legacy_file_goes_to_the_legacy_reader(tmp_path, monkeypatch):
+    path = tmp_path / "old.rrd"
+    path.write_bytes(b"RRF0\x00\x04\x00\x00" + bytes(16))
+    try:
+        import rerun.legacy  # noqa: F401
+    except ImportError:
+        with pytest.raises(WireError, match="RRF0"):
+            rerun.recording.load(path)
+        return
+    with pytest.raises(Exception):  # a real legacy reader rejects 16 zero bytes of "zstd"
+        rerun.recording.load(path)
+
+
+def test_unknown_entity_path_lists_the_known_ones(tmp_path):
+    path = tmp_path / "r.rrd"
+    write_scalars(path, 1)
+    with pytest.raises(KeyError, match="'s'"):
+        rerun.recording.load(path).table("nope")
+
+
+def test_tables_are_queryable_with_duckdb(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "r.rrd"
+    _fresh_session()
+    rr.save(path)
+    rng = np.random.default_rng(3)
+    expected = rng.normal(size=50)
+    for i, value in enumerate(expected):
+        rr.set_time_sequence("frame", i)
+        _session.log_scalar_row("plot", float(value), None, None, None, None)
+    rr.disconnect()
+    _time.reset_time()
+    tbl = rerun.recording.load(path).table("plot")  # noqa: F841 (used by name in the SQL)
+    got = duckdb.sql('select frame, "rerun.scalar"[1] as v from tbl where frame % 2 = 0 order by frame').fetchall()
+    assert got == [(i, expected[i]) for i in range(0, 50, 2)]
+    ((count, first),) = duckdb.sql("select count(*), min(log_time) from tbl").fetchall()
+    assert count == 50 and first is not None
+
+
+_timeline_names = st.sampled_from(["frame", "t", "sim time", "ünï"])
+_row = st.fixed_dictionaries(
+    {
+        "timeless": st.booleans(),
+        "sequence": st.dictionaries(_timeline_names, st.integers(-(2**63), 2**63 - 1), max_size=3),
+        "seconds": st.dictionaries(_timeline_names, st.floats(-1e9, 1e9, allow_nan=False), max_size=2),
+        "values": st.lists(st.floats(allow_nan=False, width=32), max_size=5),
+        "label": st.one_of(st.none(), st.text(max_size=8)),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_row, min_size=1, max_size=12))
+def test_random_rows_round_trip(tmp_path, rows):
+    path = tmp_path / "prop.rrd"
+    _fresh_session()
+    rr.save(path)
+    for row in rows:
+        _time.reset_time()
+        for name, value in row["sequence"].items():
+            rr.set_time_sequence(name, value)
+        for name, value in row["seconds"].items():
+            rr.set_time_seconds(name, value)
+        components = {"rerun.radius": pa.array(row["values"], pa.float32())}
+        if row["label"] is not None:
+            components["rerun.label"] = pa.array([row["label"]])
+        _session.log("prop", components, timeless=row["timeless"])
+    rr.disconnect()
+    _time.reset_time()
+    table = rerun.recording.load(path).table("prop")
+    assert table.num_rows == len(rows)
+    names = table.column_names
+    for index, row in enumerate(rows):
+        expected_times = {}
+        if not row["timeless"]:
+            for name, value in row["sequence"].items():
+                expected_times[(name, "sequence")] = value
+            for name, value in row["seconds"].items():
+                expected_times[(name, "time")] = round(value * 1e9)
+        for column in names:
+            if column == "log_time" or column.startswith("rerun."):
+                continue
+            name, _, typ = column.partition(":")
+            if not typ:
+                typ = "time" if pa.types.is_timestamp(table.schema.field(column).type) else "sequence"
+            cell = table.column(column)[index]
+            got = None if not cell.is_valid else (cell.value if typ == "time" else cell.as_py())
+            assert got == expected_times.get((name, typ)), (column, index)
+        assert table.column("log_time")[index].is_valid != row["timeless"]
+        assert table.column("rerun.radius")[index].as_py() == [np.float32(v) for v in row["values"]]
+        if "rerun.label" in names:
+            label = table.column("rerun.label")[index].as_py()
+            assert label == (None if row["label"] is None else [row["label"]])
