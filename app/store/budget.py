@@ -1,0 +1,96 @@
+"""The memory limit: accounted bytes across one or more stores, dropping the oldest data first.
+
+Rows are dropped whole chunks at a time, oldest arrival first, timed data before any timeless data.
+When the total passes the limit, chunks are dropped until it is below ``low_water × limit``, so a
+steady stream pays for eviction in occasional batches rather than on every frame.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rerun_app.store.store import Store
+
+
+class MemoryBudget:
+    """Shared arrival counter and byte budget of the stores registered with it.
+
+    Parameters
+    ----------
+    limit : int or None
+        Bytes the stores may hold together (None: no limit).
+    low_water : float
+        Fraction of ``limit`` to drop down to once it is exceeded (0 < low_water <= 1).
+    """
+
+    def __init__(self, limit: int | None = None, low_water: float = 0.9) -> None:
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
+            raise ValueError(f"memory_limit: expected a positive int of bytes or None, got {limit!r}")
+        if not 0 < low_water <= 1:
+            raise ValueError(f"low_water: expected a fraction in (0, 1], got {low_water!r}")
+        self.limit = limit
+        self.low_water = low_water
+        self.bytes = 0
+        self._seq = 0
+        self._stores: list["Store"] = []
+
+    def register(self, store: "Store") -> None:
+        self._stores.append(store)
+
+    def unregister(self, store: "Store") -> None:
+        self._stores = [s for s in self._stores if s is not store]
+
+    def next_seq(self) -> int:
+        """A new arrival sequence number (grows across every store of this budget)."""
+        self._seq += 1
+        return self._seq
+
+    def enforce(self) -> None:
+        """Drop the oldest chunks of the registered stores until the total is below the low-water mark."""
+        if self.limit is None or self.bytes <= self.limit:
+            return
+        target = int(self.limit * self.low_water)
+        for timeless in (False, True):
+            excess = self.bytes - target
+            if excess <= 0:
+                return
+            cutoffs: dict[int, int] = {}
+            queues = [((c.seq, i, c) for c in s.chunks_in_arrival_order(timeless)) for i, s in enumerate(self._stores)]
+            for seq, i, chunk in heapq.merge(*queues):
+                cutoffs[i] = seq + 1
+                excess -= chunk.nbytes
+                if excess <= 0:
+                    break
+            for i, cutoff in cutoffs.items():
+                self._stores[i].evict_below(cutoff, timeless)
+
+
+def process_rss_bytes() -> int:
+    """Resident set size of this process in bytes (Linux ``/proc/self/statm``; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def store_budget_for_process_limit(process_limit: int, headroom: float = 0.05) -> int:
+    """Bytes to give the store so that the whole process stays under ``process_limit``.
+
+    Subtracts the memory the process already uses (interpreter, libraries, GL) and a ``headroom``
+    share for allocator slack and transient buffers.
+
+    Raises
+    ------
+    ValueError
+        If the process already uses more than the limit allows.
+    """
+    budget = int(process_limit * (1 - headroom)) - process_rss_bytes()
+    if budget <= 0:
+        raise ValueError(
+            f"memory limit of {process_limit} bytes is below what the viewer already uses ({process_rss_bytes()} bytes)"
+        )
+    return budget
