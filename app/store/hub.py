@@ -89,11 +89,26 @@ class StoreHub:
         self._get_or_create(rid).clear(entity_path, recursive, time_point)
 
     def add_clear_event(self, event: dict) -> None:
-        """Apply a CLEAR control dict: ``entity_path``, ``recursive``, time point (``timelines``), optional ``recording_id``."""
+        """Apply a CLEAR control dict: ``entity_path``, ``recursive``, ``time_point`` (``[[name, type, value], ...]``)
+        and optionally ``recording_id`` (default: the active recording)."""
         if not isinstance(event, dict) or "entity_path" not in event:
             raise ValueError(f"event: expected a CLEAR dict with an 'entity_path', got {event!r}")
-        time_point = {"timelines": event.get("timelines") or []}
+        time_point = event.get("time_point", event.get("timelines")) or []
         self.clear(event["entity_path"], bool(event.get("recursive", False)), time_point, event.get("recording_id"))
+
+    def add_event(self, event: tuple) -> None:
+        """Apply one event of ``rerun.recording.Recording.events()`` (or of the live ingest):
+        ``("begin", dict)``, ``("log", entity_path, recording_id, batch)`` or ``("clear", dict)``.
+        Other kinds (``"goodbye"``) are ignored.
+        """
+        kind = event[0]
+        if kind == "log":
+            _, entity_path, recording_id, batch = event
+            self.add_log_batch(entity_path, batch, recording_id)
+        elif kind == "begin":
+            self.begin_recording(event[1])
+        elif kind == "clear":
+            self.add_clear_event(event[1])
 
     def remove(self, recording_id: str) -> None:
         """Forget a recording and free its memory."""

@@ -1,7 +1,9 @@
 """Entity paths as the store keys them, and the entity hierarchy for the entity panel.
 
-The store keys entities by a canonical string: a leading ``/``, parts joined by ``/`` (``"world/points"``,
-``"/world/points"`` and ``"world/points/"`` are one entity, ``"/world/points"``; the root is ``"/"``).
+The store keys entities by the canonical display form of :mod:`rerun.entity_path` (``"world/points"``,
+``"cams/#3"``, the root ``"/"``), so queries use the same strings users log with. Lookups also accept a
+leading ``/`` and a trailing ``/``. A path from the wire that breaks the grammar is not rejected (the
+viewer shows what it gets): it is split on ``/`` as plain names.
 """
 
 from __future__ import annotations
@@ -9,36 +11,62 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from rerun import entity_path as _ep
 
-def split_entity_path(path: str) -> tuple[str, ...]:
-    """The parts of an entity path (``"/a/b"`` → ``("a", "b")``; the root → ``()``).
+ROOT = "/"
+_CACHE_LIMIT = 1 << 16
+_canonical_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def _canonical_and_parts(path: str) -> tuple[str, tuple[str, ...]]:
+    cached = _canonical_cache.get(path)
+    if cached is not None:
+        return cached
+    if not isinstance(path, str):
+        raise TypeError(f"entity_path: expected a str such as 'world/points', got {type(path).__name__} ({path!r})")
+    text = path
+    if len(text) > 1 and text.startswith("/"):
+        text = text[1:]
+    try:
+        parts = tuple(part.display() for part in _ep.parse(text))
+    except ValueError:
+        parts = tuple(part for part in path.split("/") if part)
+    result = ("/".join(parts) if parts else ROOT, parts)
+    if len(_canonical_cache) < _CACHE_LIMIT:
+        _canonical_cache[path] = result
+    return result
+
+
+def canonical_entity_path(path: str) -> str:
+    """The store's key for ``path`` (``"/world/points/"`` → ``"world/points"``; the root is ``"/"``).
 
     Raises
     ------
     TypeError
         If ``path`` is not a str.
     """
-    if not isinstance(path, str):
-        raise TypeError(f"entity_path: expected a str, got {type(path).__name__} ({path!r})")
-    return tuple(part for part in path.split("/") if part)
+    return _canonical_and_parts(path)[0]
 
 
-def canonical_entity_path(path: str) -> str:
-    """The store's key for ``path`` (leading ``/``, no empty parts)."""
-    return "/" + "/".join(split_entity_path(path))
+def entity_path_parts(path: str) -> tuple[str, ...]:
+    """Display text of each part of ``path`` (``()`` for the root)."""
+    return _canonical_and_parts(path)[1]
+
+
+def _join(parts: tuple[str, ...]) -> str:
+    return "/".join(parts) if parts else ROOT
 
 
 def ancestors(path: str) -> list[str]:
-    """Canonical paths of the proper ancestors of canonical ``path``, root first (``"/"`` included)."""
-    parts = split_entity_path(path)
-    return ["/" + "/".join(parts[:i]) for i in range(len(parts))]
+    """Canonical paths of the proper ancestors of ``path``, root first (the root has none)."""
+    parts = entity_path_parts(path)
+    return [_join(parts[:i]) for i in range(len(parts))]
 
 
 def is_descendant_or_self(path: str, ancestor: str) -> bool:
-    """Whether canonical ``path`` is ``ancestor`` or lies below it."""
-    if ancestor == "/" or path == ancestor:
-        return True
-    return path.startswith(ancestor + "/")
+    """Whether ``path`` is ``ancestor`` or lies below it."""
+    parts, above = entity_path_parts(path), entity_path_parts(ancestor)
+    return parts[: len(above)] == above
 
 
 @dataclass
@@ -54,7 +82,7 @@ class EntityNode:
     has_data : bool
         Whether data was logged to exactly this path (intermediate nodes may have none).
     children : dict of str to EntityNode
-        Child nodes by name, in name order.
+        Child nodes by part name, in name order.
     """
 
     path: str
@@ -69,9 +97,9 @@ class EntityNode:
             yield from child.walk()
 
     def find(self, path: str) -> "EntityNode | None":
-        """The node at ``path`` below (or at) this node, or None."""
+        """The node at ``path`` (searched from this node downwards), or None."""
         node = self
-        for part in split_entity_path(path)[len(split_entity_path(self.path)) :]:
+        for part in entity_path_parts(path)[len(entity_path_parts(self.path)) :]:
             node = node.children.get(part)
             if node is None:
                 return None
@@ -80,14 +108,14 @@ class EntityNode:
 
 def build_entity_tree(paths: Iterable[str]) -> EntityNode:
     """Nested :class:`EntityNode` hierarchy (root ``"/"``) of the given canonical paths."""
-    root = EntityNode(path="/", name="")
-    for path in sorted(paths):
+    root = EntityNode(path=ROOT, name="")
+    for path in paths:
         node = root
-        parts = split_entity_path(path)
+        parts = entity_path_parts(path)
         for i, part in enumerate(parts):
             child = node.children.get(part)
             if child is None:
-                child = EntityNode(path="/" + "/".join(parts[: i + 1]), name=part)
+                child = EntityNode(path=_join(parts[: i + 1]), name=part)
                 node.children[part] = child
             node = child
         node.has_data = True

@@ -262,9 +262,9 @@ class Store:
         recursive : bool
             Also clear every entity below it (including ones that appear later).
         time_point
-            When the clear happened: ``{"timelines": [[name, type, value], ...]}``, a
-            ``{(name, type): value}`` dict, or empty/None for a timeless clear (which hides the
-            timeless data logged before it).
+            When the clear happened: ``[[name, type, value], ...]`` (the CLEAR frame's
+            ``time_point``), a ``{(name, type): value}`` dict, or empty/None for a timeless clear
+            (which hides the timeless data logged before it).
         """
         if not isinstance(recursive, (bool, np.bool_)):
             raise TypeError(f"recursive: expected a bool, got {type(recursive).__name__} ({recursive!r})")

@@ -42,8 +42,9 @@ def make_timeline(name: Any, timeline_type: Any) -> Timeline:
 def parse_time_point(time_point: Any) -> dict[Timeline, int]:
     """Normalise a time point to ``{Timeline: int}`` (empty = timeless).
 
-    Accepts the CLEAR-frame shape ``{"timelines": [[name, type, value], ...]}``, the session's
-    ``{(name, type): value}`` dict, an iterable of ``(name, type, value)`` triples, or None.
+    Accepts a list of ``[name, type, value]`` triples (the CLEAR frame's ``time_point``), a dict holding
+    one under ``"time_point"`` or ``"timelines"`` (a whole CLEAR dict works), the session's
+    ``{(name, type): value}`` dict, or None.
 
     Raises
     ------
@@ -52,8 +53,8 @@ def parse_time_point(time_point: Any) -> dict[Timeline, int]:
     """
     if time_point is None:
         return {}
-    if isinstance(time_point, Mapping) and "timelines" in time_point:
-        triples = time_point["timelines"]
+    if isinstance(time_point, Mapping) and ("time_point" in time_point or "timelines" in time_point):
+        triples = time_point.get("time_point", time_point.get("timelines")) or []
     elif isinstance(time_point, Mapping):
         triples = []
         for key, value in time_point.items():
