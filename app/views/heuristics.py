@@ -1,0 +1,100 @@
+"""Which space views to create for a recording, chosen from the data as Rerun 0.4 does.
+
+- Every *space root* with 3D content gets a 3D view. Roots are ``/`` and each entity carrying an unknown transform
+  (``log_unknown_transform`` disconnects a subtree).
+- Every pinhole entity gets a 2D view of its image space (the camera's picture with its 2D overlays).
+- 2D content outside any pinhole and not under a 3D root (e.g. ``log_image("image", …)`` alone) gets a 2D view at
+  its top-level path; if the root has no 3D content at all the 2D view is rooted at ``/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from rerun_app.views.transforms import join_parts, path_parts
+
+COMPONENTS_3D = frozenset(
+    {"rerun.point3d", "rerun.box3d", "rerun.arrow3d", "rerun.linestrip3d", "rerun.mesh3d", "rerun.vec3d"}
+)
+COMPONENTS_2D = frozenset({"rerun.point2d", "rerun.rect2d", "rerun.linestrip2d", "rerun.tensor"})
+
+
+@dataclass(frozen=True)
+class SpaceViewSpec:
+    """One automatically created view: ``kind`` is ``"3d"`` or ``"2d"``; ``root`` the space path it shows."""
+
+    kind: str
+    root: str
+
+    @property
+    def name(self) -> str:
+        """Window title, unique per view (ImGui uses it as the window id)."""
+        label = "3D" if self.kind == "3d" else "2D"
+        return f"{label}: {self.root}###{self.kind}:{self.root}"
+
+    def contains(self, entity_path: str) -> bool:
+        """True when ``entity_path`` is at or below this view's root."""
+        root = path_parts(self.root)
+        return path_parts(entity_path)[: len(root)] == root
+
+
+def _under(path: str, root: str) -> bool:
+    r = path_parts(root)
+    return path_parts(path)[: len(r)] == r
+
+
+def choose_space_views(
+    entity_paths: Iterable[str],
+    components_of: Callable[[str], set[str]],
+    transform_kind_of: Callable[[str], str | None],
+) -> list[SpaceViewSpec]:
+    """Pick the views for the given entities.
+
+    Parameters
+    ----------
+    entity_paths : iterable of str
+        Every entity with data.
+    components_of : callable
+        Component names an entity has (at any time).
+    transform_kind_of : callable
+        ``"rigid3"`` / ``"pinhole"`` / ``"unknown"`` or None for each path.
+    """
+    paths = sorted(set(entity_paths), key=lambda p: (len(path_parts(p)), p))
+    roots = ["/"] + [p for p in paths if transform_kind_of(p) == "unknown"]
+    pinholes = [p for p in paths if transform_kind_of(p) == "pinhole"]
+
+    def space_root(path: str) -> str:
+        best = "/"
+        for r in roots:
+            if _under(path, r) and len(path_parts(r)) > len(path_parts(best)):
+                best = r
+        return best
+
+    def under_pinhole(path: str) -> bool:
+        return any(_under(path, p) for p in pinholes)
+
+    has_3d: dict[str, bool] = {r: False for r in roots}
+    loose_2d: list[str] = []
+    for path in paths:
+        comps = components_of(path)
+        kind = transform_kind_of(path)
+        if comps & COMPONENTS_3D or kind in ("rigid3", "pinhole"):
+            has_3d[space_root(path)] = True
+        elif comps & COMPONENTS_2D and not under_pinhole(path):
+            loose_2d.append(path)
+
+    views = [SpaceViewSpec("3d", r) for r in roots if has_3d[r]]
+    views += [SpaceViewSpec("2d", p) for p in pinholes]
+    seen_2d: set[str] = set()
+    for path in loose_2d:
+        root = space_root(path)
+        if not has_3d[root]:
+            view_root = root
+        else:
+            rel = path_parts(path)[len(path_parts(root)) :]
+            view_root = join_parts(path_parts(root) + rel[:1])
+        if view_root not in seen_2d:
+            seen_2d.add(view_root)
+            views.append(SpaceViewSpec("2d", view_root))
+    return views

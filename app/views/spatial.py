@@ -1,0 +1,325 @@
+"""Spatial view builders: one entity's latest-at components → frozen ``rerun_scene`` batches.
+
+:func:`build_entity` returns an :class:`EntityLayers` (named batches plus warnings). It never raises for bad data:
+each primitive kind is built in its own guard, and a failure becomes a warning on the entity (shown in the
+selection panel and logged) while the entity's other primitives still draw.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+import pyarrow as pa
+from rerun_scene import batches as sb
+
+from rerun_app.views import pixels, values
+from rerun_app.views.annotations import AnnotationContext
+from rerun_app.views.transforms import Placement, rigid_matrix
+
+log = logging.getLogger(__name__)
+
+MAX_LABELS = 300  # vispy Text is per-glyph work; more labels than this are not drawn (Rerun 0.4 hides them too)
+MAX_TEXTURE = 16384
+
+
+@dataclass
+class EntityProperties:
+    """Per-entity settings from the selection panel (Rerun 0.4's blueprint properties)."""
+
+    visible: bool = True
+    backproject_depth: bool = True
+    depth_colormap: str = "turbo"
+    color_depth_from_image: bool = True
+    point_radius_scale: float = 1.0
+    image_plane_distance: float | None = None  # None: from the scene size
+    visible_history: int = 0  # sequence steps or nanoseconds of history to include (0: latest only)
+
+
+@dataclass
+class EntityLayers:
+    """What one entity contributes to a view."""
+
+    batches: dict[str, sb.Batch] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    #: Instance data for hover/selection: layer name → (instance keys, labels or None, world positions or None)
+    pick_info: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
+class BuildContext:
+    """Everything a builder needs besides the entity's own components."""
+
+    placement: Placement
+    annotations: AnnotationContext
+    properties: EntityProperties
+    mode: str = "3d"  # "3d" or "2d"
+    #: Latest image-shaped colour tensor next to a depth image (same pinhole), for RGB-coloured depth clouds.
+    sibling_color_image: np.ndarray | None = None
+    #: Image shown on a pinhole's frustum (its child image), when this entity is a pinhole.
+    frustum_image: np.ndarray | None = None
+    default_image_plane_distance: float = 1.0
+
+
+def _get(components: Mapping[str, pa.Array], name: str) -> pa.Array | None:
+    try:
+        return components[name] if name in components else None
+    except KeyError:
+        return None
+
+
+def _guard(layers: EntityLayers, what: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 (bad data must never take the view down)
+        msg = f"{what}: {exc}"
+        layers.warnings.append(msg)
+        log.warning("entity data not shown: %s", msg)
+
+
+def _colors(components, n: int, ctx: BuildContext, class_ids=None, keypoint_ids=None) -> np.ndarray | None:
+    arr = _get(components, "rerun.colorrgba")
+    if arr is not None and len(arr):
+        return values.colors_rgba8(arr)
+    if class_ids is not None:
+        return ctx.annotations.colors_for(class_ids, keypoint_ids)
+    return None
+
+
+def build_entity(latest, ctx: BuildContext) -> EntityLayers:
+    """Build every primitive an entity's latest-at result holds.
+
+    Parameters
+    ----------
+    latest : LatestAt (interface E)
+        ``components`` (name → instance array), ``num_instances``, ``instance_keys``.
+    ctx : BuildContext
+    """
+    layers = EntityLayers()
+    if ctx.placement.error:
+        layers.warnings.append(ctx.placement.error)
+    comps = latest.components
+    names = set(comps)
+    transform = ctx.placement.world_from_local.astype(np.float32)
+    under_pinhole = ctx.placement.pinhole_path is not None
+    if ctx.placement.error and under_pinhole:
+        return layers  # a broken pinhole cannot place its image-space content
+    in_image_space = ctx.mode == "3d" and under_pinhole
+    flat_ok = ctx.mode == "2d" or in_image_space  # 2D primitives need a 2D view or an image plane
+    keys = np.asarray(latest.instance_keys, dtype=np.uint64)
+
+    for comp, dims in (("rerun.point3d", 3), ("rerun.point2d", 2)):
+        if comp in names and (dims == 3 or flat_ok) and not (dims == 3 and ctx.mode == "2d"):
+            _guard(layers, comp, lambda comp=comp, dims=dims: _points(layers, comps, comp, dims, keys, ctx, transform))
+    for comp, dims in (("rerun.linestrip3d", 3), ("rerun.linestrip2d", 2)):
+        if comp in names and (dims == 3 or flat_ok) and not (dims == 3 and ctx.mode == "2d"):
+            _guard(layers, comp, lambda comp=comp, dims=dims: _strips(layers, comps, comp, dims, ctx, transform))
+    if "rerun.rect2d" in names and flat_ok:
+        _guard(layers, "rerun.rect2d", lambda: _rects(layers, comps, ctx, transform))
+    if ctx.mode == "3d":
+        if "rerun.box3d" in names:
+            _guard(layers, "rerun.box3d", lambda: _boxes(layers, comps, ctx, transform))
+        if "rerun.arrow3d" in names:
+            _guard(layers, "rerun.arrow3d", lambda: _arrows(layers, comps, ctx, transform))
+        if "rerun.mesh3d" in names:
+            _guard(layers, "rerun.mesh3d", lambda: _meshes(layers, comps, transform))
+        if "rerun.transform" in names and ctx.placement.pinhole_path == latest.entity_path:
+            _guard(layers, "pinhole", lambda: _frustum(layers, ctx))
+    if "rerun.tensor" in names and flat_ok:
+        _guard(layers, "rerun.tensor", lambda: _tensor(layers, comps, ctx, transform))
+    return layers
+
+
+# -- primitives ------------------------------------------------------------------------------------------
+def _points(layers, comps, comp, dims, keys, ctx, transform) -> None:
+    positions = values.fixed_vectors(comps[comp], dims)
+    n = positions.shape[0]
+    class_ids = _get(comps, "rerun.class_id")
+    class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
+    keypoint_ids = _get(comps, "rerun.keypoint_id")
+    keypoint_ids = values.scalars(keypoint_ids, np.int64) if keypoint_ids is not None else None
+    colors = _colors(comps, n, ctx, class_ids, keypoint_ids)
+    radii_arr = _get(comps, "rerun.radius")
+    radii = None
+    if radii_arr is not None:
+        radii = values.scalars(radii_arr, np.float32) * ctx.properties.point_radius_scale
+        if (radii < 0).any():
+            layers.warnings.append(f"{comp}: {(radii < 0).sum()} negative radii drawn as 0")
+    bad = ~np.isfinite(positions).all(axis=1)
+    if bad.any():
+        layers.warnings.append(f"{comp}: {int(bad.sum())} of {n} positions are NaN/inf and are not drawn")
+    batch = sb.PointBatch(positions, colors=colors, radii=radii, ids=keys[:n] if keys.size >= n else None,
+                          transform=transform)
+    layers.batches["points"] = batch
+    labels = _get(comps, "rerun.label")
+    label_list = values.strings(labels) if labels is not None else None
+    if label_list is None and class_ids is not None and ctx.annotations.classes and n <= MAX_LABELS:
+        label_list = [ctx.annotations.class_label(c) for c in class_ids]
+    layers.pick_info["points"] = (keys[:n], label_list, positions)
+    if label_list is not None and 0 < n <= MAX_LABELS:
+        shown = [i for i, t in enumerate(label_list) if t and not bad[i]]
+        if shown:
+            layers.batches["labels"] = sb.LabelBatch([label_list[i] for i in shown], positions[shown],
+                                                     transform=transform)
+    if class_ids is not None and keypoint_ids is not None:
+        _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform)
+
+
+def _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform) -> None:
+    segments, colors = [], []
+    for cid in np.unique(class_ids):
+        info = ctx.annotations.classes.get(int(cid))
+        if not info or not info.connections:
+            continue
+        mask = class_ids == cid
+        by_kp = {int(k): positions[i] for i, k in zip(np.nonzero(mask)[0], keypoint_ids[mask])}
+        for a, b in info.connections:
+            if a in by_kp and b in by_kp:
+                segments.append((by_kp[a], by_kp[b]))
+                colors.append(ctx.annotations.class_color(int(cid)))
+    if segments:
+        seg = np.asarray(segments, dtype=np.float32)
+        layers.batches["skeleton"] = sb.LineBatch(seg, colors=np.asarray(colors, np.uint8), transform=transform)
+
+
+def _strips(layers, comps, comp, dims, ctx, transform) -> None:
+    arr = comps[comp]
+    strips = [np.asarray(s, dtype=np.float32).reshape(-1, dims) if s else np.zeros((0, dims), np.float32)
+              for s in arr.to_pylist()]
+    colors = _colors(comps, len(strips), ctx)
+    layers.batches["lines"] = sb.LineBatch.from_strips(strips, colors=colors, transform=transform)
+
+
+_RECT_CORNERS = {
+    "XYWH": lambda r: (r[0], r[1], r[0] + r[2], r[1] + r[3]),
+    "YXHW": lambda r: (r[1], r[0], r[1] + r[3], r[0] + r[2]),
+    "XYXY": lambda r: (r[0], r[1], r[2], r[3]),
+    "YXYX": lambda r: (r[1], r[0], r[3], r[2]),
+    "XCYCWH": lambda r: (r[0] - r[2] / 2, r[1] - r[3] / 2, r[0] + r[2] / 2, r[1] + r[3] / 2),
+    "XCYCW2H2": lambda r: (r[0] - r[2], r[1] - r[3], r[0] + r[2], r[1] + r[3]),
+}
+
+
+def _rects(layers, comps, ctx, transform) -> None:
+    strips = []
+    for row in values.struct_rows(comps["rerun.rect2d"]):
+        fmt = str(row.get("format") or "XYWH").upper()
+        if fmt not in _RECT_CORNERS:
+            raise values.ComponentError(f"unknown rect format {fmt!r}")
+        x0, y0, x1, y1 = _RECT_CORNERS[fmt](row["rect"])
+        strips.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]], dtype=np.float32))
+    class_ids = _get(comps, "rerun.class_id")
+    class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
+    colors = _colors(comps, len(strips), ctx, class_ids)
+    layers.batches["rects"] = sb.LineBatch.from_strips(strips, colors=colors, transform=transform)
+
+
+def _boxes(layers, comps, ctx, transform) -> None:
+    half = values.fixed_vectors(comps["rerun.box3d"], 3)
+    centers = _get(comps, "rerun.vec3d")
+    rotations = _get(comps, "rerun.quaternion")
+    colors = _colors(comps, half.shape[0], ctx)
+    layers.batches["boxes"] = sb.BoxBatch(
+        half,
+        centers=None if centers is None else values.fixed_vectors(centers, 3),
+        rotations=None if rotations is None else values.fixed_vectors(rotations, 4),
+        colors=colors,
+        transform=transform,
+    )
+
+
+def _arrows(layers, comps, ctx, transform) -> None:
+    rows = values.struct_rows(comps["rerun.arrow3d"])
+    origins = np.array([r["origin"] for r in rows], dtype=np.float32).reshape(-1, 3)
+    vectors = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, 3)
+    colors = _colors(comps, len(rows), ctx)
+    layers.batches["arrows"] = sb.ArrowBatch(vectors, origins=origins, colors=colors, transform=transform)
+
+
+def _meshes(layers, comps, transform) -> None:
+    from rerun_app.views.meshes import mesh_batches
+
+    for i, batch in enumerate(mesh_batches(comps["rerun.mesh3d"], transform)):
+        layers.batches[f"mesh{i}"] = batch
+
+
+def _frustum(layers, ctx) -> None:
+    t = ctx.placement.pinhole
+    if t.resolution is None:
+        w, h = float(t.image_from_cam[0, 2] * 2), float(t.image_from_cam[1, 2] * 2)
+    else:
+        w, h = t.resolution
+    distance = ctx.properties.image_plane_distance or ctx.default_image_plane_distance
+    layers.batches["frustum"] = sb.FrustumBatch(
+        t.image_from_cam, (max(int(round(w)), 1), max(int(round(h)), 1)), image_plane_distance=distance,
+        colors=(200, 200, 200, 255), transform=ctx.placement.world_from_camera.astype(np.float32),
+    )
+
+
+def _tensor(layers, comps, ctx, transform) -> None:
+    tensor = values.tensor(comps["rerun.tensor"])
+    if tensor.array is None:
+        array = _decode_jpeg(tensor.encoded)
+    else:
+        array = tensor.array
+    shape = pixels.image_shape(array)
+    if shape is None:
+        return  # not an image: tensor / bar-chart views show it
+    h, w, c = shape
+    if max(h, w) > MAX_TEXTURE:
+        raise values.ComponentError(f"image {w}×{h} exceeds the GL texture limit {MAX_TEXTURE}")
+    image = array.reshape(h, w, c) if c > 1 else array.reshape(h, w)
+    if tensor.meaning == "depth":
+        meter = tensor.meter if tensor.meter and np.isfinite(tensor.meter) and tensor.meter > 0 else 1.0
+        placement = ctx.placement
+        if ctx.mode == "3d" and placement.pinhole is not None and ctx.properties.backproject_depth:
+            points = pixels.backproject_depth(image, placement.pinhole.image_from_cam, meter)
+            colors = None
+            if ctx.properties.color_depth_from_image and ctx.sibling_color_image is not None:
+                colors = _sample_colors(image, ctx.sibling_color_image, meter)
+            if colors is None:
+                colors = pixels.apply_colormap(pixels.valid_depth_values(image, meter), ctx.properties.depth_colormap)
+            layers.batches["depth_cloud"] = sb.PointBatch(
+                points, colors=colors, radii=None, transform=placement.world_from_camera.astype(np.float32)
+            )
+            layers.pick_info["depth_cloud"] = (None, None, points)
+            return
+        rgba = pixels.apply_colormap(np.where(image > 0, image / meter, np.nan), ctx.properties.depth_colormap)
+        rgba = np.ascontiguousarray(rgba)
+        rgba[~(np.asarray(image, dtype=np.float64) > 0)] = (0, 0, 0, 0)
+    elif tensor.meaning == "class_id" and c == 1:
+        ids = np.asarray(image, dtype=np.int64)
+        table = ctx.annotations.lookup_table(int(ids.max()) if ids.size else 0)
+        rgba = table[ids]
+    else:
+        rgba = pixels.to_rgba8(image)
+    layers.batches["image"] = sb.ImageBatch(rgba, transform=transform)
+
+
+def _sample_colors(depth: np.ndarray, color_image: np.ndarray, meter: float) -> np.ndarray | None:
+    """Colours of the valid depth pixels taken from an aligned image (nearest pixel when sizes differ)."""
+    rgba = pixels.to_rgba8(color_image)
+    z = np.asarray(depth, dtype=np.float64) / meter
+    rows, cols = np.nonzero(np.isfinite(z) & (z > 0))
+    sh, sw = rgba.shape[:2]
+    dh, dw = z.shape
+    return rgba[(rows * sh) // dh, (cols * sw) // dw]
+
+
+def _decode_jpeg(data: bytes | None) -> np.ndarray:
+    if not data:
+        raise values.ComponentError("JPEG tensor without data")
+    import imageio.v3 as iio
+
+    return iio.imread(data)
+
+
+def rigid_axes(length: float = 1.0) -> np.ndarray:
+    """Segments (3, 2, 3) of RGB axes at the origin: a transform's gizmo."""
+    origin = np.zeros(3)
+    return np.stack([np.stack([origin, np.eye(3)[i] * length]) for i in range(3)]).astype(np.float32)
+
+
+__all__ = ["BuildContext", "EntityLayers", "EntityProperties", "build_entity", "rigid_matrix"]
