@@ -1,0 +1,328 @@
+"""Session behaviour seen by a user: enable/strict switches, recording ids, sinks, shutdown, crashes.
+
+Most cases run in a real subprocess, because they concern process-wide state (environment
+variables, atexit, fork, kill -9).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+
+import pyarrow as pa
+import pytest
+
+import rerun as rr
+import rerun.recording
+from rerun import _session, _time
+
+
+def run_python(code: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("RERUN")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def fresh():
+    _session.shutdown()
+    _time.reset_time()
+    rr.set_enabled(True)
+    rr.set_strict_mode(False)
+    yield
+    _session.shutdown()
+    _time.reset_time()
+    rr.set_enabled(True)
+    rr.set_strict_mode(False)
+
+
+@pytest.mark.parametrize(
+    ("value", "default_enabled", "expected"),
+    [("off", True, False), ("0", True, False), ("FALSE", True, False), ("on", False, True), ("1", False, True), ("true", False, True)],
+)
+def test_rerun_env_overrides_default_enabled(value, default_enabled, expected):
+    result = run_python(
+        f"""
+        import rerun as rr
+        rr.init("app", default_enabled={default_enabled})
+        print(rr.is_enabled())
+        """,
+        env={"RERUN": value},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
+
+
+@pytest.mark.parametrize("value", ["maybe", ""])
+def test_invalid_rerun_env_warns_and_is_ignored(value):
+    result = run_python(
+        """
+        import warnings
+        warnings.simplefilter("always")
+        import rerun as rr
+        rr.init("app", default_enabled=True)
+        print(rr.is_enabled())
+        """,
+        env={"RERUN": value},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+    assert f"RERUN={value!r}" in result.stderr and "ignored" in result.stderr
+
+
+def test_rerun_off_makes_save_and_logging_no_ops(tmp_path):
+    path = tmp_path / "off.rrd"
+    result = run_python(
+        f"""
+        import pyarrow as pa
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        rr.save({str(path)!r})
+        _session.log("a", {{"rerun.radius": pa.array([1.0], pa.float32())}})
+        _session.log_scalar_row("s", 1.0, None, None, None, None)
+        rr.set_time_sequence("frame", 1.5)  # not even validated when disabled
+        print(len(_session.get_sink()))
+        """,
+        env={"RERUN": "off"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Rerun is disabled - save() call ignored" in result.stdout
+    assert result.stdout.strip().endswith("0")
+    assert not path.exists()
+
+
+def test_strict_mode_switches_work(fresh):
+    assert not rr.strict_mode()
+    rr.init("app", strict=True)
+    assert rr.strict_mode()
+    rr.set_strict_mode(False)
+    assert not rr.strict_mode()
+    result = run_python("import rerun as rr; rr.init('a'); print(rr.strict_mode())", env={"RERUN_STRICT": "1"})
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_recording_id_is_a_uuid_and_checked(fresh):
+    assert uuid.UUID(rr.get_recording_id()).version == 4
+    with pytest.raises(TypeError, match='expected a UUID, got "xyz"'):
+        rr.set_recording_id("xyz")
+
+
+def test_set_recording_id_starts_a_new_recording(fresh, tmp_path):
+    path = tmp_path / "ids.rrd"
+    original = rr.get_recording_id()
+    rr.save(path)
+    _session.log("a", {"rerun.radius": pa.array([1.0], pa.float32())})
+    other = str(uuid.uuid4())
+    rr.set_recording_id(other)
+    _session.log("a", {"rerun.radius": pa.array([2.0], pa.float32())})
+    rr.disconnect()
+    rr.set_recording_id(original)
+    rec = rerun.recording.load(path)
+    assert [b["recording_id"] for b in rec.begins] == [original, other]
+    assert [e[2] for e in rec.events() if e[0] == "log"] == [original, other]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_children_share_the_recording_id(method, tmp_path):
+    script = tmp_path / "children.py"
+    script.write_text(textwrap.dedent(
+        f"""
+        import multiprocessing as mp
+        import rerun as rr
+
+        def child(queue):
+            import rerun as rr
+            queue.put(rr.get_recording_id())
+
+        if __name__ == "__main__":
+            ctx = mp.get_context({method!r})
+            queue = ctx.Queue()
+            proc = ctx.Process(target=child, args=(queue,))
+            proc.start()
+            print(rr.get_recording_id(), queue.get(timeout=60))
+            proc.join()
+        """
+    ))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    parent, child = result.stdout.split()
+    assert parent == child
+
+
+def test_two_processes_get_different_ids():
+    code = "import rerun as rr; print(rr.get_recording_id())"
+    assert run_python(code).stdout != run_python(code).stdout
+
+
+def test_disconnect_right_after_save_does_not_deadlock(tmp_path):
+    path = tmp_path / "dc.rrd"
+    result = run_python(
+        f"""
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        for i in range(10):
+            rr.set_time_sequence("frame", i)
+            _session.log_scalar_row("s", float(i), None, None, None, None)
+        rr.save({str(path)!r})
+        for i in range(10):
+            _session.log_scalar_row("s", float(i), None, None, None, None)
+        rr.disconnect()
+        rr.save({str(path) + '.2'!r})
+        rr.save({str(path) + '.3'!r})
+        rr.disconnect()
+        print("done")
+        """,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+    rec = rerun.recording.load(path)
+    assert rec.complete and rec.table("s").num_rows == 20
+
+
+def test_exit_without_disconnect_completes_the_file(tmp_path):
+    path = tmp_path / "exit.rrd"
+    result = run_python(
+        f"""
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        rr.save({str(path)!r})
+        for i in range(1000):
+            _session.log_scalar_row("s", float(i), None, None, None, None)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    rec = rerun.recording.load(path)
+    assert rec.complete and rec.application_id == "app"
+    assert rec.table("s").num_rows == 1000
+
+
+def test_unregister_shutdown_leaves_the_file_without_goodbye(tmp_path):
+    path = tmp_path / "noexit.rrd"
+    result = run_python(
+        f"""
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        rr.save({str(path)!r})
+        rr.unregister_shutdown()
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert not rerun.recording.load(path).complete
+
+
+def test_kill_9_mid_stream_leaves_every_complete_frame_readable(tmp_path):
+    path = tmp_path / "killed.rrd"
+    code = f"""
+        import sys
+        import numpy as np, pyarrow as pa
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        rr.save({str(path)!r})
+        cloud = pa.FixedSizeListArray.from_arrays(pa.array(np.ones(300_000, np.float32)), 3)
+        i = 0
+        while True:
+            rr.set_time_sequence("step", i)
+            _session.log_scalar_row("s", float(i), None, None, None, None)
+            if i % 50 == 0:
+                _session.log("cloud", {{"rerun.point3d": cloud}})
+            if i == 2000:
+                print("ready", flush=True)
+            i += 1
+    """
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.3)  # long past the 10 ms flush bound: rows 0..2000 are in the file
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    rec = rerun.recording.load(path)
+    assert not rec.complete
+    steps = rec.table("s").column("step").to_pylist()
+    assert steps == list(range(len(steps))) and len(steps) > 2000
+    clouds = rec.table("cloud")
+    assert clouds.num_rows >= 2000 // 50
+    assert all(n == 100_000 for n in pa.chunked_array(clouds.column("rerun.point3d")).combine_chunks().value_lengths().to_pylist())
+
+
+def test_rows_reach_the_file_without_an_explicit_flush(fresh, tmp_path):
+    path = tmp_path / "timer.rrd"
+    rr.save(path)
+    size_before = path.stat().st_size
+    _session.log_scalar_row("s", 1.0, None, None, None, None)
+    deadline = time.monotonic() + 5
+    while path.stat().st_size == size_before and time.monotonic() < deadline:
+        time.sleep(0.005)
+    reader = rerun.recording.load(path)  # file still open: no GOODBYE yet
+    assert reader.table("s").column("rerun.scalar").to_pylist() == [[1.0]]
+    assert not reader.complete
+
+
+def test_save_to_an_impossible_path_names_it(fresh, tmp_path):
+    missing = tmp_path / "no" / "such" / "dir" / "x.rrd"
+    with pytest.raises(OSError, match="Failed to create file .*x.rrd"):
+        rr.save(missing)
+
+
+def test_logging_from_many_threads_keeps_every_row(fresh, tmp_path):
+    path = tmp_path / "threads.rrd"
+    rr.save(path)
+    per_thread = 5000
+
+    def worker(index):
+        for i in range(per_thread):
+            rr.set_time_sequence("i", i)
+            _session.log_scalar_row(f"t{index % 2}", float(index), None, None, None, None)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rr.disconnect()
+    rec = rerun.recording.load(path)
+    for entity, owners in (("t0", (0, 2)), ("t1", (1, 3))):
+        table = rec.table(entity)
+        values = [cell[0] for cell in table.column("rerun.scalar").to_pylist()]
+        steps = table.column("i").to_pylist()
+        for owner in owners:
+            assert [s for s, v in zip(steps, values) if v == owner] == list(range(per_thread))
+
+
+def test_init_spawn_calls_rr_spawn(fresh, monkeypatch):
+    calls = []
+    monkeypatch.setattr(rr, "spawn", lambda *a, **k: calls.append((a, k)))
+    rr.init("app", spawn=True)
+    assert calls == [((), {})]
+
+
+def test_sink_stats_count_what_was_written(fresh, tmp_path):
+    path = tmp_path / "stats.rrd"
+    rr.save(path)
+    _session.log_scalar_row("s", 1.0, None, None, None, None)
+    _session.flush()
+    stats = _session.get_sink().stats()
+    assert stats["sent_messages"] == 2  # BEGIN_RECORDING + one LOG batch
+    assert stats["sent_bytes"] == path.stat().st_size - 8  # everything after the stream header
+    assert stats["dropped_messages"] == 0
