@@ -1,0 +1,251 @@
+"""Colormaps (grayscale, turbo, viridis, plasma, magma, inferno) applied to scalar arrays.
+
+The five coloured maps are 256-entry tables generated here from published polynomial fits of sRGB values:
+turbo from Google's approximation (Anton Mikhailov's map, Ruofei Du's fit), viridis/plasma/magma/inferno
+from the degree-6 minimax fits of the BIDS/matplotlib maps (CC0). Nothing is imported from matplotlib.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import _checks
+from ._dispatch import kernel
+from .color import _parse_range, pack_rgba, unpack_rgba
+
+# Polynomial coefficients, lowest degree first, one row per channel (R, G, B); values are sRGB 0-1.
+_POLYNOMIALS = {
+    "turbo": (
+        (0.13572138, 4.61539260, -42.66032258, 132.13108234, -152.94239396, 59.28637943),
+        (0.09140261, 2.19418839, 4.84296658, -14.18503333, 4.27729857, 2.82956604),
+        (0.10667330, 12.64194608, -60.58204836, 110.36276771, -89.90310912, 27.34824973),
+    ),
+    "viridis": (
+        (0.2777273272234177, 0.1050930431085774, -0.3308618287255563, -4.634230498983486,
+         6.228269936347081, 4.776384997670288, -5.435455855934631),
+        (0.005407344544966578, 1.404613529898575, 0.214847559468213, -5.799100973351585,
+         14.17993336680509, -13.74514537774601, 4.645852612178535),
+        (0.3340998053353061, 1.384590162594685, 0.09509516302823659, -19.33244095627987,
+         56.69055260068105, -65.35303263337234, 26.3124352495832),
+    ),
+    "inferno": (
+        (0.0002189403691192265, 0.1065134194856116, 11.60249308247187, -41.70399613139459,
+         77.162935699427, -71.31942824499214, 25.13112622477341),
+        (0.001651004631001012, 0.5639564367884091, -3.972853965665698, 17.43639888205313,
+         -33.40235894210092, 32.62606426397723, -12.24266895238567),
+        (-0.01948089843709184, 3.932712388889277, -15.9423941062914, 44.35414519872813,
+         -81.80730925738993, 73.20951985803202, -23.07032500287172),
+    ),
+    "magma": (
+        (-0.002136485053939582, 0.2516605407371642, 8.353717279216625, -27.66873308576866,
+         52.17613981234068, -50.76852536473588, 18.65570506591883),
+        (-0.000749655052795221, 0.6775232436837668, -3.577719514958484, 14.26473078096533,
+         -27.94360607168351, 29.04658282127291, -11.48977351997711),
+        (-0.005386127855323933, 2.494026599312351, 0.3144679030132573, -13.64921318813922,
+         12.94416944238394, 4.23415299384598, -5.601961508734096),
+    ),
+    "plasma": (
+        (0.05873234392399702, 2.176514634195958, -2.689460476458034, 6.130348345893603,
+         -11.10743619062271, 10.02306557647065, -3.658713842777788),
+        (0.02333670892565664, 0.2383834171260182, -7.455851135738909, 42.3461881477227,
+         -82.66631109428045, 71.41361770095349, -22.93153465461149),
+        (0.5433401826748754, 0.7539604599784036, 3.110799939717086, -28.51885465332158,
+         60.13984767418263, -54.07218655560067, 18.19190778539828),
+    ),
+}
+
+COLORMAPS = ("grayscale", "turbo", "viridis", "plasma", "magma", "inferno")
+_ALIASES = {"gray": "grayscale", "grey": "grayscale", "greyscale": "grayscale"}
+
+#: Colour given to NaN/inf (and to zeros with ``ignore_zero``): fully transparent black.
+INVALID_RGBA = (0, 0, 0, 0)
+
+
+def colormap_name(name: str) -> str:
+    """Return the canonical colormap name for ``name`` (case-insensitive, gray/grey aliases)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name: expected a colormap name (one of {', '.join(COLORMAPS)}), got {name!r}")
+    key = _ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in COLORMAPS:
+        raise ValueError(f"name: expected one of {', '.join(COLORMAPS)}, got {name!r}")
+    return key
+
+
+@functools.lru_cache(maxsize=None)
+def colormap_table(name: str) -> np.ndarray:
+    """Return the (256, 4) uint8 RGBA table of a colormap (entry 0 for the low end, 255 for the high end)."""
+    key = colormap_name(name)
+    t = np.linspace(0.0, 1.0, 256)
+    table = np.empty((256, 4), np.uint8)
+    if key == "grayscale":
+        table[:, :3] = np.arange(256, dtype=np.uint8)[:, None]
+    else:
+        for channel, coefficients in enumerate(_POLYNOMIALS[key]):
+            srgb = np.polynomial.polynomial.polyval(t, coefficients)
+            table[:, channel] = np.around(np.clip(srgb, 0.0, 1.0) * 255.0).astype(np.uint8)
+    table[:, 3] = 255
+    table.flags.writeable = False
+    return table
+
+
+@functools.lru_cache(maxsize=None)
+def _packed_table(name: str) -> np.ndarray:
+    packed = pack_rgba(colormap_table(name)).copy()
+    packed.flags.writeable = False
+    return packed
+
+
+def _as_2d(values: np.ndarray) -> np.ndarray:
+    if values.ndim == 0:
+        return values.reshape(1, 1)
+    if values.ndim == 1:
+        return values[None, :]
+    if values.ndim == 2:
+        return values
+    return values.reshape(-1, values.shape[-1])
+
+
+def _range_numpy(values, ignore_zero, out):
+    v = values.astype(np.float64)
+    valid = np.isfinite(v)
+    if ignore_zero:
+        valid &= v != 0.0
+    chosen = v[valid]
+    if chosen.size == 0:
+        return 0
+    out[0] = chosen.min()
+    out[1] = chosen.max()
+    return chosen.size
+
+
+@kernel(numpy_twin=_range_numpy)
+def _range(values, ignore_zero, out):
+    rows, cols = values.shape
+    count = 0
+    low = np.inf
+    high = -np.inf
+    for i in range(rows):
+        for j in range(cols):
+            v = float(values[i, j])
+            if v - v == 0.0 and not (ignore_zero and v == 0.0):
+                count += 1
+                if v < low:
+                    low = v
+                if v > high:
+                    high = v
+    if count:
+        out[0] = low
+        out[1] = high
+    return count
+
+
+def _map_numpy(values, low, scale, table, invalid, ignore_zero, out):
+    v = values.astype(np.float64)
+    t = (v - low) * scale + 0.5
+    index = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 255.0).astype(np.intp)
+    result = table[index]
+    bad = ~np.isfinite(v)
+    if ignore_zero:
+        bad |= v == 0.0
+    result[bad] = invalid
+    out[...] = result
+
+
+@kernel(numpy_twin=_map_numpy)
+def _map(values, low, scale, table, invalid, ignore_zero, out):
+    rows, cols = values.shape
+    for i in range(rows):
+        for j in range(cols):
+            v = float(values[i, j])
+            if v - v != 0.0 or (ignore_zero and v == 0.0):  # NaN/inf (or an ignored zero)
+                out[i, j] = invalid
+                continue
+            t = (v - low) * scale + 0.5
+            if t >= 255.0:
+                out[i, j] = table[255]
+            elif t > 0.0:
+                out[i, j] = table[int(t)]
+            else:
+                out[i, j] = table[0]
+
+
+def value_range(values, *, ignore_zero: bool = False) -> tuple[float, float] | None:
+    """Return the (min, max) of the finite values (optionally also ignoring zeros), or None if there are none.
+
+    Parameters
+    ----------
+    values : array_like of a real dtype
+        Any shape; views are read in place.
+    ignore_zero : bool
+        Treat 0 as invalid too (depth images use 0 for "no measurement").
+    """
+    src = _checks.real_array(values, "values")
+    if src.size == 0:
+        return None
+    bounds = np.zeros(2, np.float64)
+    count = _range(_as_2d(src), bool(ignore_zero), bounds)
+    return (float(bounds[0]), float(bounds[1])) if count else None
+
+
+def apply_colormap_packed(values, name: str = "turbo", vmin=None, vmax=None, *, ignore_zero: bool = False,
+                          out=None) -> np.ndarray:
+    """Like :func:`apply_colormap` but return one packed uint32 per value (memory bytes R, G, B, A)."""
+    src = _checks.real_array(values, "values")
+    packed_table = _packed_table(colormap_name(name))
+    result = _checks.output(out, src.shape, np.uint32)
+    if src.size == 0:
+        return result
+    if vmin is None or vmax is None:
+        auto = value_range(src, ignore_zero=ignore_zero) or (0.0, 1.0)
+        low = auto[0] if vmin is None else vmin
+        high = auto[1] if vmax is None else vmax
+    else:
+        low, high = vmin, vmax
+    low, high = _parse_range((low, high), "(vmin, vmax)")
+    scale = 255.0 / (high - low) if high > low else 0.0
+    invalid = int(pack_rgba(np.array(INVALID_RGBA, np.uint8)))
+    target = _as_2d(result)
+    if np.shares_memory(target, result):
+        _map(_as_2d(src), low, scale, packed_table, invalid, bool(ignore_zero), target)
+    else:  # rank > 2 with a non-contiguous out
+        scratch = np.empty(target.shape, np.uint32)
+        _map(_as_2d(src), low, scale, packed_table, invalid, bool(ignore_zero), scratch)
+        result[...] = scratch.reshape(result.shape)
+    return result
+
+
+def apply_colormap(values, name: str = "turbo", vmin=None, vmax=None, *, ignore_zero: bool = False,
+                   out=None) -> np.ndarray:
+    """Colour scalar values through a colormap.
+
+    Parameters
+    ----------
+    values : array_like of a real dtype
+        Any shape; strided views (tensor slices) are read in place.
+    name : str
+        One of grayscale, turbo, viridis, plasma, magma, inferno (case-insensitive).
+    vmin, vmax : float, optional
+        Values mapped to the first and last table entry; values outside are clamped. A missing bound is
+        taken from the finite min/max of ``values`` (ignoring zeros too when ``ignore_zero``).
+    ignore_zero : bool
+        Treat 0 as invalid (depth images).
+    out : numpy.ndarray, optional
+        C-contiguous ``values.shape + (4,)`` uint8 destination.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values.shape + (4,)`` uint8 RGBA; invalid values (NaN, inf, ignored zeros) are transparent black.
+    """
+    src = _checks.real_array(values, "values")
+    result = _checks.output(out, src.shape + (4,), np.uint8)
+    if not result.flags.c_contiguous:
+        raise ValueError("out: expected a C-contiguous array (colours are written as packed uint32)")
+    apply_colormap_packed(src, name, vmin, vmax, ignore_zero=ignore_zero,
+                          out=result.view(np.uint32).reshape(src.shape))
+    return result
+
+
+__all__ = ["COLORMAPS", "apply_colormap", "apply_colormap_packed", "colormap_table", "value_range",
+           "unpack_rgba"]

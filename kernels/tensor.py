@@ -1,0 +1,126 @@
+"""N-d tensor → the 2-D (or H×W×C) slice a tensor view displays, without copying the whole tensor."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from . import _checks
+from ._dispatch import kernel
+
+
+def _axis(value, ndim: int, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name}: expected an axis number, got {value!r}")
+    if not -ndim <= value < ndim:
+        raise ValueError(f"{name}: expected an axis of a {ndim}-d tensor (0..{ndim - 1}), got {value}")
+    return int(value) % ndim
+
+
+def tensor_slice_view(tensor, height_axis: int, width_axis: int, indices: Mapping[int, int] | Sequence[int] = (),
+                      *, color_axis: int | None = None, flip_height: bool = False,
+                      flip_width: bool = False) -> np.ndarray:
+    """Return the displayed slice of a tensor as a (possibly strided) view: no data is copied.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray
+        Any rank ≥ 2 (≥ 3 with a colour axis).
+    height_axis, width_axis : int
+        The axes shown as rows and columns (negative numbers count from the end).
+    indices : mapping of axis to index, or sequence
+        The selected index of every other axis. A sequence lists them in axis order.
+    color_axis : int, optional
+        An axis of size 1, 3 or 4 kept as the last (channel) axis.
+    flip_height, flip_width : bool
+        Reverse the rows / columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        (H, W) or (H, W, C) view into ``tensor``.
+    """
+    if not isinstance(tensor, np.ndarray):
+        tensor = np.asarray(tensor)
+    ndim = tensor.ndim
+    shown = [_axis(height_axis, ndim, "height_axis"), _axis(width_axis, ndim, "width_axis")]
+    if color_axis is not None:
+        shown.append(_axis(color_axis, ndim, "color_axis"))
+        if tensor.shape[shown[2]] not in (1, 3, 4):
+            raise ValueError(f"color_axis: expected an axis of size 1, 3 or 4, got size {tensor.shape[shown[2]]}")
+    if len(set(shown)) != len(shown):
+        raise ValueError(f"height_axis, width_axis, color_axis: expected different axes, got {shown}")
+    others = [axis for axis in range(ndim) if axis not in shown]
+    if isinstance(indices, Mapping):
+        chosen = {}
+        for axis, index in indices.items():
+            chosen[_axis(axis, ndim, f"indices key {axis!r}")] = index
+    else:
+        indices = list(indices)
+        if len(indices) != len(others):
+            raise ValueError(f"indices: expected {len(others)} indices (axes {others}), got {len(indices)}")
+        chosen = dict(zip(others, indices))
+    if sorted(chosen) != others:
+        raise ValueError(f"indices: expected an index for exactly the axes {others}, got axes {sorted(chosen)}")
+    selector: list = [slice(None)] * ndim
+    for axis in others:
+        index = chosen[axis]
+        if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"indices[{axis}]: expected an integer index, got {index!r}")
+        if not 0 <= index < tensor.shape[axis]:
+            raise ValueError(f"indices[{axis}]: expected 0..{tensor.shape[axis] - 1}, got {index}")
+        selector[axis] = int(index)
+    view = tensor[tuple(selector)]
+    # Axes left after integer indexing keep their relative order: map the shown axes to their new numbers.
+    remaining = [axis for axis in range(ndim) if axis in shown]
+    view = view.transpose([remaining.index(axis) for axis in shown])
+    if flip_height:
+        view = view[::-1]
+    if flip_width:
+        view = view[:, ::-1]
+    return view
+
+
+def _copy_numpy(src, out):
+    out[...] = src
+
+
+@kernel(numpy_twin=_copy_numpy)
+def _copy(src, out):
+    rows, cols, channels = src.shape
+    for i in range(rows):
+        for j in range(cols):
+            for k in range(channels):
+                out[i, j, k] = src[i, j, k]
+
+
+_KERNEL_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16,
+                                                 np.int32, np.int64, np.float32, np.float64))
+
+
+def slice_tensor(tensor, height_axis: int, width_axis: int, indices: Mapping[int, int] | Sequence[int] = (),
+                 *, color_axis: int | None = None, flip_height: bool = False, flip_width: bool = False,
+                 out=None) -> np.ndarray:
+    """Return the displayed slice of a tensor as a contiguous array, ready for a texture.
+
+    Parameters are as for :func:`tensor_slice_view`; only the slice is read and copied. Every dtype
+    ``log_tensor`` accepts works (float16 stays float16); big-endian input comes out in native order.
+
+    Returns
+    -------
+    numpy.ndarray
+        C-contiguous (H, W) or (H, W, C), in ``out`` when given.
+    """
+    view = tensor_slice_view(tensor, height_axis, width_axis, indices, color_axis=color_axis,
+                             flip_height=flip_height, flip_width=flip_width)
+    dtype = view.dtype.newbyteorder("=") if view.dtype.kind in "uifcb" else view.dtype
+    result = _checks.output(out, view.shape, dtype)
+    if view.size == 0:
+        return result
+    if view.dtype in _KERNEL_DTYPES and view.dtype.isnative:
+        src3 = view if view.ndim == 3 else view[:, :, None]
+        out3 = result if result.ndim == 3 else result[:, :, None]
+        _copy(src3, out3)
+    else:  # float16, bool, byte-swapped: numpy converts while copying
+        result[...] = view
+    return result
