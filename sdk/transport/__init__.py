@@ -1,21 +1,88 @@
-"""Network and shared-memory transport (placeholder until the transport work lands)."""
+"""Streaming to a viewer: ``rr.connect`` (TCP, or the shared-memory ring on this host) and ``rr.spawn``.
+
+``rr.connect(addr)`` makes a :class:`~rerun.transport.viewer_sink.ViewerSink` the session's sink; a
+same-host address negotiates a shared-memory ring, a remote one stays on TCP. ``rr.spawn()``
+starts ``python -m rerun_app`` (or reuses a viewer already listening on the port), waits for its
+readiness signal and connects. ``rr.get_sink_stats()`` reports what was sent and dropped.
+"""
+
+from __future__ import annotations
+
+from rerun.transport.address import DEFAULT_PORT, Address, parse_address
+
+__all__ = ["connect", "spawn", "serve", "get_sink_stats", "parse_address", "Address"]
 
 
-def connect(addr=None):
-    """Stream to a viewer over TCP (not implemented yet)."""
-    raise NotImplementedError("rr.connect is not implemented yet")
+def connect(addr: str | None = None, *, transport: str | None = None) -> None:
+    """Stream everything logged (the backlog first) to a viewer at ``addr``.
+
+    Returns at once: connecting happens in the background, and log calls never wait on the viewer
+    (data waits in a bounded buffer, oldest dropped first, see ``rr.get_sink_stats()``).
+
+    Parameters
+    ----------
+    addr : str, optional
+        ``"host:port"``, ``"localhost"``, ``"[::1]:9876"``; default ``"127.0.0.1:9876"``.
+    transport : {"auto", "ring", "tcp"}, optional
+        ``"auto"`` (default; env ``RERUN_TRANSPORT``): shared-memory ring when the viewer is on this
+        host, TCP otherwise.
+
+    Raises
+    ------
+    ValueError
+        If ``addr`` is not a valid address (the message quotes it).
+    """
+    from rerun import _session
+    from rerun.transport.viewer_sink import ViewerSink
+
+    address = parse_address(addr)
+    if not _session.is_enabled():
+        print("Rerun is disabled - connect() call ignored")
+        return
+    _session.set_sink(ViewerSink(address, transport=transport, recording_id=_session.recording_id()))
 
 
-def spawn(port: int = 9876, connect: bool = True):
-    """Start a viewer process and stream to it (not implemented yet)."""
-    raise NotImplementedError("rr.spawn is not implemented yet")
+def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> None:
+    """Start a viewer process (``python -m rerun_app``) and stream to it through shared memory.
+
+    Returns once the viewer listens (a readiness handshake, within 5 s). A viewer already listening
+    on ``port`` is reused. Env ``RERUN_VIEWER_ARGS`` adds viewer arguments (e.g. ``--headless``).
+
+    Raises
+    ------
+    RuntimeError
+        If the viewer cannot start (no display: the message says what to do instead), is not ready
+        within 5 s, or ``port`` is held by a program that is not a rerun viewer.
+    """
+    from rerun import _session
+    from rerun.transport.spawn import probe_viewer, start_viewer
+
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise ValueError(f"port: expected an int in 1..65535, got {port!r}")
+    if not _session.is_enabled():
+        print("Rerun is disabled - spawn() call ignored")
+        return
+    address = Address("127.0.0.1", port)
+    if not probe_viewer(address):
+        start_viewer(port)
+    if connect:
+        globals()["connect"](str(address))
 
 
-def serve(open_browser: bool = True):
-    """Serve a web viewer (not implemented yet)."""
-    raise NotImplementedError("rr.serve is not implemented yet")
+def serve(open_browser: bool = True) -> None:
+    """Serve a web viewer: not part of this implementation (use ``rr.spawn()`` or ``rr.save()``).
+
+    Raises
+    ------
+    NotImplementedError
+        Always, with a message naming the alternatives.
+    """
+    raise NotImplementedError("rr.serve (the web viewer) is not available here; use rr.spawn(), rr.connect() or rr.save()")
 
 
 def get_sink_stats() -> dict:
-    """Counts of sent and dropped messages and bytes (not implemented yet)."""
-    raise NotImplementedError("rr.get_sink_stats is not implemented yet")
+    """Counters of the active sink: ``sent_messages``, ``sent_bytes``, ``dropped_messages``,
+    ``dropped_bytes`` (plus, when streaming to a viewer, ``transport``, ``connected``, ``queued_bytes``)."""
+    from rerun import _session
+
+    return _session.get_sink().stats()

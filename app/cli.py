@@ -1,0 +1,199 @@
+"""The viewer's command line: ``python -m rerun_app [FILE.rrd ...] [--port N] [--headless] ...``.
+
+Without ``--headless`` the window (``rerun_app.viewer.run(args, hub, ingest)``) shows the data; it
+is imported only then. ``--headless`` ingests with no window and, on exit (SIGINT, SIGTERM, or
+``--exit-after-idle`` seconds without data and connections), prints per-source counts and latencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import time
+
+DEFAULT_PORT = 9876
+DEFAULT_MEMORY_SHARE = 0.75
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def total_ram_bytes() -> int:
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def parse_memory_limit(text: str) -> int:
+    """Bytes for ``"2GB"``, ``"512MiB"``, ``"75%"`` (of RAM) or a plain number of bytes.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is none of these (the message quotes it).
+    """
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*(%|[kmgt]i?b|b)?\s*", text.lower())
+    if not match:
+        raise ValueError(f"--memory-limit: expected e.g. '2GB', '512MiB' or '75%', got {text!r}")
+    value, unit = float(match.group(1)), match.group(2) or ""
+    if unit == "%":
+        if not 0 < value <= 100:
+            raise ValueError(f"--memory-limit: a percentage must be in (0, 100], got {text!r}")
+        return int(total_ram_bytes() * value / 100)
+    limit = int(value * _UNITS[unit])
+    if limit <= 0:
+        raise ValueError(f"--memory-limit: must be positive, got {text!r}")
+    return limit
+
+
+def _memory_limit_arg(text: str) -> int:
+    try:
+        return parse_memory_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _size_arg(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)x(\d+)", text)
+    if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
+        raise argparse.ArgumentTypeError(f"--size: expected WIDTHxHEIGHT like 1280x720, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rerun",
+        description="The rerun viewer: listens for logging processes and opens .rrd files.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help=".rrd files to open (ours or Rerun 0.4.0's)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})")
+    parser.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)")
+    parser.add_argument("--save", metavar="OUT.rrd", help="also record everything received into this file")
+    parser.add_argument(
+        "--memory-limit",
+        type=_memory_limit_arg,
+        default=None,
+        metavar="SIZE",
+        help="drop the oldest data beyond this much (e.g. 2GB, 75%%; default 75%% of RAM)",
+    )
+    parser.add_argument("--headless", action="store_true", help="no window: ingest, then print per-source counts on exit")
+    parser.add_argument(
+        "--exit-after-idle",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="(headless) exit once no logger is connected and nothing arrived for SECONDS",
+    )
+    parser.add_argument("--stats-json", metavar="PATH", help="(headless) write the per-source counters as JSON on exit")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="render the files headless (EGL) into a PNG and exit")
+    parser.add_argument("--timeline", help="timeline of the --screenshot time cursor")
+    parser.add_argument("--time", type=int, help="time (on --timeline) of the --screenshot")
+    parser.add_argument("--size", type=_size_arg, default=(1280, 720), metavar="WxH", help="window or screenshot size")
+    parser.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every ingest event")
+    return parser
+
+
+def _signal_ready(fd: int | None) -> None:
+    """Tell ``rr.spawn`` we are listening (it waits on this pipe instead of sleeping)."""
+    if fd is None:
+        return
+    try:
+        os.write(fd, b"ready\n")
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _window_unavailable_reason(args) -> str | None:
+    """Why a window cannot be opened here, or None if it can."""
+    try:
+        import rerun_app.viewer as viewer
+    except ImportError as exc:
+        return f"the windowed viewer could not be loaded ({exc})"
+    if not hasattr(viewer, "run"):
+        return "the windowed viewer is not available in this build"
+    if args.screenshot is None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "there is no display (DISPLAY / WAYLAND_DISPLAY are unset)"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the viewer; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    if not args.headless:
+        reason = _window_unavailable_reason(args)
+        if reason is not None:
+            print(
+                f"rerun: cannot open a window: {reason}.\n"
+                "Instead: run headless (python -m rerun_app --headless), render a screenshot "
+                "(rerun FILE.rrd --screenshot out.png), or log to a file with rr.save('out.rrd').",
+                file=sys.stderr,
+            )
+            return 2
+    from rerun.transport.ring import sweep_stale_rings
+    from rerun_app.ingest import Ingest, make_target
+
+    sweep_stale_rings()
+    memory_limit = args.memory_limit if args.memory_limit is not None else int(total_ram_bytes() * DEFAULT_MEMORY_SHARE)
+    hub, target = make_target(memory_limit)
+    try:
+        ingest = Ingest(target, save_path=args.save, max_frame_bytes=min(memory_limit, 4 << 30))
+    except OSError as exc:
+        print(f"rerun: error: {exc}", file=sys.stderr)
+        return 1
+    if args.screenshot is None:
+        try:
+            ingest.listen(args.bind, args.port)
+        except OSError as exc:
+            if not args.files:
+                print(f"rerun: error: {exc.strerror or exc}", file=sys.stderr)
+                ingest.close()
+                return 1
+            print(f"rerun: warning: {exc.strerror or exc}; showing the files only", file=sys.stderr)
+    _signal_ready(args.ready_fd)
+    if args.headless or args.screenshot is not None:
+        for path in args.files:
+            ingest.load_file(path)
+    else:
+        threading.Thread(target=lambda: [ingest.load_file(p) for p in args.files], name="rerun-load-files", daemon=True).start()
+    try:
+        if args.headless:
+            _run_headless(args, ingest)
+            return 0
+        from rerun_app.viewer import run
+
+        return int(run(args, hub, ingest) or 0)
+    finally:
+        ingest.close()
+        if args.headless:
+            _report(args, ingest)
+
+
+def _run_headless(args, ingest) -> None:
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stop.wait(0.05):
+        if args.exit_after_idle is None or not ingest.sources():
+            continue  # idle exit only after something was ingested
+        if ingest.open_sources() == 0 and ingest.idle_seconds() >= args.exit_after_idle:
+            return
+
+
+def _report(args, ingest) -> None:
+    stats = ingest.stats()
+    lines = ["rerun headless: per-source counts"]
+    lines += ["  " + s.summary_line() for s in ingest.sources()]
+    print("\n".join(lines), flush=True)
+    if args.stats_json:
+        with open(args.stats_json, "w") as fh:
+            json.dump(stats, fh, indent=1, default=str)

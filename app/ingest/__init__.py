@@ -1,0 +1,104 @@
+"""The viewer's ingest: TCP server and shared-memory rings, ``.rrd`` files, ``--save``, per-source counters.
+
+Everything received is decoded by one :class:`~rerun_app.ingest.dispatch.Dispatcher` and handed to a
+target (the viewer's ``StoreHub`` through :class:`HubTarget`, or a :class:`RecordingTarget`) while
+holding :attr:`Ingest.lock`; readers of the store (the window) take the same lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from rerun_app.ingest.dispatch import Dispatcher, FrameSaver
+from rerun_app.ingest.file_loader import load_file
+from rerun_app.ingest.stats import SourceStats
+from rerun_app.ingest.targets import HubTarget, RecordingTarget
+from rerun_app.ingest.tcp_server import TcpServer
+
+__all__ = ["Ingest", "HubTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
+
+
+def make_target(memory_limit: int | None = None):
+    """``(hub, target)``: a ``StoreHub`` with ``memory_limit`` wrapped in a :class:`HubTarget`."""
+    try:
+        from rerun_app.store import StoreHub
+    except ImportError as exc:  # the store is optional for pure transport use
+        import logging
+
+        logging.getLogger("rerun_app.ingest").warning("no store available (%s); keeping raw events", exc)
+        return None, RecordingTarget()
+    from rerun_app.store import store_budget_for_process_limit
+
+    budget = memory_limit
+    if memory_limit is not None:
+        try:  # the limit is for the whole process: the store gets what the process does not use yet
+            budget = store_budget_for_process_limit(memory_limit)
+        except ValueError as exc:
+            raise ValueError(f"--memory-limit: {exc}") from None
+    hub = StoreHub(memory_limit=budget)
+    return hub, HubTarget(hub)
+
+
+class Ingest:
+    """Owns every source feeding one target.
+
+    Parameters
+    ----------
+    target
+        A :class:`HubTarget`, :class:`RecordingTarget` or anything with ``on_begin`` / ``on_log`` / ``on_clear``.
+    save_path : str, optional
+        Also append every accepted frame to this file (``--save``).
+    max_frame_bytes : int, optional
+        Frames announcing a larger payload are refused before anything is allocated.
+    """
+
+    def __init__(self, target, *, save_path: str | None = None, max_frame_bytes: int | None = None) -> None:
+        self.lock = threading.RLock()
+        self.target = target
+        self.saver = FrameSaver(save_path) if save_path else None
+        self.dispatcher = Dispatcher(target, self.lock, self.saver, max_frame_bytes)
+        self.server: TcpServer | None = None
+        self._sources: list[SourceStats] = []
+        self._sources_lock = threading.Lock()
+
+    def new_source(self, name: str, kind: str) -> SourceStats:
+        source = SourceStats(name, kind)
+        with self._sources_lock:
+            self._sources.append(source)
+        return source
+
+    def listen(self, bind: str = "127.0.0.1", port: int = 9876) -> TcpServer:
+        """Start the TCP server (raises OSError with a clear message if the port is taken)."""
+        self.server = TcpServer(self.dispatcher, self.new_source, bind, port)
+        return self.server
+
+    def load_file(self, path: str) -> SourceStats:
+        """Ingest a ``.rrd`` file now; problems are on the returned source's counters."""
+        source = self.new_source(f"file {path}", "file")
+        load_file(path, self.dispatcher, source)
+        source.ended = time.time()
+        return source
+
+    def sources(self) -> list[SourceStats]:
+        with self._sources_lock:
+            return list(self._sources)
+
+    def open_sources(self) -> int:
+        """Live connections (files don't count)."""
+        return self.server.open_connections() if self.server is not None else 0
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last frame arrived from any source."""
+        return time.monotonic() - self.dispatcher.last_frame_time
+
+    def stats(self) -> dict:
+        store_stats = self.target.stats() if hasattr(self.target, "stats") else {}
+        return {"sources": [s.as_dict() for s in self.sources()], "store": store_stats}
+
+    def close(self) -> None:
+        """Stop listening, close connections and the ``--save`` file."""
+        if self.server is not None:
+            self.server.close()
+        if self.saver is not None:
+            self.saver.close()

@@ -1,0 +1,252 @@
+"""The viewer's TCP listener: plain streams, and handshaken connections that move payloads to a ring."""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+import time
+
+import numpy as np
+
+from rerun.transport.handshake import (
+    HANDSHAKE_MAGIC,
+    PROTOCOL_VERSION,
+    WAKE_SPACE,
+    encode_handshake,
+    read_handshake_body,
+)
+from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
+
+from rerun_app.ingest.dispatch import Dispatcher
+from rerun_app.ingest.ring_reader import RingReader
+from rerun_app.ingest.stats import SourceStats
+
+logger = logging.getLogger("rerun_app.ingest")
+
+#: The consumer blocks on the control socket for at most this long before looking at the ring
+#: again (covers a wake-up lost to store/load reordering between the two processes).
+RING_POLL_S = 0.02
+HANDSHAKE_TIMEOUT_S = 5.0
+
+
+class _Closed(Exception):
+    """The peer closed the connection; ``torn`` tells whether it did so mid-frame."""
+
+    def __init__(self, torn: bool, got: int = 0, wanted: int = 0) -> None:
+        super().__init__(f"connection closed after {got} of {wanted} bytes of a frame" if torn else "connection closed")
+        self.torn = torn
+
+
+def _recv_into(sock: socket.socket, view: memoryview, frame_started: bool) -> None:
+    pos, n = 0, len(view)
+    while pos < n:
+        got = sock.recv_into(view[pos:], n - pos)
+        if not got:
+            raise _Closed(frame_started or pos > 0, pos, n)
+        pos += got
+
+
+class TcpServer:
+    """Accepts connections on ``bind:port`` and serves each on its own thread.
+
+    Parameters
+    ----------
+    dispatcher : Dispatcher
+        Receives every frame.
+    registry : callable(name, kind) -> SourceStats
+        Creates the counters of a new source.
+    bind, port : str, int
+        Where to listen (port 0 picks a free port; see :attr:`port`).
+
+    Raises
+    ------
+    OSError
+        If the port is taken (the message says which and what to do).
+    """
+
+    def __init__(self, dispatcher: Dispatcher, registry, bind: str = "127.0.0.1", port: int = 9876) -> None:
+        self.dispatcher = dispatcher
+        self.registry = registry
+        family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._sock.bind((bind, port))
+        except OSError as exc:
+            self._sock.close()
+            raise OSError(
+                exc.errno,
+                f"cannot listen on {bind}:{port} ({exc.strerror}); is another viewer running? Use --port to pick another",
+            ) from None
+        self._sock.listen(64)
+        self.bind = bind
+        self.port = self._sock.getsockname()[1]
+        self._stopping = False
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept_loop, name="rerun-ingest-accept", daemon=True)
+        self._thread.start()
+
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._connections)
+
+    def close(self) -> None:
+        """Stop accepting and close every connection."""
+        self._stopping = True
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+        with self._lock:
+            for conn in list(self._connections):
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._thread.join(timeout=2)
+
+    def _accept_loop(self) -> None:
+        while not self._stopping:
+            try:
+                conn, peer = self._sock.accept()
+            except OSError:
+                if self._stopping:
+                    return
+                continue
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                self._connections.add(conn)
+            threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True).start()
+
+    def _serve(self, conn: socket.socket, peer) -> None:
+        peer_text = f"{peer[0]}:{peer[1]}"
+        source: SourceStats | None = None
+        try:
+            conn.settimeout(HANDSHAKE_TIMEOUT_S)
+            magic = bytearray(4)
+            _recv_into(conn, memoryview(magic), False)
+            if magic == STREAM_MAGIC:
+                rest = bytearray(4)
+                _recv_into(conn, memoryview(rest), True)
+                parse_stream_header(bytes(magic + rest))
+                conn.settimeout(None)
+                source = self.registry(f"tcp {peer_text}", "tcp")
+                self._serve_stream(conn, source)
+            elif magic == HANDSHAKE_MAGIC:
+                hello = read_handshake_body(conn)
+                source = self._serve_handshake(conn, hello, peer_text)
+            else:
+                raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
+        except _Closed as exc:
+            if source is not None:
+                source.end_reason = "torn frame at disconnect" if exc.torn else "closed"
+                if exc.torn:
+                    Dispatcher.report_error(source, f"{exc}; the torn frame was discarded")
+        except Exception as exc:  # noqa: BLE001 - a bad source is dropped, the viewer keeps serving
+            if source is None:
+                source = self.registry(f"tcp {peer_text}", "tcp")
+            Dispatcher.report_error(source, f"dropping the source: {type(exc).__name__}: {exc}")
+            source.end_reason = "error"
+        finally:
+            if source is not None and source.ended is None:
+                source.end_reason = source.end_reason or "closed"
+                source.ended = time.time()
+            with self._lock:
+                self._connections.discard(conn)
+            conn.close()
+
+    def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str) -> SourceStats | None:
+        if hello.get("probe"):
+            conn.sendall(encode_handshake({"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app"}))
+            return None
+        protocol = hello.get("protocol")
+        if protocol != PROTOCOL_VERSION:
+            conn.sendall(encode_handshake({"ok": False, "error": f"unsupported protocol {protocol!r}; this viewer speaks {PROTOCOL_VERSION}"}))
+            raise WireError(f"handshake with unsupported protocol {protocol!r}")
+        pid = hello.get("pid")
+        ring_info = hello.get("ring")
+        ring = None
+        ring_error = None
+        if isinstance(ring_info, dict):
+            try:
+                ring = RingReader(ring_info.get("name"), ring_info.get("capacity"), self.dispatcher.max_frame_bytes or (4 << 30))
+            except WireError as exc:
+                ring_error = str(exc)
+        elif ring_info is not None:
+            ring_error = "handshake field 'ring' must be an object or null"
+        reply = {"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None}
+        if ring_error:
+            reply["ring_error"] = ring_error
+        conn.sendall(encode_handshake(reply))
+        kind = "ring" if ring is not None else "tcp"
+        source = self.registry(f"{kind} pid {pid} ({peer_text})", kind)
+        if ring_error:
+            Dispatcher.report_error(source, f"could not attach the ring ({ring_error}); using TCP")
+        if ring is None:
+            magic_and_version = bytearray(8)
+            _recv_into(conn, memoryview(magic_and_version), False)
+            parse_stream_header(bytes(magic_and_version))
+            conn.settimeout(None)
+            self._serve_stream(conn, source)
+        else:
+            conn.settimeout(None)
+            try:
+                self._serve_ring(conn, ring, source)
+            finally:
+                ring.close()
+        return source
+
+    def _serve_stream(self, conn: socket.socket, source: SourceStats) -> None:
+        header = bytearray(FRAME_HEADER.size)
+        header_view = memoryview(header)
+        limit = self.dispatcher.max_frame_bytes or (4 << 30)
+        while True:
+            _recv_into(conn, header_view, False)
+            _kind, length = parse_frame_header(header, 0, limit)  # before allocating anything
+            frame = np.empty(FRAME_HEADER.size + length, dtype=np.uint8)
+            frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
+            _recv_into(conn, memoryview(frame)[FRAME_HEADER.size :], True)
+            self.dispatcher.handle(source, frame)
+
+    def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats) -> None:
+        eof = False
+        while True:
+            for frame in ring.frames():
+                self.dispatcher.handle(source, frame)
+                if ring.producer_waiting():
+                    self._wake_producer(conn)
+            if ring.producer_waiting():
+                self._wake_producer(conn)
+            if eof:
+                if ring.available():
+                    continue
+                if ring.partial_frame:
+                    Dispatcher.report_error(source, "the producer left in the middle of a chunked frame; discarded it")
+                raise _Closed(False)
+            ring.set_consumer_waiting(True)
+            if ring.available():
+                ring.set_consumer_waiting(False)
+                continue
+            try:
+                readable, _, _ = select.select([conn], [], [], RING_POLL_S)
+                if readable and not conn.recv(4096):
+                    eof = True  # the producer is gone: drain what it published, then stop
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:
+                eof = True
+            finally:
+                ring.set_consumer_waiting(False)
+
+    @staticmethod
+    def _wake_producer(conn: socket.socket) -> None:
+        try:
+            conn.send(WAKE_SPACE, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            pass

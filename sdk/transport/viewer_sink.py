@@ -1,0 +1,507 @@
+"""The sink that streams to a viewer: over a shared-memory ring on this host, else over TCP.
+
+The calling thread never waits on the viewer. A LOG batch goes straight into the ring when it has
+room and nothing is queued before it; otherwise its frame is serialised into memory owned by the
+sink (the caller may overwrite its arrays once ``send_log`` returns) and queued for a background
+thread, which connects, performs the handshake, writes to the ring or the socket, reconnects after
+a viewer restart, and waits for ring space by blocking on the control socket. The queue is bounded
+in bytes: past the bound the oldest queued LOG frames are dropped (control frames never are),
+counted in :meth:`stats`, and one warning is logged.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import logging
+import os
+import select
+import socket
+import threading
+import time
+import weakref
+
+import numpy as np
+import pyarrow as pa
+
+from rerun.sinks.base import Sink
+from rerun.transport.address import Address
+from rerun.transport.handshake import (
+    PROTOCOL_VERSION,
+    WAKE_DATA,
+    encode_handshake,
+    read_handshake,
+)
+from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
+from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
+from rerun.wire.log_table import log_payload_size, write_log_payload
+
+logger = logging.getLogger("rerun")
+
+DEFAULT_BUFFER_BYTES = 256 << 20
+CONNECT_TIMEOUT_S = 2.0
+HANDSHAKE_TIMEOUT_S = 5.0
+RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
+_SMALL_FRAME = 256 << 10
+_COALESCE_BYTES = 1 << 20
+
+_live_sinks: "weakref.WeakSet[ViewerSink]" = weakref.WeakSet()
+
+
+def _env_bytes(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(float(value))
+    except ValueError:
+        logger.warning("ignoring %s=%r: expected a number of bytes", name, value)
+        return default
+
+
+def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) -> np.ndarray:
+    """A whole LOG frame (header + Arrow IPC payload) in a new uint8 array owned by the caller."""
+    if payload_size is None:
+        payload_size = log_payload_size(batch)
+    frame = np.empty(FRAME_HEADER.size + payload_size, dtype=np.uint8)
+    writer = pa.FixedSizeBufferWriter(pa.py_buffer(frame))
+    writer.write(encode_frame_header(FrameKind.LOG, payload_size))
+    write_log_payload(batch, writer)
+    writer.close()
+    return frame
+
+
+class _Item:
+    __slots__ = ("frame", "control")
+
+    def __init__(self, frame: np.ndarray, control: bool) -> None:
+        self.frame = frame
+        self.control = control
+
+
+class _Connection:
+    """One live connection: the socket, and the ring when payloads go through shared memory."""
+
+    def __init__(self, sock: socket.socket, ring: RingWriter | None) -> None:
+        self.sock = sock
+        self.ring = ring
+        self.alive = True
+
+    @property
+    def kind(self) -> str:
+        return "ring" if self.ring is not None else "tcp"
+
+    def wake_consumer(self) -> None:
+        if self.ring.consumer_waiting():
+            try:
+                self.sock.send(WAKE_DATA, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                pass  # the socket already holds unread wake-ups
+            except OSError:
+                self.alive = False
+
+    def poll_socket(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for a wake-up byte; mark the connection dead on EOF or error."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], timeout)
+            if readable:
+                if not self.sock.recv(4096, socket.MSG_DONTWAIT):
+                    self.alive = False
+        except (BlockingIOError, InterruptedError):
+            pass
+        except (OSError, ValueError):
+            self.alive = False
+
+    def close(self) -> None:
+        self.alive = False
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        if self.ring is not None:
+            self.ring.close()
+
+
+class ViewerSink(Sink):
+    """Streams a session to a viewer at ``address``.
+
+    Parameters
+    ----------
+    address : Address
+        Where the viewer listens.
+    transport : {"auto", "ring", "tcp"}
+        ``"auto"`` (default, or env ``RERUN_TRANSPORT``) uses the shared-memory ring when the
+        address is this host's loopback and TCP otherwise; ``"ring"`` falls back to TCP if the
+        viewer cannot attach the ring.
+    ring_bytes : int, optional
+        Ring data size (env ``RERUN_RING_BYTES``; default 256 MiB).
+    buffer_bytes : int, optional
+        Bound of the queue of unsent frames (env ``RERUN_SINK_BUFFER_BYTES``; default 256 MiB).
+    recording_id : str, optional
+        Sent in the handshake, for the viewer's log lines.
+    """
+
+    def __init__(
+        self,
+        address: Address,
+        *,
+        transport: str | None = None,
+        ring_bytes: int | None = None,
+        buffer_bytes: int | None = None,
+        recording_id: str | None = None,
+    ) -> None:
+        super().__init__()
+        transport = transport or os.environ.get("RERUN_TRANSPORT") or "auto"
+        if transport not in ("auto", "ring", "tcp"):
+            raise ValueError(f"transport: expected 'auto', 'ring' or 'tcp', got {transport!r}")
+        self.address = address
+        self.transport = transport
+        self._want_ring = transport == "ring" or (transport == "auto" and address.is_local())
+        self.ring_bytes = ring_bytes or _env_bytes("RERUN_RING_BYTES", DEFAULT_RING_BYTES)
+        self.buffer_bytes = buffer_bytes or _env_bytes("RERUN_SINK_BUFFER_BYTES", DEFAULT_BUFFER_BYTES)
+        self.recording_id = recording_id
+        self._init_state()
+        self._connections_made = 0
+        self._last_begin: np.ndarray | None = None
+        _live_sinks.add(self)
+        self._start_worker()
+
+    def _init_state(self) -> None:
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._queue: collections.deque[_Item] = collections.deque()
+        self._queued_bytes = 0
+        self._inflight: _Item | None = None
+        self._conn: _Connection | None = None
+        self._closing = False
+        self._closed = False
+        self._warned_drop = False
+        self._warned_connect = False
+        self._worker: threading.Thread | None = None
+        self._last_error: str | None = None
+
+    def _start_worker(self) -> None:
+        self._worker = threading.Thread(target=self._run, name=f"rerun-sink {self.address}", daemon=True)
+        self._worker.start()
+
+    # -- the caller's side ------------------------------------------------------------------
+    def send_log(self, batch: pa.RecordBatch) -> None:
+        payload_size = log_payload_size(batch)
+        with self._lock:
+            if self._closed:
+                self._count_drop(FRAME_HEADER.size + payload_size)
+                return
+            conn = self._conn
+            if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
+                if conn.ring.try_write_log(batch, payload_size):
+                    self._sent_messages += 1
+                    self._sent_bytes += FRAME_HEADER.size + payload_size
+                    conn.wake_consumer()
+                    return
+        frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
+        self._enqueue(_Item(frame, control=False))
+
+    def send_control(self, kind: FrameKind, obj: dict) -> None:
+        frame = np.frombuffer(encode_json_frame(kind, obj), dtype=np.uint8)
+        if kind == FrameKind.BEGIN_RECORDING:
+            self._last_begin = frame
+        with self._lock:
+            if self._closed:
+                self._count_drop(frame.nbytes)
+                return
+            conn = self._conn
+            if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
+                if conn.ring.try_write_frame(frame):
+                    self._sent_messages += 1
+                    self._sent_bytes += frame.nbytes
+                    conn.wake_consumer()
+                    return
+        self._enqueue(_Item(frame, control=True))
+
+    def _enqueue(self, item: _Item) -> None:
+        with self._lock:
+            if self._closed:
+                self._count_drop(item.frame.nbytes)
+                return
+            self._queue.append(item)
+            self._queued_bytes += item.frame.nbytes
+            if self._queued_bytes > self.buffer_bytes:
+                self._drop_oldest()
+            self._cond.notify_all()
+
+    def _drop_oldest(self) -> None:
+        """Drop queued LOG frames, oldest first, until the queue is within its bound (lock held)."""
+        kept: collections.deque[_Item] = collections.deque()
+        newest = self._queue[-1]
+        while self._queue and self._queued_bytes > self.buffer_bytes:
+            item = self._queue.popleft()
+            if item.control or item is newest:
+                kept.append(item)
+                continue
+            self._queued_bytes -= item.frame.nbytes
+            self._count_drop(item.frame.nbytes)
+        kept.extend(self._queue)
+        self._queue = kept
+
+    def _count_drop(self, nbytes: int) -> None:
+        self._dropped_messages += 1
+        self._dropped_bytes += nbytes
+        if not self._warned_drop:
+            self._warned_drop = True
+            logger.warning(
+                "rerun: the viewer at %s is not keeping up or is unreachable; dropping the oldest unsent "
+                "log messages (queue bound %d MiB). rr.get_sink_stats() counts them.",
+                self.address,
+                self.buffer_bytes >> 20,
+            )
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued frame is handed to the ring or the socket.
+
+        Gives up after ``timeout`` seconds, or after 2 s without any connection to the viewer.
+        Returns True if the queue drained.
+        """
+        deadline = time.monotonic() + timeout
+        unconnected_since = None
+        with self._lock:
+            while self._queue or self._inflight is not None:
+                now = time.monotonic()
+                if self._conn is None or self._worker is None or not self._worker.is_alive():
+                    unconnected_since = unconnected_since or now
+                    if now - unconnected_since > 2.0:
+                        return False
+                else:
+                    unconnected_since = None
+                if now >= deadline:
+                    return False
+                self._cond.wait(min(0.05, deadline - now))
+        return True
+
+    def close(self, goodbye: dict | None = None) -> None:
+        """Flush (bounded), send GOODBYE, stop the background thread and release the connection."""
+        with self._lock:
+            if self._closed or self._closing:
+                return
+            self._closing = True
+        self.send_control(FrameKind.GOODBYE, goodbye or {})
+        self.flush()
+        with self._lock:
+            self._closed = True
+            for item in self._queue:
+                self._count_drop(item.frame.nbytes)
+            self._queue.clear()
+            self._queued_bytes = 0
+            self._cond.notify_all()
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=2.0)
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        _live_sinks.discard(self)
+
+    def stats(self) -> dict:
+        stats = super().stats()
+        with self._lock:
+            stats.update(
+                address=str(self.address),
+                transport=self._conn.kind if self._conn is not None else None,
+                connected=self._conn is not None and self._conn.alive,
+                queued_messages=len(self._queue) + (self._inflight is not None),
+                queued_bytes=self._queued_bytes,
+                last_error=self._last_error,
+            )
+        return stats
+
+    # -- the background thread --------------------------------------------------------------
+    def _run(self) -> None:
+        delay = RECONNECT_DELAY_S[0]
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+                conn = self._conn
+            if conn is None:
+                if not self._connect():
+                    with self._lock:
+                        if self._closed:
+                            return
+                        self._cond.wait(delay)
+                    delay = min(delay * 2, RECONNECT_DELAY_S[1])
+                    continue
+                delay = RECONNECT_DELAY_S[0]
+                continue
+            with self._lock:
+                while not self._queue and not self._closed and conn.alive:
+                    if not self._cond.wait(0.25):
+                        break
+                if self._closed:
+                    return
+                item = self._queue.popleft() if self._queue else None
+                if item is not None:
+                    self._queued_bytes -= item.frame.nbytes
+                    self._inflight = item
+            if item is None:
+                if conn.ring is not None:
+                    conn.poll_socket(0)  # notice a viewer that went away while we were idle
+                if not conn.alive:
+                    self._disconnect(conn, "the viewer closed the connection")
+                continue
+            try:
+                ok = self._write(conn, item)
+            except OSError as exc:
+                ok = False
+                conn.alive = False
+                self._last_error = str(exc)
+            with self._lock:
+                self._inflight = None
+                if ok:
+                    self._sent_messages += 1
+                    self._sent_bytes += item.frame.nbytes
+                elif not self._closed:
+                    self._queue.appendleft(item)  # resend on the next connection
+                    self._queued_bytes += item.frame.nbytes
+                self._cond.notify_all()
+            if not ok:
+                self._disconnect(conn, self._last_error or "the viewer closed the connection")
+
+    def _write(self, conn: _Connection, item: _Item) -> bool:
+        frame = item.frame
+        if conn.ring is None:
+            if frame.nbytes < _SMALL_FRAME:
+                frame = self._coalesce(frame)
+            conn.sock.sendall(frame)
+            return True
+        ring = conn.ring
+        if frame.nbytes <= ring.max_record_data():
+            while not ring.try_write_frame(frame):
+                if not self._wait_for_space(conn):
+                    return False
+            conn.wake_consumer()
+            return True
+        offset = 0
+        while offset < frame.nbytes:
+            taken = ring.write_chunk(frame[offset:])
+            if taken:
+                offset += taken
+                conn.wake_consumer()
+            elif not self._wait_for_space(conn):
+                return False
+        return True
+
+    def _coalesce(self, first: np.ndarray) -> np.ndarray:
+        """Join ``first`` with the small frames queued behind it into one send (TCP only)."""
+        with self._lock:
+            parts = [first]
+            total = first.nbytes
+            while self._queue and self._queue[0].frame.nbytes < _SMALL_FRAME and total < _COALESCE_BYTES:
+                item = self._queue.popleft()
+                self._queued_bytes -= item.frame.nbytes
+                parts.append(item.frame)
+                total += item.frame.nbytes
+                self._sent_messages += 1  # counted now; a failed send resends only ``first``
+                self._sent_bytes += item.frame.nbytes
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _wait_for_space(self, conn: _Connection) -> bool:
+        """Block (on the socket, not spinning) until the consumer frees space; False if it is gone."""
+        ring = conn.ring
+        ring.set_producer_waiting(True)
+        try:
+            conn.poll_socket(0.02)  # short timeout: covers a wake-up lost to store/load reordering
+        finally:
+            ring.set_producer_waiting(False)
+        with self._lock:
+            closed_hard = self._closed
+        return conn.alive and not closed_hard
+
+    def _connect(self) -> bool:
+        ring = None
+        sock = None
+        try:
+            sock = socket.create_connection((self.address.host, self.address.port), timeout=CONNECT_TIMEOUT_S)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._want_ring:
+                ring = RingWriter(self.ring_bytes)
+            hello = {
+                "protocol": PROTOCOL_VERSION,
+                "format_version": FORMAT_VERSION,
+                "pid": os.getpid(),
+                "recording_id": self.recording_id,
+                "ring": {"name": ring.name, "capacity": ring.capacity} if ring is not None else None,
+            }
+            sock.settimeout(HANDSHAKE_TIMEOUT_S)
+            sock.sendall(encode_handshake(hello))
+            reply = read_handshake(sock)
+            if ring is not None:
+                ring.unlink()  # the viewer has mapped it by now (or refused it): the name can go
+            if not reply.get("ok"):
+                raise ConnectionError(f"the viewer refused the connection: {reply.get('error', 'no reason given')}")
+            if ring is not None and not reply.get("ring"):
+                ring.close()
+                ring = None
+            sock.settimeout(None)
+            if ring is None:
+                sock.sendall(STREAM_HEADER)
+        except (OSError, ValueError) as exc:
+            if ring is not None:
+                ring.close()
+            if sock is not None:
+                sock.close()
+            self._last_error = f"{type(exc).__name__}: {exc}"
+            if not self._warned_connect:
+                self._warned_connect = True
+                logger.info("rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc)
+            return False
+        conn = _Connection(sock, ring)
+        with self._lock:
+            if self._closed:
+                conn.close()
+                return False
+            if self._connections_made and self._last_begin is not None:
+                self._queue.appendleft(_Item(self._last_begin, control=True))  # a new viewer needs it
+                self._queued_bytes += self._last_begin.nbytes
+            self._connections_made += 1
+            self._conn = conn
+            self._warned_connect = False
+            self._cond.notify_all()
+        return True
+
+    def _disconnect(self, conn: _Connection, reason: str) -> None:
+        with self._lock:
+            if self._conn is conn:
+                self._conn = None
+            closing = self._closing
+        conn.close()
+        if not closing:
+            logger.warning("rerun: lost the connection to the viewer at %s (%s); reconnecting", self.address, reason)
+
+    # -- fork -----------------------------------------------------------------------------------
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: forget the parent's connection and queue, open our own lazily."""
+        inherited = self._conn
+        self._init_state()
+        self._sent_messages = self._sent_bytes = self._dropped_messages = self._dropped_bytes = 0
+        self._connections_made = 1  # so the recording's BEGIN is re-sent on our own connection
+        if inherited is not None:
+            # Closing our copies (no shutdown) leaves the parent's connection and ring untouched.
+            inherited.close()
+        self._start_worker()
+
+
+def _after_fork_in_child() -> None:
+    for sink in list(_live_sinks):
+        sink._after_fork_in_child()
+
+
+def _close_all_at_exit() -> None:
+    for sink in list(_live_sinks):
+        try:
+            sink.close()
+        except Exception:  # noqa: BLE001 - interpreter exit: never raise
+            pass
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_close_all_at_exit)
