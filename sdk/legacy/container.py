@@ -155,9 +155,10 @@ def iter_records(
     if not frame_complete:
         stats.torn = True
         if warnings is not None:
+            partial = f"; dropped {remaining} bytes of a partial record" if remaining else ""
             warnings.append(
-                f"the .rrd file ends in the middle of its compressed stream (torn tail): read "
-                f"{stats.records} complete records, dropped {remaining} bytes of an unfinished record"
+                f"the .rrd file ends before its compressed stream does (torn tail: the writer probably "
+                f"stopped mid-write): read {stats.records} complete records{partial}"
             )
         return
     raise WireError(

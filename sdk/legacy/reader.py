@@ -5,8 +5,9 @@ Events have the shapes :mod:`rerun.recording` reads from our own files:
 - ``("begin", {"application_id", "recording_id", "started_ns", ...})`` for each ``BeginRecordingMsg``;
 - ``("log", entity_path, recording_id, batch)`` with ``batch`` a ``pa.RecordBatch`` in the LOG-frame
   layout of :mod:`rerun.wire.log_table` (one row per log call);
-- ``("clear", {"entity_path", "recursive", "time_point"})`` for each ``EntityPathOpMsg``, with
-  ``time_point`` a dict ``{(timeline name, "sequence" | "time"): int}`` as in :mod:`rerun._time`.
+- ``("clear", {"recording_id", "entity_path", "recursive", "time_point"})`` for each ``EntityPathOpMsg``,
+  with ``time_point`` a list of ``[timeline name, "sequence" | "time", int]`` triples (``log_time``
+  included), as in our own CLEAR frames.
 
 Rerun 0.4 sends the splatted components of one log call (one value for every instance, with
 ``rerun.instance_key = [2**64 - 1]``) as a separate message just before the per-instance one. The two are
@@ -60,15 +61,16 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
     data : bytes or memoryview
         The whole file.
     warnings : list of str, optional
-        Receives one message per problem that did not stop reading: a writer version other than 0.4, a
-        torn tail (with the number of records read), components kept as stored because they could not be
-        converted, unknown message kinds.
+        Problems that did not stop reading: a writer version other than 0.4, a torn tail (with the
+        number of records read), components kept as stored because they could not be converted, unknown
+        message kinds. When a list is given they are appended to it; otherwise each is yielded in stream
+        order as a ``("warning", message)`` event.
 
     Yields
     ------
     tuple
-        ``("begin", dict)``, ``("log", entity_path, recording_id, pa.RecordBatch)`` or ``("clear", dict)``,
-        in file order (see the module docstring).
+        ``("begin", dict)``, ``("log", entity_path, recording_id, pa.RecordBatch)``, ``("clear", dict)``
+        (and ``("warning", str)`` when ``warnings`` is None), in file order (see the module docstring).
 
     Raises
     ------
@@ -77,14 +79,26 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
         beyond the data, MessagePack or Arrow that does not decode, or messages without the fields Rerun
         0.4 writes. Events before the damage have already been yielded.
     """
-    warnings = warnings if warnings is not None else []
-    version = parse_legacy_header(data, warnings)
-    decoder = _Decoder(warnings, str(version))
+    as_events = warnings is None
+    collected: list[str] = [] if as_events else warnings
+    version = parse_legacy_header(data, collected)
+    decoder = _Decoder(collected, str(version))
     stats = RecordStats()
-    for record in iter_records(data, warnings, stats):
+    for record in iter_records(data, collected, stats):
         message = decode_record(record, stats.records)
         yield from decoder.handle(message, stats.records)
+        if as_events and collected:
+            yield from _drain(collected)
     yield from decoder.finish()
+    if as_events:
+        yield from _drain(collected)
+
+
+def _drain(collected: list[str]) -> Iterator[tuple]:
+    messages = list(collected)
+    collected.clear()
+    for message in messages:
+        yield ("warning", message)
 
 
 class _Decoder:
@@ -153,7 +167,15 @@ class _Decoder:
             payload = body[1]
         else:
             raise self._error(index, f"ArrowMsg body is not [msg_id, bytes]: {_describe(body)}")
-        for row in self._rows(payload, index):
+        try:
+            rows = list(self._rows(payload, index))
+        except WireError:
+            raise
+        except (pa.ArrowException, UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # Damaged bytes that still decoded as Arrow (no checksum protects them): names that are not
+            # UTF-8, fields of unexpected types.
+            raise self._error(index, f"ArrowMsg content is damaged ({type(exc).__name__}: {exc})") from None
+        for row in rows:
             yield from self._add_row(row)
 
     def _clear(self, body: object, index: int) -> Iterator[tuple]:
@@ -166,12 +188,14 @@ class _Decoder:
         parts = target.get("parts") if isinstance(target, dict) else target
         entity_path = _format_path(parts, index)
         yield from self._flush(entity_path)
+        point = _time_point_from_msgpack(body.get("time_point"), index)
         yield (
             "clear",
             {
+                "recording_id": self._current_recording_id(),
                 "entity_path": entity_path,
                 "recursive": op == "ClearRecursive",
-                "time_point": _time_point_from_msgpack(body.get("time_point"), index),
+                "time_point": [[name, typ, value] for (name, typ), value in sorted(point.items())],
             },
         )
 
@@ -181,6 +205,9 @@ class _Decoder:
         try:
             reader = pa.ipc.open_stream(pa.py_buffer(payload))
             table_batches = list(reader)
+            for batch in table_batches:
+                # Without a checksum, damaged offsets would otherwise surface later as out-of-bounds reads.
+                batch.validate(full=True)
         except (pa.ArrowException, OSError) as exc:
             raise self._error(index, f"ArrowMsg does not hold a valid Arrow IPC stream ({exc})") from None
         for batch in table_batches:
@@ -227,11 +254,14 @@ class _Decoder:
         if pending is not None:
             yield self._event(pending)
 
+    def _current_recording_id(self) -> str:
+        if self.recording_id is None:
+            self.warnings.append("data before any BeginRecordingMsg: using the nil recording id")
+            self.recording_id = NIL_RECORDING_ID
+        return self.recording_id
+
     def _event(self, row: _Row) -> tuple:
-        recording_id = self.recording_id
-        if recording_id is None:
-            self.warnings.append("log data before any BeginRecordingMsg: using the nil recording id")
-            recording_id = self.recording_id = NIL_RECORDING_ID
+        recording_id = self._current_recording_id()
         timelines = {key: [value] for key, value in row.time_point.items()}
         components = {name: _one_cell(values) for name, values in row.components.items()}
         batch = build_log_batch(row.entity_path, recording_id, timelines, components)
@@ -275,6 +305,8 @@ def _one_cell(values: pa.Array) -> pa.Array:
 def _time_point_from_arrow(timelines: list | None, index: int) -> TimePoint:
     point: TimePoint = {}
     for entry in timelines or []:
+        if not isinstance(entry, dict):
+            raise WireError(f"corrupt .rrd: record {index}: malformed timeline entry {entry!r}")
         typ = _TIMELINE_TYPES.get(entry.get("type"))
         name, value = entry.get("timeline"), entry.get("time")
         if typ is None or not isinstance(name, str) or not isinstance(value, int):

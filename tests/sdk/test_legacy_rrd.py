@@ -1,0 +1,403 @@
+"""Reading .rrd files written by the original rerun-sdk 0.4.0 (``rerun.legacy``).
+
+The fixtures in tests/fixtures/rrd_v040 were written by the reference SDK (see make_fixtures.py); each has
+a sidecar listing, in file order, the events it must decode to and the values that were logged.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from rerun.legacy import LEGACY_MAGIC, is_legacy_rrd, read_legacy_rrd
+from rerun.wire import WireError
+from rerun.wire.log_table import parse_timeline_column
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rrd_v040"
+NAMES = ("points", "images", "mixed")
+LOG_TIME = "log_time:time"
+
+
+def load_fixture(name: str) -> tuple[bytes, dict]:
+    data = (FIXTURES / f"{name}.rrd").read_bytes()
+    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text())
+    return data, expected
+
+
+# --- comparing decoded values with the sidecar ----------------------------------------------------------
+
+
+def assert_matches(actual, expected, where: str) -> None:
+    """``actual`` (from Arrow's to_pylist) holds the logged ``expected`` value (sidecar JSON)."""
+    if isinstance(expected, dict) and set(expected) == {"hex"}:
+        assert actual is not None and bytes(actual).hex() == expected["hex"], where
+    elif isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{where}: expected a struct, got {actual!r}"
+        for key, value in expected.items():
+            if key == "data" and isinstance(value, dict) and "values" in value:
+                # Tensor bytes: raw little-endian, C order, of the stored dtype.
+                got = np.frombuffer(actual["data"], dtype=np.dtype(actual["dtype"]).newbyteorder("<"))
+                np.testing.assert_array_equal(got, np.asarray(value["values"], dtype=actual["dtype"]), err_msg=where)
+            else:
+                assert key in actual, f"{where}: missing field {key!r}"
+                assert_matches(actual[key], value, f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), f"{where}: expected a list, got {actual!r}"
+        assert len(actual) == len(expected), f"{where}: {len(actual)} items, expected {len(expected)}"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            assert_matches(a, e, f"{where}[{i}]")
+    elif isinstance(expected, float):
+        assert actual == pytest.approx(expected, rel=1e-6, abs=1e-7), where
+    else:
+        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
+
+
+def batch_row(batch: pa.RecordBatch) -> tuple[dict, dict]:
+    """(timelines as {"name:type": value}, components as {name: instances}) of a one-row LOG batch."""
+    assert batch.num_rows == 1
+    times, components = {}, {}
+    for field, column in zip(batch.schema, batch.columns):
+        parsed = parse_timeline_column(field.name)
+        value = column[0].as_py()
+        if parsed is not None:
+            if value is not None:
+                times[f"{parsed[0]}:{parsed[1]}"] = value
+        elif value is not None:
+            components[field.name] = value
+    return times, components
+
+
+def assert_row_matches(times: dict, components: dict, expected: dict, where: str) -> None:
+    user_times = {k: v for k, v in times.items() if k != LOG_TIME}
+    assert user_times == expected["time"], where
+    if expected["timeless"]:
+        assert LOG_TIME not in times, f"{where}: a timeless row has no log_time"
+    else:
+        assert isinstance(times.get(LOG_TIME), int), f"{where}: every timed 0.4 row carries log_time"
+    assert sorted(components) == sorted(expected["components"]), where
+    for name, value in expected["components"].items():
+        assert_matches(components[name], value, f"{where} {name}")
+
+
+def decoded(data: bytes) -> tuple[list, list[str]]:
+    warnings: list[str] = []
+    return list(read_legacy_rrd(data, warnings)), warnings
+
+
+# --- the fixtures, through rerun.legacy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_decodes_to_the_logged_values(name):
+    data, expected = load_fixture(name)
+    events, warnings = decoded(data)
+
+    assert warnings == []
+    kind, begin = events[0]
+    assert kind == "begin"
+    assert begin["application_id"] == expected["application_id"]
+    assert begin["recording_id"] == expected["recording_id"]
+    assert isinstance(begin["started_ns"], int)
+
+    rest = events[1:]
+    assert [e[0] for e in rest] == [e["kind"] for e in expected["events"]]
+    last_log_time = 0
+    for i, (event, want) in enumerate(zip(rest, expected["events"])):
+        where = f"{name} event {i} ({want['entity_path']})"
+        if want["kind"] == "log":
+            _, entity_path, recording_id, batch = event
+            assert (entity_path, recording_id) == (want["entity_path"], expected["recording_id"]), where
+            assert batch.schema.metadata[b"rerun.entity_path"].decode() == want["entity_path"]
+            times, components = batch_row(batch)
+            assert_row_matches(times, components, want, where)
+            if LOG_TIME in times:  # one logging thread: wall-clock stamps never go back
+                assert times[LOG_TIME] >= last_log_time, where
+                last_log_time = times[LOG_TIME]
+        else:
+            clear = event[1]
+            assert clear["entity_path"] == want["entity_path"], where
+            assert clear["recursive"] == want["recursive"], where
+            assert clear["recording_id"] == expected["recording_id"]
+            point = {f"{n}:{t}": v for n, t, v in clear["time_point"]}
+            assert isinstance(point.pop(LOG_TIME), int)
+            assert point == want["time"], where
+
+
+def test_splat_message_is_merged_into_its_instanced_row():
+    data, _ = load_fixture("points")
+    rows = [e[3] for e in decoded(data)[0] if e[0] == "log" and e[1] == "world/cloud"]
+    # 0.4.0 wrote two messages per call (splat, then instances); we get one row per call.
+    assert len(rows) == 4
+    for batch in rows:
+        _, components = batch_row(batch)
+        assert len(components["rerun.point3d"]) == 20
+        assert len(components["rerun.colorrgba"]) == 1 and len(components["rerun.radius"]) == 1
+        assert "rerun.instance_key" not in components  # the splat sentinel is not user data
+
+
+def test_component_types_are_ours():
+    data, _ = load_fixture("mixed")
+    types = {}
+    for event in decoded(data)[0]:
+        if event[0] == "log":
+            for field in event[3].schema:
+                if parse_timeline_column(field.name) is None:
+                    types[field.name] = field.type.value_type
+    assert types["rerun.colorrgba"] == pa.list_(pa.uint8(), 4)
+    assert types["rerun.point3d"] == pa.list_(pa.float32(), 3)
+    assert types["rerun.rect2d"] == pa.struct([("format", pa.utf8()), ("rect", pa.list_(pa.float32(), 4))])
+    assert types["rerun.transform"].get_field_index("image_from_cam") >= 0
+    assert types["rerun.mesh3d"].get_field_index("format") >= 0
+    assert types["rerun.annotation_context"].get_field_index("keypoint_connections") >= 0
+
+
+# --- the fixtures, through rerun.recording.load ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_recording_load_reads_0_4_files(name):
+    recording_module = pytest.importorskip("rerun.recording")
+    _, expected = load_fixture(name)
+    recording = recording_module.load(FIXTURES / f"{name}.rrd")
+
+    assert recording.application_id == expected["application_id"]
+    assert recording.recording_id == expected["recording_id"]
+    assert recording.warnings == []
+    logs = [e for e in expected["events"] if e["kind"] == "log"]
+    assert recording.entity_paths == sorted({e["entity_path"] for e in logs})
+    for entity_path in recording.entity_paths:
+        wanted = [e for e in logs if e["entity_path"] == entity_path]
+        table = recording.table(entity_path)
+        assert table.num_rows == len(wanted), entity_path
+        time_columns, component_columns = {}, []
+        for field in table.schema:
+            if pa.types.is_timestamp(field.type) or field.type == pa.int64():  # components are all list<T>
+                typ = "time" if pa.types.is_timestamp(field.type) else "sequence"
+                key = field.name if field.name.endswith((":time", ":sequence")) else f"{field.name}:{typ}"
+                time_columns[key] = table.column(field.name).cast(pa.int64()).to_pylist()
+            else:
+                component_columns.append(field.name)
+        for row, want in enumerate(wanted):
+            times = {k: v[row] for k, v in time_columns.items() if v[row] is not None}
+            cells = {n: table.column(n)[row].as_py() for n in component_columns}
+            components = {n: v for n, v in cells.items() if v is not None}
+            assert_row_matches(times, components, want, f"{name} {entity_path} row {row}")
+    clears = [e for e in expected["events"] if e["kind"] == "clear"]
+    assert [(c["entity_path"], c["recursive"]) for c in recording.clears] == [
+        (c["entity_path"], c["recursive"]) for c in clears
+    ]
+
+
+# --- damaged and unusual files ---------------------------------------------------------------------------
+
+
+def records_of(data: bytes) -> list[bytes]:
+    """The MessagePack records of a 0.4 file (decompressed with zstandard directly)."""
+    import zstandard
+
+    raw = zstandard.ZstdDecompressor().decompressobj().decompress(data[8:])
+    records, pos = [], 0
+    while pos < len(raw):
+        (length,) = struct.unpack_from("<Q", raw, pos)
+        records.append(raw[pos + 8 : pos + 8 + length])
+        pos += 8 + length
+    return records
+
+
+def legacy_file(records: list[bytes], version: bytes = b"\x00\x04\x00\x00", flush_each: bool = False) -> bytes:
+    """A 0.4-layout file around ``records``; ``flush_each`` ends a zstd block after every record, as a
+    writer that flushes per message would, so a cut can land between records."""
+    import io
+
+    import zstandard
+
+    out = io.BytesIO()
+    writer = zstandard.ZstdCompressor(level=3).stream_writer(out, closefd=False)
+    for record in records:
+        writer.write(struct.pack("<Q", len(record)) + record)
+        if flush_each:
+            writer.flush(zstandard.FLUSH_BLOCK)
+    writer.close()
+    return LEGACY_MAGIC + version + out.getvalue()
+
+
+def log_paths(events: list) -> list[tuple]:
+    return [(e[0], e[1]) if e[0] == "log" else (e[0], e[1].get("entity_path")) for e in events]
+
+
+def test_recompressed_records_decode_identically():
+    data, _ = load_fixture("mixed")
+    original = decoded(data)[0]
+    again = decoded(legacy_file(records_of(data), flush_each=True))[0]
+    assert log_paths(again) == log_paths(original)
+    for a, b in zip(again, original):
+        if a[0] == "log":
+            assert a[3].drop_columns(["timeline:time:log_time"] if "timeline:time:log_time" in a[3].schema.names else []).equals(
+                b[3].drop_columns(["timeline:time:log_time"] if "timeline:time:log_time" in b[3].schema.names else [])
+            )
+
+
+def test_torn_tail_stops_cleanly_after_the_complete_records():
+    data, _ = load_fixture("points")
+    full_events = decoded(data)[0]
+    streamed = legacy_file(records_of(data), flush_each=True)
+    seen_counts = set()
+    for cut in range(8, len(streamed), max(1, len(streamed) // 40)):
+        events, warnings = decoded(streamed[:cut])
+        assert len(warnings) == 1 and "torn tail" in warnings[0], cut
+        assert "complete records" in warnings[0]
+        # Every event but the last is exactly what the whole file gives (the last may be a splat whose
+        # instanced half was cut off, emitted on its own).
+        assert log_paths(events[:-1]) == log_paths(full_events[: max(0, len(events) - 1)]), cut
+        seen_counts.add(len(events))
+    assert len(seen_counts) > 5  # the cuts really landed at many different records
+
+
+def test_torn_tail_of_a_single_block_file_gives_no_rows_and_a_warning():
+    data, _ = load_fixture("images")
+    events, warnings = decoded(data[: len(data) // 2])
+    assert events == []
+    assert "torn tail" in warnings[0] and "read 0 complete records" in warnings[0]
+
+
+def test_torn_tail_through_recording_load(tmp_path):
+    recording_module = pytest.importorskip("rerun.recording")
+    data, _ = load_fixture("points")
+    streamed = legacy_file(records_of(data), flush_each=True)
+    path = tmp_path / "torn.rrd"
+    path.write_bytes(streamed[: len(streamed) * 2 // 3])
+    recording = recording_module.load(path)
+    assert any("torn tail" in w for w in recording.warnings)
+    assert recording.entity_paths  # the complete records before the cut are there
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "not an .rrd file"),
+        (b"RRF0\x00\x04", "not an .rrd file"),
+        (b"RRPY\x01\x00\x00\x00", "not an .rrd file"),
+        (b"GIF89a\x00\x00garbage", "not an .rrd file"),
+    ],
+)
+def test_not_an_rrd_file(data, message):
+    with pytest.raises(WireError, match=message):
+        decoded(data)
+
+
+def test_is_legacy_rrd_looks_at_the_magic():
+    data, _ = load_fixture("points")
+    assert is_legacy_rrd(data)
+    assert not is_legacy_rrd(b"RRPY" + data[4:])
+
+
+def test_other_writer_version_warns_and_still_reads():
+    data, _ = load_fixture("points")
+    newer = data[:4] + bytes([0, 9, 1, 0]) + data[8:]
+    events, warnings = decoded(newer)
+    assert "Rerun 0.9.1" in warnings[0] and "trying anyway" in warnings[0]
+    assert log_paths(events) == log_paths(decoded(data)[0])
+
+
+def test_corrupt_zstd_data_is_a_wire_error():
+    data, _ = load_fixture("mixed")
+    broken = data[:8] + b"\x00" * 4 + data[12:]  # destroy the zstd frame magic
+    with pytest.raises(WireError, match="zstd"):
+        decoded(broken)
+
+
+def test_length_prefix_beyond_the_data_is_a_wire_error():
+    data, _ = load_fixture("points")
+    records = records_of(data)
+    import zstandard
+
+    raw = b"".join(struct.pack("<Q", len(r)) + r for r in records[:3])
+    raw += struct.pack("<Q", 1000) + b"\x80" * 10  # claims 1000 bytes, 10 follow, and the stream ends cleanly
+    with pytest.raises(WireError, match="cut short"):
+        decoded(LEGACY_MAGIC + b"\x00\x04\x00\x00" + zstandard.ZstdCompressor().compress(raw))
+    huge = struct.pack("<Q", 1 << 62)
+    with pytest.raises(WireError, match="claims"):
+        decoded(LEGACY_MAGIC + b"\x00\x04\x00\x00" + zstandard.ZstdCompressor().compress(huge + b"x" * 16))
+
+
+def test_corrupt_messagepack_is_a_wire_error():
+    data, _ = load_fixture("points")
+    records = records_of(data)
+    with pytest.raises(WireError, match="record 1 is not valid MessagePack"):
+        decoded(legacy_file([records[0], b"\xc1" + records[1][1:]]))
+
+
+def test_random_damage_raises_only_wire_errors():
+    """Flip bytes anywhere in the decompressed records: reading either succeeds or raises WireError."""
+    data, _ = load_fixture("mixed")
+    records = records_of(data)
+    rng = np.random.default_rng(7)
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(60):
+        damaged = [bytearray(r) for r in records]
+        target = damaged[rng.integers(len(damaged))]
+        for pos in rng.integers(0, len(target), size=3):
+            target[pos] ^= int(rng.integers(1, 256))
+        try:
+            decoded(legacy_file([bytes(r) for r in damaged]))
+            outcomes["ok"] += 1
+        except WireError:
+            outcomes["error"] += 1
+    assert outcomes["error"] > 0  # the damage was really seen
+
+
+def _synthetic_arrow_message(entity_path: str, components: dict[str, pa.Array]) -> bytes:
+    """An ArrowMsg record shaped as 0.4.0 writes it (one row: timelines + components struct)."""
+    import msgpack
+
+    timelines = pa.array(
+        [[{"timeline": "frame", "type": 1, "time": 5}]],
+        type=pa.list_(pa.struct([("timeline", pa.utf8()), ("type", pa.uint8()), ("time", pa.int64())])),
+    )
+    cells = [pa.ListArray.from_arrays(pa.array([0, len(v)], pa.int32()), v) for v in components.values()]
+    struct_column = pa.StructArray.from_arrays(cells, names=list(components))
+    batch = pa.RecordBatch.from_arrays(
+        [timelines, struct_column],
+        schema=pa.schema(
+            [("timelines", timelines.type), ("components", struct_column.type)],
+            metadata={"RERUN:entity_path": entity_path},
+        ),
+    )
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return msgpack.packb({"ArrowMsg": [{"time_ns": 1, "inc": 2}, sink.getvalue().to_pybytes()]})
+
+
+def test_unknown_component_is_kept_with_a_warning():
+    data, _ = load_fixture("points")
+    begin = records_of(data)[0]
+    record = _synthetic_arrow_message(
+        "things", {"rerun.size3d": pa.array([{"x": 1.0, "y": 2.0, "z": 3.0}]), "rerun.radius": pa.array([0.5], pa.float32())}
+    )
+    events, warnings = decoded(legacy_file([begin, record]))
+    _, components = batch_row(events[1][3])
+    assert components["rerun.size3d"] == [{"x": 1.0, "y": 2.0, "z": 3.0}]  # passed through unchanged
+    assert components["rerun.radius"] == [0.5]
+    assert len(warnings) == 1 and "rerun.size3d" in warnings[0]
+
+
+def test_warnings_become_events_when_no_list_is_given():
+    data, _ = load_fixture("points")
+    streamed = legacy_file(records_of(data), flush_each=True)
+    events = list(read_legacy_rrd(streamed[: len(streamed) // 2]))
+    assert events[-1][0] == "warning" and "torn tail" in events[-1][1]
+    assert [e for e in events if e[0] == "warning"] == [events[-1]]
+
+
+def test_import_rerun_does_not_load_the_legacy_decoders():
+    code = "import sys, rerun, rerun.legacy; print(sorted({'zstandard', 'msgpack'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
