@@ -244,6 +244,11 @@ def line_strips(strips: list[np.ndarray], width: int) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets), vec_list(points, width))
 
 
+def line_strips_from_offsets(points: np.ndarray, offsets: np.ndarray) -> pa.Array:
+    """``rerun.linestrip2d/3d`` instances: strip ``i`` is ``points[offsets[i]:offsets[i + 1]]`` (no copy)."""
+    return pa.ListArray.from_arrays(pa.array(np.asarray(offsets, dtype=np.int32)), fixed_size_list(points))
+
+
 def _large_binary_one(data: np.ndarray | bytes | memoryview) -> pa.Array:
     """A one-element ``large_binary`` array wrapping ``data`` without copying it."""
     buffer = pa.py_buffer(data)
