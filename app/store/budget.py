@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import heapq
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
+    from rerun_app.store.chunk import Chunk
     from rerun_app.store.store import Store
 
 
@@ -58,7 +59,7 @@ class MemoryBudget:
             if excess <= 0:
                 return
             cutoffs: dict[int, int] = {}
-            queues = [((c.seq, i, c) for c in s.chunks_in_arrival_order(timeless)) for i, s in enumerate(self._stores)]
+            queues = [_tagged(i, store.chunks_in_arrival_order(timeless)) for i, store in enumerate(self._stores)]
             for seq, i, chunk in heapq.merge(*queues):
                 cutoffs[i] = seq + 1
                 excess -= chunk.nbytes
@@ -66,6 +67,11 @@ class MemoryBudget:
                     break
             for i, cutoff in cutoffs.items():
                 self._stores[i].evict_below(cutoff, timeless)
+
+
+def _tagged(store_index: int, chunks: Iterable[Chunk]) -> Iterator[tuple[int, int, Chunk]]:
+    for chunk in chunks:
+        yield chunk.seq, store_index, chunk
 
 
 def process_rss_bytes() -> int:
