@@ -20,6 +20,8 @@ import contextvars
 import os
 from typing import Callable, Iterator
 
+import numpy as np
+
 BACKENDS = ("numba", "numpy", "python")
 
 _override: contextvars.ContextVar[str | None] = contextvars.ContextVar("rerun_kernels_backend", default=None)
@@ -134,7 +136,8 @@ class Kernel:
             return self.compiled()(*args)
         if backend == "numpy":
             return self.numpy_twin(*args)
-        return self.py_func(*args)
+        with np.errstate(all="ignore"):  # compiled code is silent about inf * 0 and the like; so is this
+            return self.py_func(*args)
 
     def __repr__(self) -> str:
         return f"Kernel({self.name})"
