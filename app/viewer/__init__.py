@@ -1,0 +1,59 @@
+"""The viewer window (glfw + vispy + Dear ImGui), entry point ``run(args, hub, ingest)``.
+
+``args`` comes from ``rerun_app.cli``; used here: ``files`` (already loaded by the caller), ``screenshot``
+(a PNG path: render headless through EGL and exit), ``timeline`` / ``time`` (cursor for the screenshot),
+``size`` (``"1280x720"``). Test hook: ``RERUN_VIEWER_SCRIPT`` names a JSON list of input steps that the window runs
+before it exits, writing PNGs and state JSON into ``RERUN_VIEWER_SCRIPT_OUT`` (see :mod:`rerun_app.viewer.script`).
+
+Heavy modules (vispy, glfw, imgui) are imported only inside :func:`run`, after the GL backend is chosen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def parse_size(text: str | None, default=(1600, 1000)) -> tuple[int, int]:
+    """``"1280x720"`` → (1280, 720); a clear error for anything else."""
+    if not text:
+        return default
+    try:
+        w, h = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        raise ValueError(f"--size: expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise ValueError(f"--size: width and height must be within 16..16384, got {text!r}")
+    return w, h
+
+
+def run(args, hub, ingest=None) -> int:
+    """Open the viewer window on ``hub`` (or write a screenshot when ``args.screenshot`` is set).
+
+    Returns the process exit code.
+    """
+    screenshot = getattr(args, "screenshot", None)
+    size = parse_size(getattr(args, "size", None), (1280, 720) if screenshot else (1600, 1000))
+    if screenshot:
+        from rerun_app.screenshot import write_screenshot
+
+        write_screenshot(hub, screenshot, size=size, timeline=getattr(args, "timeline", None),
+                         time=getattr(args, "time", None), ingest=ingest)
+        return 0
+    from rerun_app.viewer.gl_setup import choose_backend
+
+    try:
+        choose_backend(headless=False)
+    except RuntimeError as exc:
+        print(f"rerun: {exc}", file=sys.stderr)
+        return 2
+    from rerun_app.viewer.viewer import Viewer
+
+    viewer = Viewer(hub, ingest, size=size)
+    script = os.environ.get("RERUN_VIEWER_SCRIPT")
+    if script:
+        from rerun_app.viewer.script import run_script
+
+        return run_script(viewer, script, os.environ.get("RERUN_VIEWER_SCRIPT_OUT", "."))
+    viewer.run()
+    return 0

@@ -1,0 +1,128 @@
+"""A vispy ``SceneCanvas`` with Dear ImGui drawn on top in the same GL context (approach A).
+
+See reference/ui_integration.md. Per frame, :meth:`ImguiSceneCanvas.on_draw`:
+
+1. feeds ImGui the frame inputs (display size, framebuffer scale, delta time);
+2. runs ``build_ui`` (the owner's callback) inside ImGui's error-recovery guard (pitfall 8), which returns the
+   content rectangles of the space views;
+3. lets the owner lay its ViewBoxes out in those rectangles;
+4. draws the vispy scene, then **flushes vispy's GLIR queue** (pitfall 1) and draws ImGui over it.
+
+Works with the glfw backend (a window) and the EGL backend (a pbuffer, for screenshots): ImGui needs no window,
+only a GL context, so a headless screenshot shows the same layout as the window.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from imgui_bundle import imgui
+from imgui_bundle.imgui import internal
+from vispy import gloo, scene
+
+log = logging.getLogger(__name__)
+
+Rect = tuple[float, float, float, float]  # x, y, width, height in logical pixels, origin top-left
+
+
+def _default_font_path() -> Path | None:
+    import imgui_bundle
+
+    path = Path(imgui_bundle.__file__).parent / "assets" / "fonts" / "Roboto" / "Roboto-Regular.ttf"
+    return path if path.exists() else None
+
+
+class ImguiSceneCanvas(scene.SceneCanvas):
+    """SceneCanvas that draws an ImGui user interface over its vispy scene.
+
+    Parameters
+    ----------
+    build_ui : callable
+        Called once per frame between ``imgui.new_frame()`` and ``imgui.render()``; draws the panels.
+    before_scene : callable, optional
+        Called after ``build_ui`` and before the vispy scene draws (lay out ViewBoxes here).
+    **kwargs
+        Passed to :class:`vispy.scene.SceneCanvas` (``size``, ``title``, ``show``, ``bgcolor`` …).
+    """
+
+    def __init__(self, build_ui: Callable[[], None], before_scene: Callable[[], None] | None = None, **kwargs):
+        kwargs.setdefault("keys", None)
+        super().__init__(**kwargs)
+        self.unfreeze()
+        self._build_ui = build_ui
+        self._before_scene = before_scene
+        self._last_frame_time = time.perf_counter()
+        self.frame_count = 0
+        self.ui_errors = 0
+        self.last_image: np.ndarray | None = None
+        self.capture_next_frame = False
+
+        self.imgui_context = imgui.create_context()
+        io = imgui.get_io()
+        io.config_flags |= imgui.ConfigFlags_.docking_enable
+        io.set_ini_filename(None)
+        font = _default_font_path()
+        self.set_current()
+        if font is not None:
+            io.fonts.add_font_from_file_ttf(str(font), 15.0)
+        imgui.style_colors_dark()
+        # The C++ OpenGL3 backend is ~3x cheaper than the Python one (ui_integration.md §4) and needs no
+        # PyOpenGL platform setup, so it works identically on glfw and EGL contexts.
+        imgui.backends.opengl3_init("#version 330")
+        self._renderer_alive = True
+        self.freeze()
+
+    # -- frame -------------------------------------------------------------------------------------------
+    def on_draw(self, event):  # noqa: D102  (vispy handler)
+        now = time.perf_counter()
+        io = imgui.get_io()
+        width, height = self.size
+        io.display_size = imgui.ImVec2(float(width), float(height))
+        pw, ph = self.physical_size
+        io.display_framebuffer_scale = imgui.ImVec2(pw / max(width, 1), ph / max(height, 1))
+        io.delta_time = max(now - self._last_frame_time, 1e-4)
+        self._last_frame_time = now
+
+        imgui.backends.opengl3_new_frame()
+        imgui.new_frame()
+        self._guarded_build_ui()
+        if self._before_scene is not None:
+            self._before_scene()
+        super().on_draw(event)
+        self.context.flush_commands()  # pitfall 1: vispy's queued GL must run before ImGui's raw GL
+        imgui.render()
+        imgui.backends.opengl3_render_draw_data(imgui.get_draw_data())
+        self.frame_count += 1
+        if self.capture_next_frame:
+            self.capture_next_frame = False
+            self.last_image = self.read_pixels()
+
+    def _guarded_build_ui(self) -> None:
+        state = internal.ErrorRecoveryState()
+        internal.error_recovery_store_state(state)
+        try:
+            self._build_ui()
+        except Exception:  # pitfall 8: vispy swallows draw-handler errors and the UI would freeze
+            self.ui_errors += 1
+            log.exception("error while building the viewer UI; recovering")
+            io = imgui.get_io()
+            io.config_error_recovery_enable_assert = False
+            internal.error_recovery_try_to_recover_state(state)
+
+    def read_pixels(self) -> np.ndarray:
+        """The current framebuffer as an (H, W, 4) uint8 array, row 0 at the top."""
+        self.set_current()
+        pw, ph = self.physical_size
+        return gloo.read_pixels((0, 0, pw, ph), alpha=True, out_type="unsigned_byte")
+
+    def shutdown_imgui(self) -> None:
+        """Release ImGui's GL objects and context (call before closing the canvas)."""
+        if self._renderer_alive:
+            self.set_current()
+            imgui.backends.opengl3_shutdown()
+            imgui.destroy_context(self.imgui_context)
+            self._renderer_alive = False

@@ -1,0 +1,314 @@
+"""The ImGui panels around the space views: entity tree, selection inspector, timeline.
+
+Each ``draw_*`` function draws one window from the viewer's state and store; they are called inside the viewer's
+``build_ui`` while the ingest lock is held (store reads are consistent).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from imgui_bundle import imgui
+
+from rerun_app.time_control import LoopMode
+from rerun_app.views import values
+from rerun_app.views.annotations import AnnotationContext
+
+ENTITIES = "Entities###entities"
+SELECTION = "Selection###selection"
+TIMELINE = "Timeline###timeline"
+
+_WARN = imgui.ImVec4(1.0, 0.75, 0.2, 1.0)
+_DIM = imgui.ImVec4(0.6, 0.6, 0.6, 1.0)
+_COLORMAPS = ["turbo", "viridis", "plasma", "magma", "inferno", "grayscale"]
+
+
+# -- entity tree -------------------------------------------------------------------------------------------
+def draw_entity_tree(viewer) -> None:
+    """Path hierarchy with a visibility checkbox per entity / subtree; clicking a name selects it."""
+    if imgui.begin(ENTITIES)[0]:
+        store = viewer.store
+        if store is None:
+            imgui.text_colored(_DIM, "waiting for data…")
+        else:
+            tree = store.entity_tree()
+            for child in tree.children.values():
+                _tree_node(viewer, child, depth=0)
+    imgui.end()
+
+
+def _canonical(path: str) -> str:
+    return path.strip("/") or "/"
+
+
+def _tree_node(viewer, node, depth: int) -> None:
+    path = _canonical(node.path)
+    state = viewer.state
+    imgui.push_id(path)
+    hidden_self = path in state.hidden
+    changed, visible = imgui.checkbox("##visible", not hidden_self)
+    if changed:
+        state.set_visible(path, visible)
+        viewer.request_redraw()
+    if imgui.is_item_hovered():
+        imgui.set_tooltip(("hide " if visible else "show ") + path + (" and its children" if node.children else ""))
+    viewer.record_item("tree-checkbox:" + path)
+    imgui.same_line()
+    flags = imgui.TreeNodeFlags_.open_on_arrow | imgui.TreeNodeFlags_.span_avail_width
+    if not node.children:
+        flags |= imgui.TreeNodeFlags_.leaf
+    if state.selected == path:
+        flags |= imgui.TreeNodeFlags_.selected
+    if depth < 2:
+        imgui.set_next_item_open(True, imgui.Cond_.once)
+    label = node.name if state.is_hidden(path) is False else f"{node.name} (hidden)"
+    if path in state.warnings and state.warnings[path]:
+        label += "  ⚠"
+    opened = imgui.tree_node_ex(label + "###node", flags)
+    viewer.record_item("tree-label:" + path)
+    if imgui.is_item_clicked() and not imgui.is_item_toggled_open():
+        state.select(path)
+    if opened:
+        for child in node.children.values():
+            _tree_node(viewer, child, depth + 1)
+        imgui.tree_pop()
+    imgui.pop_id()
+
+
+# -- selection ---------------------------------------------------------------------------------------------
+def draw_selection(viewer) -> None:
+    """Components of the selected entity at the cursor, its warnings and view properties; the hovered point."""
+    if imgui.begin(SELECTION)[0]:
+        _hover_section(viewer)
+        path = viewer.state.selected
+        store = viewer.store
+        if path is None or store is None:
+            imgui.text_colored(_DIM, "click an entity in the tree or a view")
+        else:
+            _entity_section(viewer, store, path)
+    imgui.end()
+
+
+def _hover_section(viewer) -> None:
+    hover = viewer.state.hover
+    if hover is None:
+        return
+    imgui.separator_text("Hovered")
+    imgui.text(f"entity: {hover.entity_path}")
+    if hover.instance is not None:
+        imgui.text(f"instance: {hover.instance}")
+    if hover.label:
+        imgui.text(f"label: {hover.label}")
+    if hover.position is not None:
+        imgui.text("position: (" + ", ".join(f"{v:.3f}" for v in hover.position) + ")")
+
+
+def _entity_section(viewer, store, path: str) -> None:
+    imgui.separator_text(path)
+    for warning in viewer.state.warnings.get(path, []):
+        imgui.text_colored(_WARN, "⚠ " + warning)
+    timeline, time = viewer.cursor()
+    latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
+    if latest is None:
+        imgui.text_colored(_DIM, "no data at this time")
+    else:
+        imgui.text(f"{latest.num_instances} instance(s)")
+        for name in sorted(latest.components):
+            _component_row(name, latest.components[name])
+    _properties_section(viewer, path)
+
+
+def _component_row(name: str, arr) -> None:
+    try:
+        if name == "rerun.transform" and len(arr):
+            t = values.transform(arr)
+            if t.kind == "pinhole":
+                k = t.image_from_cam
+                text = f"pinhole fx={k[0, 0]:.4g} fy={k[1, 1]:.4g} cx={k[0, 2]:.4g} cy={k[1, 2]:.4g} res={t.resolution}"
+            elif t.kind == "rigid3":
+                text = f"rigid3 t={np.round(t.translation, 4).tolist()} q(xyzw)={np.round(t.rotation_xyzw, 4).tolist()}"
+            else:
+                text = "unknown transform (disconnected space)"
+        elif name == "rerun.annotation_context":
+            ctx = AnnotationContext.from_arrow(arr)
+            text = "; ".join(f"{cid}: {info.label or '–'} {info.color or ''}" for cid, info in sorted(ctx.classes.items()))
+        else:
+            text = values.describe(arr)
+    except Exception as exc:  # noqa: BLE001 (the inspector must show something for any data)
+        text = f"<cannot display: {exc}>"
+    imgui.text_wrapped(f"{name}: {text}")
+
+
+def _properties_section(viewer, path: str) -> None:
+    props = viewer.state.props(path)
+    imgui.separator_text("View properties")
+    changed = False
+    c, props.visible_history = imgui.input_int("visible history", props.visible_history, 1, 10)
+    changed |= c
+    props.visible_history = max(0, props.visible_history)
+    c, props.backproject_depth = imgui.checkbox("back-project depth", props.backproject_depth)
+    changed |= c
+    c, props.color_depth_from_image = imgui.checkbox("colour depth cloud from image", props.color_depth_from_image)
+    changed |= c
+    current = _COLORMAPS.index(props.depth_colormap) if props.depth_colormap in _COLORMAPS else 0
+    c, index = imgui.combo("depth colormap", current, _COLORMAPS)
+    if c:
+        props.depth_colormap = _COLORMAPS[index]
+        changed = True
+    c, props.point_radius_scale = imgui.drag_float("radius scale", props.point_radius_scale, 0.01, 0.0, 100.0)
+    changed |= c
+    if changed:
+        viewer.state.version += 1
+        viewer.request_redraw()
+
+
+# -- timeline ----------------------------------------------------------------------------------------------
+_LOOP_LABELS = ["loop: off", "loop: all", "loop: selection"]
+_LOOP_MODES = [LoopMode.OFF, LoopMode.ALL, LoopMode.SELECTION]
+
+
+def draw_timeline(viewer) -> None:
+    """Timeline selector, play controls and the scrub axis with per-entity data density."""
+    tc = viewer.time
+    store = viewer.store
+    if imgui.begin(TIMELINE)[0]:
+        names = [t.name for t in tc.timelines]
+        if not names:
+            imgui.text_colored(_DIM, "no timelines yet")
+        else:
+            current = names.index(tc.timeline.name) if tc.timeline in tc.timelines else 0
+            imgui.set_next_item_width(140)
+            changed, index = imgui.combo("##timeline", current, names)
+            if changed:
+                tc.select_timeline(tc.timelines[index])
+                viewer.on_time_changed()
+            imgui.same_line()
+            _controls(viewer)
+            time_range = store.time_range(viewer.timeline_key()) if store is not None and tc.timeline else None
+            _time_axis(viewer, time_range)
+    imgui.end()
+
+
+def _controls(viewer) -> None:
+    tc = viewer.time
+    times = viewer.times_with_data()
+    if imgui.button("|<"):
+        if times.size:
+            tc.set_time(int(times[0]))
+            viewer.on_time_changed()
+    viewer.record_item("button:start")
+    imgui.same_line()
+    if imgui.button("<"):
+        tc.step(-1, times)
+        viewer.on_time_changed()
+    viewer.record_item("button:step-back")
+    imgui.same_line()
+    if imgui.button("Pause" if tc.playing else "Play"):
+        tc.toggle_play()
+        viewer.on_time_changed()
+    viewer.record_item("button:play")
+    imgui.same_line()
+    if imgui.button(">"):
+        tc.step(+1, times)
+        viewer.on_time_changed()
+    viewer.record_item("button:step-forward")
+    imgui.same_line()
+    changed, follow = imgui.checkbox("follow", tc.following)
+    if changed:
+        tc.follow() if follow else tc.pause()
+        viewer.on_time_changed()
+    viewer.record_item("checkbox:follow")
+    imgui.same_line()
+    imgui.set_next_item_width(120)
+    changed, index = imgui.combo("##loop", _LOOP_MODES.index(tc.loop), _LOOP_LABELS)
+    if changed:
+        tc.loop = _LOOP_MODES[index]
+    imgui.same_line()
+    imgui.set_next_item_width(90)
+    changed, tc.speed = imgui.drag_float("speed", tc.speed, 0.01, 0.01, 100.0, "%.2fx")
+    if tc.timeline is not None and tc.timeline.type == "sequence":
+        imgui.same_line()
+        imgui.set_next_item_width(70)
+        changed, tc.fps = imgui.drag_float("fps", tc.fps, 0.1, 0.1, 1000.0, "%.1f")
+    imgui.same_line()
+    imgui.text(tc.format_time())
+
+
+_AXIS_HEIGHT = 26.0
+_ROW_HEIGHT = 14.0
+_MAX_DENSITY_ROWS = 24
+
+
+def _time_axis(viewer, time_range) -> None:
+    """The scrub area: all-data ticks, the cursor; drag to scrub, shift-drag to select a loop range."""
+    tc = viewer.time
+    draw = imgui.get_window_draw_list()
+    origin = imgui.get_cursor_screen_pos()
+    width = max(imgui.get_content_region_avail().x - 8.0, 10.0)
+    imgui.invisible_button("##time-axis", imgui.ImVec2(width, _AXIS_HEIGHT))
+    viewer.record_item("time-axis")
+    x0, y0 = origin.x, origin.y
+    draw.add_rect_filled(imgui.ImVec2(x0, y0), imgui.ImVec2(x0 + width, y0 + _AXIS_HEIGHT),
+                         imgui.color_convert_float4_to_u32(imgui.ImVec4(0.16, 0.16, 0.2, 1.0)))
+    if time_range is None:
+        return
+    lo, hi = time_range
+    span = max(hi - lo, 1)
+
+    def x_of(t):
+        return x0 + (np.asarray(t, dtype=np.float64) - lo) / span * width
+
+    if imgui.is_item_active():
+        mx = imgui.get_mouse_pos().x
+        t = lo + (min(max(mx, x0), x0 + width) - x0) / width * span
+        if imgui.get_io().key_shift:
+            start = viewer.drag_select_start if viewer.drag_select_start is not None else t
+            viewer.drag_select_start = start
+            tc.set_selection(int(start), int(t))
+        else:
+            tc.pause()
+            tc.set_time(t, time_range)
+        viewer.on_time_changed()
+    else:
+        viewer.drag_select_start = None
+    if tc.selection is not None:
+        s0, s1 = x_of(tc.selection[0]), x_of(tc.selection[1])
+        draw.add_rect_filled(imgui.ImVec2(float(s0), y0), imgui.ImVec2(float(s1) + 1, y0 + _AXIS_HEIGHT),
+                             imgui.color_convert_float4_to_u32(imgui.ImVec4(0.3, 0.5, 0.9, 0.35)))
+    tick = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.7, 0.7, 0.8, 1.0))
+    for x in _tick_positions(x_of(viewer.times_with_data()), width):
+        draw.add_line(imgui.ImVec2(x, y0 + _AXIS_HEIGHT - 8), imgui.ImVec2(x, y0 + _AXIS_HEIGHT), tick)
+    draw.add_text(imgui.ImVec2(x0 + 4, y0 + 2), tick, tc.format_time(lo))
+    end_label = tc.format_time(hi)
+    draw.add_text(imgui.ImVec2(x0 + width - 8 * len(end_label), y0 + 2), tick, end_label)
+    if tc.time is not None:
+        cx = float(x_of(tc.time))
+        draw.add_line(imgui.ImVec2(cx, y0), imgui.ImVec2(cx, y0 + _AXIS_HEIGHT + 4),
+                      imgui.color_convert_float4_to_u32(imgui.ImVec4(1.0, 0.35, 0.3, 1.0)), 2.0)
+    _density_rows(viewer, x_of, width)
+
+
+def _tick_positions(xs: np.ndarray, width: float) -> list[float]:
+    """One tick per occupied pixel column (millions of times still draw a few hundred lines)."""
+    if xs.size == 0:
+        return []
+    cols = np.unique(np.floor(xs).astype(np.int64))
+    return cols.astype(np.float64).tolist()
+
+
+def _density_rows(viewer, x_of, width: float) -> None:
+    store = viewer.store
+    tc = viewer.time
+    if store is None or tc.timeline is None:
+        return
+    draw = imgui.get_window_draw_list()
+    color = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.45, 0.7, 1.0, 1.0))
+    text = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.75, 0.75, 0.75, 1.0))
+    for path in store.entity_paths()[:_MAX_DENSITY_ROWS]:
+        times = store.times_with_data(viewer.timeline_key(), path)
+        if times.size == 0:
+            continue
+        pos = imgui.get_cursor_screen_pos()
+        imgui.dummy(imgui.ImVec2(width, _ROW_HEIGHT))
+        for x in _tick_positions(x_of(times), width):
+            draw.add_rect_filled(imgui.ImVec2(x, pos.y + 3), imgui.ImVec2(x + 1.5, pos.y + _ROW_HEIGHT - 2), color)
+        draw.add_text(imgui.ImVec2(pos.x + 2, pos.y - 1), text, path)

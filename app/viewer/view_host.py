@@ -1,0 +1,115 @@
+"""One docked space view: a ``rerun_scene`` SpaceView3D/2D placed in its ImGui window's content rectangle.
+
+The host feeds the view's layers from a :class:`~rerun_app.views.space_view_builder.SpaceViewBuilder` result:
+``(entity, layer name)`` keys; a layer is (re)set only when its batch object changed, and removed when the entity
+is hidden or gone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from rerun_app.views.heuristics import SpaceViewSpec
+from rerun_app.views.space_view_builder import SpaceViewBuilder
+from rerun_app.views.spatial import EntityLayers
+
+log = logging.getLogger(__name__)
+
+
+def _make_scene_view(kind: str, canvas):
+    if kind == "3d":
+        from rerun_scene.view3d import SpaceView3D
+
+        return SpaceView3D(canvas)
+    from rerun_scene.view2d import SpaceView2D
+
+    return SpaceView2D(canvas)
+
+
+class ViewHost:
+    """Owns the scene view and the builder of one space view.
+
+    Parameters
+    ----------
+    spec : SpaceViewSpec
+    canvas : vispy SceneCanvas
+        The window's canvas; the view's ViewBox is a child of its scene, positioned by :meth:`place`.
+    """
+
+    def __init__(self, spec: SpaceViewSpec, canvas) -> None:
+        self.spec = spec
+        self.builder = SpaceViewBuilder(spec)
+        self.scene_view = _make_scene_view(spec.kind, canvas)
+        self.viewbox = getattr(self.scene_view, "viewbox", None) or getattr(self.scene_view, "view")
+        self.rect: tuple[float, float, float, float] | None = None
+        self.visible = True
+        self._shown: dict[tuple[str, str], object] = {}
+        self.entity_layers: dict[str, EntityLayers] = {}
+        self.auto_fitted = False
+        self.set_layer_calls = 0
+
+    # -- layout ------------------------------------------------------------------------------------------
+    def place(self, rect: tuple[float, float, float, float] | None) -> None:
+        """Move the ViewBox to ``rect`` (logical px, top-left origin) or hide it when None."""
+        self.rect = rect
+        if rect is None or rect[2] < 2 or rect[3] < 2:
+            self.viewbox.visible = False
+            self.visible = False
+            return
+        x, y, w, h = rect
+        self.viewbox.visible = True
+        self.visible = True
+        self.viewbox.pos = (float(x), float(y))
+        self.viewbox.size = (float(w), float(h))
+
+    # -- content -----------------------------------------------------------------------------------------
+    def sync(self, entity_layers: dict[str, EntityLayers]) -> bool:
+        """Push the builder's result into the scene; returns True when anything changed."""
+        self.entity_layers = entity_layers
+        wanted: dict[tuple[str, str], object] = {}
+        for path, layers in entity_layers.items():
+            for name, batch in layers.batches.items():
+                wanted[(path, name)] = batch
+        changed = False
+        for key in list(self._shown):
+            if key not in wanted:
+                self.scene_view.remove_layer(key)
+                del self._shown[key]
+                changed = True
+        for key, batch in wanted.items():
+            if self._shown.get(key) is batch:
+                continue
+            try:
+                self.scene_view.set_layer(key, batch)
+            except Exception as exc:  # noqa: BLE001 (one entity's bad data must not take down the view)
+                entity_layers[key[0]].warnings.append(f"{key[1]}: not drawn ({exc})")
+                log.warning("layer %s of %s not drawn: %s", key[1], key[0], exc)
+                continue
+            self._shown[key] = batch
+            self.set_layer_calls += 1
+            changed = True
+        if changed and not self.auto_fitted and wanted:
+            self.auto_fitted = True
+            reset = getattr(self.scene_view, "reset", None)
+            if reset is not None:
+                reset()
+        return changed
+
+    def scene_extent(self) -> float:
+        """Rough size of the content (for the default image-plane distance of frustums)."""
+        lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
+        for layers in self.entity_layers.values():
+            for name, batch in layers.batches.items():
+                pos = getattr(batch, "positions", None)
+                if pos is None or name in ("depth_cloud",) or len(pos) == 0:
+                    continue
+                finite = pos[np.isfinite(pos).all(axis=1)]
+                if finite.size:
+                    t = batch.transform if batch.transform is not None else np.eye(4)
+                    world = finite @ np.asarray(t)[:3, :3].T + np.asarray(t)[:3, 3]
+                    lo, hi = np.minimum(lo, world.min(0)), np.maximum(hi, world.max(0))
+        if not np.isfinite(lo).all():
+            return 0.0
+        return float(np.linalg.norm(hi - lo))

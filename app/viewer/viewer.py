@@ -1,0 +1,366 @@
+"""The viewer window: ImGui chrome (dock layout, panels) around docked vispy space views, fed by the store.
+
+The main loop never redraws continuously: it waits on window events with a timeout, polls the store's generation
+(ingest runs on its own threads) and redraws only when data, the time cursor, the UI state or the input changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+
+import numpy as np
+from imgui_bundle import imgui
+from imgui_bundle.imgui import internal
+
+from rerun_app.time_control import TimeControl
+from rerun_app.viewer import panels
+from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
+from rerun_app.viewer.state import Hover, ViewerState
+from rerun_app.viewer.view_host import ViewHost
+from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
+from rerun_app.views.values import transform as decode_transform
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
+SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
+_VIEW_FLAGS = (
+    imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
+)
+
+
+class Viewer:
+    """One viewer window over a :class:`~rerun_app.store.StoreHub`.
+
+    Parameters
+    ----------
+    hub : StoreHub
+        Where ingest puts the data; the active recording is shown.
+    ingest : Ingest, optional
+        Its ``lock`` is held while the UI reads the store.
+    size : (int, int)
+        Window size in logical pixels.
+    headless : bool
+        Render into an EGL pbuffer (screenshots) instead of a window.
+    """
+
+    def __init__(self, hub, ingest=None, size=(1600, 1000), headless: bool = False, title: str = "Rerun") -> None:
+        self.hub = hub
+        self.ingest = ingest
+        self.lock = getattr(ingest, "lock", None) or threading.RLock()
+        self.headless = headless
+        self.time = TimeControl()
+        self.state = ViewerState()
+        self.views: dict[SpaceViewSpec, ViewHost] = {}
+        self.view_rects: dict[str, tuple[float, float, float, float]] = {}
+        self.item_rects: dict[str, tuple[float, float, float, float]] = {}
+        self.drag_select_start = None
+        self.should_close = False
+        self._redraw_frames = SETTLE_FRAMES
+        self._seen_generation = -1
+        self._seen_state_version = -1
+        self._views_signature = None
+        self._docked: set[str] = set()
+        self._layout_done = False
+        self._last_tick = time.perf_counter()
+        self._times_cache = (None, None, np.empty(0, np.int64))
+        self.canvas = ImguiSceneCanvas(
+            self._build_ui, self._update_views, size=size, title=title, show=not headless,
+            bgcolor=(0.07, 0.07, 0.09, 1.0),
+        )
+        self.input = None
+        if not headless:
+            import glfw
+
+            from rerun_app.viewer.input import InputRouter
+
+            self.input = InputRouter(self.canvas, lambda: self.view_rects, self.request_redraw, self._shortcut)
+            glfw.set_window_close_callback(self.canvas._backend._id, self._on_close)
+        self.canvas.events.mouse_double_click.connect(self._on_double_click)
+        self.canvas.events.mouse_move.connect(self._on_mouse_move)
+
+    # -- store access ------------------------------------------------------------------------------------
+    @property
+    def store(self):
+        """The recording shown (the hub's active store), or None before data arrives."""
+        return self.hub.active
+
+    def timeline_key(self):
+        """The current timeline as the store's ``(name, type)`` pair, or None."""
+        tl = self.time.timeline
+        return None if tl is None else (tl.name, tl.type)
+
+    def cursor(self):
+        """(timeline, time) for store queries; (None, None) shows timeless data only."""
+        if self.time.timeline is None or self.time.time is None:
+            return None, None
+        return (self.time.timeline.name, self.time.timeline.type), self.time.time
+
+    def times_with_data(self) -> np.ndarray:
+        """Sorted times with any data on the current timeline (cached per store generation)."""
+        store = self.store
+        if store is None or self.time.timeline is None:
+            return np.empty(0, np.int64)
+        key = (store.generation(), self.time.timeline)
+        if self._times_cache[0] != key:
+            tl = (self.time.timeline.name, self.time.timeline.type)
+            self._times_cache = (key, None, store.times_with_data(tl))
+        return self._times_cache[2]
+
+    # -- redraw scheduling -------------------------------------------------------------------------------
+    def request_redraw(self, frames: int = SETTLE_FRAMES) -> None:
+        """Draw at least ``frames`` more frames."""
+        self._redraw_frames = max(self._redraw_frames, frames)
+
+    def on_time_changed(self) -> None:
+        """The cursor or timeline changed (panels call this)."""
+        self.request_redraw()
+
+    def poll(self) -> bool:
+        """Check the store and the playback clock; schedule a redraw when something changed."""
+        now = time.perf_counter()
+        dt, self._last_tick = now - self._last_tick, now
+        store = self.store
+        changed = False
+        with self.lock:
+            generation = -1 if store is None else store.generation()
+            if generation != self._seen_generation:
+                self._seen_generation = generation
+                changed = True
+                self.time.set_timelines(store.timelines() if store is not None else [])
+            if store is not None and self.time.timeline is not None:
+                tl = (self.time.timeline.name, self.time.timeline.type)
+                time_range = store.time_range(tl)
+                changed |= self.time.update_range(time_range)
+                changed |= self.time.tick(dt, time_range)
+        if self.state.version != self._seen_state_version:
+            self._seen_state_version = self.state.version
+            changed = True
+        if changed or self.time.playing:
+            self.request_redraw(1 if self.time.playing else SETTLE_FRAMES)
+        return changed
+
+    # -- per-frame UI ------------------------------------------------------------------------------------
+    def record_item(self, name: str) -> None:
+        """Remember the last ImGui item's screen rectangle under ``name`` (the test hook clicks on them)."""
+        lo, hi = imgui.get_item_rect_min(), imgui.get_item_rect_max()
+        self.item_rects[name] = (lo.x, lo.y, hi.x - lo.x, hi.y - lo.y)
+
+    def _build_ui(self) -> None:
+        with self.lock:
+            self._ensure_views()
+            self._dockspace()
+            panels.draw_entity_tree(self)
+            panels.draw_selection(self)
+            panels.draw_timeline(self)
+            rects = {}
+            for spec, host in self.views.items():
+                imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
+                opened = imgui.begin(spec.name, None, _VIEW_FLAGS)[0]
+                imgui.pop_style_var()
+                if opened:
+                    pos = imgui.get_cursor_screen_pos()
+                    avail = imgui.get_content_region_avail()
+                    rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
+                imgui.end()
+            self.view_rects = rects
+
+    def _dockspace(self) -> None:
+        dock_id = imgui.get_id("rerun-dockspace")
+        imgui.push_style_color(imgui.Col_.window_bg, imgui.ImVec4(0, 0, 0, 0))  # pitfall 4
+        imgui.dock_space_over_viewport(dock_id, imgui.get_main_viewport(), imgui.DockNodeFlags_.passthru_central_node)
+        imgui.pop_style_color()
+        if not self._layout_done:
+            self._initial_layout(dock_id)
+            self._layout_done = True
+        new = [spec for spec in self.views if spec.name not in self._docked]
+        if new:
+            central = internal.dock_builder_get_central_node(dock_id)
+            if central is not None:
+                for spec in new:
+                    internal.dock_builder_dock_window(spec.name, central.id_)
+                    self._docked.add(spec.name)
+                internal.dock_builder_finish(dock_id)
+
+    def _initial_layout(self, dock_id: int) -> None:
+        viewport = imgui.get_main_viewport()
+        internal.dock_builder_remove_node(dock_id)
+        internal.dock_builder_add_node(dock_id, internal.DockNodeFlagsPrivate_.dock_space)
+        internal.dock_builder_set_node_size(dock_id, viewport.size)
+        left = internal.dock_builder_split_node(dock_id, imgui.Dir.left, 0.18)
+        right = internal.dock_builder_split_node(left.id_at_opposite_dir, imgui.Dir.right, 0.24)
+        bottom = internal.dock_builder_split_node(right.id_at_opposite_dir, imgui.Dir.down, 0.26)
+        internal.dock_builder_dock_window(panels.ENTITIES, left.id_at_dir)
+        internal.dock_builder_dock_window(panels.SELECTION, right.id_at_dir)
+        internal.dock_builder_dock_window(panels.TIMELINE, bottom.id_at_dir)
+        center = bottom.id_at_opposite_dir
+        specs = list(self.views)
+        if len(specs) >= 2:
+            split = internal.dock_builder_split_node(center, imgui.Dir.left, 0.5)
+            targets = [split.id_at_dir] + [split.id_at_opposite_dir] * (len(specs) - 1)
+        else:
+            targets = [center] * len(specs)
+        for spec, node in zip(specs, targets):
+            internal.dock_builder_dock_window(spec.name, node)
+            self._docked.add(spec.name)
+        internal.dock_builder_finish(dock_id)
+
+    # -- views -------------------------------------------------------------------------------------------
+    def _ensure_views(self) -> None:
+        """Create space views for new data (re-evaluated when the entity set changes)."""
+        store = self.store
+        if store is None:
+            return
+        paths = store.entity_paths()
+        signature = (id(store), len(paths), store.generation() if not self.views else None)
+        if signature == self._views_signature:
+            return
+        self._views_signature = signature
+        timeline, time_ = self.cursor()
+
+        def transform_kind(path: str):
+            found = store.latest_at(path, timeline, time_, components=["rerun.transform"]) if timeline else \
+                store.latest_at(path, None, None, components=["rerun.transform"])
+            if found is None or "rerun.transform" not in found.components or not len(found.components["rerun.transform"]):
+                return None
+            return decode_transform(found.components["rerun.transform"]).kind
+
+        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind):
+            if spec not in self.views:
+                try:
+                    self.views[spec] = ViewHost(spec, self.canvas)
+                except Exception:  # noqa: BLE001
+                    log.exception("could not create the %s view of %s", spec.kind, spec.root)
+
+    def _update_views(self) -> None:
+        """Lay the ViewBoxes out in their windows and sync their layers with the store at the cursor."""
+        store = self.store
+        with self.lock:
+            warnings: dict[str, list[str]] = {}
+            timeline, time_ = self.cursor()
+            for spec, host in self.views.items():
+                host.place(self.view_rects.get(spec.name))
+                if store is None:
+                    continue
+                if spec.kind == "3d":
+                    extent = host.scene_extent()
+                    host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
+                layers = host.builder.update(store, timeline, time_, self.state.is_hidden, self.state.props)
+                host.sync(layers)
+                for path, entity_layers in layers.items():
+                    if entity_layers.warnings:
+                        warnings.setdefault(path, []).extend(w for w in entity_layers.warnings
+                                                             if w not in warnings.get(path, []))
+            self.state.warnings = warnings
+
+    # -- input -------------------------------------------------------------------------------------------
+    def _shortcut(self, key: int, mods: int) -> bool:
+        import glfw
+
+        if key == glfw.KEY_RIGHT:
+            self.time.step(+1, self.times_with_data())
+        elif key == glfw.KEY_LEFT:
+            self.time.step(-1, self.times_with_data())
+        elif key == glfw.KEY_SPACE:
+            self.time.toggle_play()
+        else:
+            return False
+        self.on_time_changed()
+        return True
+
+    def _host_at(self, pos):
+        for spec, host in self.views.items():
+            r = host.rect
+            if r is not None and host.visible and r[0] <= pos[0] < r[0] + r[2] and r[1] <= pos[1] < r[1] + r[3]:
+                return host
+        return None
+
+    def _pick(self, pos):
+        host = self._host_at(pos)
+        if host is None or not hasattr(host.scene_view, "pick"):
+            return None, None
+        try:
+            return host, host.scene_view.pick(pos[0] - host.rect[0], pos[1] - host.rect[1])
+        except Exception:  # noqa: BLE001 (picking is best effort)
+            log.debug("pick failed", exc_info=True)
+            return host, None
+
+    def _on_double_click(self, event) -> None:
+        host, hit = self._pick(event.pos)
+        if host is None:
+            return
+        if hit is None:
+            reset = getattr(host.scene_view, "reset", None)
+            if reset is not None:
+                reset()
+        else:
+            (path, layer), index = hit
+            self.state.select(path)
+            info = host.entity_layers.get(path)
+            pick = info.pick_info.get(layer) if info else None
+            focus = getattr(host.scene_view, "focus", None)
+            if pick is not None and pick[2] is not None and focus is not None and index < len(pick[2]):
+                batch = info.batches[layer]
+                p = np.append(pick[2][index][:3], 1.0) if pick[2].shape[1] == 3 else np.array([*pick[2][index], 0, 1])
+                focus((np.asarray(batch.transform) @ p)[:3])
+        self.request_redraw()
+
+    def _on_mouse_move(self, event) -> None:
+        if event.is_dragging or self.input is None or self.input.view_under(*event.pos) is None:
+            return
+        host, hit = self._pick(event.pos)
+        hover = None
+        if hit is not None:
+            (path, layer), index = hit
+            info = host.entity_layers.get(path)
+            pick = info.pick_info.get(layer) if info else None
+            label = position = instance = None
+            if pick is not None:
+                keys, labels, positions = pick
+                instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
+                label = labels[index] if labels is not None and index < len(labels) else None
+                position = tuple(float(v) for v in positions[index]) if positions is not None else None
+            hover = Hover(path, instance, label, position)
+        if hover != self.state.hover:
+            self.state.hover = hover
+            self.request_redraw()
+
+    def _on_close(self, _window) -> None:
+        self.should_close = True
+
+    # -- loop --------------------------------------------------------------------------------------------
+    def draw_frame(self) -> None:
+        """Draw one frame now (used by the loop, screenshots and tests)."""
+        from vispy import app
+
+        self.canvas.update()
+        app.process_events()
+
+    def run(self, max_seconds: float | None = None, on_frame=None) -> None:
+        """Run until the window closes (or ``max_seconds``), drawing only when something changed."""
+        import glfw
+        from vispy import app
+
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        while not self.should_close and (deadline is None or time.monotonic() < deadline):
+            self.poll()
+            if self._redraw_frames > 0:
+                self._redraw_frames -= 1
+                self.canvas.update()
+                app.process_events()
+                if on_frame is not None:
+                    on_frame(self)
+                glfw.poll_events()
+            else:
+                glfw.wait_events_timeout(IDLE_POLL_SECONDS)
+        self.close()
+
+    def close(self) -> None:
+        """Release GL and the window."""
+        with contextlib.suppress(Exception):
+            self.canvas.shutdown_imgui()
+        with contextlib.suppress(Exception):
+            self.canvas.close()
