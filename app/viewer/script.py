@@ -1,0 +1,187 @@
+"""Test hook: run a scripted list of input steps in the real window, dump state JSON and PNGs, then exit.
+
+Enabled by ``RERUN_VIEWER_SCRIPT=steps.json`` (output into ``RERUN_VIEWER_SCRIPT_OUT``). Input is injected by
+calling the window's glfw callbacks exactly as glfw would (reference/ui_integration.md §5), so routing between
+ImGui and vispy is exercised for real. Steps (JSON objects):
+
+- ``{"frames": n}`` draw n frames; ``{"wait_entities": n, "timeout": s}`` poll until the store has n entities;
+- ``{"move": [x, y]}``, ``{"press": [x, y], "button": 0}``, ``{"release": [x, y], "button": 0}``;
+- ``{"click": [x, y]}`` or ``{"click_item": "tree-checkbox:world/points"}`` (centre of a recorded ImGui item);
+- ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}`` (``"from_view": name`` for a view's centre);
+- ``{"scroll": [x, y, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
+- ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
+- ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _camera_state(scene_view) -> dict:
+    getter = getattr(scene_view, "camera_state", None)
+    if callable(getter):
+        return {k: (list(v) if isinstance(v, (tuple, np.ndarray)) else v) for k, v in getter().items()}
+    cam = getattr(getattr(scene_view, "viewbox", None) or getattr(scene_view, "view", None), "camera", None)
+    state = {}
+    for name in ("azimuth", "elevation", "distance", "fov", "center", "rect"):
+        if hasattr(cam, name):
+            value = getattr(cam, name)
+            if hasattr(value, "pos") and hasattr(value, "size"):
+                value = [*value.pos, *value.size]
+            state[name] = [float(v) for v in value] if isinstance(value, (tuple, list, np.ndarray)) else (
+                None if value is None else float(value))
+    return state
+
+
+def state_dump(viewer) -> dict:
+    """What a test needs to check: cursor, visibility, selection, hover, views (rects, cameras, layers)."""
+    tc = viewer.time
+    views = {}
+    for spec, host in viewer.views.items():
+        views[spec.name] = {
+            "kind": spec.kind,
+            "root": spec.root,
+            "rect": host.rect,
+            "visible": host.visible,
+            "camera": _camera_state(host.scene_view),
+            "layers": sorted(f"{p}|{n}" for p, n in host._shown),
+            "set_layer_calls": host.set_layer_calls,
+            "builds": host.builder.builds,
+        }
+    hover = viewer.state.hover
+    return {
+        "timeline": None if tc.timeline is None else [tc.timeline.name, tc.timeline.type],
+        "time": tc.time,
+        "playing": tc.playing,
+        "following": tc.following,
+        "hidden": sorted(viewer.state.hidden),
+        "selected": viewer.state.selected,
+        "hover": None if hover is None else hover.__dict__,
+        "warnings": viewer.state.warnings,
+        "views": views,
+        "items": viewer.item_rects,
+        "frame_count": viewer.canvas.frame_count,
+        "ui_errors": viewer.canvas.ui_errors,
+        "events_to_vispy": viewer.input.events_to_vispy if viewer.input else 0,
+        "events_to_imgui_only": viewer.input.events_to_imgui_only if viewer.input else 0,
+        "entities": [] if viewer.store is None else viewer.store.entity_paths(),
+    }
+
+
+def _centre(rect) -> tuple[float, float]:
+    x, y, w, h = rect
+    return x + w / 2, y + h / 2
+
+
+def run_script(viewer, script_path: str, out_dir: str) -> int:
+    """Run the steps in ``script_path`` against ``viewer``; returns 0 (a failing step raises)."""
+    import glfw
+
+    steps = json.loads(Path(script_path).read_text())
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    win = viewer.canvas._backend._id
+    router = viewer.input
+
+    def frames(n: int = 1) -> None:
+        for _ in range(n):
+            viewer.poll()
+            viewer.request_redraw(1)
+            viewer.draw_frame()
+
+    def button(step, default=0) -> int:
+        return {0: glfw.MOUSE_BUTTON_LEFT, 1: glfw.MOUSE_BUTTON_RIGHT, 2: glfw.MOUSE_BUTTON_MIDDLE}[step.get("button", default)]
+
+    def point(value):
+        if isinstance(value, str):
+            if value in viewer.item_rects:
+                return _centre(viewer.item_rects[value])
+            if value in viewer.view_rects:
+                return _centre(viewer.view_rects[value])
+            raise KeyError(f"no recorded item or view named {value!r}; known: {sorted(viewer.item_rects)}")
+        return float(value[0]), float(value[1])
+
+    frames(3)
+    for step in steps:
+        if "frames" in step:
+            frames(int(step["frames"]))
+        elif "wait_entities" in step:
+            deadline = time.monotonic() + float(step.get("timeout", 10))
+            while time.monotonic() < deadline:
+                store = viewer.store
+                if store is not None and len(store.entity_paths()) >= int(step["wait_entities"]):
+                    break
+                time.sleep(0.02)
+            frames(3)
+        elif "move" in step:
+            router.on_cursor_pos(win, *point(step["move"]))
+            frames(1)
+        elif "press" in step or "release" in step:
+            pressing = "press" in step
+            router.on_cursor_pos(win, *point(step["press" if pressing else "release"]))
+            router.on_mouse_button(win, button(step), glfw.PRESS if pressing else glfw.RELEASE, 0)
+            frames(1)
+        elif "click" in step or "click_item" in step:
+            x, y = point(step.get("click", step.get("click_item")))
+            router.on_cursor_pos(win, x, y)
+            frames(1)
+            router.on_mouse_button(win, button(step), glfw.PRESS, 0)
+            frames(1)
+            router.on_mouse_button(win, button(step), glfw.RELEASE, 0)
+            frames(2)
+        elif "drag" in step:
+            (x0, y0), (x1, y1) = point(step["drag"][0]), point(step["drag"][1])
+            n = int(step.get("steps", 10))
+            router.on_cursor_pos(win, x0, y0)
+            frames(1)
+            router.on_mouse_button(win, button(step), glfw.PRESS, 0)
+            frames(1)
+            for i in range(1, n + 1):
+                router.on_cursor_pos(win, x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n)
+                frames(1)
+            router.on_mouse_button(win, button(step), glfw.RELEASE, 0)
+            frames(2)
+        elif "scroll" in step:
+            x, y, dy = step["scroll"]
+            router.on_cursor_pos(win, x, y)
+            router.on_scroll(win, 0.0, float(dy))
+            frames(2)
+        elif "key" in step:
+            key = getattr(glfw, "KEY_" + step["key"].upper())
+            router.on_key(win, key, 0, glfw.PRESS, 0)
+            router.on_key(win, key, 0, glfw.RELEASE, 0)
+            frames(2)
+        elif "set_time" in step:
+            viewer.time.pause()
+            viewer.time.set_time(int(step["set_time"]))
+            frames(3)
+        elif "sleep" in step:
+            deadline = time.monotonic() + float(step["sleep"])
+            while time.monotonic() < deadline:
+                frames(1)
+        elif "snapshot" in step:
+            viewer.canvas.capture_next_frame = True
+            frames(1)
+            import imageio.v3 as iio
+
+            iio.imwrite(out / f"{step['snapshot']}.png", viewer.canvas.last_image[..., :3])
+            (out / f"{step['snapshot']}.json").write_text(json.dumps(state_dump(viewer), default=_jsonable, indent=1))
+        else:
+            raise ValueError(f"unknown script step {step!r}")
+    viewer.close()
+    return 0
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

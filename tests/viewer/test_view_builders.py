@@ -1,0 +1,207 @@
+"""View builders against the real store: what each entity contributes to a view, its placement and caching."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from kit import image, log_row, new_hub, pinhole, points2d, points3d, rigid3
+
+from rerun import components as C
+from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
+from rerun_app.views.space_view_builder import SpaceViewBuilder
+from rerun_app.views.spatial import EntityProperties
+from rerun_app.views.values import transform as decode_transform
+
+FRAME = ("frame", "sequence")
+
+
+def build(hub, spec, time=10, hidden=(), props=None):
+    builder = SpaceViewBuilder(spec)
+    props = props or {}
+    out = builder.update(hub.active, FRAME, time, lambda p: p in hidden, lambda p: props.get(p, EntityProperties()))
+    return builder, out
+
+
+def world_points(batch) -> np.ndarray:
+    t = np.asarray(batch.transform, dtype=np.float64)
+    pos = np.asarray(batch.positions, dtype=np.float64)
+    return pos @ t[:3, :3].T + t[:3, 3]
+
+
+def test_points_keep_positions_colours_radii_and_labels():
+    hub = new_hub()
+    pos = np.array([[0, 0, 0], [1, 2, 3], [-4, 5, 0.5]], np.float32)
+    col = np.array([[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 128]], np.uint8)
+    log_row(hub, "world/points", points3d(pos, colors=col, radii=[0.1, 0.2, 0.3], labels=["a", "b", "c"]), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    layers = out["world/points"]
+    np.testing.assert_array_equal(layers.batches["points"].positions, pos)
+    np.testing.assert_array_equal(layers.batches["points"].colors, col)
+    np.testing.assert_allclose(layers.batches["points"].radii, [0.1, 0.2, 0.3], rtol=1e-6)
+    assert list(layers.batches["labels"].texts) == ["a", "b", "c"]
+    assert layers.warnings == []
+
+
+def test_rigid3_chain_places_children_in_world():
+    hub = new_hub()
+    log_row(hub, "world/a", rigid3([1, 0, 0]), frame=None)
+    # 90° about +Z: child x axis maps to parent y axis
+    s = np.sqrt(0.5)
+    log_row(hub, "world/a/b", rigid3([0, 0, 2], (0, 0, s, s)), frame=None)
+    log_row(hub, "world/a/b/pts", points3d([[1, 0, 0]]), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    got = world_points(out["world/a/b/pts"].batches["points"])
+    np.testing.assert_allclose(got, [[1, 1, 2]], atol=1e-6)
+
+
+def test_depth_image_of_a_plane_back_projects_to_that_plane_in_world():
+    hub = new_hub()
+    h, w, fx, cx, cy, meter, depth_mm = 24, 32, 30.0, 16.0, 12.0, 1000.0, 2500
+    log_row(hub, "world/cam", rigid3([0, 0, -10]), frame=None)
+    log_row(hub, "world/cam/image", pinhole(fx, fx, cx, cy, w, h), frame=None)
+    depth = np.full((h, w), depth_mm, np.uint16)
+    depth[0, :5] = 0  # invalid pixels are skipped
+    log_row(hub, "world/cam/image/depth", image(depth, "depth", meter), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    cloud = out["world/cam/image/depth"].batches["depth_cloud"]
+    assert len(cloud) == h * w - 5
+    world = world_points(cloud)
+    np.testing.assert_allclose(world[:, 2], -10 + depth_mm / meter, atol=1e-5)  # a plane at z = 2.5 m in front
+    # the plane spans the frustum: x extent = z * (pixel span) / fx
+    span_x = world[:, 0].max() - world[:, 0].min()
+    assert span_x == pytest.approx((w - 1) * (depth_mm / meter) / fx, rel=0.02)
+    assert cloud.colors.shape == (len(cloud), 4)
+    # the pinhole itself draws a frustum at the camera pose
+    frustum = out["world/cam/image"].batches["frustum"]
+    np.testing.assert_allclose(np.asarray(frustum.transform)[:3, 3], [0, 0, -10])
+
+
+def test_depth_cloud_takes_colours_from_the_aligned_rgb_image():
+    hub = new_hub()
+    log_row(hub, "cam", pinhole(10, 10, 4, 4, 8, 8), frame=None)
+    log_row(hub, "cam/depth", image(np.full((8, 8), 1.0, np.float32), "depth", 1.0), frame=1)
+    rgb = np.zeros((8, 8, 3), np.uint8)
+    rgb[:, 4:] = (10, 200, 30)
+    log_row(hub, "cam/rgb", image(rgb), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    colors = out["cam/depth"].batches["depth_cloud"].colors.reshape(8, 8, 4)
+    np.testing.assert_array_equal(colors[:, 4:, :3], np.broadcast_to([10, 200, 30], (8, 4, 3)))
+    np.testing.assert_array_equal(colors[:, :4, :3], 0)
+
+
+def test_image_under_pinhole_sits_on_the_image_plane():
+    hub = new_hub()
+    log_row(hub, "cam", pinhole(50, 50, 20, 10, 40, 20), frame=None)
+    log_row(hub, "cam/rgb", image(np.zeros((20, 40, 3), np.uint8)), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"), props={"cam": EntityProperties(image_plane_distance=2.0)})
+    img = out["cam/rgb"].batches["image"]
+    t = np.asarray(img.transform, np.float64)
+    corners = np.c_[np.asarray(img.corners, np.float64), np.ones(4)] @ t.T
+    # pixel (0,0) and (40,20) map through the inverse intrinsics onto z = 2
+    np.testing.assert_allclose(corners[0, :3], [(0 - 20) * 2 / 50, (0 - 10) * 2 / 50, 2], atol=1e-6)
+    np.testing.assert_allclose(corners[2, :3], [(40 - 20) * 2 / 50, (20 - 10) * 2 / 50, 2], atol=1e-6)
+
+
+def test_latest_at_follows_the_cursor_and_unchanged_entities_are_not_rebuilt():
+    hub = new_hub()
+    for frame in (1, 2, 3):
+        log_row(hub, "moving", points3d([[frame, 0, 0]]), frame=frame)
+    log_row(hub, "static", points3d([[0, 9, 0]]), frame=1)
+    spec = SpaceViewSpec("3d", "/")
+    builder = SpaceViewBuilder(spec)
+    store = hub.active
+    props = lambda p: EntityProperties()  # noqa: E731
+    first = builder.update(store, FRAME, 1, lambda p: False, props)
+    assert first["moving"].batches["points"].positions[0, 0] == 1
+    static_batch = first["static"].batches["points"]
+    builds = builder.builds
+    second = builder.update(store, FRAME, 3, lambda p: False, props)
+    assert second["moving"].batches["points"].positions[0, 0] == 3
+    assert second["static"].batches["points"] is static_batch  # same object: the scene will not re-upload
+    assert builder.builds == builds + 1
+    builder.update(store, FRAME, 3, lambda p: False, props)
+    assert builder.builds == builds + 1  # nothing changed: nothing rebuilt
+
+
+def test_hidden_entities_contribute_nothing():
+    hub = new_hub()
+    log_row(hub, "world/a", points3d([[0, 0, 0]]), frame=1)
+    log_row(hub, "world/b", points3d([[1, 0, 0]]), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"), hidden={"world/a"})
+    assert set(out) == {"world/b"}
+
+
+@pytest.mark.parametrize(
+    "bad, warning",
+    [
+        (points3d([[np.nan, 0, 0], [1, 1, 1]]), "NaN"),
+        (points3d([[0, 0, 0]], radii=[-1.0]), "negative radii"),
+    ],
+)
+def test_bad_values_become_warnings_not_errors(bad, warning):
+    hub = new_hub()
+    log_row(hub, "bad", bad, frame=1)
+    log_row(hub, "good", points3d([[0, 0, 0]]), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    assert any(warning in w for w in out["bad"].warnings)
+    assert "points" in out["bad"].batches and "points" in out["good"].batches
+
+
+def test_broken_mesh_and_zero_focal_pinhole_warn_on_their_entity_only():
+    hub = new_hub()
+    mesh = C.meshes([{"mesh_id": bytes(16), "positions": np.zeros(9, np.float32), "indices": np.array([0, 1, 7], np.uint32)}])
+    log_row(hub, "mesh", {"rerun.mesh3d": mesh}, frame=1)
+    log_row(hub, "cam", pinhole(0, 0, 1, 1, 4, 4), frame=None)
+    log_row(hub, "cam/img", image(np.zeros((4, 4), np.uint8)), frame=1)
+    log_row(hub, "fine", points3d([[0, 0, 0]]), frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    assert any("indices" in w for w in out["mesh"].warnings)
+    assert any("focal" in w for w in out["cam"].warnings)
+    assert "points" in out["fine"].batches
+
+
+def test_raw_mesh_becomes_a_mesh_batch():
+    hub = new_hub()
+    positions = np.array([0, 0, 0, 1, 0, 0, 0, 1, 0], np.float32)
+    colors = np.array([[255, 0, 0, 255]] * 3, np.uint8)
+    mesh = C.meshes([{"mesh_id": bytes(16), "positions": positions, "indices": np.array([0, 1, 2], np.uint32),
+                      "vertex_colors": colors}])
+    log_row(hub, "mesh", {"rerun.mesh3d": mesh}, frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    batch = out["mesh"].batches["mesh0"]
+    np.testing.assert_array_equal(batch.vertices, positions.reshape(3, 3))
+    np.testing.assert_array_equal(batch.indices, [[0, 1, 2]])
+
+
+def test_2d_view_shows_image_and_points_in_pixel_space():
+    hub = new_hub()
+    img = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    log_row(hub, "image", image(img), frame=1)
+    log_row(hub, "image/kp", points2d([[1, 2]], colors=[[9, 8, 7, 255]]), frame=1)
+    views = choose_space_views(hub.active.entity_paths(), lambda p: set(hub.active.components(p)), lambda p: None)
+    assert views == [SpaceViewSpec("2d", "/")]
+    _, out = build(hub, views[0])
+    rgba = out["image"].batches["image"].rgba
+    np.testing.assert_array_equal(rgba[..., 0], img)
+    np.testing.assert_array_equal(out["image/kp"].batches["points"].positions[0, :2], [1, 2])
+
+
+def test_heuristics_one_3d_view_per_space_root_and_a_2d_view_per_camera():
+    hub = new_hub()
+    log_row(hub, "world/pts", points3d([[0, 0, 0]]), frame=1)
+    log_row(hub, "world/cam", rigid3([0, 0, 1]), frame=None)
+    log_row(hub, "world/cam/img", pinhole(10, 10, 2, 2, 4, 4), frame=None)
+    log_row(hub, "world/cam/img/rgb", image(np.zeros((4, 4, 3), np.uint8)), frame=1)
+    log_row(hub, "other", {"rerun.transform": C.transform("unknown")}, frame=None)
+    log_row(hub, "other/pts", points3d([[0, 0, 0]]), frame=1)
+    store = hub.active
+
+    def kind(path):
+        found = store.latest_at(path, FRAME, 10, components=["rerun.transform"])
+        return None if found is None or "rerun.transform" not in found.components else decode_transform(
+            found.components["rerun.transform"]).kind
+
+    views = choose_space_views(store.entity_paths(), lambda p: set(store.components(p)), kind)
+    assert set(views) == {SpaceViewSpec("3d", "/"), SpaceViewSpec("3d", "other"), SpaceViewSpec("2d", "world/cam/img")}
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    assert "other/pts" not in out  # disconnected by the unknown transform
