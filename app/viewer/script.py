@@ -10,6 +10,8 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}`` (``"from_view": name`` for a view's centre);
 - ``{"scroll": [x, y, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
+- ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
+  (through the view's camera), for pixel checks;
 - ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
 """
 
@@ -106,6 +108,7 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             raise KeyError(f"no recorded item or view named {value!r}; known: {sorted(viewer.item_rects)}")
         return float(value[0]), float(value[1])
 
+    projections: dict[str, list] = {}
     frames(3)
     for step in steps:
         if "frames" in step:
@@ -164,13 +167,20 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             deadline = time.monotonic() + float(step["sleep"])
             while time.monotonic() < deadline:
                 frames(1)
+        elif "project" in step:
+            host = next(h for spec, h in viewer.views.items() if spec.name == step["view"] or spec.root == step["view"])
+            tr = host.viewbox.scene.node_transform(viewer.canvas.scene)
+            mapped = tr.map(np.asarray(step["project"], dtype=np.float64))
+            projections[step.get("as", "projection")] = (mapped[:, :2] / mapped[:, 3:4]).tolist()
         elif "snapshot" in step:
             viewer.canvas.capture_next_frame = True
             frames(1)
             import imageio.v3 as iio
 
             iio.imwrite(out / f"{step['snapshot']}.png", viewer.canvas.last_image[..., :3])
-            (out / f"{step['snapshot']}.json").write_text(json.dumps(state_dump(viewer), default=_jsonable, indent=1))
+            dump = state_dump(viewer)
+            dump["projections"] = dict(projections)
+            (out / f"{step['snapshot']}.json").write_text(json.dumps(dump, default=_jsonable, indent=1))
         else:
             raise ValueError(f"unknown script step {step!r}")
     viewer.close()

@@ -110,6 +110,8 @@ class SpaceViewBuilder:
                 if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
                     ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
                 layers = build_entity(latest, ctx)
+                if props.visible_history > 0 and timeline is not None and time is not None:
+                    _add_history(layers, store, path, timeline, time, props.visible_history, placement)
                 self.builds += 1
             self._cache[path] = (key, signature, latest, layers)
             out[path] = layers
@@ -182,3 +184,21 @@ def _sibling_color_image(store, timeline, time, pinhole_path: str, depth_path: s
         if t.meaning not in ("depth", "class_id") and t.array is not None and t.array.ndim == 3:
             return t.array
     return None
+
+
+def _add_history(layers, store, path: str, timeline, time: int, history: int, placement: Placement) -> None:
+    """Points logged on ``path`` within ``history`` before the cursor, drawn dimmed (e.g. a trajectory)."""
+    from rerun_scene import batches as sb
+
+    for comp, dims in (("rerun.point3d", 3), ("rerun.point2d", 2)):
+        times, cells = store.range(path, comp, timeline, time - history, time - 1)
+        if not cells:
+            continue
+        try:
+            positions = np.concatenate([values.fixed_vectors(c, dims) for c in cells if len(c)])
+        except ValueError:
+            continue
+        layers.batches["history"] = sb.PointBatch(
+            positions, colors=(160, 160, 170, 160), transform=placement.world_from_local.astype(np.float32)
+        )
+        return

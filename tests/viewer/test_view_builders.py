@@ -205,3 +205,13 @@ def test_heuristics_one_3d_view_per_space_root_and_a_2d_view_per_camera():
     assert set(views) == {SpaceViewSpec("3d", "/"), SpaceViewSpec("3d", "other"), SpaceViewSpec("2d", "world/cam/img")}
     _, out = build(hub, SpaceViewSpec("3d", "/"))
     assert "other/pts" not in out  # disconnected by the unknown transform
+
+
+def test_visible_history_adds_the_earlier_points_of_the_range():
+    hub = new_hub()
+    for frame in range(1, 8):
+        log_row(hub, "traj", points3d([[frame, 0, 0]]), frame=frame)
+    _, out = build(hub, SpaceViewSpec("3d", "/"), time=6, props={"traj": EntityProperties(visible_history=3)})
+    history = out["traj"].batches["history"]
+    np.testing.assert_array_equal(np.sort(history.positions[:, 0]), [3, 4, 5])
+    np.testing.assert_array_equal(out["traj"].batches["points"].positions[:, 0], [6])
