@@ -130,6 +130,7 @@ def log_segmentation_image(entity_path: str, image, *, ext=None, timeless: bool 
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_DECODABLE_MAGICS = (_PNG_MAGIC, b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 # Start-of-frame markers (baseline, progressive, lossless ...); C4, C8 and CC are other segments.
 _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
@@ -237,6 +238,8 @@ def log_image_file(entity_path: str, *, img_bytes=None, img_path=None, img_forma
         )
         log_tensor_row(path, component, None, timeless)
         return
+    if not data.startswith(_DECODABLE_MAGICS) and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        raise bad_value(source, "a JPEG, PNG, GIF, BMP, TIFF or WebP file", f"data starting with {data[:8]!r}")
     try:
         pixels = _decode_with_imageio(data)
     except Exception as exc:
