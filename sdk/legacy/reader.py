@@ -11,10 +11,10 @@ Events have the shapes :mod:`rerun.recording` reads from our own files:
 
 Rerun 0.4 sends the splatted components of one log call (one value for every instance, with
 ``rerun.instance_key = [2**64 - 1]``) as a separate message just before the per-instance one. The two are
-merged back into one row, as our SDK writes it, when they are on the same entity with the same time
-point (``log_time`` aside: each message got its own wall-clock stamp) and share no component. A splat
-that cannot be merged becomes a row of its own that keeps the splat instance key, so its meaning stays
-visible.
+merged back into one row, as our SDK writes it (:func:`rerun.legacy.rows.merge_splat`). A splat that
+cannot be merged becomes a row of its own that keeps the splat instance key, so its meaning stays visible.
+Rows are then grouped into batches per entity (:class:`rerun.legacy.rows.RowGrouper`, which states the
+ordering guarantees).
 """
 
 from __future__ import annotations
@@ -27,31 +27,12 @@ import pyarrow as pa
 
 from rerun.legacy.container import RecordStats, decode_record, iter_records, parse_legacy_header
 from rerun.legacy.convert import convert_component
+from rerun.legacy.rows import Row, RowGrouper, TimePoint, merge_splat
 from rerun.wire.frames import WireError
-from rerun.wire.log_table import build_log_batch
 
-SPLAT_INSTANCE_KEY = 2**64 - 1
-LOG_TIME = ("log_time", "time")
 NIL_RECORDING_ID = str(uuid.UUID(int=0))
 _TIMELINE_TYPES = {0: "time", 1: "sequence"}  # Rerun's TimeType discriminants
 _TIME_POINT_TYPES = {"Time": "time", "Sequence": "sequence"}
-
-TimePoint = dict  # {(name, "sequence" | "time"): int}
-
-
-@dataclass
-class _Row:
-    """One 0.4 ArrowMsg row, its components already converted to our types."""
-
-    entity_path: str
-    time_point: TimePoint
-    components: dict[str, pa.Array] = field(default_factory=dict)
-
-    @property
-    def is_splat(self) -> bool:
-        keys = self.components.get("rerun.instance_key")
-        return keys is not None and len(keys) == 1 and keys[0].as_py() == SPLAT_INSTANCE_KEY
-
 
 def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None) -> Iterator[tuple]:
     """Read a ``.rrd`` file written by the original rerun-sdk 0.4.0, as a stream of our events.
@@ -108,7 +89,8 @@ class _Decoder:
         self.warnings = warnings
         self.version = version
         self.recording_id: str | None = None
-        self.pending_splats: dict[str, _Row] = {}
+        self.pending_splats: dict[str, Row] = {}
+        self.grouper = RowGrouper()
         self.warned_components: set[str] = set()
         self.warned_kinds: set[str] = set()
 
@@ -138,9 +120,11 @@ class _Decoder:
         yield from self.flush_all()
 
     def flush_all(self) -> Iterator[tuple]:
+        """Emit every row held back (splats waiting for their instanced half, grouped rows)."""
         pending, self.pending_splats = self.pending_splats, {}
         for row in pending.values():
-            yield self._event(row)
+            yield from self.grouper.add(row, self._current_recording_id())
+        yield from self.grouper.flush_all()
 
     # -- message kinds -----------------------------------------------------------------------------------
 
@@ -187,7 +171,7 @@ class _Decoder:
             return
         parts = target.get("parts") if isinstance(target, dict) else target
         entity_path = _format_path(parts, index)
-        yield from self._flush(entity_path)
+        yield from self.flush_all()
         point = _time_point_from_msgpack(body.get("time_point"), index)
         yield (
             "clear",
@@ -201,7 +185,7 @@ class _Decoder:
 
     # -- rows and splats ---------------------------------------------------------------------------------
 
-    def _rows(self, payload: bytes, index: int) -> Iterator[_Row]:
+    def _rows(self, payload: bytes, index: int) -> Iterator[Row]:
         try:
             reader = pa.ipc.open_stream(pa.py_buffer(payload))
             table_batches = list(reader)
@@ -225,7 +209,7 @@ class _Decoder:
                 raise self._error(index, f"ArrowMsg 'components' column is {components.type}, expected a struct")
             cells = dict(zip((f.name for f in components.type), components.flatten()))
             for row_index, row_timelines in enumerate(timelines):
-                row = _Row(entity_path, _time_point_from_arrow(row_timelines, index))
+                row = Row(entity_path, _time_point_from_arrow(row_timelines, index))
                 for name, column in cells.items():
                     values = _cell(column, row_index)
                     if values is None:
@@ -235,24 +219,14 @@ class _Decoder:
                         row.components[name] = converted
                 yield row
 
-    def _add_row(self, row: _Row) -> Iterator[tuple]:
+    def _add_row(self, row: Row) -> Iterator[tuple]:
         pending = self.pending_splats.pop(row.entity_path, None)
-        if pending is not None:
-            if not row.is_splat and _mergeable(pending, row):
-                merged = {name: values for name, values in pending.components.items() if name != "rerun.instance_key"}
-                merged.update(row.components)
-                row.components = merged
-            else:
-                yield self._event(pending)
+        if pending is not None and not merge_splat(pending, row):
+            yield from self.grouper.add(pending, self._current_recording_id())
         if row.is_splat:
             self.pending_splats[row.entity_path] = row
         else:
-            yield self._event(row)
-
-    def _flush(self, entity_path: str) -> Iterator[tuple]:
-        pending = self.pending_splats.pop(entity_path, None)
-        if pending is not None:
-            yield self._event(pending)
+            yield from self.grouper.add(row, self._current_recording_id())
 
     def _current_recording_id(self) -> str:
         if self.recording_id is None:
@@ -260,29 +234,11 @@ class _Decoder:
             self.recording_id = NIL_RECORDING_ID
         return self.recording_id
 
-    def _event(self, row: _Row) -> tuple:
-        recording_id = self._current_recording_id()
-        timelines = {key: [value] for key, value in row.time_point.items()}
-        components = {name: _one_cell(values) for name, values in row.components.items()}
-        batch = build_log_batch(row.entity_path, recording_id, timelines, components)
-        return ("log", row.entity_path, recording_id, batch)
-
     def _error(self, index: int, what: str) -> WireError:
         return WireError(f"corrupt or unsupported .rrd (written by Rerun {self.version}): record {index}: {what}")
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _mergeable(splat: _Row, row: _Row) -> bool:
-    def without_log_time(point: TimePoint) -> TimePoint:
-        return {key: value for key, value in point.items() if key != LOG_TIME}
-
-    if without_log_time(splat.time_point) != without_log_time(row.time_point):
-        return False
-    # The instanced row may carry its own instance keys; the splat's sentinel key is dropped on merge.
-    shared = set(splat.components) & set(row.components) - {"rerun.instance_key"}
-    return not shared
 
 
 def _cell(column: pa.Array, row_index: int) -> pa.Array | None:
@@ -294,12 +250,6 @@ def _cell(column: pa.Array, row_index: int) -> pa.Array | None:
         start, end = offsets[row_index].as_py(), offsets[row_index + 1].as_py()
         return column.values.slice(start, end - start)
     raise WireError(f"component column of type {column.type} is not a list")
-
-
-def _one_cell(values: pa.Array) -> pa.Array:
-    """Wrap ``values`` (one row's instances) into a one-row ``list<T>`` array without copying them."""
-    offsets = pa.array([0, len(values)], type=pa.int32())
-    return pa.ListArray.from_arrays(offsets, values)
 
 
 def _time_point_from_arrow(timelines: list | None, index: int) -> TimePoint:

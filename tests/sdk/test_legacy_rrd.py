@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 from rerun.legacy import LEGACY_MAGIC, is_legacy_rrd, read_legacy_rrd
+from rerun.legacy.rows import Row, RowGrouper
 from rerun.wire import WireError
 from rerun.wire.log_table import parse_timeline_column
 
@@ -59,19 +60,29 @@ def assert_matches(actual, expected, where: str) -> None:
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
-def batch_row(batch: pa.RecordBatch) -> tuple[dict, dict]:
-    """(timelines as {"name:type": value}, components as {name: instances}) of a one-row LOG batch."""
-    assert batch.num_rows == 1
-    times, components = {}, {}
-    for field, column in zip(batch.schema, batch.columns):
-        parsed = parse_timeline_column(field.name)
-        value = column[0].as_py()
-        if parsed is not None:
-            if value is not None:
+def batch_rows(batch: pa.RecordBatch) -> list[tuple[dict, dict]]:
+    """Each row of a LOG batch as (timelines {"name:type": value}, components {name: instances})."""
+    rows = []
+    for record in batch.to_pylist():
+        times, components = {}, {}
+        for name, value in record.items():
+            if value is None:
+                continue
+            parsed = parse_timeline_column(name)
+            if parsed is not None:
                 times[f"{parsed[0]}:{parsed[1]}"] = value
-        elif value is not None:
-            components[field.name] = value
-    return times, components
+            else:
+                components[name] = value
+        rows.append((times, components))
+    return rows
+
+
+def rows_by_entity(events: list) -> dict[str, list[tuple[dict, dict]]]:
+    found: dict[str, list] = {}
+    for event in events:
+        if event[0] == "log":
+            found.setdefault(event[1], []).extend(batch_rows(event[3]))
+    return found
 
 
 def assert_row_matches(times: dict, components: dict, expected: dict, where: str) -> None:
@@ -105,41 +116,86 @@ def test_fixture_decodes_to_the_logged_values(name):
     assert begin["application_id"] == expected["application_id"]
     assert begin["recording_id"] == expected["recording_id"]
     assert isinstance(begin["started_ns"], int)
+    assert [e[0] for e in events[1:] if e[0] != "log"] == [e["kind"] for e in expected["events"] if e["kind"] != "log"]
 
-    rest = events[1:]
-    assert [e[0] for e in rest] == [e["kind"] for e in expected["events"]]
-    last_log_time = 0
-    for i, (event, want) in enumerate(zip(rest, expected["events"])):
-        where = f"{name} event {i} ({want['entity_path']})"
-        if want["kind"] == "log":
+    for event in events[1:]:
+        if event[0] == "log":
             _, entity_path, recording_id, batch = event
-            assert (entity_path, recording_id) == (want["entity_path"], expected["recording_id"]), where
-            assert batch.schema.metadata[b"rerun.entity_path"].decode() == want["entity_path"]
-            times, components = batch_row(batch)
-            assert_row_matches(times, components, want, where)
-            if LOG_TIME in times:  # one logging thread: wall-clock stamps never go back
-                assert times[LOG_TIME] >= last_log_time, where
-                last_log_time = times[LOG_TIME]
-        else:
-            clear = event[1]
-            assert clear["entity_path"] == want["entity_path"], where
-            assert clear["recursive"] == want["recursive"], where
-            assert clear["recording_id"] == expected["recording_id"]
-            point = {f"{n}:{t}": v for n, t, v in clear["time_point"]}
-            assert isinstance(point.pop(LOG_TIME), int)
-            assert point == want["time"], where
+            assert recording_id == expected["recording_id"]
+            assert batch.schema.metadata[b"rerun.entity_path"].decode() == entity_path
+            assert batch.schema.metadata[b"rerun.recording_id"].decode() == expected["recording_id"]
+
+    got = rows_by_entity(events)
+    wanted: dict[str, list] = {}
+    for want in expected["events"]:
+        if want["kind"] == "log":
+            wanted.setdefault(want["entity_path"], []).append(want)
+    assert sorted(got) == sorted(wanted)
+    for entity_path, want_rows in wanted.items():
+        rows = got[entity_path]
+        assert len(rows) == len(want_rows), entity_path
+        log_times = [times[LOG_TIME] for times, _ in rows if LOG_TIME in times]
+        assert log_times == sorted(log_times), f"{entity_path}: rows are in log order"
+        for i, ((times, components), want) in enumerate(zip(rows, want_rows)):
+            assert_row_matches(times, components, want, f"{name} {entity_path} row {i}")
+
+
+def test_clears_come_after_exactly_the_rows_logged_before_them():
+    data, expected = load_fixture("mixed")
+    events, _ = decoded(data)
+    clears = [i for i, e in enumerate(events) if e[0] == "clear"]
+    expected_clears = [i for i, e in enumerate(expected["events"]) if e["kind"] == "clear"]
+    assert len(clears) == len(expected_clears) == 2
+    for at, expected_at in zip(clears, expected_clears):
+        before = {p: len(r) for p, r in rows_by_entity(events[:at]).items()}
+        wanted: dict[str, int] = {}
+        for want in expected["events"][:expected_at]:
+            if want["kind"] == "log":
+                wanted[want["entity_path"]] = wanted.get(want["entity_path"], 0) + 1
+        assert before == wanted
+    for (event, want) in zip([events[i][1] for i in clears], [expected["events"][i] for i in expected_clears]):
+        assert (event["entity_path"], event["recursive"]) == (want["entity_path"], want["recursive"])
+        assert event["recording_id"] == expected["recording_id"]
+        point = {f"{n}:{t}": v for n, t, v in event["time_point"]}
+        assert isinstance(point.pop(LOG_TIME), int)
+        assert point == want["time"]
 
 
 def test_splat_message_is_merged_into_its_instanced_row():
     data, _ = load_fixture("points")
-    rows = [e[3] for e in decoded(data)[0] if e[0] == "log" and e[1] == "world/cloud"]
+    rows = rows_by_entity(decoded(data)[0])["world/cloud"]
     # 0.4.0 wrote two messages per call (splat, then instances); we get one row per call.
     assert len(rows) == 4
-    for batch in rows:
-        _, components = batch_row(batch)
+    for _, components in rows:
         assert len(components["rerun.point3d"]) == 20
         assert len(components["rerun.colorrgba"]) == 1 and len(components["rerun.radius"]) == 1
         assert "rerun.instance_key" not in components  # the splat sentinel is not user data
+
+
+def test_small_rows_of_one_entity_share_a_batch_and_big_rows_stand_alone():
+    data, _ = load_fixture("mixed")
+    sine = [e[3] for e in decoded(data)[0] if e[0] == "log" and e[1] == "plots/sine"]
+    assert [b.num_rows for b in sine] == [6]
+    assert sine[0].column("rerun.scalar").to_pylist() == [[v] for v in np.round(np.sin(np.arange(6) * 0.5), 3)]
+
+
+def test_row_grouper_keeps_entity_order_and_passes_big_rows_through_without_copying():
+    recording_id = "0a0b0c0d-0000-4000-8000-000000000009"
+    grouper = RowGrouper(own_batch_bytes=1024)
+    frame = ("frame", "sequence")
+    small = [Row("e", {frame: i}, {"rerun.scalar": pa.array([float(i)])}) for i in range(3)]
+    other = Row("e", {frame: 3}, {"rerun.label": pa.array(["x"])})  # other columns: a new batch
+    big_values = pa.array(np.arange(1000, dtype=np.float64))
+    big = Row("e", {frame: 4}, {"rerun.scalar": big_values})
+
+    assert [e for row in small for e in grouper.add(row, recording_id)] == []  # held for grouping
+    events = list(grouper.add(other, recording_id)) + list(grouper.add(big, recording_id))
+    assert [e[3].num_rows for e in events] == [3, 1, 1]  # scalars, then the label row, then the big row
+    assert events[0][3].column("timeline:sequence:frame").to_pylist() == [0, 1, 2]
+    assert events[0][3].column("rerun.scalar").to_pylist() == [[0.0], [1.0], [2.0]]
+    big_column = events[2][3].column("rerun.scalar").values
+    assert big_column.buffers()[1].address == big_values.buffers()[1].address
+    assert list(grouper.flush_all()) == []
 
 
 def test_component_types_are_ours():
@@ -246,17 +302,21 @@ def test_recompressed_records_decode_identically():
 
 def test_torn_tail_stops_cleanly_after_the_complete_records():
     data, _ = load_fixture("points")
-    full_events = decoded(data)[0]
+    full = rows_by_entity(decoded(data)[0])
     streamed = legacy_file(records_of(data), flush_each=True)
     seen_counts = set()
     for cut in range(8, len(streamed), max(1, len(streamed) // 40)):
         events, warnings = decoded(streamed[:cut])
         assert len(warnings) == 1 and "torn tail" in warnings[0], cut
         assert "complete records" in warnings[0]
-        # Every event but the last is exactly what the whole file gives (the last may be a splat whose
-        # instanced half was cut off, emitted on its own).
-        assert log_paths(events[:-1]) == log_paths(full_events[: max(0, len(events) - 1)]), cut
-        seen_counts.add(len(events))
+        rows = rows_by_entity(events)
+        for entity_path, got in rows.items():
+            if got != full[entity_path][: len(got)]:
+                # Only possible difference: the cut fell between a splat and its instanced message,
+                # so the splat comes out as a row of its own that says it is one.
+                assert got[:-1] == full[entity_path][: len(got) - 1], cut
+                assert got[-1][1]["rerun.instance_key"] == [2**64 - 1], cut
+        seen_counts.add(sum(len(r) for r in rows.values()))
     assert len(seen_counts) > 5  # the cuts really landed at many different records
 
 
@@ -383,7 +443,7 @@ def test_unknown_component_is_kept_with_a_warning():
         "things", {"rerun.size3d": pa.array([{"x": 1.0, "y": 2.0, "z": 3.0}]), "rerun.radius": pa.array([0.5], pa.float32())}
     )
     events, warnings = decoded(legacy_file([begin, record]))
-    _, components = batch_row(events[1][3])
+    ((_, components),) = batch_rows(events[1][3])
     assert components["rerun.size3d"] == [{"x": 1.0, "y": 2.0, "z": 3.0}]  # passed through unchanged
     assert components["rerun.radius"] == [0.5]
     assert len(warnings) == 1 and "rerun.size3d" in warnings[0]
