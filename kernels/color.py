@@ -119,8 +119,8 @@ def _from_linear(src, thresholds, start, alpha_thresholds, alpha_start, out):
             out[i, j] = packed
 
 
-def _from_range_numpy(src, low, scale, out):
-    t = (src.astype(np.float64) - low) * scale + 0.5
+def _from_range_numpy(src, low, span, out):
+    t = (src.astype(np.float64) - low) * 255.0 / span + 0.5 if span > 0.0 else np.zeros(src.shape)
     codes = np.clip(np.nan_to_num(t, nan=0.0), 0.0, 255.0).astype(np.uint8)
     rgba = np.empty(src.shape[:2] + (4,), np.uint8)
     rgba[:, :, :3] = codes[:, :, : min(3, src.shape[2])]
@@ -129,13 +129,13 @@ def _from_range_numpy(src, low, scale, out):
 
 
 @kernel(numpy_twin=_from_range_numpy)
-def _from_range(src, low, scale, out):
+def _from_range(src, low, span, out):
     rows, cols, channels = src.shape
     for i in range(rows):
         for j in range(cols):
             packed = OPAQUE
             for k in range(channels):
-                t = (float(src[i, j, k]) - low) * scale + 0.5
+                t = (float(src[i, j, k]) - low) * 255.0 / span + 0.5 if span > 0.0 else 0.0
                 if not t > 0.0:  # NaN too
                     code = 0
                 elif t >= 255.0:
@@ -246,8 +246,7 @@ def to_rgba8(image, *, value_range=None, out=None) -> np.ndarray:
     if value_range is None:
         value_range = image_value_range(src3) or (0.0, 1.0)
     low, high = _parse_range(value_range, "value_range")
-    scale = 255.0 / (high - low) if high > low else 0.0
-    _from_range(src3, low, scale, packed)
+    _from_range(src3, low, high - low, packed)
     return result
 
 

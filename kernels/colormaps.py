@@ -1,8 +1,8 @@
 """Colormaps (grayscale, turbo, viridis, plasma, magma, inferno) applied to scalar arrays.
 
-The five coloured maps are 256-entry tables generated here from published polynomial fits of sRGB values:
-turbo from Google's approximation (Anton Mikhailov's map, Ruofei Du's fit), viridis/plasma/magma/inferno
-from the degree-6 minimax fits of the BIDS/matplotlib maps (CC0). Nothing is imported from matplotlib.
+Turbo is Google's published 256-entry table (``_turbo.py``, data). Viridis, plasma, magma and inferno are
+generated here from degree-6 minimax polynomial fits of the BIDS/matplotlib maps (CC0; within a few codes of
+the originals). Nothing is imported from matplotlib.
 """
 from __future__ import annotations
 
@@ -12,15 +12,11 @@ import numpy as np
 
 from . import _checks
 from ._dispatch import kernel
+from ._turbo import TURBO_SRGB8_HEX
 from .color import _parse_range, pack_rgba, unpack_rgba
 
 # Polynomial coefficients, lowest degree first, one row per channel (R, G, B); values are sRGB 0-1.
 _POLYNOMIALS = {
-    "turbo": (
-        (0.13572138, 4.61539260, -42.66032258, 132.13108234, -152.94239396, 59.28637943),
-        (0.09140261, 2.19418839, 4.84296658, -14.18503333, 4.27729857, 2.82956604),
-        (0.10667330, 12.64194608, -60.58204836, 110.36276771, -89.90310912, 27.34824973),
-    ),
     "viridis": (
         (0.2777273272234177, 0.1050930431085774, -0.3308618287255563, -4.634230498983486,
          6.228269936347081, 4.776384997670288, -5.435455855934631),
@@ -72,14 +68,19 @@ def colormap_name(name: str) -> str:
     return key
 
 
-@functools.lru_cache(maxsize=None)
 def colormap_table(name: str) -> np.ndarray:
-    """Return the (256, 4) uint8 RGBA table of a colormap (entry 0 for the low end, 255 for the high end)."""
-    key = colormap_name(name)
+    """Return the read-only (256, 4) uint8 RGBA table of a colormap (entry 0: low end, 255: high end)."""
+    return _table(colormap_name(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _table(key: str) -> np.ndarray:
     t = np.linspace(0.0, 1.0, 256)
     table = np.empty((256, 4), np.uint8)
     if key == "grayscale":
         table[:, :3] = np.arange(256, dtype=np.uint8)[:, None]
+    elif key == "turbo":
+        table[:, :3] = np.frombuffer(bytes.fromhex("".join(TURBO_SRGB8_HEX)), np.uint8).reshape(256, 3)
     else:
         for channel, coefficients in enumerate(_POLYNOMIALS[key]):
             srgb = np.polynomial.polynomial.polyval(t, coefficients)
