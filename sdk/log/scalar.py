@@ -70,9 +70,9 @@ def log_scalar(entity_path: str, scalar, label=None, color=None, radius=None, sc
             raise bad_type("label", "a str", describe(label))
         if color is not None:
             color = normalize_color_bytes(color, "color")
-        if radius is not None:
+        if radius is not None and not (type(radius) is float and radius >= 0.0):
             radius = _args.real_number("radius", radius, non_negative=True)
-        if scattered is not None:
+        if scattered is not None and type(scattered) is not bool:
             scattered = _args.flag("scattered", scattered)
         if ext is not None:
             _log_with_extensions(path, scalar, label, color, radius, scattered, ext)

@@ -72,3 +72,12 @@ def test_single_colour_bytes_are_memoised_for_tuples_and_checked_for_count():
     assert normalize_color_bytes(np.array([0.5, 0.5, 0.5, 1.0])) == bytes([188, 188, 188, 255])
     with pytest.raises(ArgumentValueError, match="a single RGB or RGBA colour"):
         normalize_color_bytes([[1, 2, 3], [4, 5, 6]])
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 1001])
+def test_uint8_rgb_widening_is_exact_for_any_count_and_layout(count):
+    rgba_source = np.random.default_rng(count).integers(0, 256, size=(count, 4), dtype=np.uint8)
+    strided = rgba_source[:, :3]  # not C-contiguous
+    out = normalize_colors(strided)
+    np.testing.assert_array_equal(out[:, :3], strided)
+    assert (out[:, 3] == 255).all() and out.shape == (count, 4)
