@@ -6,8 +6,10 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 
 - ``{"frames": n}`` draw n frames; ``{"wait_entities": n, "timeout": s}`` poll until the store has n entities;
 - ``{"move": [x, y]}``, ``{"press": [x, y], "button": 0}``, ``{"release": [x, y], "button": 0}``;
-- ``{"click": [x, y]}`` or ``{"click_item": "tree-checkbox:world/points"}`` (centre of a recorded ImGui item);
-- ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}`` (``"from_view": name`` for a view's centre);
+- ``{"click": [x, y]}`` or ``{"click_item": "tree-checkbox:world/points"}`` (centre of a recorded ImGui item, or
+  ``"at": [fx, fy]`` fractions of its rectangle);
+- ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}``; a point may be a view or item name (its centre),
+  and ``"relative_to_start": [dx, dy]`` sets the end point;
 - ``{"scroll": [x, y, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
@@ -131,6 +133,9 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             frames(1)
         elif "click" in step or "click_item" in step:
             x, y = point(step.get("click", step.get("click_item")))
+            if "at" in step and "click_item" in step:
+                rx, ry, rw, rh = viewer.item_rects[step["click_item"]]
+                x, y = rx + 1 + (rw - 2) * float(step["at"][0]), ry + 1 + (rh - 2) * float(step["at"][1])
             router.on_cursor_pos(win, x, y)
             frames(1)
             router.on_mouse_button(win, button(step), glfw.PRESS, 0)
@@ -139,6 +144,8 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             frames(2)
         elif "drag" in step:
             (x0, y0), (x1, y1) = point(step["drag"][0]), point(step["drag"][1])
+            if "relative_to_start" in step:
+                x1, y1 = x0 + float(step["relative_to_start"][0]), y0 + float(step["relative_to_start"][1])
             n = int(step.get("steps", 10))
             router.on_cursor_pos(win, x0, y0)
             frames(1)

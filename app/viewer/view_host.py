@@ -19,13 +19,21 @@ log = logging.getLogger(__name__)
 
 
 def _make_scene_view(kind: str, canvas):
-    if kind == "3d":
-        from rerun_scene.view3d import SpaceView3D
+    try:
+        if kind == "3d":
+            from rerun_scene.view3d import SpaceView3D
 
-        return SpaceView3D(canvas)
-    from rerun_scene.view2d import SpaceView2D
+            return SpaceView3D(canvas)
+        from rerun_scene.view2d import SpaceView2D
 
-    return SpaceView2D(canvas)
+        return SpaceView2D(canvas)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("rerun_scene"):
+            raise
+        from rerun_app.viewer._interim_views import InterimSpaceView
+
+        log.warning("rerun_scene has no %s view yet (%s); using the interim view", kind, exc)
+        return InterimSpaceView(canvas, kind)
 
 
 class ViewHost:

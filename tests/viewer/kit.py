@@ -64,3 +64,40 @@ def new_hub() -> StoreHub:
     hub = StoreHub()
     hub.begin_recording({"recording_id": RECORDING_ID, "application_id": "viewer-tests"})
     return hub
+
+
+# -- scenarios shared by the window tests (run inside the viewer subprocess) ------------------------------------
+CLOUD = np.array([[-2, 0, 0], [2, 0, 0], [0, 2, 0], [0, -2, 1]], np.float32)
+CLOUD_COLORS = np.array([[255, 30, 30, 255], [30, 255, 30, 255], [40, 40, 255, 255], [255, 255, 0, 255]], np.uint8)
+FRAME_COLORS = {1: (220, 20, 20), 2: (20, 220, 20), 3: (20, 20, 220)}
+
+
+def scenario_cloud_and_image(hub: StoreHub) -> None:
+    """A static 4-point cloud in 3D and a 2D image whose colour changes per frame (1: red, 2: green, 3: blue)."""
+    log_row(hub, "world/points", points3d(CLOUD, colors=CLOUD_COLORS, radii=[0.35] * len(CLOUD)), frame=1)
+    for frame, rgb in FRAME_COLORS.items():
+        log_row(hub, "image", image(np.broadcast_to(np.array(rgb, np.uint8), (40, 60, 3)).copy()), frame=frame)
+
+
+def run_window(display: str, scenario: str, steps: list, out_dir, size: str = "1200x800", timeout: float = 120):
+    """Start the real viewer window on ``display`` with a scripted input run; returns the CompletedProcess."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out_dir = Path(out_dir)
+    script = out_dir / "steps.json"
+    script.write_text(json.dumps(steps))
+    code = (
+        "import sys, types; sys.path.insert(0, %r)\n"
+        "import kit\n"
+        "hub = kit.new_hub(); kit.%s(hub)\n"
+        "import rerun_app.viewer as v\n"
+        "sys.exit(v.run(types.SimpleNamespace(screenshot=None, size=%r), hub))\n"
+    ) % (str(Path(__file__).parent), scenario, size)
+    env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(script), RERUN_VIEWER_SCRIPT_OUT=str(out_dir))
+    env.pop("RERUN_GL_BACKEND", None)
+    env.pop("EGL_PLATFORM", None)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,107 @@
+"""The real viewer window under Xvfb, driven by injected glfw events (one viewer run, several checks).
+
+What a person would see is read back from the framebuffer: the cloud's colours where its projection says, the cloud
+gone after its tree checkbox is clicked, the camera rotated by a drag in the 3D view but not by the checkbox click,
+the 2D image changing colour when the timeline is scrubbed, and Play advancing the time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from kit import CLOUD, CLOUD_COLORS, FRAME_COLORS, run_window
+
+pytestmark = pytest.mark.gl
+
+VIEW_3D = "3D: /###3d:/"
+VIEW_2D = "2D: image###2d:image"
+
+
+def colour_near(img: np.ndarray, xy, radius: int = 2) -> np.ndarray:
+    """Median colour of the (2r+1)² pixels around canvas point ``xy``."""
+    x, y = int(round(xy[0])), int(round(xy[1]))
+    patch = img[max(y - radius, 0) : y + radius + 1, max(x - radius, 0) : x + radius + 1, :3].reshape(-1, 3)
+    return np.median(patch, axis=0)
+
+
+def close_to(actual, expected, tol=40) -> bool:
+    return bool(np.all(np.abs(np.asarray(actual, float) - np.asarray(expected, float)) <= tol))
+
+
+@pytest.fixture(scope="module")
+def window_run(xvfb_display, tmp_path_factory):
+    import imageio.v3 as iio
+
+    out = tmp_path_factory.mktemp("window")
+    steps = [
+        {"wait_entities": 2, "timeout": 20},
+        {"frames": 4},
+        {"project": CLOUD.tolist(), "view": "/", "as": "cloud"},
+        {"project": [[30, 20, 0]], "view": "image", "as": "image_centre"},
+        {"snapshot": "initial"},
+        {"click_item": "tree-checkbox:world/points"},
+        {"frames": 2},
+        {"snapshot": "hidden"},
+        {"click_item": "tree-checkbox:world/points"},
+        {"frames": 2},
+        {"drag": [VIEW_3D, [0, 0]], "steps": 8, "relative_to_start": [160, 40]},
+        {"frames": 2},
+        {"snapshot": "rotated"},
+        {"click_item": "time-axis", "at": [0.0, 0.5]},
+        {"frames": 2},
+        {"snapshot": "scrubbed"},
+        {"click_item": "button:play"},
+        {"sleep": 0.6},
+        {"snapshot": "played"},
+    ]
+    result = run_window(xvfb_display, "scenario_cloud_and_image", steps, out)
+    if result.returncode != 0:
+        pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    shots = {}
+    for name in ("initial", "hidden", "rotated", "scrubbed", "played"):
+        shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
+    return shots
+
+
+def test_cloud_is_drawn_where_its_projection_says_with_its_colours(window_run):
+    img, state = window_run["initial"]
+    assert state["ui_errors"] == 0
+    assert state["views"][VIEW_3D]["layers"] == ["world/points|points"]
+    for xy, rgba in zip(state["projections"]["cloud"], CLOUD_COLORS):
+        assert close_to(colour_near(img, xy), rgba[:3]), (xy, colour_near(img, xy), rgba)
+
+
+def test_tree_checkbox_hides_the_entity_without_moving_the_camera(window_run):
+    img, state = window_run["hidden"]
+    _, before = window_run["initial"]
+    assert state["hidden"] == ["world/points"]
+    assert state["views"][VIEW_3D]["layers"] == []
+    for xy, rgba in zip(state["projections"]["cloud"], CLOUD_COLORS):
+        assert not close_to(colour_near(img, xy), rgba[:3]), xy
+    assert state["views"][VIEW_3D]["camera"] == before["views"][VIEW_3D]["camera"]
+    assert state["events_to_vispy"] == before["events_to_vispy"]
+
+
+def test_drag_in_the_3d_view_rotates_the_camera(window_run):
+    _, state = window_run["rotated"]
+    _, before = window_run["hidden"]
+    assert state["hidden"] == []
+    assert state["events_to_vispy"] > before["events_to_vispy"]
+    assert state["views"][VIEW_3D]["camera"] != before["views"][VIEW_3D]["camera"]
+
+
+def test_scrubbing_the_timeline_changes_the_image(window_run):
+    img_before, before = window_run["initial"]
+    img, state = window_run["scrubbed"]
+    assert before["time"] == 3 and state["time"] == 1
+    xy = state["projections"]["image_centre"][0]
+    assert close_to(colour_near(img_before, xy), FRAME_COLORS[3])
+    assert close_to(colour_near(img, xy), FRAME_COLORS[1])
+
+
+def test_play_advances_time(window_run):
+    _, scrubbed = window_run["scrubbed"]
+    _, state = window_run["played"]
+    assert state["time"] > scrubbed["time"]
