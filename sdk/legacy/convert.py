@@ -31,76 +31,10 @@ from typing import Callable
 import numpy as np
 import pyarrow as pa
 
-# --- our component types (interface B; kept in step with rerun.components) -----------------------------
-_F32 = pa.float32()
-_RGBA = pa.list_(pa.uint8(), 4)
+from rerun.components import TYPES as TARGET_TYPES  # interface B: the types our SDK logs
 
-TARGET_TYPES: dict[str, pa.DataType] = {
-    "rerun.point2d": pa.list_(_F32, 2),
-    "rerun.point3d": pa.list_(_F32, 3),
-    "rerun.colorrgba": _RGBA,
-    "rerun.radius": _F32,
-    "rerun.label": pa.utf8(),
-    "rerun.class_id": pa.uint16(),
-    "rerun.keypoint_id": pa.uint16(),
-    "rerun.instance_key": pa.uint64(),
-    "rerun.scalar": pa.float64(),
-    "rerun.scalar_plot_props": pa.struct([("scattered", pa.bool_())]),
-    "rerun.text_entry": pa.struct([("body", pa.utf8()), ("level", pa.utf8())]),
-    "rerun.rect2d": pa.struct([("format", pa.utf8()), ("rect", pa.list_(_F32, 4))]),
-    "rerun.box3d": pa.list_(_F32, 3),
-    "rerun.vec3d": pa.list_(_F32, 3),
-    "rerun.quaternion": pa.list_(_F32, 4),
-    "rerun.arrow3d": pa.struct([("origin", pa.list_(_F32, 3)), ("vector", pa.list_(_F32, 3))]),
-    "rerun.linestrip2d": pa.list_(pa.list_(_F32, 2)),
-    "rerun.linestrip3d": pa.list_(pa.list_(_F32, 3)),
-    "rerun.tensor": pa.struct(
-        [
-            ("tensor_id", pa.binary(16)),
-            ("shape", pa.list_(pa.uint64())),
-            ("names", pa.list_(pa.utf8())),
-            ("dtype", pa.utf8()),
-            ("meaning", pa.utf8()),
-            ("meter", _F32),
-            ("data", pa.large_binary()),
-        ]
-    ),
-    "rerun.mesh3d": pa.struct(
-        [
-            ("mesh_id", pa.binary(16)),
-            ("format", pa.utf8()),
-            ("encoded", pa.large_binary()),
-            ("transform", pa.list_(_F32, 12)),
-            ("positions", pa.list_(_F32)),
-            ("indices", pa.list_(pa.uint32())),
-            ("normals", pa.list_(_F32)),
-            ("vertex_colors", pa.list_(_RGBA)),
-            ("albedo_factor", pa.list_(_F32, 4)),
-        ]
-    ),
-    "rerun.transform": pa.struct(
-        [
-            ("kind", pa.utf8()),
-            ("rotation", pa.list_(_F32, 4)),
-            ("translation", pa.list_(_F32, 3)),
-            ("image_from_cam", pa.list_(_F32, 9)),
-            ("resolution", pa.list_(_F32, 2)),
-        ]
-    ),
-    "rerun.view_coordinates": pa.binary(3),
-    "rerun.annotation_context": pa.struct(
-        [
-            ("class_id", pa.uint16()),
-            ("label", pa.utf8()),
-            ("color", _RGBA),
-            (
-                "keypoint_annotations",
-                pa.list_(pa.struct([("id", pa.uint16()), ("label", pa.utf8()), ("color", _RGBA)])),
-            ),
-            ("keypoint_connections", pa.list_(pa.list_(pa.uint16(), 2))),
-        ]
-    ),
-}
+_F32 = pa.float32()
+_RGBA = TARGET_TYPES["rerun.colorrgba"]
 
 #: Components of the 0.4 wire that carry no user data in our layout.
 DROPPED_COMPONENTS = frozenset({"rerun.msg_id"})
@@ -134,7 +68,10 @@ def convert_component(name: str, values: pa.Array, warnings: list[str], warned: 
             warnings.append(f"component {name!r} ({values.type}) has no conversion from Rerun 0.4: kept as stored")
         return values
     try:
-        return converter(values)
+        converted = converter(values)
+        target = TARGET_TYPES[name]
+        # Field nullability and names must match too, or our tables would hold two types for one component.
+        return converted if converted.type == target else converted.cast(target)
     except (ConversionError, pa.ArrowException, ValueError, TypeError, KeyError, IndexError) as exc:
         if name not in warned:
             warned.add(name)
@@ -163,9 +100,10 @@ def _null_mask(values: pa.Array) -> np.ndarray | None:
 
 def _fixed_list(flat: np.ndarray, size: int, value_type: pa.DataType, mask: np.ndarray | None) -> pa.Array:
     items = pa.array(flat.reshape(-1), type=value_type)
+    list_type = pa.list_(pa.field("item", value_type), size)
     if mask is None:
-        return pa.FixedSizeListArray.from_arrays(items, size)
-    return pa.FixedSizeListArray.from_arrays(items, size, mask=pa.array(mask))
+        return pa.FixedSizeListArray.from_arrays(items, type=list_type)
+    return pa.FixedSizeListArray.from_arrays(items, type=list_type, mask=pa.array(mask))
 
 
 def _struct_to_vec(axes: tuple[str, ...]) -> Callable[[pa.Array], pa.Array]:
