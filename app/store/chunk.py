@@ -70,7 +70,8 @@ class Chunk:
         self.entity_path = entity_path
         self.timeless = timeless
         self.component_names = component_names
-        self.nbytes = batch.nbytes
+        # Whole buffers: a zero-copy slice keeps all of its buffer alive.
+        self.nbytes = batch.get_total_buffer_size()
         self._cells: dict[str, ListCells] = {}
         self._row_max: np.ndarray | None = None
         self._splat_rows: np.ndarray | None = None

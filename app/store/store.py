@@ -183,6 +183,7 @@ class Store:
             else:
                 timed_rows = valid.copy() if timed_rows is None else (timed_rows | valid)
         if every_row_timed or (timed_rows is not None and timed_rows.all()):
+            times = {tl: (values, valid, _ascending(values, valid)) for tl, (values, valid) in times.items()}
             self._ingest(path, batch, components, times, timeless=False)
         elif timed_rows is None or not timed_rows.any():
             self._ingest(path, batch, components, {}, timeless=True)
@@ -191,7 +192,10 @@ class Store:
             # timed part without touching the timeless one.
             self._ingest(path, batch.filter(pa.array(~timed_rows)), components, {}, timeless=True)
             timed_part = batch.filter(pa.array(timed_rows))
-            times = {tl: _time_column(timed_part.column(c), tl) for tl, c in timelines}
+            times = {}
+            for tl, c in timelines:
+                values, valid = _time_column(timed_part.column(c), tl)
+                times[tl] = (values, valid, _ascending(values, valid))
             self._ingest(path, timed_part, components, times, timeless=False)
         self._budget.enforce()
 
@@ -217,32 +221,32 @@ class Store:
                 component.timeless.append(np.zeros(len(selected), dtype=np.int64), selected)
                 entries += len(selected)
                 continue
-            for timeline, (values, on_timeline) in times.items():
+            for timeline, (values, on_timeline, ascending) in times.items():
                 mask = _and_masks(valid, on_timeline)
                 index = component.timed.get(timeline)
                 if index is None:
                     index = component.timed[timeline] = TimeIndex(with_values=component.scalar)
                 if mask is None:
-                    index.append(values, keys, firsts)
+                    index.append(values, keys, firsts, ascending)
                     entries += n
                 else:
-                    index.append(values[mask], keys[mask], None if firsts is None else firsts[mask])
+                    index.append(values[mask], keys[mask], None if firsts is None else firsts[mask], ascending)
                     entries += int(np.count_nonzero(mask))
         if timeless:
             entity.timeless_rows += n
             self._timeless_chunks.append(chunk)
         else:
-            for timeline, (values, on_timeline) in times.items():
+            for timeline, (values, on_timeline, ascending) in times.items():
                 row_times = values if on_timeline is None else values[on_timeline]
                 row_keys = keys if on_timeline is None else keys[on_timeline]
                 for rows in (self._rows, entity.rows):
                     index = rows.get(timeline)
                     if index is None:
                         index = rows[timeline] = TimeIndex()
-                    index.append(row_times, row_keys)
+                    index.append(row_times, row_keys, None, ascending)
                 entries += 2 * len(row_keys)
             self._timed_chunks.append(chunk)
-        chunk.nbytes = batch.nbytes + _INDEX_ENTRY_BYTES * entries
+        chunk.nbytes += _INDEX_ENTRY_BYTES * entries
         self._chunks[seq] = chunk
         entity.num_rows += n
         entity.nbytes += chunk.nbytes
@@ -626,21 +630,33 @@ class Store:
 # ---------------------------------------------------------------------- helpers
 
 
+_layout_cache: dict[tuple[str, ...], tuple[list[tuple[Timeline, str]], list[str]]] = {}
+
+
 def _split_columns(batch: pa.RecordBatch) -> tuple[list[tuple[Timeline, str]], list[str]]:
-    timelines: list[tuple[Timeline, str]] = []
-    components: list[str] = []
-    for field in batch.schema:
-        name = field.name
-        if name.startswith(TIMELINE_PREFIX):
-            typ, sep, tl_name = name[len(TIMELINE_PREFIX) :].partition(":")
-            if not sep or typ not in TIMELINE_TYPES:
-                raise ValueError(f"batch column {name!r}: expected 'timeline:<sequence|time>:<name>'")
-            timelines.append((Timeline(tl_name, typ), name))
-            continue
-        if not (pa.types.is_list(field.type) or pa.types.is_large_list(field.type)):
-            raise TypeError(f"batch column {name!r}: expected a component column of type list<T> (one cell per row), got {field.type}")
-        components.append(name)
-    return timelines, components
+    """(timeline, column name) pairs and component names of a batch (by column name; cached)."""
+    names = tuple(batch.schema.names)
+    layout = _layout_cache.get(names)
+    if layout is None:
+        timelines: list[tuple[Timeline, str]] = []
+        components: list[str] = []
+        for name in names:
+            if name.startswith(TIMELINE_PREFIX):
+                typ, sep, tl_name = name[len(TIMELINE_PREFIX) :].partition(":")
+                if not sep or typ not in TIMELINE_TYPES:
+                    raise ValueError(f"batch column {name!r}: expected 'timeline:<sequence|time>:<name>'")
+                timelines.append((Timeline(tl_name, typ), name))
+            else:
+                components.append(name)
+        layout = (timelines, components)
+        if len(_layout_cache) < 4096:
+            _layout_cache[names] = layout
+    for name in layout[1]:
+        if not isinstance(batch.column(name), (pa.ListArray, pa.LargeListArray)):
+            raise TypeError(
+                f"batch column {name!r}: expected a component column of type list<T> (one cell per row), got {batch.schema.field(name).type}"
+            )
+    return layout
 
 
 def _time_column(column: pa.Array, timeline: Timeline) -> tuple[np.ndarray, np.ndarray | None]:
@@ -655,6 +671,13 @@ def _time_column(column: pa.Array, timeline: Timeline) -> tuple[np.ndarray, np.n
     return column.fill_null(0).to_numpy(), valid
 
 
+def _ascending(values: np.ndarray, valid: np.ndarray | None) -> bool:
+    """Whether the times present (``valid``) are non-decreasing; any subset of them then is too."""
+    if valid is not None:
+        values = values[valid]
+    return len(values) < 2 or bool((values[1:] >= values[:-1]).all())
+
+
 def _and_masks(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     if a is None:
         return b
@@ -666,12 +689,17 @@ def _and_masks(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 def _first_values(column: pa.Array) -> np.ndarray:
     """Each row's first instance as float64 (NaN for an empty or null cell or a null value)."""
     offsets = column.offsets.to_numpy()
+    n = len(column)
+    first, last = int(offsets[0]), int(offsets[-1])
+    if column.null_count == 0 and last - first == n and (n == 1 or bool((np.diff(offsets) == 1).all())):
+        # The usual scalar batch: exactly one value per row.
+        return column.values.slice(first, n).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     values = column.values.to_numpy(zero_copy_only=False)
     starts = offsets[:-1]
     has_value = offsets[1:] > starts
     if column.null_count:
         has_value &= column.is_valid().to_numpy(zero_copy_only=False)
-    out = np.full(len(column), np.nan)
+    out = np.full(n, np.nan)
     if len(values):
         out[has_value] = values[starts[has_value]]
     return out

@@ -69,28 +69,30 @@ class TimeIndex:
         if self._values is not None:
             self._values = _grow(self._values, capacity, self._size)
 
-    def append(self, times: np.ndarray, keys: np.ndarray, values: np.ndarray | None = None) -> None:
+    def append(self, times: np.ndarray, keys: np.ndarray, values: np.ndarray | None = None, ascending: bool | None = None) -> None:
         """Add entries; ``keys`` must be larger than every key already present (arrival order).
 
         ``times`` need not be sorted nor later than the existing ones: such batches are merged.
+        ``ascending`` says whether ``times`` is already non-decreasing (None: check).
         """
         n = len(times)
         if n == 0:
             return
-        if self._values is not None and values is None:
-            values = np.full(n, np.nan)
-        in_order = (self._size == 0 or times[0] >= self._times[self._size - 1]) and (
-            n == 1 or bool(np.all(times[1:] >= times[:-1]))
-        )
-        if in_order:
-            self._reserve(n)
-            end = self._size + n
-            self._times[self._size : end] = times
-            self._keys[self._size : end] = keys
+        size = self._size
+        if ascending is None:
+            ascending = n == 1 or bool((times[1:] >= times[:-1]).all())
+        if ascending and (size == 0 or times[0] >= self._times[size - 1]):
+            if size + n > len(self._times):
+                self._reserve(n)
+            end = size + n
+            self._times[size:end] = times
+            self._keys[size:end] = keys
             if self._values is not None:
-                self._values[self._size : end] = values
+                self._values[size:end] = np.nan if values is None else values
             self._size = end
             return
+        if self._values is not None and values is None:
+            values = np.full(n, np.nan)
         self._merge(np.asarray(times), np.asarray(keys), values)
 
     def _merge(self, times: np.ndarray, keys: np.ndarray, values: np.ndarray | None) -> None:

@@ -1,0 +1,222 @@
+"""Benchmarks of the viewer's store (``rerun_app.store``).
+
+Default run (about 20 s on the 2-core dev machine):
+
+- ingest of 100 k scalar rows (in batches of 1000 and of 10 rows) and of 1 M-point batches, against a
+  plain ``list.append`` of the same batches measured in the same run (the floor of any ingest);
+- latest-at latency over 1 M rows against one raw ``np.searchsorted`` on a 1 M array (the floor of
+  any binary-search lookup), and the 100 k-point plot query (``range_scalars``).
+
+``--memory-soak``: streams 1280×720 RGB frames at 60 fps for 60 s through the wire format into a
+``StoreHub`` with a memory limit, samples the process RSS, and fails (exit 1) if it ever passes
+the limit + 10 %.
+
+Usage::
+
+    python bench/store.py
+    python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+
+import numpy as np
+import pyarrow as pa
+
+from rerun.components import tensor
+from rerun.wire.frames import FRAME_HEADER
+from rerun.wire.log_table import build_log_batch, read_log_payload, write_log_frame
+from rerun_app.store import Store, StoreHub, Timeline, process_rss_bytes, store_budget_for_process_limit
+
+FRAME = Timeline("frame", "sequence")
+LOG_TIME = ("log_time", "time")
+
+
+def _best_of(fn, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _scalar_batches(rows: int, per_batch: int) -> list[pa.RecordBatch]:
+    batches = []
+    values = np.sin(np.arange(rows) / 100.0)
+    for start in range(0, rows, per_batch):
+        stop = min(rows, start + per_batch)
+        n = stop - start
+        cells = pa.ListArray.from_arrays(pa.array(np.arange(n + 1, dtype=np.int32)), pa.array(values[start:stop]))
+        timelines = {("frame", "sequence"): pa.array(np.arange(start, stop, dtype=np.int64)), LOG_TIME: pa.array(np.arange(start, stop, dtype=np.int64) * 1000)}
+        batches.append(build_log_batch("plot/value", "bench", timelines, {"rerun.scalar": cells}))
+    return batches
+
+
+def _point_batches(count: int, n_points: int) -> list[pa.RecordBatch]:
+    rng = np.random.default_rng(0)
+    positions = rng.normal(size=(n_points, 3)).astype(np.float32)
+    colors = rng.integers(0, 255, size=(n_points, 4), dtype=np.uint8)
+    batches = []
+    for t in range(count):
+        pts = pa.FixedSizeListArray.from_arrays(pa.array(positions.reshape(-1)), 3)
+        col = pa.FixedSizeListArray.from_arrays(pa.array(colors.reshape(-1)), 4)
+        offsets = pa.array(np.array([0, n_points], dtype=np.int32))
+        components = {"rerun.point3d": pa.ListArray.from_arrays(offsets, pts), "rerun.colorrgba": pa.ListArray.from_arrays(offsets, col)}
+        timelines = {("frame", "sequence"): [t], LOG_TIME: [t * 1000]}
+        batches.append(build_log_batch("world/cloud", "bench", timelines, components))
+    return batches
+
+
+def _ingest(batches) -> Store:
+    store = Store()
+    for rb in batches:
+        store.add_log_batch("e", rb)
+    return store
+
+
+def _baseline(batches) -> list:
+    kept = []
+    for rb in batches:
+        kept.append(rb)
+    return kept
+
+
+def bench_ingest() -> None:
+    print("== ingest (best of 3; baseline: list.append of the same batches)")
+    for label, batches, rows in [
+        ("100 k scalar rows, 1000 per batch", _scalar_batches(100_000, 1000), 100_000),
+        ("100 k scalar rows, 10 per batch", _scalar_batches(100_000, 10), 100_000),
+        ("10 batches of 1 M points + colours", _point_batches(10, 1_000_000), 10),
+    ]:
+        ours = _best_of(lambda: _ingest(batches))
+        base = _best_of(lambda: _baseline(batches))
+        nbytes = sum(rb.nbytes for rb in batches)
+        print(
+            f"{label:38s} store {ours * 1e3:8.2f} ms ({rows / ours:12,.0f} rows/s, {nbytes / ours / 1e9:6.1f} GB/s)"
+            f" | list.append {base * 1e3:7.3f} ms | ratio {ours / base:8.1f}x"
+        )
+
+
+def bench_queries() -> None:
+    print("== queries over 1 M scalar rows (1000 batches of 1000 rows)")
+    store = _ingest(_scalar_batches(1_000_000, 1000))
+    rng = np.random.default_rng(1)
+    cursors = rng.integers(0, 1_000_000, 2000).tolist()
+
+    def latest():
+        for c in cursors:
+            store.latest_at("e", FRAME, c)
+
+    raw = np.arange(1_000_000, dtype=np.int64)
+
+    def floor():
+        for c in cursors:
+            int(np.searchsorted(raw, c, side="right")) - 1
+
+    ours = _best_of(latest) / len(cursors)
+    base = _best_of(floor) / len(cursors)
+    print(f"latest_at (one component)              {ours * 1e6:8.1f} us | raw np.searchsorted {base * 1e6:6.2f} us | ratio {ours / base:6.1f}x")
+
+    def with_numpy():
+        for c in cursors:
+            store.latest_at("e", FRAME, c).numpy("rerun.scalar")
+
+    ours_np = _best_of(with_numpy) / len(cursors)
+    print(f"latest_at + .numpy()                   {ours_np * 1e6:8.1f} us")
+
+    def plot():
+        store.range_scalars("e", FRAME, 400_000, 499_999)
+
+    copy_src = np.arange(100_000, dtype=np.float64)
+    ours_plot = _best_of(plot, 20)
+    base_plot = _best_of(lambda: copy_src.copy(), 20)
+    print(f"range_scalars, 100 k points            {ours_plot * 1e6:8.1f} us | 100 k float64 copy {base_plot * 1e6:6.1f} us | ratio {ours_plot / base_plot:6.1f}x")
+    ours_twd = _best_of(lambda: (store._unique_cache.clear(), store.times_with_data(FRAME)))
+    print(f"times_with_data, 1 M rows (uncached)   {ours_twd * 1e3:8.2f} ms")
+
+
+def _image_frame_payload(t: int, image: np.ndarray) -> pa.Buffer:
+    """One LOG frame (header + IPC payload) holding a 720p RGB image, as the ring or socket delivers it."""
+    cell = tensor(image, shape=image.shape, dtype="uint8", tensor_id=t.to_bytes(16, "little"))
+    components = {"rerun.tensor": pa.ListArray.from_arrays(pa.array(np.array([0, 1], dtype=np.int32)), cell)}
+    timelines = {("frame", "sequence"): [t], LOG_TIME: [time.time_ns()]}
+    rb = build_log_batch("camera/rgb", "soak", timelines, components)
+    sink = pa.BufferOutputStream()
+    write_log_frame(rb, sink)
+    return sink.getvalue()
+
+
+def memory_soak(limit_mb: int, seconds: float, fps: float) -> int:
+    limit = limit_mb << 20
+    template = np.random.default_rng(0).integers(0, 255, size=(720, 1280, 3), dtype=np.uint8)
+    _image_frame_payload(0, template)  # warm up imports and the allocator
+    rss_start = process_rss_bytes()
+    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
+    print(
+        f"== memory soak: 1280x720 RGB at {fps:g} fps for {seconds:g} s, process limit {limit_mb} MiB "
+        f"(store budget {hub.budget.limit >> 20} MiB, RSS at start {rss_start >> 20} MiB)"
+    )
+    period = 1.0 / fps
+    start = time.perf_counter()
+    t = 0
+    peak = 0
+    late = 0
+    next_report = 10.0
+    while True:
+        now = time.perf_counter() - start
+        if now >= seconds:
+            break
+        image = np.empty_like(template)
+        np.add(template, t % 7, out=image, casting="unsafe")  # a new frame's bytes, as a camera gives
+        payload = _image_frame_payload(t, image)
+        del image
+        _, _, rb = read_log_payload(payload.slice(FRAME_HEADER.size))
+        hub.add_log_batch(None, rb)
+        del rb, payload
+        store = hub.active
+        shown = store.latest_at("camera/rgb", FRAME, t)
+        assert shown is not None and shown.row_time == t
+        del shown
+        peak = max(peak, process_rss_bytes())
+        if now >= next_report:
+            stats = store.stats()
+            print(f"  t={now:5.1f} s frames={t + 1:5d} kept rows={stats.total_rows:4d} store={stats.total_bytes >> 20:5d} MiB rss={process_rss_bytes() >> 20:5d} MiB peak={peak >> 20:5d} MiB")
+            next_report += 10.0
+        t += 1
+        wait = start + t * period - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        else:
+            late += 1
+    elapsed = time.perf_counter() - start
+    stats = hub.active.stats()
+    ok = peak <= limit * 1.10
+    print(
+        f"frames {t} in {elapsed:.1f} s ({t / elapsed:.1f} fps, {late} behind schedule); evicted {stats.evicted_rows} rows "
+        f"({stats.evicted_bytes >> 20} MiB); peak RSS {peak >> 20} MiB = {peak / limit:.3f} x limit -> {'OK' if ok else 'OVER limit + 10 %'}"
+    )
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memory-soak", action="store_true", help="run the 60 s image-stream RSS soak instead")
+    parser.add_argument("--limit-mb", type=int, default=1024, help="process memory limit for the soak (MiB)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="soak duration")
+    parser.add_argument("--fps", type=float, default=60.0, help="soak frame rate")
+    args = parser.parse_args(argv)
+    if args.memory_soak:
+        return memory_soak(args.limit_mb, args.seconds, args.fps)
+    bench_ingest()
+    bench_queries()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
