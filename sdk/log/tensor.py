@@ -48,7 +48,8 @@ def storable(argument: str, array: np.ndarray) -> np.ndarray:
         raise bad_type(argument, _SUPPORTED_TEXT, describe(array))
     if array.dtype.byteorder == ">":
         array = array.astype(array.dtype.newbyteorder("<"))
-    return np.ascontiguousarray(array)
+    # not np.ascontiguousarray: it turns a 0-d array into shape (1,)
+    return array if array.flags.c_contiguous else array.copy(order="C")
 
 
 def tensor_component(array: np.ndarray, *, names=None, meaning: str = "unknown", meter: float | None = None):
