@@ -74,6 +74,9 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         # PyOpenGL platform setup, so it works identically on glfw and EGL contexts.
         imgui.backends.opengl3_init("#version 330")
         self._renderer_alive = True
+        # The EGL backend never emits a resize event, which leaves the canvas→framebuffer transforms unset and
+        # ViewBoxes drawn off-target; configure them explicitly (harmless for glfw, which resizes anyway).
+        self._update_transforms()
         self.freeze()
 
     # -- frame -------------------------------------------------------------------------------------------
