@@ -94,12 +94,13 @@ def report(function_name: str, exc: BaseException) -> None:
 def soft_warning(function_name: str, message: str) -> None:
     """Warn about a recoverable problem and let the call go on (strict mode: raise ``TypeError``).
 
+    Only for use inside a function wrapped by :func:`log_function`.
+
     Used where Rerun 0.4.0 logged the data anyway, e.g. an image of unusual shape is kept as a tensor.
     """
-    full = f"{function_name}: {message}"
     if _session.strict_mode():
-        raise ArgumentTypeError(full)
-    _emit_warning(full, 5)  # soft_warning <- log function <- wrapper <- user
+        raise ArgumentTypeError(message)  # the log_function wrapper adds the function name
+    _emit_warning(f"{function_name}: {message}", 5)  # soft_warning <- log function <- wrapper <- user
 
 
 def log_function(fn: F) -> F:

@@ -194,10 +194,11 @@ def test_unusual_image_shapes_warn_and_are_kept_as_tensors(tmp_path, caplog, cas
     assert tuple(tensor["shape"]) == shape
     _session.set_strict_mode(True)
     try:
-        with pytest.raises(TypeError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        with pytest.raises(TypeError) as info:
             call()
     finally:
         _session.set_strict_mode(False)
+    assert str(info.value) == warnings[0]
 
 
 def test_disabled_logging_returns_without_validating(monkeypatch):

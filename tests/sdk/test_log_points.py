@@ -106,3 +106,11 @@ def test_one_million_float32_points_are_not_copied(monkeypatch):
     rgba = np.frombuffer(seen[C.COLOR].values.buffers()[1], np.uint8).reshape(-1, 4)
     np.testing.assert_array_equal(rgba[:, :3], colors)
     assert (rgba[:, 3] == 255).all()
+
+
+def test_trailing_slash_is_dropped_and_quoted_paths_are_kept_as_written(tmp_path):
+    with recorded(tmp_path) as rec:
+        rr.log_points("world/points/", [[1, 2, 3]])
+        rr.log_points('world/"cam 1"/#3', [[4, 5, 6]])
+    assert rec.cells("world/points", C.POINT3D) == [[[1.0, 2.0, 3.0]]]
+    assert rec.cells('world/"cam 1"/#3', C.POINT3D) == [[[4.0, 5.0, 6.0]]]
