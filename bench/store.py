@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from rerun.components import tensor
 from rerun.wire.frames import FRAME_HEADER
-from rerun.wire.log_table import build_log_batch, read_log_payload, write_log_frame
+from rerun.wire.log_table import build_log_batch, log_payload_size, read_log_payload, write_log_frame
 from rerun_app.store import Store, StoreHub, Timeline, process_rss_bytes, store_budget_for_process_limit
 
 FRAME = Timeline("frame", "sequence")
@@ -147,9 +147,10 @@ def _image_frame_payload(t: int, image: np.ndarray) -> pa.Buffer:
     components = {"rerun.tensor": pa.ListArray.from_arrays(pa.array(np.array([0, 1], dtype=np.int32)), cell)}
     timelines = {("frame", "sequence"): [t], LOG_TIME: [time.time_ns()]}
     rb = build_log_batch("camera/rgb", "soak", timelines, components)
-    sink = pa.BufferOutputStream()
-    write_log_frame(rb, sink)
-    return sink.getvalue()
+    # Like a socket or ring reader: a buffer of exactly the frame's size, filled in place.
+    buffer = pa.allocate_buffer(FRAME_HEADER.size + log_payload_size(rb))
+    write_log_frame(rb, pa.FixedSizeBufferWriter(buffer))
+    return buffer
 
 
 def memory_soak(limit_mb: int, seconds: float, fps: float) -> int:

@@ -11,6 +11,8 @@ import heapq
 import os
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+import pyarrow as pa
+
 if TYPE_CHECKING:
     from rerun_app.store.chunk import Chunk
     from rerun_app.store.store import Store
@@ -54,6 +56,14 @@ class MemoryBudget:
         if self.limit is None or self.bytes <= self.limit:
             return
         target = int(self.limit * self.low_water)
+        try:
+            self._evict_to(target)
+        finally:
+            # Arrow's allocator (mimalloc / jemalloc) keeps freed pages for reuse; hand them back so
+            # the limit holds for the process's resident memory, not just for the store's accounting.
+            pa.default_memory_pool().release_unused()
+
+    def _evict_to(self, target: int) -> None:
         for timeless in (False, True):
             excess = self.bytes - target
             if excess <= 0:
