@@ -14,10 +14,12 @@ import os
 import sys
 
 
-def parse_size(text: str | None, default=(1600, 1000)) -> tuple[int, int]:
-    """``"1280x720"`` → (1280, 720); a clear error for anything else."""
+def parse_size(text, default=(1600, 1000)) -> tuple[int, int]:
+    """``"1280x720"`` (or an already parsed ``(w, h)``) → (1280, 720); a clear error for anything else."""
     if not text:
         return default
+    if isinstance(text, (tuple, list)) and len(text) == 2:
+        text = f"{int(text[0])}x{int(text[1])}"
     try:
         w, h = (int(v) for v in str(text).lower().split("x"))
     except ValueError:

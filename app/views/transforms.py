@@ -53,6 +53,8 @@ def rigid_matrix(rotation_xyzw: np.ndarray, translation: np.ndarray) -> np.ndarr
 def image_plane_matrix(image_from_cam: np.ndarray, distance: float) -> np.ndarray:
     """4x4 map from pixel coordinates (u, v, 0, 1) to camera coordinates on the plane z = ``distance``.
 
+    A pixel-space z (normally 0) is passed through as a depth offset, which keeps the matrix invertible.
+
     Raises
     ------
     ValueError
@@ -64,7 +66,7 @@ def image_plane_matrix(image_from_cam: np.ndarray, distance: float) -> np.ndarra
         raise ValueError(f"pinhole: focal lengths must be finite and non-zero, got fx={fx}, fy={fy}")
     d = float(distance)
     return np.array(
-        [[d / fx, 0, 0, -cx * d / fx], [0, d / fy, 0, -cy * d / fy], [0, 0, 0, d], [0, 0, 0, 1]], dtype=np.float64
+        [[d / fx, 0, 0, -cx * d / fx], [0, d / fy, 0, -cy * d / fy], [0, 0, 1, d], [0, 0, 0, 1]], dtype=np.float64
     )
 
 

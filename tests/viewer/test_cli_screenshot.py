@@ -1,0 +1,63 @@
+"""End to end: a program logs an RGB-D camera with the real SDK into an .rrd file; ``python -m rerun_app FILE
+--screenshot`` renders it headless. The camera's picture and its back-projected, RGB-coloured depth cloud must show
+the colour of the requested frame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import headless_gl_env
+
+pytestmark = pytest.mark.gl
+
+FRAME_RGB = {1: (230, 30, 30), 2: (30, 230, 30), 3: (30, 30, 230)}
+LOGGER = """
+import sys
+import numpy as np
+import rerun as rr
+rr.init("viewer-e2e")
+rr.save(sys.argv[1])
+K = [[40.0, 0, 32], [0, 40.0, 24], [0, 0, 1]]
+rr.log_rigid3("world/camera", parent_from_child=([0, 0, -3], [0, 0, 0, 1]), timeless=True)
+rr.log_pinhole("world/camera/image", child_from_parent=K, width=64, height=48, timeless=True)
+colours = %r
+for frame, rgb in colours.items():
+    rr.set_time_sequence("frame", frame)
+    depth = np.full((48, 64), 2000 + 100 * frame, np.uint16)
+    rr.log_depth_image("world/camera/image/depth", depth, meter=1000)
+    rr.log_image("world/camera/image/rgb", np.broadcast_to(np.array(rgb, np.uint8), (48, 64, 3)).copy())
+""" % (FRAME_RGB,)
+
+
+def pixels_near(img, rgb, tol=35) -> int:
+    return int((np.abs(img[..., :3].astype(int) - np.asarray(rgb)) <= tol).all(axis=-1).sum())
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    path = tmp_path_factory.mktemp("e2e") / "camera.rrd"
+    result = subprocess.run([sys.executable, "-c", LOGGER, str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return path
+
+
+@pytest.mark.parametrize("frame", [1, 3])
+def test_cli_screenshot_shows_camera_picture_and_depth_cloud_of_the_frame(egl_available, recording, tmp_path, frame):
+    import imageio.v3 as iio
+
+    out = tmp_path / f"frame{frame}.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "rerun_app", str(recording), "--screenshot", str(out), "--timeline", "frame",
+         "--time", str(frame), "--size", "1000x700"],
+        env=headless_gl_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    img = iio.imread(out)
+    assert img.shape == (700, 1000, 3)
+    shown, other = FRAME_RGB[frame], FRAME_RGB[4 - frame]
+    # the 2D camera view fills with the picture; the 3D view adds the coloured cloud / image plane on top
+    assert pixels_near(img, shown) > 20_000
+    assert pixels_near(img, other) < 100
