@@ -19,6 +19,8 @@ import time
 
 DEFAULT_PORT = 9876
 DEFAULT_MEMORY_SHARE = 0.75
+#: On SIGINT/SIGTERM a headless viewer lets open connections finish for at most this long.
+DRAIN_ON_EXIT_S = 3.0
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
@@ -187,6 +189,14 @@ def _run_headless(args, ingest) -> None:
             continue  # idle exit only after something was ingested
         if ingest.open_sources() == 0 and ingest.idle_seconds() >= args.exit_after_idle:
             return
+    # Asked to stop: take no new connections, let loggers that already left finish draining (bounded).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if ingest.server is not None:
+        ingest.server.stop_accepting()
+        deadline = time.monotonic() + DRAIN_ON_EXIT_S
+        while ingest.open_sources() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 def _report(args, ingest) -> None:

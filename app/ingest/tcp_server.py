@@ -85,6 +85,7 @@ class TcpServer:
         self.port = self._sock.getsockname()[1]
         self._stopping = False
         self._connections: set[socket.socket] = set()
+        self._threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept_loop, name="rerun-ingest-accept", daemon=True)
         self._thread.start()
@@ -93,21 +94,31 @@ class TcpServer:
         with self._lock:
             return len(self._connections)
 
-    def close(self) -> None:
-        """Stop accepting and close every connection."""
+    def stop_accepting(self) -> None:
+        """Close the listening socket; connections already open go on."""
+        if self._stopping:
+            return
         self._stopping = True
         try:
             self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
         self._sock.close()
+        self._thread.join(timeout=2)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop accepting, close every connection and wait (bounded) for their threads to finish."""
+        self.stop_accepting()
         with self._lock:
             for conn in list(self._connections):
                 try:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-        self._thread.join(timeout=2)
+            threads = list(self._threads)
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def _accept_loop(self) -> None:
         while not self._stopping:
@@ -118,9 +129,11 @@ class TcpServer:
                     return
                 continue
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            thread = threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True)
             with self._lock:
                 self._connections.add(conn)
-            threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True).start()
+                self._threads.add(thread)
+            thread.start()
 
     def _serve(self, conn: socket.socket, peer) -> None:
         peer_text = f"{peer[0]}:{peer[1]}"
@@ -157,6 +170,7 @@ class TcpServer:
                 source.ended = time.time()
             with self._lock:
                 self._connections.discard(conn)
+                self._threads.discard(threading.current_thread())
             conn.close()
 
     def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str) -> SourceStats | None:

@@ -17,6 +17,7 @@ import logging
 import os
 import select
 import socket
+import sys
 import threading
 import time
 import weakref
@@ -179,6 +180,7 @@ class ViewerSink(Sink):
         self._warned_connect = False
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
+        self._last_connect_failed = False
 
     def _start_worker(self) -> None:
         self._worker = threading.Thread(target=self._run, name=f"rerun-sink {self.address}", daemon=True)
@@ -258,15 +260,16 @@ class ViewerSink(Sink):
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every queued frame is handed to the ring or the socket.
 
-        Gives up after ``timeout`` seconds, or after 2 s without any connection to the viewer.
-        Returns True if the queue drained.
+        Gives up after ``timeout`` seconds, or after 2 s in which connecting to the viewer kept
+        failing (nothing listens). Returns True if the queue drained.
         """
         deadline = time.monotonic() + timeout
         unconnected_since = None
         with self._lock:
             while self._queue or self._inflight is not None:
                 now = time.monotonic()
-                if self._conn is None or self._worker is None or not self._worker.is_alive():
+                worker_gone = self._worker is None or not self._worker.is_alive()
+                if worker_gone or (self._conn is None and self._last_connect_failed):
                     unconnected_since = unconnected_since or now
                     if now - unconnected_since > 2.0:
                         return False
@@ -450,6 +453,7 @@ class ViewerSink(Sink):
             if sock is not None:
                 sock.close()
             self._last_error = f"{type(exc).__name__}: {exc}"
+            self._last_connect_failed = True
             if not self._warned_connect:
                 self._warned_connect = True
                 logger.info("rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc)
@@ -465,6 +469,7 @@ class ViewerSink(Sink):
             self._connections_made += 1
             self._conn = conn
             self._warned_connect = False
+            self._last_connect_failed = False
             self._cond.notify_all()
         return True
 
@@ -496,7 +501,13 @@ def _after_fork_in_child() -> None:
 
 
 def _close_all_at_exit() -> None:
+    # The session's own exit hook (registered earlier, so it runs later) flushes its pending rows
+    # into its active sink and closes it: leave that one to it.
+    session = sys.modules.get("rerun._session")
+    active = session.get_sink() if session is not None else None
     for sink in list(_live_sinks):
+        if sink is active:
+            continue
         try:
             sink.close()
         except Exception:  # noqa: BLE001 - interpreter exit: never raise
