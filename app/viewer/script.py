@@ -14,6 +14,8 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks;
+- ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window;
+  it must be the last step;
 - ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
 """
 
@@ -179,6 +181,9 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             tr = host.viewbox.scene.node_transform(viewer.canvas.scene)
             mapped = tr.map(np.asarray(step["project"], dtype=np.float64))
             projections[step.get("as", "projection")] = (mapped[:, :2] / mapped[:, 3:4]).tolist()
+        elif "run" in step:
+            viewer.run(max_seconds=float(step["run"]))  # the real event loop; closes the window at the end
+            return 0
         elif "snapshot" in step:
             viewer.canvas.capture_next_frame = True
             frames(1)
