@@ -1,7 +1,6 @@
 """log_point / log_points: round trips through a real .rrd file, the 0.4.0 bug fixes, zero copy."""
 
 import numpy as np
-import pytest
 
 import rerun as rr
 from rerun import components as C

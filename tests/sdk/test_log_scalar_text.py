@@ -4,7 +4,6 @@ import logging
 import math
 
 import numpy as np
-import pytest
 
 import rerun as rr
 from rerun import components as C

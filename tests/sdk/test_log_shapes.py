@@ -1,14 +1,12 @@
 """Rectangles, line strips and segments, arrows and oriented boxes, as logged."""
 
-import warnings
-
 import numpy as np
 import pytest
 
 import rerun as rr
 from rerun import components as C
 
-from _log_roundtrip import flat_values, recorded
+from _log_roundtrip import recorded
 
 
 def test_rect_in_every_format_is_stored_as_given(tmp_path):
