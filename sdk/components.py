@@ -187,12 +187,19 @@ def primitive(values: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(_ARROW_OF_NUMPY[values.dtype], len(values), [None, _buffer(values)])
 
 
+_fsl_types: dict[tuple[np.dtype, int], pa.DataType] = {}
+
+
 def fixed_size_list(values: np.ndarray) -> pa.Array:
-    """A ``fixed_size_list<T, K>`` array over a C-contiguous ``(N, K)`` numeric array (no copy if big)."""
+    """A ``fixed_size_list<T, K>`` array over a C-contiguous ``(N, K)`` numeric array (no copy)."""
     values = np.ascontiguousarray(values)
     count, width = values.shape
-    flat = pa.Array.from_buffers(_ARROW_OF_NUMPY[values.dtype], count * width, [None, _buffer(values)])
-    return pa.FixedSizeListArray.from_arrays(flat, width)
+    key = (values.dtype, width)
+    list_type = _fsl_types.get(key)
+    if list_type is None:
+        list_type = _fsl_types[key] = _fsl(_ARROW_OF_NUMPY[values.dtype], width)
+    flat = pa.Array.from_buffers(list_type.value_type, count * width, [None, _buffer(values)])
+    return pa.Array.from_buffers(list_type, count, [None], children=[flat])
 
 
 def vec_list(values: np.ndarray, width: int) -> pa.Array:
