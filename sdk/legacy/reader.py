@@ -23,10 +23,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterator
 
+import numpy as np
 import pyarrow as pa
 
 from rerun.legacy.container import RecordStats, decode_record, iter_records, parse_legacy_header
 from rerun.legacy.convert import convert_component
+from rerun.legacy.ipc import IpcReader
 from rerun.legacy.rows import Row, RowGrouper, TimePoint, merge_splat
 from rerun.wire.frames import WireError
 
@@ -91,6 +93,7 @@ class _Decoder:
         self.recording_id: str | None = None
         self.pending_splats: dict[str, Row] = {}
         self.grouper = RowGrouper()
+        self.ipc = IpcReader()
         self.warned_components: set[str] = set()
         self.warned_kinds: set[str] = set()
 
@@ -187,11 +190,7 @@ class _Decoder:
 
     def _rows(self, payload: bytes, index: int) -> Iterator[Row]:
         try:
-            reader = pa.ipc.open_stream(pa.py_buffer(payload))
-            table_batches = list(reader)
-            for batch in table_batches:
-                # Without a checksum, damaged offsets would otherwise surface later as out-of-bounds reads.
-                batch.validate(full=True)
+            table_batches = self.ipc.read(payload)
         except (pa.ArrowException, OSError) as exc:
             raise self._error(index, f"ArrowMsg does not hold a valid Arrow IPC stream ({exc})") from None
         for batch in table_batches:
@@ -207,9 +206,10 @@ class _Decoder:
             components = batch.column("components")
             if not pa.types.is_struct(components.type):
                 raise self._error(index, f"ArrowMsg 'components' column is {components.type}, expected a struct")
-            cells = dict(zip((f.name for f in components.type), components.flatten()))
+            cells = dict(zip(components.type.names, components.flatten()))
+            row_bytes = len(payload) // max(1, batch.num_rows)
             for row_index, row_timelines in enumerate(timelines):
-                row = Row(entity_path, _time_point_from_arrow(row_timelines, index))
+                row = Row(entity_path, _time_point_from_arrow(row_timelines, index), nbytes=row_bytes)
                 for name, column in cells.items():
                     values = _cell(column, row_index)
                     if values is None:
@@ -245,11 +245,12 @@ def _cell(column: pa.Array, row_index: int) -> pa.Array | None:
     """The instances in row ``row_index`` of a ``list<T>`` component column (None when null)."""
     if column.null_count and not column.is_valid()[row_index].as_py():
         return None
-    if isinstance(column, (pa.ListArray, pa.LargeListArray)):
-        offsets = column.offsets
-        start, end = offsets[row_index].as_py(), offsets[row_index + 1].as_py()
-        return column.values.slice(start, end - start)
-    raise WireError(f"component column of type {column.type} is not a list")
+    if not isinstance(column, pa.ListArray):
+        raise WireError(f"component column of type {column.type} is not a list")
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32, count=2, offset=4 * (column.offset + row_index))
+    start, end = int(offsets[0]), int(offsets[1])
+    values = column.values
+    return values if start == 0 and end == len(values) else values.slice(start, end - start)
 
 
 def _time_point_from_arrow(timelines: list | None, index: int) -> TimePoint:
@@ -271,7 +272,12 @@ def _time_point_from_msgpack(raw: object, index: int) -> TimePoint:
     point: TimePoint = {}
     for pair in pairs:
         key, value = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, None)
-        if not isinstance(key, dict) or not isinstance(value, int) or key.get("typ") not in _TIME_POINT_TYPES:
+        if (
+            not isinstance(key, dict)
+            or not isinstance(key.get("name"), str)
+            or not isinstance(value, int)
+            or key.get("typ") not in _TIME_POINT_TYPES
+        ):
             raise WireError(f"corrupt .rrd: record {index}: malformed time point entry {pair!r}")
         point[(key.get("name"), _TIME_POINT_TYPES[key["typ"]])] = value
     return point

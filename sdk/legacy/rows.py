@@ -37,6 +37,8 @@ class Row:
     entity_path: str
     time_point: TimePoint
     components: dict[str, pa.Array] = field(default_factory=dict)
+    #: Bytes the row took on the wire (its share of the message): decides grouping versus a batch of its own.
+    nbytes: int = 0
 
     @property
     def is_splat(self) -> bool:
@@ -44,15 +46,9 @@ class Row:
         keys = self.components.get("rerun.instance_key")
         return keys is not None and len(keys) == 1 and keys[0].as_py() == SPLAT_INSTANCE_KEY
 
-    def nbytes(self) -> int:
-        return sum(values.nbytes for values in self.components.values())
-
     def signature(self) -> tuple:
         """What must match for two rows to share a batch: timelines, component names and types."""
-        return (
-            tuple(sorted(self.time_point)),
-            tuple(sorted((name, values.type) for name, values in self.components.items())),
-        )
+        return (tuple(self.time_point), tuple(self.components), tuple(v.type for v in self.components.values()))
 
 
 def merge_splat(splat: Row, row: Row) -> bool:
@@ -75,6 +71,7 @@ def merge_splat(splat: Row, row: Row) -> bool:
     merged = {name: values for name, values in splat.components.items() if name != "rerun.instance_key"}
     merged.update(row.components)
     row.components = merged
+    row.nbytes += splat.nbytes
     return True
 
 
@@ -108,7 +105,7 @@ class RowGrouper:
 
     def add(self, row: Row, recording_id: str) -> Iterator[tuple]:
         """Take ``row``; yield the ``("log", entity_path, recording_id, batch)`` events now due."""
-        size = row.nbytes()
+        size = row.nbytes
         group = self._groups.get(row.entity_path)
         signature = row.signature()
         if group is not None and (group.signature != signature or group.recording_id != recording_id):

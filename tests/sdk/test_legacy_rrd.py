@@ -183,10 +183,10 @@ def test_row_grouper_keeps_entity_order_and_passes_big_rows_through_without_copy
     recording_id = "0a0b0c0d-0000-4000-8000-000000000009"
     grouper = RowGrouper(own_batch_bytes=1024)
     frame = ("frame", "sequence")
-    small = [Row("e", {frame: i}, {"rerun.scalar": pa.array([float(i)])}) for i in range(3)]
-    other = Row("e", {frame: 3}, {"rerun.label": pa.array(["x"])})  # other columns: a new batch
+    small = [Row("e", {frame: i}, {"rerun.scalar": pa.array([float(i)])}, nbytes=8) for i in range(3)]
+    other = Row("e", {frame: 3}, {"rerun.label": pa.array(["x"])}, nbytes=1)  # other columns: a new batch
     big_values = pa.array(np.arange(1000, dtype=np.float64))
-    big = Row("e", {frame: 4}, {"rerun.scalar": big_values})
+    big = Row("e", {frame: 4}, {"rerun.scalar": big_values}, nbytes=big_values.nbytes)
 
     assert [e for row in small for e in grouper.add(row, recording_id)] == []  # held for grouping
     events = list(grouper.add(other, recording_id)) + list(grouper.add(big, recording_id))
