@@ -1,0 +1,211 @@
+"""Faults: a viewer killed or stalled, a logger killed mid-frame, a taken port, no display."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from rerun.recording import load
+from rerun.transport.address import Address
+from rerun.transport.viewer_sink import ViewerSink
+from rerun.wire.frames import FrameKind
+from rerun.wire.log_table import build_log_batch
+
+from conftest import free_port, start_logger
+from logger_proc import expected_points
+
+#: A hang check, not a benchmark: a log call that takes this long is blocked on the viewer.
+HANG_S = 2.0
+
+
+def blob_batch(i: int, nbytes: int) -> pa.RecordBatch:
+    values = pa.array(np.full(nbytes, i % 251, dtype=np.uint8))
+    cells = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), values)
+    return build_log_batch("blobs", "rec-faults", {("frame", "sequence"): [i]}, {"ext.blob": cells})
+
+
+def send_all(sink: ViewerSink, frames: range, nbytes: int) -> float:
+    """Send one blob per frame number; return the slowest call in seconds."""
+    slowest = 0.0
+    for i in frames:
+        start = time.perf_counter()
+        sink.send_log(blob_batch(i, nbytes))
+        slowest = max(slowest, time.perf_counter() - start)
+    return slowest
+
+
+def wait_connected(sink: ViewerSink, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not sink.stats()["connected"]:
+        assert time.monotonic() < deadline, sink.stats()
+        time.sleep(0.01)
+
+
+def saved_frames(path) -> list[int]:
+    recording = load(path)
+    if "blobs" not in recording.entity_paths:
+        return []
+    return recording.table("blobs").column("frame").to_pylist()
+
+
+@pytest.mark.parametrize("transport", ["ring", "tcp"])
+def test_viewer_killed_mid_stream_leaves_the_logger_running_and_a_new_viewer_is_found(viewer_factory, transport, caplog):
+    first = viewer_factory()
+    sink = ViewerSink(Address("127.0.0.1", first.port), transport=transport, buffer_bytes=4 << 20, ring_bytes=4 << 20)
+    try:
+        sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults", "application_id": "faults"})
+        wait_connected(sink)
+        send_all(sink, range(0, 10), 100_000)
+        assert sink.flush()
+        first.proc.kill()
+        first.proc.wait()
+        with caplog.at_level(logging.WARNING, logger="rerun"):
+            slowest = send_all(sink, range(10, 200), 100_000)  # 19 MB into a 4 MiB bound
+        assert slowest < HANG_S
+        stats = sink.stats()
+        assert stats["dropped_messages"] > 0 and stats["dropped_bytes"] >= 100_000 * stats["dropped_messages"]
+        drop_warnings = [r for r in caplog.records if "dropping the oldest" in r.getMessage()]
+        assert len(drop_warnings) == 1
+        # A viewer started again on that port receives the recording header and the newest data.
+        second = viewer_factory(port=first.port)
+        wait_connected(sink)
+        send_all(sink, range(200, 205), 1000)
+        assert sink.flush()
+    finally:
+        sink.close()
+    second.stop()
+    frames = saved_frames(second.save_path)
+    assert frames[-5:] == list(range(200, 205))
+    assert frames == sorted(frames)  # what survived arrives in order
+    assert load(second.save_path).recording_id == "rec-faults"
+
+
+def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="ring", buffer_bytes=3 << 20, ring_bytes=2 << 20)
+    sent = range(0, 120)
+    try:
+        sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults"})
+        wait_connected(sink)
+        os.kill(viewer.proc.pid, signal.SIGSTOP)
+        try:
+            slowest = send_all(sink, sent, 200_000)  # 24 MB against 2 MiB of ring + 3 MiB of queue
+        finally:
+            os.kill(viewer.proc.pid, signal.SIGCONT)
+        assert slowest < HANG_S
+        assert sink.flush()
+        stats = sink.stats()
+    finally:
+        sink.close()
+    viewer.stop()
+    frames = saved_frames(viewer.save_path)
+    assert stats["dropped_messages"] > 0
+    assert len(frames) + stats["dropped_messages"] == len(sent)
+    assert frames == sorted(frames) and frames[-1] == sent[-1]
+    # Dropped = the oldest *queued*: kept are what reached the ring before the stall, the one frame
+    # the sender was busy writing when the queue overflowed, and the newest.
+    dropped = sorted(set(sent) - set(frames))
+    kept_inside = set(range(dropped[0], dropped[-1] + 1)) - set(dropped)
+    assert len(kept_inside) <= 1
+    assert frames[: frames.index(dropped[0] - 1) + 1] == list(range(dropped[0]))
+
+
+def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
+    # 300 k points = 3.6 MB frames, bigger than half the 4 MiB test ring: they travel in chunks,
+    # so the kill very likely lands inside a frame.
+    doomed = start_logger("--addr", viewer.addr, "--transport", "ring", "--prefix", "doomed", "--points", "300000", "--forever")
+    steady = start_logger("--addr", viewer.addr, "--transport", "ring", "--prefix", "steady", "--count", "40", "--points", "500", "--sleep", "0.02")
+    try:
+        time.sleep(1.5)
+        doomed.kill()
+        doomed.communicate()
+        out, err = steady.communicate(timeout=60)
+        assert steady.returncode == 0, err
+    finally:
+        for proc in (doomed, steady):
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert viewer.alive()
+    stats = viewer.stop()
+    by_name = {s["name"]: s for s in stats["sources"]}
+    steady_source = next(s for n, s in by_name.items() if f"pid {steady.pid} " in n)
+    assert steady_source["errors"] == 0 and steady_source["goodbye"]
+    doomed_source = next(s for n, s in by_name.items() if f"pid {doomed.pid} " in n)
+    assert not doomed_source["goodbye"] and doomed_source["frames"] > 0
+    recording = load(viewer.save_path)
+    table = recording.table("steady/points")
+    assert table.column("frame").to_pylist() == list(range(40))
+    doomed_table = recording.table("doomed/points")
+    cells = doomed_table.column("rerun.point3d").combine_chunks()
+    for row, frame in enumerate(doomed_table.column("frame").to_pylist()):  # every kept frame is whole
+        got = cells[row].values.flatten().to_numpy().reshape(-1, 3)
+        np.testing.assert_array_equal(got, expected_points("doomed", frame, 300_000))
+
+
+class _SilentListener:
+    """Something that is not a viewer holding a port: accepts and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+def test_spawn_on_a_port_held_by_another_program_is_a_clear_error():
+    from rerun.transport.spawn import probe_viewer
+
+    listener = _SilentListener()
+    try:
+        with pytest.raises(RuntimeError, match=f"port {listener.port} .* not a rerun viewer"):
+            probe_viewer(Address("127.0.0.1", listener.port), timeout=0.5)
+    finally:
+        listener.close()
+
+
+def test_viewer_on_a_taken_port_exits_with_a_clear_message():
+    listener = _SilentListener()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "rerun_app", "--headless", "--port", str(listener.port)],
+            capture_output=True, text=True, timeout=30,
+        )
+    finally:
+        listener.close()
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{listener.port}" in result.stderr and "--port" in result.stderr
+
+
+def test_spawn_without_a_display_says_what_to_do_instead(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "RERUN_VIEWER_ARGS")}
+    code = f"import rerun as rr\ntry:\n    rr.spawn(port={free_port()})\nexcept RuntimeError as e:\n    print('ERROR:', e)\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert "ERROR:" in result.stdout, result.stderr
+    assert "--headless" in result.stdout and "rr.save" in result.stdout
+    assert "--headless" in result.stderr  # the viewer's own message
