@@ -8,7 +8,9 @@ steady stream pays for eviction in occasional batches rather than on every frame
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
+import threading
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyarrow as pa
@@ -36,28 +38,36 @@ class MemoryBudget:
             raise ValueError(f"low_water: expected a fraction in (0, 1], got {low_water!r}")
         self.limit = limit
         self.low_water = low_water
-        self.bytes = 0
-        self._seq = 0
+        self._seq = itertools.count(1)  # next() is atomic under the GIL: stores on other threads share it
         self._stores: list["Store"] = []
+        self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        """Accounted bytes of every registered store together."""
+        return sum(store.accounted_bytes for store in list(self._stores))
 
     def register(self, store: "Store") -> None:
-        self._stores.append(store)
+        self._stores = self._stores + [store]
 
     def unregister(self, store: "Store") -> None:
         self._stores = [s for s in self._stores if s is not store]
 
     def next_seq(self) -> int:
         """A new arrival sequence number (grows across every store of this budget)."""
-        self._seq += 1
-        return self._seq
+        return next(self._seq)
 
     def enforce(self) -> None:
-        """Drop the oldest chunks of the registered stores until the total is below the low-water mark."""
+        """Drop the oldest chunks of the registered stores until the total is below the low-water mark.
+
+        Called by a store after ingest, outside its own lock (eviction takes each store's lock in turn).
+        """
         if self.limit is None or self.bytes <= self.limit:
             return
         target = int(self.limit * self.low_water)
         try:
-            self._evict_to(target)
+            with self._lock:
+                self._evict_to(target)
         finally:
             # Arrow's allocator (mimalloc / jemalloc) keeps freed pages for reuse; hand them back so
             # the limit holds for the process's resident memory, not just for the store's accounting.
@@ -69,14 +79,15 @@ class MemoryBudget:
             if excess <= 0:
                 return
             cutoffs: dict[int, int] = {}
-            queues = [_tagged(i, store.chunks_in_arrival_order(timeless)) for i, store in enumerate(self._stores)]
+            stores = self._stores
+            queues = [_tagged(i, store.chunks_in_arrival_order(timeless)) for i, store in enumerate(stores)]
             for seq, i, chunk in heapq.merge(*queues):
                 cutoffs[i] = seq + 1
                 excess -= chunk.nbytes
                 if excess <= 0:
                     break
             for i, cutoff in cutoffs.items():
-                self._stores[i].evict_below(cutoff, timeless)
+                stores[i].evict_below(cutoff, timeless)
 
 
 def _tagged(store_index: int, chunks: Iterable[Chunk]) -> Iterator[tuple[int, int, Chunk]]:

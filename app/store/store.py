@@ -7,6 +7,8 @@ binary searches over those indices; cells are zero-copy slices of the kept batch
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -93,8 +95,23 @@ class _Clears:
         self.timeless_recursive = -1
 
 
+def _locked(method):
+    """Run ``method`` under the store's lock (ingest and queries may come from different threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
     """The data of one recording, as the viewer queries it.
+
+    Thread safe: every public method holds the store's lock, so an ingest thread may feed it while
+    the UI thread queries. Query results reference the stored (immutable) Arrow buffers and stay
+    valid after the data is evicted.
 
     Parameters
     ----------
@@ -110,6 +127,7 @@ class Store:
         if budget is not None and memory_limit is not None:
             raise ValueError("give either memory_limit or a shared budget, not both")
         self.info: dict = dict(info or {})
+        self._lock = threading.RLock()
         self._budget = budget if budget is not None else MemoryBudget(memory_limit)
         self._budget.register(self)
         self._entities: dict[str, _Entity] = {}
@@ -131,6 +149,7 @@ class Store:
     def recording_id(self) -> str | None:
         return self.info.get("recording_id")
 
+    @_locked
     def begin_recording(self, info: dict) -> None:
         """Record the BEGIN_RECORDING dict (later keys overwrite earlier ones)."""
         if not isinstance(info, dict):
@@ -156,10 +175,15 @@ class Store:
         ValueError
             If there is no entity path.
         """
-        if isinstance(batch, pa.Table):
-            for part in batch.to_batches():
-                self.add_log_batch(entity_path, part)
-            return
+        with self._lock:
+            if isinstance(batch, pa.Table):
+                for part in batch.to_batches():
+                    self._add(entity_path, part)
+            else:
+                self._add(entity_path, batch)
+        self._budget.enforce()
+
+    def _add(self, entity_path: str | None, batch: pa.RecordBatch) -> None:
         if not isinstance(batch, pa.RecordBatch):
             raise TypeError(f"batch: expected a pyarrow RecordBatch in the log-table layout, got {type(batch).__name__}")
         if entity_path is None:
@@ -197,7 +221,6 @@ class Store:
                 values, valid = _time_column(timed_part.column(c), tl)
                 times[tl] = (values, valid, _ascending(values, valid))
             self._ingest(path, timed_part, components, times, timeless=False)
-        self._budget.enforce()
 
     def _ingest(self, path: str, batch: pa.RecordBatch, components: list[str], times: dict, timeless: bool) -> None:
         n = batch.num_rows
@@ -252,9 +275,9 @@ class Store:
         entity.nbytes += chunk.nbytes
         entity.generation += 1
         self._bytes += chunk.nbytes
-        self._budget.bytes += chunk.nbytes
         self._generation += 1
 
+    @_locked
     def clear(self, entity_path: str, recursive: bool, time_point: Any) -> None:
         """Apply ``log_cleared``: hide the entity's components (and with ``recursive`` its
         descendants') for latest-at queries at times >= the clear's time, until newer data.
@@ -301,10 +324,17 @@ class Store:
     def memory_limit(self) -> int | None:
         return self._budget.limit
 
-    def chunks_in_arrival_order(self, timeless: bool) -> Iterable[Chunk]:
-        """Live timed (or timeless) chunks, oldest first (used by the memory budget)."""
-        return iter(self._timeless_chunks if timeless else self._timed_chunks)
+    @property
+    def accounted_bytes(self) -> int:
+        """Bytes this store counts against the memory limit."""
+        return self._bytes
 
+    @_locked
+    def chunks_in_arrival_order(self, timeless: bool) -> list[Chunk]:
+        """Live timed (or timeless) chunks, oldest first (a snapshot, for the memory budget)."""
+        return list(self._timeless_chunks if timeless else self._timed_chunks)
+
+    @_locked
     def evict_below(self, cutoff_seq: int, timeless: bool) -> None:
         """Drop every timed (or timeless) chunk that arrived before sequence number ``cutoff_seq``."""
         queue = self._timeless_chunks if timeless else self._timed_chunks
@@ -318,7 +348,6 @@ class Store:
             if timeless:
                 entity.timeless_rows -= chunk.num_rows
             self._bytes -= chunk.nbytes
-            self._budget.bytes -= chunk.nbytes
             self._evicted_rows += chunk.num_rows
             self._evicted_bytes += chunk.nbytes
             affected.add(chunk.entity_path)
@@ -341,6 +370,7 @@ class Store:
 
     # ------------------------------------------------------------------ queries: structure
 
+    @_locked
     def generation(self, entity_path: str | None = None) -> int:
         """A counter that changes whenever ``entity_path``'s visible data may have changed
         (ingest, clear, eviction); without a path, the store-wide counter. 0 for unknown entities."""
@@ -349,21 +379,25 @@ class Store:
         entity = self._entities.get(canonical_entity_path(entity_path))
         return 0 if entity is None else entity.generation
 
+    @_locked
     def entity_paths(self) -> list[str]:
         """Canonical paths of every entity that received data, sorted."""
         return sorted(self._entities)
 
+    @_locked
     def entity_tree(self) -> EntityNode:
         """The entity hierarchy (root ``"/"``), for the entity panel; rebuilt only when entities appear."""
         if self._tree is None or self._tree[0] != len(self._entities):
             self._tree = (len(self._entities), build_entity_tree(self._entities))
         return self._tree[1]
 
+    @_locked
     def components(self, entity_path: str) -> list[str]:
         """Names of the components ever logged on ``entity_path``, sorted (empty if unknown)."""
         entity = self._entities.get(canonical_entity_path(entity_path))
         return [] if entity is None else sorted(entity.components)
 
+    @_locked
     def timelines(self) -> list[Timeline]:
         """Every timeline that received data (``log_time`` included), sorted by (name, type)."""
         return sorted(self._rows)
@@ -393,6 +427,7 @@ class Store:
             return matches[0] if matches else None
         raise TypeError(f"timeline: expected a Timeline, (name, type) or str, got {type(timeline).__name__} ({timeline!r})")
 
+    @_locked
     def time_range(self, timeline: Timeline | tuple | str) -> tuple[int, int] | None:
         """(first, last) time with data on ``timeline`` across all entities, or None."""
         index = self._rows.get(self.resolve_timeline(timeline))
@@ -401,6 +436,7 @@ class Store:
         times = index.times
         return int(times[0]), int(times[-1])
 
+    @_locked
     def times_with_data(self, timeline: Timeline | tuple | str, entity_path: str | None = None) -> np.ndarray:
         """Sorted unique times (int64) at which any row (of ``entity_path``, or of any entity) was logged."""
         tl = self.resolve_timeline(timeline)
@@ -431,6 +467,7 @@ class Store:
         self._unique_cache[id(index)] = (index.mutations, len(index), result, index)
         return result
 
+    @_locked
     def stats(self) -> StoreStats:
         """Live rows and bytes per entity, totals, and what the memory limit dropped so far."""
         entities = {
@@ -448,6 +485,7 @@ class Store:
 
     # ------------------------------------------------------------------ queries: data
 
+    @_locked
     def latest_at(
         self,
         entity_path: str,
@@ -574,6 +612,7 @@ class Store:
                 resolved[name] = _la.joined(cell, _join_keys(source_keys, length, target_keys, n), time)
         return _la.LatestAt(path, n, target_keys, resolved)
 
+    @_locked
     def range(
         self, entity_path: str, component: str, timeline: Timeline | tuple | str, t0: int | None = None, t1: int | None = None
     ) -> tuple[np.ndarray, list[pa.Array]]:
@@ -593,6 +632,7 @@ class Store:
         cells = [self._chunks[k >> ROW_BITS].cell(component, k & ROW_MASK) for k in keys.tolist()]
         return _readonly(index.times[start:stop]), cells
 
+    @_locked
     def range_scalars(
         self,
         entity_path: str,
