@@ -4,7 +4,7 @@ Events have the shapes :mod:`rerun.recording` reads from our own files:
 
 - ``("begin", {"application_id", "recording_id", "started_ns", ...})`` for each ``BeginRecordingMsg``;
 - ``("log", entity_path, recording_id, batch)`` with ``batch`` a ``pa.RecordBatch`` in the LOG-frame
-  layout of :mod:`rerun.wire.log_table` (one row per log call);
+  layout of :mod:`rerun.wire.log_table` (one row per log call, several calls of one entity per batch);
 - ``("clear", {"recording_id", "entity_path", "recursive", "time_point"})`` for each ``EntityPathOpMsg``,
   with ``time_point`` a list of ``[timeline name, "sequence" | "time", int]`` triples (``log_time``
   included), as in our own CLEAR frames.
@@ -20,7 +20,6 @@ ordering guarantees).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
@@ -35,6 +34,7 @@ from rerun.wire.frames import WireError
 NIL_RECORDING_ID = str(uuid.UUID(int=0))
 _TIMELINE_TYPES = {0: "time", 1: "sequence"}  # Rerun's TimeType discriminants
 _TIME_POINT_TYPES = {"Time": "time", "Sequence": "sequence"}
+
 
 def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None) -> Iterator[tuple]:
     """Read a ``.rrd`` file written by the original rerun-sdk 0.4.0, as a stream of our events.
@@ -53,7 +53,8 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
     ------
     tuple
         ``("begin", dict)``, ``("log", entity_path, recording_id, pa.RecordBatch)``, ``("clear", dict)``
-        (and ``("warning", str)`` when ``warnings`` is None), in file order (see the module docstring).
+        (and ``("warning", str)`` when ``warnings`` is None), in file order up to the batching of rows
+        described in :mod:`rerun.legacy.rows`.
 
     Raises
     ------
@@ -235,7 +236,8 @@ class _Decoder:
         return self.recording_id
 
     def _error(self, index: int, what: str) -> WireError:
-        return WireError(f"corrupt or unsupported .rrd (written by Rerun {self.version}): record {index}: {what}")
+        hint = "" if self.version.startswith("0.4.") else "; only the Rerun 0.4 message layout is supported"
+        return WireError(f"corrupt or unsupported .rrd (written by Rerun {self.version}): record {index}: {what}{hint}")
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

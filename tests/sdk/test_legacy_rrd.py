@@ -460,3 +460,16 @@ def test_import_rerun_does_not_load_the_legacy_decoders():
     code = "import sys, rerun, rerun.legacy; print(sorted({'zstandard', 'msgpack'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_0_5_file_is_refused_with_a_clear_message():
+    import msgpack
+
+    data, _ = load_fixture("points")
+    begin = records_of(data)[0]
+    # 0.5.1 keeps the container but its ArrowMsg is [recording_id, [row_id, time_point, ...]].
+    arrow_0_5 = msgpack.packb({"ArrowMsg": [bytes(16), [{"time_ns": 1, "inc": 2}, [], b"..."]]})
+    warnings: list[str] = []
+    with pytest.raises(WireError, match="written by Rerun 0.5.1.*only the Rerun 0.4 message layout"):
+        list(read_legacy_rrd(legacy_file([begin, arrow_0_5], version=b"\x00\x05\x01\x00"), warnings))
+    assert "Rerun 0.5.1" in warnings[0]
