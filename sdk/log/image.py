@@ -130,7 +130,7 @@ def log_segmentation_image(entity_path: str, image, *, ext=None, timeless: bool 
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_DECODABLE_MAGICS = (_PNG_MAGIC, b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
+_EXTENSION_OF_MAGIC = {_PNG_MAGIC: ".png", b"GIF87a": ".gif", b"GIF89a": ".gif", b"BM": ".bmp", b"II*\x00": ".tif", b"MM\x00*": ".tif"}
 # Start-of-frame markers (baseline, progressive, lossless ...); C4, C8 and CC are other segments.
 _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
@@ -166,10 +166,20 @@ def jpeg_size(data: bytes | memoryview) -> tuple[int, int, int]:
     raise ValueError("corrupt JPEG: no start-of-frame segment")
 
 
-def _decode_with_imageio(data: bytes) -> np.ndarray:
+def _file_extension(data: bytes) -> str | None:
+    """The file extension of a decodable (non-JPEG) image format, from its magic bytes."""
+    for magic, extension in _EXTENSION_OF_MAGIC.items():
+        if data.startswith(magic):
+            return extension
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    return None
+
+
+def _decode_with_imageio(data: bytes, extension: str) -> np.ndarray:
     import imageio.v3 as iio  # lazily: keeps `import rerun` light
 
-    return np.asarray(iio.imread(data))
+    return np.asarray(iio.imread(data, extension=extension, plugin="pillow"))
 
 
 @log_function
@@ -238,10 +248,11 @@ def log_image_file(entity_path: str, *, img_bytes=None, img_path=None, img_forma
         )
         log_tensor_row(path, component, None, timeless)
         return
-    if not data.startswith(_DECODABLE_MAGICS) and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+    extension = _file_extension(data)
+    if extension is None:
         raise bad_value(source, "a JPEG, PNG, GIF, BMP, TIFF or WebP file", f"data starting with {data[:8]!r}")
     try:
-        pixels = _decode_with_imageio(data)
+        pixels = _decode_with_imageio(data, extension)
     except Exception as exc:
         raise bad_value(source, "an image file imageio can decode (JPEG, PNG, ...)", f"undecodable data ({type(exc).__name__}: {exc})") from None
     log_tensor_row(path, tensor_component(storable(source, _squeezed(pixels))), None, timeless)

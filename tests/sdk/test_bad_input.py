@@ -145,9 +145,10 @@ def test_bad_call_warns_and_is_dropped_by_default(tmp_path, caplog, case):
             good_call()
             call()  # must not raise
             good_call()
-    warnings = [r.getMessage() for r in caplog.records if r.name == "rerun"]
-    assert len(warnings) == 1
-    message = warnings[0]
+    records = [r for r in caplog.records if r.name == "rerun"]
+    assert len(records) == 1
+    assert records[0].pathname == __file__  # the warning points at the user's call
+    message = records[0].getMessage()
     assert message.startswith(f"rr.{function}: ")
     for fragment in fragments:
         assert fragment in message
@@ -188,8 +189,10 @@ def test_unusual_image_shapes_warn_and_are_kept_as_tensors(tmp_path, caplog, cas
     with caplog.at_level(logging.WARNING, logger="rerun"):
         with recorded(tmp_path) as rec:
             call()
-    warnings = [r.getMessage() for r in caplog.records if r.name == "rerun"]
+    records = [r for r in caplog.records if r.name == "rerun"]
+    warnings = [r.getMessage() for r in records]
     assert len(warnings) == 1 and warnings[0].startswith(f"rr.{function}: ") and fragment in warnings[0]
+    assert records[0].pathname == __file__
     (tensor,) = rec.cells(T, C.TENSOR)[0]
     assert tuple(tensor["shape"]) == shape
     _session.set_strict_mode(True)
