@@ -536,7 +536,7 @@ class Store:
                 if index is not None:
                     pos = index.last_at_or_before(time)
                     if pos >= 0:
-                        hit = (int(index.times[pos]), int(index.keys[pos]))
+                        hit = index.entry(pos)
             if hit is None and len(component.timeless):
                 hit = (_NEG_INF, int(component.timeless.keys[-1]))
             if hit is None or (bound is not None and bound > hit):
@@ -567,7 +567,7 @@ class Store:
                 continue
             pos = index.last_at_or_before(time)
             if pos >= 0:
-                hit = (int(index.times[pos]), int(index.keys[pos]))
+                hit = index.entry(pos)
                 best = hit if best is None or hit > best else best
         return best
 

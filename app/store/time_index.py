@@ -136,7 +136,11 @@ class TimeIndex:
 
     def last_at_or_before(self, time: int) -> int:
         """Position of the newest entry with ``time <= time``, or -1."""
-        return int(np.searchsorted(self._times[: self._size], time, side="right")) - 1
+        return int(self._times[: self._size].searchsorted(time, side="right")) - 1
+
+    def entry(self, position: int) -> tuple[int, int]:
+        """(time, key) of the entry at ``position``."""
+        return int(self._times[position]), int(self._keys[position])
 
     def span(self, t0: int, t1: int) -> tuple[int, int]:
         """Positions ``[start, stop)`` of the entries with ``t0 <= time <= t1``."""
