@@ -1,6 +1,9 @@
 """log_point / log_points: round trips through a real .rrd file, the 0.4.0 bug fixes, zero copy."""
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rerun as rr
 from rerun import components as C
@@ -113,3 +116,29 @@ def test_trailing_slash_is_dropped_and_quoted_paths_are_kept_as_written(tmp_path
         rr.log_points('world/"cam 1"/#3', [[4, 5, 6]])
     assert rec.cells("world/points", C.POINT3D) == [[[1.0, 2.0, 3.0]]]
     assert rec.cells('world/"cam 1"/#3', C.POINT3D) == [[[4.0, 5.0, 6.0]]]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    positions=st.integers(0, 40).flatmap(
+        lambda n: st.sampled_from([2, 3]).flatmap(
+            lambda d: hnp.arrays(
+                st.sampled_from([np.float32, np.float64, np.int16]),
+                (n, d),
+                elements=st.integers(-1000, 1000),
+            )
+        )
+    ),
+    splat_colour=st.booleans(),
+)
+def test_any_point_cloud_round_trips_exactly(tmp_path_factory, positions, splat_colour):
+    n, dims = positions.shape
+    rng = np.random.default_rng(n)
+    colors = rng.integers(0, 256, size=(1 if splat_colour else n, 4), dtype=np.uint8)
+    with recorded(tmp_path_factory.mktemp("prop")) as rec:
+        rr.log_points("cloud", positions, colors=colors[0] if splat_colour else colors)
+    component = C.POINT2D if dims == 2 else C.POINT3D
+    np.testing.assert_array_equal(
+        np.array(rec.cells("cloud", component)[0], np.float32).reshape(n, dims), positions.astype(np.float32)
+    )
+    assert rec.cells("cloud", C.COLOR) == [colors.tolist()]
