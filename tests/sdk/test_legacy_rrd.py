@@ -473,3 +473,31 @@ def test_a_0_5_file_is_refused_with_a_clear_message():
     with pytest.raises(WireError, match="written by Rerun 0.5.1.*only the Rerun 0.4 message layout"):
         list(read_legacy_rrd(legacy_file([begin, arrow_0_5], version=b"\x00\x05\x01\x00"), warnings))
     assert "Rerun 0.5.1" in warnings[0]
+
+
+def test_legacy_events_feed_the_viewer_store():
+    """What a user sees in the viewer after opening a 0.4 file: the store answers from the converted rows."""
+    store_module = pytest.importorskip("rerun_app.store")
+    hub = store_module.StoreHub()
+    for name in ("points", "mixed"):
+        data, expected = load_fixture(name)
+        for event in read_legacy_rrd(data, []):
+            hub.add_event(event)
+
+    _, points = load_fixture("points")
+    points_store = hub.store(points["recording_id"])
+    cloud = [e for e in points["events"] if e["entity_path"] == "world/cloud"]
+    seen = points_store.latest_at("world/cloud", ("frame", "sequence"), 2)
+    assert seen.num_instances == 20
+    np.testing.assert_array_equal(seen.numpy("rerun.point3d"), np.asarray(cloud[2]["components"]["rerun.point3d"], np.float32))
+    # The splat colour of that call, applied to every point.
+    assert seen.numpy("rerun.colorrgba").tolist() == cloud[2]["components"]["rerun.colorrgba"] * 20
+
+    mixed_store = hub.store(expected["recording_id"])  # mixed was read last
+    indexed = 'world/"arm 1"/#3/-2'
+    assert mixed_store.latest_at(indexed, ("frame", "sequence"), 6) is None  # logged at frame 7
+    before_clear = mixed_store.latest_at("world/robot", ("frame", "sequence"), 6)
+    assert before_clear is not None and "rerun.transform" in before_clear
+    assert "rerun.transform" in mixed_store.latest_at("world/robot/arm", ("frame", "sequence"), 6)
+    after_clear = mixed_store.latest_at("world/robot/arm", ("frame", "sequence"), 7)  # recursive clear at 7
+    assert after_clear is None or "rerun.transform" not in after_clear
