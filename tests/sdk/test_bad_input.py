@@ -217,3 +217,15 @@ def test_disabled_logging_returns_without_validating(monkeypatch):
     finally:
         _session.set_enabled(True)
     assert sent == []
+
+
+def test_init_strict_turns_strict_mode_on_for_log_calls():
+    """0.4.0's init(strict=True) never took effect; ours does."""
+    try:
+        rr.init("strict_app", strict=True)
+        with pytest.raises(ValueError, match=r"^rr\.log_points: argument 'positions'"):
+            rr.log_points("x", np.zeros((2, 5)))
+        rr.set_strict_mode(False)
+        rr.log_points("x", np.zeros((2, 5)))  # dropped with a warning, no exception
+    finally:
+        rr.set_strict_mode(False)
