@@ -3,6 +3,24 @@
 ``Store`` holds one recording; ``StoreHub`` maps recording ids to stores under one memory limit.
 Ingest keeps the Arrow batches zero copy; latest-at and range queries are binary searches over
 per-(entity, component, timeline) sorted indices. No GL or UI imports here.
+
+Typical use by the viewer::
+
+    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit_bytes))
+    for event in recording.events():            # or the live ingest: same event tuples
+        hub.add_event(event)                    # ("begin", dict) / ("log", path, rid, batch) / ("clear", dict)
+    store = hub.active
+    frame = Timeline("frame", "sequence")
+    shown = store.latest_at("world/points", frame, cursor, primary="rerun.point3d")
+    if shown is not None:
+        xyz = shown.numpy("rerun.point3d")      # (N, 3) float32, zero copy
+        rgba = shown.numpy("rerun.colorrgba")   # (N, 4) uint8; a splat is a broadcast view
+    times, values = store.range_scalars("plot/value", frame, t0, t1)   # time-series view
+    key = ("world/points", store.generation("world/points"), frame, cursor)   # view cache key
+
+Entity paths are keyed in ``rerun.entity_path``'s display form (``"world/points"``, root ``"/"``);
+queries also accept a leading or trailing ``/``. Timelines are ``Timeline(name, type)``; a bare
+name works when only one type uses it.
 """
 
 from rerun_app.store.budget import MemoryBudget, process_rss_bytes, store_budget_for_process_limit
@@ -11,7 +29,7 @@ from rerun_app.store.hub import StoreHub
 from rerun_app.store.latest_at import LatestAt, array_to_numpy
 from rerun_app.store.paths import EntityNode, canonical_entity_path
 from rerun_app.store.store import EntityStats, Store, StoreStats
-from rerun_app.store.timeline import Timeline
+from rerun_app.store.timeline import Timeline, parse_time_point
 
 __all__ = [
     "INSTANCE_KEY",
@@ -26,6 +44,7 @@ __all__ = [
     "Timeline",
     "array_to_numpy",
     "canonical_entity_path",
+    "parse_time_point",
     "process_rss_bytes",
     "store_budget_for_process_limit",
 ]
