@@ -77,6 +77,7 @@ class Dispatcher:
         try:
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = read_log_payload(pa.py_buffer(payload))
+                batch.validate(full=True)  # offsets and lengths checked before the store touches them
                 with self.lock:
                     self.target.on_log(recording_id, entity_path, batch)
                 source.log_rows += batch.num_rows
