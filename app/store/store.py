@@ -37,16 +37,23 @@ _INDEX_ENTRY_BYTES = 16
 
 @dataclass(frozen=True)
 class EntityStats:
-    """Live rows and accounted bytes of one entity."""
+    """Live rows and accounted bytes of one entity.
+
+    ``rows`` counts the timed rows only; ``timeless_rows`` the timeless ones; ``total_rows`` both.
+    """
 
     rows: int
     timeless_rows: int
     bytes: int
 
+    @property
+    def total_rows(self) -> int:
+        return self.rows + self.timeless_rows
+
 
 @dataclass(frozen=True)
 class StoreStats:
-    """What :meth:`Store.stats` reports."""
+    """What :meth:`Store.stats` reports (``total_rows`` counts timed and timeless rows)."""
 
     entities: dict[str, EntityStats]
     total_rows: int
@@ -471,7 +478,7 @@ class Store:
     def stats(self) -> StoreStats:
         """Live rows and bytes per entity, totals, and what the memory limit dropped so far."""
         entities = {
-            path: EntityStats(rows=e.num_rows, timeless_rows=e.timeless_rows, bytes=e.nbytes)
+            path: EntityStats(rows=e.num_rows - e.timeless_rows, timeless_rows=e.timeless_rows, bytes=e.nbytes)
             for path, e in sorted(self._entities.items())
         }
         return StoreStats(

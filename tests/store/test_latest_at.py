@@ -259,7 +259,7 @@ def test_a_batch_mixing_timeless_and_timed_rows():
     assert store.latest_at("p", FRAME, 2).numpy("rerun.radius").tolist() == [1.0]
     assert store.latest_at("p", FRAME, 3).numpy("rerun.radius").tolist() == [3.0]
     stats = store.stats().entities["p"]
-    assert (stats.rows, stats.timeless_rows) == (3, 1)
+    assert (stats.rows, stats.timeless_rows, stats.total_rows) == (2, 1, 3)
 
 
 def test_an_empty_cell_is_data_with_no_instances():
