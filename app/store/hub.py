@@ -26,7 +26,8 @@ class StoreHub:
     def __init__(self, memory_limit: int | None = None, low_water: float = 0.9) -> None:
         self.budget = MemoryBudget(memory_limit, low_water)
         self._stores: dict[str, Store] = {}
-        #: Recording id of the store that last began or received data (what the viewer shows by default).
+        #: Recording id of the newest recording (the last to begin, or to appear with data): what the
+        #: viewer shows by default. Data for an older recording does not switch it back.
         self.active_id: str | None = None
 
     def __len__(self) -> int:
@@ -58,7 +59,7 @@ class StoreHub:
         store = self._stores.get(recording_id)
         if store is None:
             store = self._stores[recording_id] = Store({"recording_id": recording_id}, budget=self.budget)
-        self.active_id = recording_id
+            self.active_id = recording_id
         return store
 
     def begin_recording(self, info: dict) -> Store:
@@ -67,6 +68,7 @@ class StoreHub:
             raise ValueError(f"info: expected a BEGIN_RECORDING dict with a 'recording_id', got {info!r}")
         store = self._get_or_create(info["recording_id"])
         store.begin_recording(info)
+        self.active_id = info["recording_id"]
         return store
 
     def add_log_batch(self, entity_path: str | None, batch: pa.RecordBatch, recording_id: str | None = None) -> Store:

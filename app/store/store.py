@@ -625,6 +625,9 @@ class Store:
     ) -> tuple[np.ndarray, list[pa.Array]]:
         """Every timed cell of ``component`` with ``t0 <= time <= t1`` (None: unbounded), in time order.
 
+        Timeless cells are not part of a range, and clears do not apply (a plot or a trajectory
+        shows everything that was logged in the window).
+
         Returns
         -------
         times : np.ndarray of int64

@@ -81,6 +81,11 @@ def test_hub_routes_batches_by_their_recording_id():
     hub.add_log_batch(None, batch("p", [{"time": frame(1), "rerun.radius": [1.0]}], recording_id="r1"))
     hub.add_log_batch(None, batch("p", [{"time": frame(1), "rerun.radius": [2.0]}], recording_id="r2"))
     assert hub.recording_ids() == ["r1", "r2"] and hub.active_id == "r2"
+    # More data for the older recording does not switch the view back to it; a new BEGIN does.
+    hub.add_log_batch(None, batch("p", [{"time": frame(2), "rerun.radius": [1.0]}], recording_id="r1"))
+    assert hub.active_id == "r2"
+    hub.begin_recording({"recording_id": "r1", "application_id": "again"})
+    assert hub.active_id == "r1" and hub.active.info["application_id"] == "again"
     assert hub.store("r1").latest_at("p", FRAME, 1).numpy("rerun.radius").tolist() == [1.0]
     assert hub.store("r2").latest_at("p", FRAME, 1).numpy("rerun.radius").tolist() == [2.0]
     hub.add_clear_event({"recording_id": "r1", "entity_path": "p", "recursive": False, "time_point": [["frame", "sequence", 1]]})
