@@ -114,19 +114,22 @@ class TimeControl:
         if time_range is None or t < int(time_range[1]):
             self.following = False
 
-    def play(self) -> None:
-        """Start playback (stops following)."""
+    def play(self, time_range: tuple[int, int] | None = None) -> None:
+        """Start playback (stops following); from the end of ``time_range`` it restarts at its beginning."""
         self.playing = True
         self.following = False
+        if time_range is not None and (self.time is None or self.time >= int(time_range[1])):
+            self.time = int(time_range[0])
+            self._fraction = 0.0
 
     def pause(self) -> None:
         """Stop playback; the cursor stays where it is."""
         self.playing = False
         self.following = False
 
-    def toggle_play(self) -> None:
-        """Play if paused, pause if playing."""
-        self.pause() if self.playing else self.play()
+    def toggle_play(self, time_range: tuple[int, int] | None = None) -> None:
+        """Play if paused (see :meth:`play`), pause if playing."""
+        self.pause() if self.playing else self.play(time_range)
 
     def follow(self) -> None:
         """Track the newest data as it arrives (live tail)."""

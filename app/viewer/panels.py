@@ -203,7 +203,7 @@ def _controls(viewer) -> None:
     viewer.record_item("button:step-back")
     imgui.same_line()
     if imgui.button("Pause" if tc.playing else "Play"):
-        tc.toggle_play()
+        tc.toggle_play(viewer.time_range())
         viewer.on_time_changed()
     viewer.record_item("button:play")
     imgui.same_line()

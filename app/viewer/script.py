@@ -14,8 +14,8 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks;
-- ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window;
-  it must be the last step;
+- ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window
+  and writes ``run.json`` (frames drawn, seconds, layer uploads); it must be the last step;
 - ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
 """
 
@@ -182,7 +182,13 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             mapped = tr.map(np.asarray(step["project"], dtype=np.float64))
             projections[step.get("as", "projection")] = (mapped[:, :2] / mapped[:, 3:4]).tolist()
         elif "run" in step:
+            frames_before, started = viewer.canvas.frame_count, time.monotonic()
             viewer.run(max_seconds=float(step["run"]))  # the real event loop; closes the window at the end
+            (out / "run.json").write_text(json.dumps({
+                "seconds": time.monotonic() - started,
+                "frames": viewer.canvas.frame_count - frames_before,
+                "set_layer_calls": sum(h.set_layer_calls for h in viewer.views.values()),
+            }))
             return 0
         elif "snapshot" in step:
             viewer.canvas.capture_next_frame = True

@@ -26,7 +26,8 @@ from rerun_app.views.values import transform as decode_transform
 log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
-SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
+SETTLE_FRAMES = 3
+MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming  # ImGui needs a couple of frames to settle hover/layout after an input event
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
 )
@@ -92,6 +93,11 @@ class Viewer:
         """The current timeline as the store's ``(name, type)`` pair, or None."""
         tl = self.time.timeline
         return None if tl is None else (tl.name, tl.type)
+
+    def time_range(self):
+        """(first, last) time with data on the current timeline, or None."""
+        store, key = self.store, self.timeline_key()
+        return None if store is None or key is None else store.time_range(key)
 
     def cursor(self):
         """(timeline, time) for store queries; (None, None) shows timeless data only."""
@@ -265,7 +271,7 @@ class Viewer:
         elif key == glfw.KEY_LEFT:
             self.time.step(-1, self.times_with_data())
         elif key == glfw.KEY_SPACE:
-            self.time.toggle_play()
+            self.time.toggle_play(self.time_range())
         else:
             return False
         self.on_time_changed()
@@ -345,15 +351,20 @@ class Viewer:
         from vispy import app
 
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        next_frame = 0.0
         while not self.should_close and (deadline is None or time.monotonic() < deadline):
             self.poll()
             if self._redraw_frames > 0:
+                wait = next_frame - time.perf_counter()
+                if wait > 0:  # frame cap: input arriving meanwhile is handled by the callbacks
+                    glfw.wait_events_timeout(wait)
+                    continue
+                next_frame = time.perf_counter() + MIN_FRAME_SECONDS
                 self._redraw_frames -= 1
                 self.canvas.update()
                 app.process_events()
                 if on_frame is not None:
                     on_frame(self)
-                glfw.poll_events()
             else:
                 glfw.wait_events_timeout(IDLE_POLL_SECONDS)
         self.close()

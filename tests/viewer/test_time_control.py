@@ -120,3 +120,16 @@ def test_format_time_by_timeline_type():
     assert format_time(42, "sequence") == "#42"
     assert format_time(1_500_000_000, "time") == "1.500s"
     assert format_time(1_700_000_000 * NANOS_PER_SECOND + 250_000, "time") == "2023-11-14 22:13:20.000250Z"
+
+
+def test_play_at_the_end_restarts_from_the_beginning():
+    tc = TimeControl()
+    tc.set_timelines(timelines(("frame", "sequence")))
+    tc.update_range((5, 20))
+    assert tc.time == 20
+    tc.play((5, 20))
+    assert tc.time == 5 and tc.playing
+    tc.pause()
+    tc.set_time(10)
+    tc.play((5, 20))
+    assert tc.time == 10

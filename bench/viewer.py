@@ -1,0 +1,217 @@
+"""Viewer benchmarks (llvmpipe; figures are ratios against a baseline measured in the same run).
+
+    python bench/viewer.py frame [--points 100000,1000000]   # full viewer frame vs bare vispy scene, EGL
+    python bench/viewer.py idle                              # idle CPU of the window vs playing, Xvfb
+    python bench/viewer.py depth [--seconds 5]               # 640x480 depth stream: viewer fps vs frames sent
+
+``frame``: the whole viewer (ImGui panels + docked 3D view built from the store) drawing N static points, against
+a bare vispy SceneCanvas drawing the same batch through the same scene view class, at 1280x720.
+``idle``: CPU seconds per wall second of the viewer process on a static recording, idle vs playing (loop all).
+``depth``: a logger streams 640x480 depth + pinhole as fast as it can; frames drawn per second by the viewer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "viewer"))
+
+
+def _egl_env() -> dict:
+    env = dict(os.environ, EGL_PLATFORM="surfaceless", RERUN_GL_BACKEND="egl")
+    env.pop("DISPLAY", None)
+    return env
+
+
+FRAME_CHILD = r"""
+import sys, time, json
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from rerun_app.viewer.gl_setup import choose_backend
+choose_backend(headless=True)
+import kit
+from vispy import app, scene
+n, mode = int(sys.argv[2]), sys.argv[3]
+rng = np.random.default_rng(0)
+pos = rng.normal(size=(n, 3)).astype(np.float32)
+col = rng.integers(0, 255, (n, 4), dtype=np.uint8); col[:, 3] = 255
+times = []
+if mode == "viewer":
+    from rerun_app.viewer.viewer import Viewer
+    hub = kit.new_hub(); kit.log_row(hub, "cloud", kit.points3d(pos, colors=col), frame=1)
+    v = Viewer(hub, size=(1280, 720), headless=True)
+    v.poll()
+    for i in range(8):
+        t = time.perf_counter(); v.draw_frame(); v.canvas.context.finish(); times.append(time.perf_counter() - t)
+    layers = sum(h.set_layer_calls for h in v.views.values())
+    v.close()
+else:
+    from rerun_scene import batches as sb
+    from rerun_app.viewer.view_host import _make_scene_view
+    c = scene.SceneCanvas(size=(1280, 720), show=False)
+    c._update_transforms()
+    view = _make_scene_view("3d", c)
+    vb = getattr(view, "viewbox", None) or view.view
+    vb.pos, vb.size = (0, 0), (1280, 720)
+    view.set_layer("cloud", sb.PointBatch(pos, colors=col))
+    getattr(view, "reset", lambda: None)()
+    for i in range(8):
+        t = time.perf_counter(); c.update(); app.process_events(); c.context.finish(); times.append(time.perf_counter() - t)
+    layers = 1
+print(json.dumps({"first": times[0], "steady": sorted(times[2:])[len(times[2:]) // 2], "uploads": layers}))
+"""
+
+
+def bench_frame(points: list[int]) -> None:
+    print(f"{'points':>9} | {'viewer ms':>10} | {'bare scene ms':>13} | ratio | first frame (viewer / bare)")
+    for n in points:
+        res = {}
+        for mode in ("viewer", "bare"):
+            out = subprocess.run([sys.executable, "-c", FRAME_CHILD, str(REPO / "tests" / "viewer"), str(n), mode],
+                                 env=_egl_env(), capture_output=True, text=True, timeout=900)
+            if out.returncode != 0:
+                print(out.stderr[-2000:])
+                return
+            res[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+        v, b = res["viewer"], res["bare"]
+        print(f"{n:>9} | {v['steady'] * 1e3:>10.1f} | {b['steady'] * 1e3:>13.1f} | {v['steady'] / b['steady']:5.2f} | "
+              f"{v['first'] * 1e3:.0f} / {b['first'] * 1e3:.0f} ms")
+
+
+def _start_xvfb() -> tuple[subprocess.Popen, str]:
+    for number in range(150, 199):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            break
+    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc, f":{number}"
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _window_cpu(display: str, rrd: Path, steps: list, measure_s: float, workdir: Path) -> float:
+    (workdir / "steps.json").write_text(json.dumps(steps))
+    env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(workdir / "steps.json"),
+               RERUN_VIEWER_SCRIPT_OUT=str(workdir))
+    env.pop("RERUN_GL_BACKEND", None)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "rerun_app", str(rrd), "--port", str(port), "--size", "1280x720"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(measure_s / 2 + 4)  # start-up, file load and the settle frames
+        c0, t0 = _cpu_seconds(proc.pid), time.monotonic()
+        time.sleep(measure_s / 2)
+        c1, t1 = _cpu_seconds(proc.pid), time.monotonic()
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return (c1 - c0) / (t1 - t0)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_recording(path: Path, frames: int = 300) -> None:
+    code = (
+        "import sys, numpy as np, rerun as rr\n"
+        "rr.init('bench'); rr.save(sys.argv[1])\n"
+        "for f in range(%d):\n"
+        "    rr.set_time_sequence('frame', f)\n"
+        "    rr.log_points('cloud', np.random.rand(20000, 3).astype(np.float32))\n"
+    ) % frames
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=120)
+
+
+def bench_idle(seconds: float) -> None:
+    xvfb, display = _start_xvfb()
+    work = Path(tempfile.mkdtemp(prefix="bench-viewer-"))
+    try:
+        rrd = work / "static.rrd"
+        _write_recording(rrd)
+        idle = _window_cpu(display, rrd, [{"frames": 3}, {"run": seconds + 4}], seconds, work)
+        playing = _window_cpu(display, rrd, [{"frames": 3}, {"click_item": "button:play"}, {"run": seconds + 4}],
+                              seconds, work)
+        print(f"idle CPU: {idle * 100:.1f} % of a core; playing (redraw every frame): {playing * 100:.1f} %; "
+              f"ratio idle/playing {idle / max(playing, 1e-9):.3f}")
+    finally:
+        xvfb.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+DEPTH_LOGGER = r"""
+import sys, time, numpy as np, rerun as rr
+rr.init("depth-bench"); rr.connect("127.0.0.1:" + sys.argv[1])
+K = [[500.0, 0, 320], [0, 500.0, 240], [0, 0, 1]]
+rr.log_pinhole("cam", child_from_parent=K, width=640, height=480, timeless=True)
+yy, xx = np.mgrid[0:480, 0:640]
+end = time.monotonic() + float(sys.argv[2]); f = 0
+while time.monotonic() < end:
+    f += 1
+    rr.set_time_sequence("frame", f)
+    rr.log_depth_image("cam/depth", (1500 + 500 * np.sin(xx / 40 + f / 5) + yy).astype(np.uint16), meter=1000)
+print(f)
+"""
+
+
+def bench_depth(seconds: float) -> None:
+    xvfb, display = _start_xvfb()
+    work = Path(tempfile.mkdtemp(prefix="bench-viewer-"))
+    port = _free_port()
+    try:
+        (work / "steps.json").write_text(json.dumps([{"run": seconds + 6}]))
+        env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(work / "steps.json"),
+                   RERUN_VIEWER_SCRIPT_OUT=str(work))
+        env.pop("RERUN_GL_BACKEND", None)
+        viewer = subprocess.Popen([sys.executable, "-m", "rerun_app", "--port", str(port), "--size", "1280x720"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        sent = subprocess.run([sys.executable, "-c", DEPTH_LOGGER, str(port), str(seconds)], capture_output=True,
+                              text=True, timeout=seconds + 60)
+        viewer.wait(timeout=seconds + 120)
+        run = json.loads((work / "run.json").read_text())
+        frames_sent = int(sent.stdout.strip() or 0)
+        print(f"depth 640x480 stream: logger sent {frames_sent / seconds:.1f} frames/s; viewer drew "
+              f"{run['frames'] / run['seconds']:.1f} frames/s over {run['seconds']:.1f} s "
+              f"({run['set_layer_calls']} layer uploads); ratio drawn/sent "
+              f"{(run['frames'] / run['seconds']) / max(frames_sent / seconds, 1e-9):.2f}")
+    finally:
+        xvfb.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["frame", "idle", "depth"])
+    parser.add_argument("--points", default="100000,1000000")
+    parser.add_argument("--seconds", type=float, default=6.0)
+    args = parser.parse_args()
+    if args.what == "frame":
+        bench_frame([int(v) for v in args.points.split(",")])
+    elif args.what == "idle":
+        bench_idle(args.seconds)
+    else:
+        bench_depth(args.seconds)
+
+
+if __name__ == "__main__":
+    main()
