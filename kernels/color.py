@@ -78,7 +78,7 @@ def _from_u16(src, out):
                 out[i, j] = (r << R_SHIFT) | (g << G_SHIFT) | (b << B_SHIFT) | (a << A_SHIFT)
 
 
-def _from_linear_numpy(src, thresholds, start, alpha_thresholds, alpha_start, out):
+def _from_linear_numpy(src, thresholds, start, inner, alpha_thresholds, alpha_start, alpha_inner, out):
     c = np.nan_to_num(np.clip(src.astype(np.float64), 0.0, 1.0), nan=0.0)
     rgba = np.empty(src.shape[:2] + (4,), np.uint8)
     colour = np.searchsorted(thresholds[1:], c[:, :, : min(3, src.shape[2])], side="right")
@@ -88,35 +88,31 @@ def _from_linear_numpy(src, thresholds, start, alpha_thresholds, alpha_start, ou
 
 
 @kernel(numpy_twin=_from_linear_numpy)
-def _from_linear(src, thresholds, start, alpha_thresholds, alpha_start, out):
+def _from_linear(src, thresholds, start, inner, alpha_thresholds, alpha_start, alpha_inner, out):
+    # Bucket table + one compare per channel (see srgb.encode_tables): exact, branch-free.
     rows, cols, channels = src.shape
+    last_colour = 2 if channels >= 3 else 0  # gray reads channel 0 three times
     for i in range(rows):
         for j in range(cols):
-            packed = OPAQUE
-            for k in range(channels):
-                c = float(src[i, j, k])
-                if not c > 0.0:  # NaN too
-                    c = 0.0
-                elif c > 1.0:
-                    c = 1.0
-                if k < 3:
-                    code = int(start[int(c * 4096.0)])
-                    while code < 255 and c >= thresholds[code + 1]:
-                        code += 1
-                    if channels == 1:
-                        packed = (code << R_SHIFT) | (code << G_SHIFT) | (code << B_SHIFT) | OPAQUE
-                    elif k == 0:
-                        packed |= code << R_SHIFT
-                    elif k == 1:
-                        packed |= code << G_SHIFT
-                    else:
-                        packed |= code << B_SHIFT
-                else:
-                    code = int(alpha_start[int(c * 4096.0)])
-                    while code < 255 and c >= alpha_thresholds[code + 1]:
-                        code += 1
-                    packed = (packed & ~OPAQUE) | (code << A_SHIFT)
-            out[i, j] = packed
+            c = float(src[i, j, 0])
+            c = min(max(c, 0.0), 1.0) if c == c else 0.0
+            bucket = int(c * 4096.0)
+            red = int(start[bucket]) + (1 if c >= inner[bucket] else 0)
+            c = float(src[i, j, last_colour >> 1])
+            c = min(max(c, 0.0), 1.0) if c == c else 0.0
+            bucket = int(c * 4096.0)
+            green = int(start[bucket]) + (1 if c >= inner[bucket] else 0)
+            c = float(src[i, j, last_colour])
+            c = min(max(c, 0.0), 1.0) if c == c else 0.0
+            bucket = int(c * 4096.0)
+            blue = int(start[bucket]) + (1 if c >= inner[bucket] else 0)
+            alpha = 255
+            if channels == 4:
+                c = float(src[i, j, 3])
+                c = min(max(c, 0.0), 1.0) if c == c else 0.0
+                bucket = int(c * 4096.0)
+                alpha = int(alpha_start[bucket]) + (1 if c >= alpha_inner[bucket] else 0)
+            out[i, j] = (red << R_SHIFT) | (green << G_SHIFT) | (blue << B_SHIFT) | (alpha << A_SHIFT)
 
 
 def _from_range_numpy(src, low, span, out):
@@ -239,9 +235,7 @@ def to_rgba8(image, *, value_range=None, out=None) -> np.ndarray:
         elif src.dtype == np.uint16:
             _from_u16(src3, packed)
         else:
-            thresholds, start = encode_tables("color")
-            alpha_thresholds, alpha_start = encode_tables("alpha")
-            _from_linear(src3, thresholds, start, alpha_thresholds, alpha_start, packed)
+            _from_linear(src3, *encode_tables("color"), *encode_tables("alpha"), packed)
         return result
     if value_range is None:
         value_range = image_value_range(src3) or (0.0, 1.0)

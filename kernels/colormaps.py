@@ -7,6 +7,7 @@ the originals). Nothing is imported from matplotlib.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -159,16 +160,12 @@ def _map(values, low, scale, table, invalid, ignore_zero, out):
     for i in range(rows):
         for j in range(cols):
             v = float(values[i, j])
-            if v - v != 0.0 or (ignore_zero and v == 0.0):  # NaN/inf (or an ignored zero)
-                out[i, j] = invalid
-                continue
-            t = (v - low) * scale + 0.5
-            if t >= 255.0:
-                out[i, j] = table[255]
-            elif t > 0.0:
-                out[i, j] = table[int(t)]
-            else:
-                out[i, j] = table[0]
+            # Clamp with min/max and pick the invalid colour with a select: no data-dependent branches.
+            t = min(max((v - low) * scale + 0.5, 0.0), 255.0)
+            colour = table[int(t)] if math.isfinite(v) else invalid
+            if ignore_zero:
+                colour = invalid if v == 0.0 else colour
+            out[i, j] = colour
 
 
 def value_range(values, *, ignore_zero: bool = False) -> tuple[float, float] | None:

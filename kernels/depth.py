@@ -58,6 +58,10 @@ def _backproject(depth, inverse_k, scale, max_z, step, colors, radius_factor,
     with_colors = color_rows > 0 and color_cols > 0
     with_radii = radius_factor > 0.0
     a00, a01, a02, a10, a11, a12 = inverse_k[0], inverse_k[1], inverse_k[2], inverse_k[3], inverse_k[4], inverse_k[5]
+    # Nearest colour column of each depth column (pixel centres aligned), computed once: no division per pixel.
+    color_col = np.zeros(cols if with_colors else 0, np.int64)
+    for u in range(0, cols if with_colors else 0, step):
+        color_col[u] = ((2 * u + 1) * color_cols) // (2 * cols)
     n = 0
     for v in range(0, rows, step):
         x_row = a01 * v + a02
@@ -70,7 +74,7 @@ def _backproject(depth, inverse_k, scale, max_z, step, colors, radius_factor,
             out_points[n, 1] = (a10 * u + y_row) * z
             out_points[n, 2] = z
             if with_colors:
-                out_colors[n] = colors[cr, ((2 * u + 1) * color_cols) // (2 * cols)]
+                out_colors[n] = colors[cr, color_col[u]]
             if with_radii:
                 out_radii[n] = z * radius_factor
             n += (z > 0.0) & (z <= max_z)

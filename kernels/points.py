@@ -1,6 +1,8 @@
 """Point-cloud helpers for display: finite mask, bounds, stride and voxel downsampling."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _checks
@@ -22,11 +24,10 @@ def _finite_numpy(points, out):
 def _finite(points, out):
     count, dims = points.shape
     for i in range(count):
-        ok = True
-        for d in range(dims):
-            v = float(points[i, d])
-            ok = ok and (v - v == 0.0)
-        out[i] = ok
+        x = float(points[i, 0])
+        y = float(points[i, 1])
+        z = float(points[i, dims - 1])
+        out[i] = math.isfinite(x) & math.isfinite(y) & math.isfinite(z)
 
 
 def finite_mask(points, *, out=None) -> np.ndarray:
@@ -57,26 +58,21 @@ def _bounds_numpy(points, out):
 @kernel(numpy_twin=_bounds_numpy)
 def _bounds(points, out):
     count, dims = points.shape
-    low = np.full(dims, np.inf)
-    high = np.full(dims, -np.inf)
+    low_x = low_y = low_z = math.inf
+    high_x = high_y = high_z = -math.inf
     used = 0
     for i in range(count):
-        ok = True
-        for d in range(dims):
-            v = float(points[i, d])
-            ok = ok and (v - v == 0.0)
-        if ok:
+        x = float(points[i, 0])
+        y = float(points[i, 1])
+        z = float(points[i, dims - 1])  # 2-D points: y again, harmless
+        if math.isfinite(x) & math.isfinite(y) & math.isfinite(z):
             used += 1
-            for d in range(dims):
-                v = float(points[i, d])
-                if v < low[d]:
-                    low[d] = v
-                if v > high[d]:
-                    high[d] = v
+            low_x, high_x = min(low_x, x), max(high_x, x)
+            low_y, high_y = min(low_y, y), max(high_y, y)
+            low_z, high_z = min(low_z, z), max(high_z, z)
     if used:
-        for d in range(dims):
-            out[0, d] = low[d]
-            out[1, d] = high[d]
+        out[0, 0], out[0, 1], out[0, dims - 1] = low_x, low_y, low_z
+        out[1, 0], out[1, 1], out[1, dims - 1] = high_x, high_y, high_z
     return used
 
 
@@ -129,36 +125,45 @@ def _voxel_numpy(points, low, voxel_size, dims, out):
 @kernel(numpy_twin=_voxel_numpy)
 def _voxel(points, low, voxel_size, dims, out):
     count, ndim = points.shape
-    capacity = 16
-    while capacity < 2 * count:
-        capacity *= 2
-    mask = capacity - 1
+    # Open-addressing set of voxel keys, grown by doubling at half load: it stays about twice the number of
+    # occupied voxels (cache-friendly) instead of twice the number of points.
+    capacity = 1024
     table = np.full(capacity, -1, np.int64)
+    used = 0
     kept = 0
     for i in range(count):
         ok = True
         for d in range(ndim):
-            v = float(points[i, d])
-            ok = ok and (v - v == 0.0)
+            ok = ok & math.isfinite(float(points[i, d]))
         if not ok:
             continue
         key = 0
         for d in range(ndim - 1, -1, -1):
-            cell = int(np.floor((float(points[i, d]) - low[d]) / voxel_size))
-            key = key * dims[d] + cell
+            key = key * dims[d] + int(math.floor((float(points[i, d]) - low[d]) / voxel_size))
+        mask = capacity - 1
         # Mix the key (non-negative, < 2**62) with products that cannot overflow int64.
         slot = ((key & 0x7FFFFFFF) * 0x5BD1E995) ^ ((key >> 31) * 0x27D4EB2D)
         slot = (slot ^ (slot >> 29)) & mask
-        while True:
-            stored = table[slot]
-            if stored == -1:
-                table[slot] = key
-                out[kept] = i
-                kept += 1
-                break
-            if stored == key:
-                break
+        while table[slot] != -1 and table[slot] != key:
             slot = (slot + 1) & mask
+        if table[slot] == key:
+            continue
+        table[slot] = key
+        out[kept] = i
+        kept += 1
+        used += 1
+        if 2 * used > capacity:
+            old = table
+            capacity *= 2
+            mask = capacity - 1
+            table = np.full(capacity, -1, np.int64)
+            for stored in old:
+                if stored != -1:
+                    slot = ((stored & 0x7FFFFFFF) * 0x5BD1E995) ^ ((stored >> 31) * 0x27D4EB2D)
+                    slot = (slot ^ (slot >> 29)) & mask
+                    while table[slot] != -1:
+                        slot = (slot + 1) & mask
+                    table[slot] = stored
     return kept
 
 

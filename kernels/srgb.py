@@ -61,18 +61,28 @@ def _thresholds(code_of) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=None)
-def encode_tables(kind: str = "color") -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(thresholds, start)`` for encoding ``kind`` ("color": the sRGB curve, "alpha": linear).
+def encode_tables(kind: str = "color") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(thresholds, start, inner)`` for encoding ``kind`` ("color": the sRGB curve, "alpha": linear).
 
-    ``thresholds[k]`` is the smallest value whose code is ≥ k; ``start[i]`` is the code of ``i / BUCKETS``.
+    ``thresholds[k]`` is the smallest value whose code is ≥ k. The range [0, 1] is cut into BUCKETS buckets,
+    narrower than the closest two thresholds, so each holds at most one: ``start[i]`` is the code at the
+    bucket's lower edge ``i / BUCKETS`` and ``inner[i]`` the threshold inside the bucket (+inf if none). The
+    code of ``c`` is then ``start[i] + (c >= inner[i])`` with ``i = int(c * BUCKETS)``: no search, no branch.
     """
     code_of = srgb_code_reference if kind == "color" else alpha_code_reference
     thresholds = _thresholds(code_of)
-    grid = np.arange(BUCKETS + 1, dtype=np.float64) / BUCKETS
-    start = (np.searchsorted(thresholds[1:], grid, side="right")).astype(np.uint8)
-    thresholds.flags.writeable = False
-    start.flags.writeable = False
-    return thresholds, start
+    edges = np.arange(BUCKETS + 2, dtype=np.float64) / BUCKETS
+    codes_at_edges = np.searchsorted(thresholds[1:], edges, side="right")
+    codes_before_next = np.searchsorted(thresholds[1:], edges[1:], side="left")
+    start = codes_at_edges[:-1]
+    if np.any(codes_before_next - start > 1):
+        raise AssertionError("an encoding bucket holds two thresholds: raise BUCKETS")
+    following = np.minimum(start + 1, 255)
+    inner = np.where((start < 255) & (thresholds[following] < edges[1:]), thresholds[following], np.inf)
+    start = start.astype(np.uint8)
+    for table in (thresholds, start, inner):
+        table.flags.writeable = False
+    return thresholds, start, inner
 
 
 @functools.lru_cache(maxsize=None)
@@ -97,26 +107,21 @@ def as_3d(array: np.ndarray) -> np.ndarray:
     return array.reshape(-1, array.shape[-2], array.shape[-1])
 
 
-def _encode_numpy(src, thresholds, start, out):
+def _encode_numpy(src, thresholds, start, inner, out):
     c = np.nan_to_num(np.clip(src.astype(np.float64), 0.0, 1.0), nan=0.0)
     out[...] = np.searchsorted(thresholds[1:], c, side="right")
 
 
 @kernel(numpy_twin=_encode_numpy)
-def _encode(src, thresholds, start, out):
+def _encode(src, thresholds, start, inner, out):
     rows, cols, channels = src.shape
     for i in range(rows):
         for j in range(cols):
             for k in range(channels):
                 c = float(src[i, j, k])
-                if not c > 0.0:  # also catches NaN
-                    c = 0.0
-                elif c > 1.0:
-                    c = 1.0
-                code = int(start[int(c * 4096.0)])
-                while code < 255 and c >= thresholds[code + 1]:
-                    code += 1
-                out[i, j, k] = code
+                c = min(max(c, 0.0), 1.0) if c == c else 0.0  # clip; NaN → 0
+                bucket = int(c * 4096.0)
+                out[i, j, k] = start[bucket] + (1 if c >= inner[bucket] else 0)
 
 
 def _decode_numpy(src, table, alpha_scale, out):
@@ -177,13 +182,13 @@ def linear_to_srgb8(values, *, out=None) -> np.ndarray:
         raise TypeError(f"values: expected a float array of linear intensities, got dtype {src.dtype}")
     result = _checks.output(out, src.shape, np.uint8)
     if src.size:
-        thresholds, start = encode_tables("color")
+        tables = encode_tables("color")
         target = as_3d(result)
         if np.shares_memory(target, result):
-            _encode(as_3d(src), thresholds, start, target)
+            _encode(as_3d(src), *tables, target)
         else:  # rank > 3 with a non-contiguous out: encode into a scratch buffer, then copy
             scratch = np.empty(target.shape, np.uint8)
-            _encode(as_3d(src), thresholds, start, scratch)
+            _encode(as_3d(src), *tables, scratch)
             result[...] = scratch.reshape(result.shape)
     return result
 

@@ -6,6 +6,8 @@ Width and height must be even for NV12/I420 and the width even for YUYV (what th
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import _checks
@@ -42,46 +44,62 @@ def yuv_coefficients(matrix: str = "bt601", full_range: bool = False) -> np.ndar
     return np.array(values, np.int64)
 
 
-def _convert_numpy(y, u, v, chroma_row_shift, coefficients, out):
-    y_offset, y_gain, r_v, g_u, g_v, b_u = (int(c) for c in coefficients)
+@functools.lru_cache(maxsize=None)
+def yuv_tables(matrix: str = "bt601", full_range: bool = False) -> np.ndarray:
+    """Return the (5, 256) int64 lookup tables (luma, red from V, green from U, green from V, blue from U).
+
+    Each entry is the fixed-point (16 fractional bits) contribution of one 8-bit sample, with the luma entry
+    also carrying the rounding half, so a channel is ``clip((luma[Y] + chroma terms) >> 16, 0, 255)``.
+    """
+    y_offset, y_gain, r_v, g_u, g_v, b_u = (int(c) for c in yuv_coefficients(matrix, full_range))
+    sample = np.arange(256, dtype=np.int64)
+    tables = np.stack([(sample - y_offset) * y_gain + (1 << (_FRACTION_BITS - 1)), r_v * (sample - 128),
+                       -g_u * (sample - 128), -g_v * (sample - 128), b_u * (sample - 128)])
+    tables.flags.writeable = False
+    return tables
+
+
+def _convert_numpy(y, u, v, chroma_row_shift, tables, out):
     rows, cols = y.shape
-    row_index = np.arange(rows) >> chroma_row_shift
-    col_index = np.arange(cols) >> 1
-    d = u[row_index][:, col_index].astype(np.int64) - 128
-    e = v[row_index][:, col_index].astype(np.int64) - 128
-    luma = (y.astype(np.int64) - y_offset) * y_gain + (1 << 15)
-    out[:, :, 0] = np.clip((luma + r_v * e) >> 16, 0, 255)
-    out[:, :, 1] = np.clip((luma - g_u * d - g_v * e) >> 16, 0, 255)
-    out[:, :, 2] = np.clip((luma + b_u * d) >> 16, 0, 255)
+    u_full = u[np.arange(rows) >> chroma_row_shift][:, np.arange(cols) >> 1]
+    v_full = v[np.arange(rows) >> chroma_row_shift][:, np.arange(cols) >> 1]
+    luma = tables[0][y]
+    out[:, :, 0] = np.clip((luma + tables[1][v_full]) >> 16, 0, 255)
+    out[:, :, 1] = np.clip((luma + tables[2][u_full] + tables[3][v_full]) >> 16, 0, 255)
+    out[:, :, 2] = np.clip((luma + tables[4][u_full]) >> 16, 0, 255)
     if out.shape[2] == 4:
         out[:, :, 3] = 255
 
 
 @kernel(numpy_twin=_convert_numpy)
-def _convert(y, u, v, chroma_row_shift, coefficients, out):
+def _convert(y, u, v, chroma_row_shift, tables, out):
+    # Callers guarantee an even width: each chroma sample covers exactly two pixels of a row.
     rows, cols = y.shape
-    y_offset = coefficients[0]
-    y_gain = coefficients[1]
-    r_v = coefficients[2]
-    g_u = coefficients[3]
-    g_v = coefficients[4]
-    b_u = coefficients[5]
-    alpha = out.shape[2] == 4
+    channels = out.shape[2]
+    luma_of, red_of_v, green_of_u, green_of_v, blue_of_u = tables[0], tables[1], tables[2], tables[3], tables[4]
     for i in range(rows):
-        ci = i >> chroma_row_shift
-        for j in range(0, cols, 2):
-            d = int(u[ci, j >> 1]) - 128
-            e = int(v[ci, j >> 1]) - 128
-            red = r_v * e
-            green = -g_u * d - g_v * e
-            blue = b_u * d
-            for jj in range(j, min(j + 2, cols)):
-                luma = (int(y[i, jj]) - y_offset) * y_gain + 32768
-                out[i, jj, 0] = min(max((luma + red) >> 16, 0), 255)
-                out[i, jj, 1] = min(max((luma + green) >> 16, 0), 255)
-                out[i, jj, 2] = min(max((luma + blue) >> 16, 0), 255)
-                if alpha:
-                    out[i, jj, 3] = 255
+        y_row = y[i]
+        u_row = u[i >> chroma_row_shift]
+        v_row = v[i >> chroma_row_shift]
+        out_row = out[i]
+        for pair in range(cols >> 1):
+            d = u_row[pair]
+            e = v_row[pair]
+            red = red_of_v[e]
+            green = green_of_u[d] + green_of_v[e]
+            blue = blue_of_u[d]
+            j = 2 * pair
+            luma = luma_of[y_row[j]]
+            out_row[j, 0] = min(max((luma + red) >> 16, 0), 255)
+            out_row[j, 1] = min(max((luma + green) >> 16, 0), 255)
+            out_row[j, 2] = min(max((luma + blue) >> 16, 0), 255)
+            luma = luma_of[y_row[j + 1]]
+            out_row[j + 1, 0] = min(max((luma + red) >> 16, 0), 255)
+            out_row[j + 1, 1] = min(max((luma + green) >> 16, 0), 255)
+            out_row[j + 1, 2] = min(max((luma + blue) >> 16, 0), 255)
+            if channels == 4:
+                out_row[j, 3] = 255
+                out_row[j + 1, 3] = 255
 
 
 def _buffer(data, name: str) -> np.ndarray:
@@ -141,7 +159,7 @@ def nv12_to_rgb(data, width: int, height: int, *, matrix: str = "bt601", full_ra
     if flat.size:
         y = flat[: width * height].reshape(height, width)
         uv = flat[width * height:].reshape(height // 2, width // 2, 2)
-        _convert(y, uv[:, :, 0], uv[:, :, 1], 1, yuv_coefficients(matrix, full_range), result)
+        _convert(y, uv[:, :, 0], uv[:, :, 1], 1, yuv_tables(matrix, full_range), result)
     return result
 
 
@@ -158,7 +176,7 @@ def i420_to_rgb(data, width: int, height: int, *, matrix: str = "bt601", full_ra
         y = flat[:luma_size].reshape(height, width)
         u = flat[luma_size:luma_size + chroma_size].reshape(height // 2, width // 2)
         v = flat[luma_size + chroma_size:].reshape(height // 2, width // 2)
-        _convert(y, u, v, 1, yuv_coefficients(matrix, full_range), result)
+        _convert(y, u, v, 1, yuv_tables(matrix, full_range), result)
     return result
 
 
@@ -187,5 +205,5 @@ def yuyv_to_rgb(data, width: int, height: int, *, matrix: str = "bt601", full_ra
     if flat.size:
         pairs = flat.reshape(height, width // 2, 4)
         y = flat.reshape(height, width, 2)[:, :, 0]
-        _convert(y, pairs[:, :, 1], pairs[:, :, 3], 0, yuv_coefficients(matrix, full_range), result)
+        _convert(y, pairs[:, :, 1], pairs[:, :, 3], 0, yuv_tables(matrix, full_range), result)
     return result

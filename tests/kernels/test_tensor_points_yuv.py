@@ -34,6 +34,14 @@ def test_slice_with_colour_axis_and_every_dtype(backend):
         np.testing.assert_array_equal(out, np.moveaxis(tensor[2], 0, -1))
 
 
+def test_slice_of_non_contiguous_and_size_one_tensors(backend):
+    base = np.random.default_rng(1).normal(size=(3, 4, 5, 3))
+    for tensor in (base[:, ::-1, ::2], base[:1, :1, :1], base.astype(">i4")):
+        out = rk.slice_tensor(tensor, 2, 1, {0: tensor.shape[0] - 1, 3: 0}, flip_width=True)
+        np.testing.assert_array_equal(out, tensor[-1, :, :, 0].T[:, ::-1])
+        assert out.flags.c_contiguous and out.dtype.isnative
+
+
 def test_view_copies_nothing_and_slice_copies_only_the_slice(backend):
     tensor = np.zeros((64, 32, 32), np.float32)
     view = rk.tensor_slice_view(tensor, 1, 2, {0: 5})

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import rerun_kernels as rk
-from rerun_kernels import _dispatch, classes, color, colormaps, depth, points, srgb, tensor, yuv
+from rerun_kernels import _dispatch, classes, color, colormaps, depth, points, srgb, yuv
 
 RNG = np.random.default_rng(1234)
 K = np.array([[5.0, 0.3, 3.5], [0.0, 6.0, 2.0], [0.0, 0.0, 1.0]])
@@ -72,18 +72,6 @@ def _clouds():
     }
 
 
-def _tensors():
-    base = RNG.normal(size=(3, 4, 5, 3)) * 100
-    cases = {}
-    for dtype in (np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16, np.int32, np.int64,
-                  np.float16, np.float32, np.float64):
-        cases[np.dtype(dtype).name] = np.abs(base).astype(dtype) if np.dtype(dtype).kind == "u" else base.astype(dtype)
-    cases["big-endian"] = base.astype(">i4")
-    cases["non-contiguous"] = base[:, ::-1, ::2]
-    cases["size-1 axes"] = base[:1, :1, :1]
-    return cases
-
-
 def _frames():
     return {f"{w}x{h}": (RNG.integers(0, 256, w * h * 2, dtype=np.uint8), w, h) for w, h in ((2, 2), (6, 4), (8, 6))} | {
         "0x0": (np.zeros(0, np.uint8), 0, 0)}
@@ -94,8 +82,7 @@ def _nv12(frame):
     return data[: w * h * 3 // 2], w, h
 
 
-DEPTHS, IMAGES, SCALARS, CLOUDS, TENSORS, FRAMES = (
-    _depth_images(), _images(), _scalars(), _clouds(), _tensors(), _frames())
+DEPTHS, IMAGES, SCALARS, CLOUDS, FRAMES = _depth_images(), _images(), _scalars(), _clouds(), _frames()
 IDS_U8 = RNG.integers(0, 256, (4, 5), dtype=np.uint8)
 IDS_U16 = RNG.integers(0, 65536, (3, 9), dtype=np.uint16)
 IDS_SMALL = RNG.integers(0, 9, (6, 6), dtype=np.uint16)
@@ -146,12 +133,6 @@ TABLE = {
         ("class ids i32 wraps", lambda: rk.class_ids_to_rgba(np.array([[-1, 70000, 5]], np.int32))),
         ("class ids view", lambda: rk.class_ids_to_rgba(IDS_SMALL[::2, ::-1])),
         ("class ids empty", lambda: rk.class_ids_to_rgba(np.zeros((0, 0), np.uint8))),
-    ],
-    tensor._copy: [
-        *[(f"slice_tensor {n}", lambda t=t: rk.slice_tensor(t, 2, 1, {0: t.shape[0] - 1, 3: 0}, flip_width=True))
-          for n, t in TENSORS.items()],
-        *[(f"slice_tensor colour {n}", lambda t=t: rk.slice_tensor(t, 0, 2, {1: 0}, color_axis=3, flip_height=True))
-          for n, t in TENSORS.items()],
     ],
     yuv._convert: [
         *[(f"nv12 {n}", lambda f=f: rk.nv12_to_rgb(*_nv12(f))) for n, f in FRAMES.items()],
