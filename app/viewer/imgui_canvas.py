@@ -62,6 +62,9 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         self.capture_next_frame = False
 
         self.imgui_context = imgui.create_context()
+        from imgui_bundle import implot
+
+        self.implot_context = implot.create_context()
         io = imgui.get_io()
         io.config_flags |= imgui.ConfigFlags_.docking_enable
         io.set_ini_filename(None)
@@ -127,5 +130,8 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         if self._renderer_alive:
             self.set_current()
             imgui.backends.opengl3_shutdown()
+            from imgui_bundle import implot
+
+            implot.destroy_context(self.implot_context)
             imgui.destroy_context(self.imgui_context)
             self._renderer_alive = False

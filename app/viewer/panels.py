@@ -236,6 +236,7 @@ def _controls(viewer) -> None:
 _AXIS_HEIGHT = 26.0
 _ROW_HEIGHT = 14.0
 _MAX_DENSITY_ROWS = 24
+_NAME_COLUMN = 150.0  # entity names of the density rows, left of the time axis
 
 
 def _time_axis(viewer, time_range) -> None:
@@ -243,10 +244,12 @@ def _time_axis(viewer, time_range) -> None:
     tc = viewer.time
     draw = imgui.get_window_draw_list()
     origin = imgui.get_cursor_screen_pos()
+    imgui.dummy(imgui.ImVec2(_NAME_COLUMN, _AXIS_HEIGHT))
+    imgui.same_line(0, 0)
     width = max(imgui.get_content_region_avail().x - 8.0, 10.0)
     imgui.invisible_button("##time-axis", imgui.ImVec2(width, _AXIS_HEIGHT))
     viewer.record_item("time-axis")
-    x0, y0 = origin.x, origin.y
+    x0, y0 = origin.x + _NAME_COLUMN, origin.y
     draw.add_rect_filled(imgui.ImVec2(x0, y0), imgui.ImVec2(x0 + width, y0 + _AXIS_HEIGHT),
                          imgui.color_convert_float4_to_u32(imgui.ImVec4(0.16, 0.16, 0.2, 1.0)))
     if time_range is None:
@@ -308,7 +311,9 @@ def _density_rows(viewer, x_of, width: float) -> None:
         if times.size == 0:
             continue
         pos = imgui.get_cursor_screen_pos()
-        imgui.dummy(imgui.ImVec2(width, _ROW_HEIGHT))
+        imgui.dummy(imgui.ImVec2(_NAME_COLUMN + width, _ROW_HEIGHT))
         for x in _tick_positions(x_of(times), width):
             draw.add_rect_filled(imgui.ImVec2(x, pos.y + 3), imgui.ImVec2(x + 1.5, pos.y + _ROW_HEIGHT - 2), color)
+        draw.push_clip_rect(pos, imgui.ImVec2(pos.x + _NAME_COLUMN - 6, pos.y + _ROW_HEIGHT), True)
         draw.add_text(imgui.ImVec2(pos.x + 2, pos.y - 1), text, path)
+        draw.pop_clip_rect()

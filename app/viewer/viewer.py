@@ -16,7 +16,7 @@ from imgui_bundle import imgui
 from imgui_bundle.imgui import internal
 
 from rerun_app.time_control import TimeControl
-from rerun_app.viewer import panels
+from rerun_app.viewer import panels, plot_views
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
 from rerun_app.viewer.state import Hover, ViewerState
 from rerun_app.viewer.view_host import ViewHost
@@ -56,6 +56,7 @@ class Viewer:
         self.time = TimeControl()
         self.state = ViewerState()
         self.views: dict[SpaceViewSpec, ViewHost] = {}
+        self.plot_views: list[SpaceViewSpec] = []
         self.view_rects: dict[str, tuple[float, float, float, float]] = {}
         self.item_rects: dict[str, tuple[float, float, float, float]] = {}
         self.drag_select_start = None
@@ -173,6 +174,10 @@ class Viewer:
                     rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
                 imgui.end()
             self.view_rects = rects
+            for spec in self.plot_views:
+                if imgui.begin(spec.name)[0]:
+                    plot_views.DRAWERS[spec.kind](self, spec)
+                imgui.end()
 
     def _dockspace(self) -> None:
         dock_id = imgui.get_id("rerun-dockspace")
@@ -182,7 +187,7 @@ class Viewer:
         if not self._layout_done:
             self._initial_layout(dock_id)
             self._layout_done = True
-        new = [spec for spec in self.views if spec.name not in self._docked]
+        new = [spec for spec in [*self.views, *self.plot_views] if spec.name not in self._docked]
         if new:
             central = internal.dock_builder_get_central_node(dock_id)
             if central is not None:
@@ -203,7 +208,7 @@ class Viewer:
         internal.dock_builder_dock_window(panels.SELECTION, right.id_at_dir)
         internal.dock_builder_dock_window(panels.TIMELINE, bottom.id_at_dir)
         center = bottom.id_at_opposite_dir
-        specs = list(self.views)
+        specs = [*self.views, *self.plot_views]
         if len(specs) >= 2:
             split = internal.dock_builder_split_node(center, imgui.Dir.left, 0.5)
             targets = [split.id_at_dir] + [split.id_at_opposite_dir] * (len(specs) - 1)
@@ -225,7 +230,8 @@ class Viewer:
         if signature == self._views_signature:
             return
         self._views_signature = signature
-        timeline, time_ = self.cursor()
+        # Judge entities by everything logged so far (the end of the timeline), not by the cursor.
+        timeline, time_ = self.timeline_key(), np.iinfo(np.int64).max
 
         def transform_kind(path: str):
             found = store.latest_at(path, timeline, time_, components=["rerun.transform"]) if timeline else \
@@ -234,8 +240,21 @@ class Viewer:
                 return None
             return decode_transform(found.components["rerun.transform"]).kind
 
-        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind):
-            if spec not in self.views:
+        def is_image(path: str) -> bool:
+            if "rerun.tensor" not in store.components(path):
+                return True
+            found = store.latest_at(path, timeline, time_, components=["rerun.tensor"]) if timeline else \
+                store.latest_at(path, None, None, components=["rerun.tensor"])
+            if found is None or "rerun.tensor" not in found.components:
+                return True
+            shape = found.components["rerun.tensor"][0]["shape"].as_py()
+            return len([d for d in shape if d != 1]) != 1
+
+        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind, is_image):
+            if not spec.spatial:
+                if spec not in self.plot_views:
+                    self.plot_views.append(spec)
+            elif spec not in self.views:
                 try:
                     self.views[spec] = ViewHost(spec, self.canvas)
                 except Exception:  # noqa: BLE001

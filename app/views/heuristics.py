@@ -3,6 +3,7 @@
 - Every *space root* with 3D content gets a 3D view. Roots are ``/`` and each entity carrying an unknown transform
   (``log_unknown_transform`` disconnects a subtree).
 - Every pinhole entity gets a 2D view of its image space (the camera's picture with its 2D overlays).
+- Scalars get one time-series view, text entries one text-log view, 1-D tensors a bar chart each.
 - 2D content outside any pinhole and not under a 3D root (e.g. ``log_image("image", …)`` alone) gets a 2D view at
   its top-level path; if the root has no 3D content at all the 2D view is rooted at ``/``.
 """
@@ -18,6 +19,7 @@ COMPONENTS_3D = frozenset(
     {"rerun.point3d", "rerun.box3d", "rerun.arrow3d", "rerun.linestrip3d", "rerun.mesh3d", "rerun.vec3d"}
 )
 COMPONENTS_2D = frozenset({"rerun.point2d", "rerun.rect2d", "rerun.linestrip2d", "rerun.tensor"})
+_LABELS = {"3d": "3D", "2d": "2D", "timeseries": "Time series", "textlog": "Text log", "barchart": "Bar chart"}
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,13 @@ class SpaceViewSpec:
     @property
     def name(self) -> str:
         """Window title, unique per view (ImGui uses it as the window id)."""
-        label = "3D" if self.kind == "3d" else "2D"
+        label = _LABELS.get(self.kind, self.kind)
         return f"{label}: {self.root}###{self.kind}:{self.root}"
+
+    @property
+    def spatial(self) -> bool:
+        """True for 3D and 2D views (vispy scenes); the others are ImGui/ImPlot widgets."""
+        return self.kind in ("3d", "2d")
 
     def contains(self, entity_path: str) -> bool:
         """True when ``entity_path`` is at or below this view's root."""
@@ -48,6 +55,7 @@ def choose_space_views(
     entity_paths: Iterable[str],
     components_of: Callable[[str], set[str]],
     transform_kind_of: Callable[[str], str | None],
+    is_image: Callable[[str], bool] | None = None,
 ) -> list[SpaceViewSpec]:
     """Pick the views for the given entities.
 
@@ -59,6 +67,8 @@ def choose_space_views(
         Component names an entity has (at any time).
     transform_kind_of : callable
         ``"rigid3"`` / ``"pinhole"`` / ``"unknown"`` or None for each path.
+    is_image : callable, optional
+        False for a tensor entity whose tensor is not image-shaped (it gets a bar chart when 1-D instead).
     """
     paths = sorted(set(entity_paths), key=lambda p: (len(path_parts(p)), p))
     roots = ["/"] + [p for p in paths if transform_kind_of(p) == "unknown"]
@@ -81,11 +91,17 @@ def choose_space_views(
         kind = transform_kind_of(path)
         if comps & COMPONENTS_3D or kind in ("rigid3", "pinhole"):
             has_3d[space_root(path)] = True
-        elif comps & COMPONENTS_2D and not under_pinhole(path):
+        elif comps & COMPONENTS_2D and not under_pinhole(path) and (is_image is None or is_image(path)):
             loose_2d.append(path)
 
     views = [SpaceViewSpec("3d", r) for r in roots if has_3d[r]]
+    if any("rerun.scalar" in components_of(p) for p in paths):
+        views.append(SpaceViewSpec("timeseries", "/"))
+    if any("rerun.text_entry" in components_of(p) for p in paths):
+        views.append(SpaceViewSpec("textlog", "/"))
     views += [SpaceViewSpec("2d", p) for p in pinholes]
+    if is_image is not None:
+        views += [SpaceViewSpec("barchart", p) for p in paths if "rerun.tensor" in components_of(p) and not is_image(p)]
     seen_2d: set[str] = set()
     for path in loose_2d:
         root = space_root(path)

@@ -215,3 +215,10 @@ def test_visible_history_adds_the_earlier_points_of_the_range():
     history = out["traj"].batches["history"]
     np.testing.assert_array_equal(np.sort(history.positions[:, 0]), [3, 4, 5])
     np.testing.assert_array_equal(out["traj"].batches["points"].positions[:, 0], [6])
+
+
+def test_heuristics_add_time_series_text_log_and_bar_chart_views():
+    comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"}}
+    views = choose_space_views(comps, lambda p: comps[p], lambda p: None, is_image=lambda p: p != "bars")
+    assert set(views) == {SpaceViewSpec("timeseries", "/"), SpaceViewSpec("textlog", "/"),
+                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "img")}
