@@ -221,4 +221,4 @@ def test_heuristics_add_time_series_text_log_and_bar_chart_views():
     comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"}}
     views = choose_space_views(comps, lambda p: comps[p], lambda p: None, is_image=lambda p: p != "bars")
     assert set(views) == {SpaceViewSpec("timeseries", "/"), SpaceViewSpec("textlog", "/"),
-                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "img")}
+                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "/")}
