@@ -6,6 +6,7 @@ memory are always R, G, B, A.
 """
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
@@ -164,16 +165,16 @@ def _finite_range_numpy(src, out):
 def _finite_range(src, out):
     rows, cols, channels = src.shape
     count = 0
-    low = np.inf
-    high = -np.inf
+    low = math.inf
+    high = -math.inf
     for i in range(rows):
         for j in range(cols):
             for k in range(channels):
                 v = float(src[i, j, k])
-                if v - v == 0.0:  # finite: inf - inf and NaN give NaN
-                    count += 1
-                    low = min(low, v)
-                    high = max(high, v)
+                finite = math.isfinite(v)
+                count += finite
+                low = min(low, v if finite else math.inf)
+                high = max(high, v if finite else -math.inf)
     if count:
         out[0] = low
         out[1] = high

@@ -125,17 +125,16 @@ def _range_numpy(values, ignore_zero, out):
 def _range(values, ignore_zero, out):
     rows, cols = values.shape
     count = 0
-    low = np.inf
-    high = -np.inf
+    low = math.inf
+    high = -math.inf
     for i in range(rows):
         for j in range(cols):
             v = float(values[i, j])
-            if v - v == 0.0 and not (ignore_zero and v == 0.0):
-                count += 1
-                if v < low:
-                    low = v
-                if v > high:
-                    high = v
+            # Selects, not branches: depth images mix holes (0) and values at random.
+            usable = math.isfinite(v) & ((v != 0.0) | (not ignore_zero))
+            count += usable
+            low = min(low, v if usable else math.inf)
+            high = max(high, v if usable else -math.inf)
     if count:
         out[0] = low
         out[1] = high

@@ -57,6 +57,24 @@ def exercise_all_kernels() -> None:
     yuyv_to_rgb(np.zeros(4 * 2 * 2, np.uint8), 4, 2)
 
 
+def exercise_each_kernel_once() -> None:
+    """Call each kernel once with the inputs a viewer meets first (what a viewer start pays for)."""
+    backproject_depth(np.ones((4, 4), np.uint16), _INTRINSICS, 1000.0)
+    to_rgba8(np.zeros((2, 2, 3), np.uint8))
+    to_rgba8(np.zeros((2, 2), np.uint16))
+    to_rgba8(np.zeros((2, 2, 3), np.float32))
+    to_rgba8(np.zeros((2, 2), np.int32))
+    bgr_to_rgb(np.zeros((2, 2, 3), np.uint8))
+    linear_to_srgb8(np.zeros((2, 2, 3), np.float32))
+    srgb_to_linear(np.zeros((2, 2, 3), np.uint8))
+    apply_colormap(np.zeros((2, 2), np.float32), "turbo")
+    class_ids_to_rgba(np.zeros((2, 2), np.uint16))
+    nv12_to_rgb(np.zeros(4 * 2 * 3 // 2, np.uint8), 4, 2)
+    points = np.zeros((3, 3), np.float32)
+    finite_mask(points)
+    voxel_downsample(points, 0.1)  # also runs bounds
+
+
 def main() -> int:
     """Warm every kernel and print how long it took; exit status 0 (also when numba is unavailable)."""
     if not _dispatch.numba_available():

@@ -1,0 +1,218 @@
+"""Transport benchmark: shared-memory ring vs TCP into a real headless viewer process.
+
+Run: ``python bench/transport.py [--quick]``. Every figure is measured in this run, next to its
+baseline (a numpy memcpy of the same bytes, or the other transport), and printed as a ratio.
+
+Workloads
+---------
+- throughput: 64 MiB messages, sink -> viewer (``--ingest-only``: decoded and counted, not stored;
+  and with the store), measured from the first send to the viewer's last ingested frame;
+- ``rr.log_points`` of 1 M points -> present in the viewer's store: latency p50/p99;
+- 1 KiB messages end to end: latency p50/p99;
+- ``rr.log_scalar`` end to end: calls/s into the store.
+Latency = time the store finished the frame minus the frame's ``log_time`` (same host clock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pyarrow as pa
+
+import rerun as rr
+from rerun.transport.address import Address
+from rerun.transport.viewer_sink import ViewerSink
+from rerun.wire.frames import FrameKind
+from rerun.wire.log_table import build_log_batch
+
+MiB = 1 << 20
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Viewer:
+    """A headless viewer process; :meth:`finish` waits for it to drain and returns its stats."""
+
+    def __init__(self, *extra: str) -> None:
+        self.port = free_port()
+        self.stats_path = tempfile.mktemp(suffix=".json", prefix="rerun-bench-")
+        read_fd, write_fd = os.pipe()
+        cmd = [sys.executable, *(os.environ.get("BENCH_VIEWER", "-m rerun_app").split()), "--headless", "--port", str(self.port), "--exit-after-idle", "0.3",
+               "--stats-json", self.stats_path, "--ready-fd", str(write_fd), *extra]
+        self.proc = subprocess.Popen(cmd, pass_fds=(write_fd,), stdout=subprocess.DEVNULL)
+        os.close(write_fd)
+        select.select([read_fd], [], [], 30)
+        assert b"ready" in os.read(read_fd, 16), "viewer did not start"
+        os.close(read_fd)
+
+    @property
+    def addr(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def finish(self) -> dict:
+        try:
+            self.proc.wait(timeout=120)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        with open(self.stats_path) as fh:
+            stats = json.load(fh)
+        os.unlink(self.stats_path)
+        return stats
+
+
+def wait_connected(stats_fn, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not stats_fn()["connected"]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"never connected: {stats_fn()}")
+        time.sleep(0.005)
+
+
+def memcpy_gbps(nbytes: int, repeats: int = 5) -> float:
+    src = np.ones(nbytes, dtype=np.uint8)
+    dst = np.empty_like(src)
+    np.copyto(dst, src)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        np.copyto(dst, src)
+        times.append(time.perf_counter() - t)
+    return nbytes / statistics.median(times) / 1e9
+
+
+def blob_batch(i: int, payload: np.ndarray) -> pa.RecordBatch:
+    cells = pa.ListArray.from_arrays(pa.array([0, payload.nbytes], pa.int32()), pa.array(payload))
+    return build_log_batch("bench/blob", "bench", {("frame", "sequence"): [i], ("log_time", "time"): [time.time_ns()]}, {"ext.blob": cells})
+
+
+def throughput(transport: str, count: int, size: int, store: bool, warmup: int = 12) -> float:
+    """GB/s, sustained: after ``warmup`` messages (which fault in both sides' buffers) have been
+    ingested, from the first measured send to the viewer's last ingested frame."""
+    # With the store, a memory limit a few frames deep makes the measured part steady state:
+    # old frames are evicted and their buffers recycled, as in a long-running stream.
+    viewer = Viewer("--memory-limit", "600MB") if store else Viewer("--ingest-only")
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport=transport)
+    sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "bench", "application_id": "bench"})
+    wait_connected(sink.stats)
+    payload = np.random.default_rng(0).integers(0, 255, size, dtype=np.uint8)
+    for i in range(warmup):
+        sink.send_log(blob_batch(i, payload))
+    sink.flush()
+    time.sleep(1.0)  # let the viewer drain the warm-up
+    start = time.time()
+    for i in range(warmup, warmup + count):
+        sink.send_log(blob_batch(i, payload))
+    sink.flush(timeout=300)
+    sink.close()
+    stats = viewer.finish()
+    (source,) = stats["sources"]
+    assert source["frames"] >= count + warmup and source["errors"] == 0, source
+    return count * size / (source["last_frame_time"] - start) / 1e9
+
+
+def points_latency(transport: str, count: int, points: int) -> dict:
+    viewer = Viewer()
+    rr.init("bench-points")
+    rr.connect(viewer.addr, transport=transport)
+    wait_connected(rr.get_sink_stats)
+    positions = np.random.default_rng(1).random((points, 3), dtype=np.float32)
+    for i in range(count):
+        rr.set_time_sequence("frame", i)
+        rr.log_points("bench/points", positions)
+        time.sleep(0.03)
+    rr.disconnect()
+    stats = viewer.finish()
+    return stats["sources"][0]["latency_ms"]
+
+
+def small_latency(transport: str, count: int, size: int = 1024) -> dict:
+    viewer = Viewer()
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport=transport)
+    sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "bench", "application_id": "bench"})
+    wait_connected(sink.stats)
+    payload = np.ones(size, dtype=np.uint8)
+    for i in range(count):
+        sink.send_log(blob_batch(i, payload))
+        time.sleep(0.002)
+    sink.flush(timeout=300)
+    sink.close()
+    return viewer.finish()["sources"][0]["latency_ms"]
+
+
+def scalar_rate(transport: str, count: int) -> float:
+    viewer = Viewer()
+    rr.init("bench-scalars")
+    rr.connect(viewer.addr, transport=transport)
+    wait_connected(rr.get_sink_stats)
+    start = time.time()
+    for i in range(count):
+        rr.log_scalar("bench/scalar", float(i))
+    rr.disconnect()
+    stats = viewer.finish()
+    source = stats["sources"][0]
+    rows = sum(sum(r["rows_per_entity"].values()) for r in stats["store"]["recordings"].values())
+    assert rows == count, (rows, count)
+    return count / (source["last_frame_time"] - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", help="comma-separated subset: throughput,points,small,scalars")
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else {"throughput", "points", "small", "scalars"}
+    n_big = 8 if args.quick else 24
+    rows = []
+
+    def row(name, value, unit, baseline_name, baseline, goal):
+        ratio = value / baseline if baseline else float("nan")
+        rows.append((name, value, unit, baseline_name, baseline, ratio, goal))
+        print(f"{name:<44} {value:>10.3f} {unit:<6} vs {baseline_name:<22} {baseline:>10.3f}  ratio {ratio:5.2f}  goal {goal}", flush=True)
+
+    if "throughput" in only:
+        memcpy = memcpy_gbps(64 * MiB)
+        for store in (False, True):
+            label = "store" if store else "ingest-only"
+            ring = throughput("ring", n_big, 64 * MiB, store)
+            row(f"ring 64 MiB msgs -> viewer ({label}) GB/s", ring, "GB/s", "numpy memcpy 64 MiB", memcpy, ">= 5 GB/s and >= 0.5x memcpy")
+            tcp = throughput("tcp", n_big, 64 * MiB, store)
+            row(f"tcp  64 MiB msgs -> viewer ({label}) GB/s", tcp, "GB/s", "numpy memcpy 64 MiB", memcpy, ">= 1.5 GB/s")
+            row(f"ring / tcp, 64 MiB msgs ({label})", ring, "GB/s", "tcp", tcp, "> 1")
+    if "points" in only:
+        n = 20 if args.quick else 50
+        lat = {t: points_latency(t, n, 1_000_000) for t in ("ring", "tcp")}
+        for t in ("ring", "tcp"):
+            row(f"log_points 1M -> store p50 ({t})", lat[t]["p50"], "ms", "p99", lat[t]["p99"], "p50 <= 5 ms, p99 <= 20 ms")
+        row("log_points 1M p50 latency, tcp / ring", lat["tcp"]["p50"], "ms", "ring", lat["ring"]["p50"], "> 1")
+    if "small" in only:
+        n = 300 if args.quick else 1000
+        lat = {t: small_latency(t, n) for t in ("ring", "tcp")}
+        for t in ("ring", "tcp"):
+            row(f"1 KiB message -> store p50 ({t})", lat[t]["p50"], "ms", "p99", lat[t]["p99"], "p50 <= 0.2 ms")
+        row("1 KiB p50 latency, tcp / ring", lat["tcp"]["p50"], "ms", "ring", lat["ring"]["p50"], "~1")
+    if "scalars" in only:
+        n = 300_000 if args.quick else 1_000_000
+        rates = {t: scalar_rate(t, n) for t in ("ring", "tcp")}
+        for t in ("ring", "tcp"):
+            row(f"log_scalar -> store ({t}) calls/s", rates[t] / 1e3, "k/s", "goal", 300.0, ">= 300 k/s")
+        row("log_scalar rate, ring / tcp", rates["ring"] / 1e3, "k/s", "tcp", rates["tcp"] / 1e3, "~1")
+
+
+if __name__ == "__main__":
+    main()
