@@ -67,6 +67,10 @@ class InterimSpaceView:
             node.transform = _node_transform(batch)
             self._layers[key] = node
 
+    def set_up(self, axis: str) -> None:
+        if self.kind == "3d":
+            self.viewbox.camera.up = axis.lower()
+
     def reset(self) -> None:
         self.viewbox.camera.set_range()
 

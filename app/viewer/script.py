@@ -13,7 +13,7 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"scroll": [x, y, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
-  (through the view's camera), for pixel checks;
+  (through the view's camera), for pixel checks; a later point may be ``{"projection": key, "index": i}``;
 - ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window
   and writes ``run.json`` (frames drawn, seconds, layer uploads); it must be the last step;
 - ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
@@ -104,6 +104,8 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
         return {0: glfw.MOUSE_BUTTON_LEFT, 1: glfw.MOUSE_BUTTON_RIGHT, 2: glfw.MOUSE_BUTTON_MIDDLE}[step.get("button", default)]
 
     def point(value):
+        if isinstance(value, dict):  # {"projection": key, "index": i}: a point recorded by a "project" step
+            return tuple(projections[value["projection"]][int(value.get("index", 0))])
         if isinstance(value, str):
             if value in viewer.item_rects:
                 return _centre(viewer.item_rects[value])

@@ -57,6 +57,8 @@ class ViewHost:
         self.entity_layers: dict[str, EntityLayers] = {}
         self.auto_fitted = False
         self.set_layer_calls = 0
+        self.up: str | None = None
+        self.looking_through: str | None = None
 
     # -- layout ------------------------------------------------------------------------------------------
     def place(self, rect: tuple[float, float, float, float] | None) -> None:
@@ -104,6 +106,36 @@ class ViewHost:
             if reset is not None:
                 reset()
         return changed
+
+    # -- camera ------------------------------------------------------------------------------------------
+    def reset_camera(self) -> None:
+        """Fit the camera to the content (and stop looking through a logged camera)."""
+        self.looking_through = None
+        reset = getattr(self.scene_view, "reset", None)
+        if reset is not None:
+            reset()
+
+    def set_up(self, axis: str | None) -> None:
+        """World up axis (``"+Z"``, ``"-Y"`` …) from the view coordinates; None keeps the default."""
+        if axis is None or axis == self.up:
+            return
+        self.up = axis
+        setter = getattr(self.scene_view, "set_up", None)
+        if setter is not None:
+            setter(axis)
+
+    def pinhole_paths(self) -> list[str]:
+        """Entities of this view that draw a camera frustum."""
+        return sorted(p for p, layers in self.entity_layers.items() if "frustum" in layers.batches)
+
+    def look_through(self, path: str | None) -> None:
+        """Put the view's camera at the pinhole camera ``path`` (None: back to the free camera)."""
+        if path is None:
+            self.reset_camera()
+            return
+        frustum = self.entity_layers[path].batches["frustum"]
+        self.scene_view.look_through(frustum.intrinsics, np.asarray(frustum.transform), frustum.resolution)
+        self.looking_through = path
 
     def scene_extent(self) -> float:
         """Rough size of the content (for the default image-plane distance of frustums)."""

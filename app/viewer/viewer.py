@@ -18,6 +18,7 @@ from imgui_bundle.imgui import internal
 from rerun_app.time_control import TimeControl
 from rerun_app.viewer import panels, plot_views
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
+from rerun_app.viewer.picking import pick_points, up_axis
 from rerun_app.viewer.state import Hover, ViewerState
 from rerun_app.viewer.view_host import ViewHost
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
@@ -83,6 +84,7 @@ class Viewer:
             glfw.set_window_close_callback(self.canvas._backend._id, self._on_close)
         self.canvas.events.mouse_double_click.connect(self._on_double_click)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
+        self.canvas.events.mouse_release.connect(self._on_mouse_release)
 
     # -- store access ------------------------------------------------------------------------------------
     @property
@@ -169,6 +171,7 @@ class Viewer:
                 opened = imgui.begin(spec.name, None, _VIEW_FLAGS)[0]
                 imgui.pop_style_var()
                 if opened:
+                    self._view_toolbar(spec, host)
                     pos = imgui.get_cursor_screen_pos()
                     avail = imgui.get_content_region_avail()
                     rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
@@ -178,6 +181,28 @@ class Viewer:
                 if imgui.begin(spec.name)[0]:
                     plot_views.DRAWERS[spec.kind](self, spec)
                 imgui.end()
+
+    def _view_toolbar(self, spec, host) -> None:
+        """A row above the view: reset the camera; in 3D, look through a logged camera and the up axis."""
+        imgui.set_cursor_pos(imgui.ImVec2(imgui.get_cursor_pos().x + 4, imgui.get_cursor_pos().y + 2))
+        if imgui.small_button("reset camera"):
+            host.reset_camera()
+            self.request_redraw()
+        self.record_item(f"reset:{spec.name}")
+        if spec.kind == "3d":
+            cameras = host.pinhole_paths()
+            if cameras and hasattr(host.scene_view, "look_through"):
+                imgui.same_line()
+                imgui.set_next_item_width(180)
+                labels = ["free camera"] + cameras
+                current = labels.index(host.looking_through) if host.looking_through in labels else 0
+                changed, index = imgui.combo("##look", current, labels)
+                if changed:
+                    host.look_through(None if index == 0 else labels[index])
+                    self.request_redraw()
+            if host.up is not None:
+                imgui.same_line()
+                imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1), f"up {host.up}")
 
     def _dockspace(self) -> None:
         dock_id = imgui.get_id("rerun-dockspace")
@@ -271,6 +296,7 @@ class Viewer:
                 if store is None:
                     continue
                 if spec.kind == "3d":
+                    host.set_up(self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
                     host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
                 layers = host.builder.update(store, timeline, time_, self.state.is_hidden, self.state.props)
@@ -280,6 +306,21 @@ class Viewer:
                         warnings.setdefault(path, []).extend(w for w in entity_layers.warnings
                                                              if w not in warnings.get(path, []))
             self.state.warnings = warnings
+
+    def _up_axis_of(self, store, root: str) -> str | None:
+        """World up axis from ``rerun.view_coordinates`` on the space root or one of its top-level entities."""
+        timeline, time_ = self.cursor()
+        from rerun_app.views.transforms import path_parts
+
+        depth = len(path_parts(root))
+        candidates = [root] + [p for p in store.entity_paths() if len(path_parts(p)) == depth + 1
+                               and path_parts(p)[:depth] == path_parts(root)]
+        for path in candidates:
+            found = store.latest_at(path, timeline, time_, components=["rerun.view_coordinates"]) if timeline else \
+                store.latest_at(path, None, None, components=["rerun.view_coordinates"])
+            if found is not None and "rerun.view_coordinates" in found.components and len(found.components["rerun.view_coordinates"]):
+                return up_axis(found.components["rerun.view_coordinates"][0].as_py())
+        return None
 
     # -- input -------------------------------------------------------------------------------------------
     def _shortcut(self, key: int, mods: int) -> bool:
@@ -305,13 +346,27 @@ class Viewer:
 
     def _pick(self, pos):
         host = self._host_at(pos)
-        if host is None or not hasattr(host.scene_view, "pick"):
+        if host is None:
             return None, None
         try:
-            return host, host.scene_view.pick(pos[0] - host.rect[0], pos[1] - host.rect[1])
+            if hasattr(host.scene_view, "pick"):
+                hit = host.scene_view.pick(pos[0] - host.rect[0], pos[1] - host.rect[1])
+            else:
+                hit = pick_points(host, self.canvas, pos[0], pos[1])
+            return host, hit
         except Exception:  # noqa: BLE001 (picking is best effort)
             log.debug("pick failed", exc_info=True)
             return host, None
+
+    def _on_mouse_release(self, event) -> None:
+        press = getattr(event, "press_event", None)
+        if press is None or event.button != 1 or self._host_at(event.pos) is None:
+            return
+        if np.hypot(*(np.asarray(event.pos, float) - np.asarray(press.pos, float))) > 3:
+            return  # a drag (camera), not a click
+        _, hit = self._pick(event.pos)
+        self.state.select(None if hit is None else hit[0][0])
+        self.request_redraw()
 
     def _on_double_click(self, event) -> None:
         host, hit = self._pick(event.pos)

@@ -41,6 +41,11 @@ def window_run(xvfb_display, tmp_path_factory):
         {"project": CLOUD.tolist(), "view": "/", "as": "cloud"},
         {"project": [[30, 20, 0]], "view": "image", "as": "image_centre"},
         {"snapshot": "initial"},
+        {"move": {"projection": "cloud", "index": 1}},
+        {"frames": 2},
+        {"snapshot": "hover"},
+        {"click": {"projection": "cloud", "index": 1}},
+        {"snapshot": "selected"},
         {"click_item": "tree-checkbox:world/points"},
         {"frames": 2},
         {"snapshot": "hidden"},
@@ -60,7 +65,7 @@ def window_run(xvfb_display, tmp_path_factory):
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     shots = {}
-    for name in ("initial", "hidden", "rotated", "scrubbed", "played"):
+    for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played"):
         shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
     return shots
 
@@ -73,9 +78,19 @@ def test_cloud_is_drawn_where_its_projection_says_with_its_colours(window_run):
         assert close_to(colour_near(img, xy), rgba[:3]), (xy, colour_near(img, xy), rgba)
 
 
+def test_hovering_a_point_shows_its_entity_instance_and_position_and_clicking_selects_it(window_run):
+    _, hover = window_run["hover"]
+    assert hover["hover"]["entity_path"] == "world/points"
+    assert hover["hover"]["instance"] == 1
+    np.testing.assert_allclose(hover["hover"]["position"], CLOUD[1], atol=1e-6)
+    _, selected = window_run["selected"]
+    assert selected["selected"] == "world/points"
+    assert selected["views"][VIEW_3D]["camera"] == hover["views"][VIEW_3D]["camera"]  # a click does not rotate
+
+
 def test_tree_checkbox_hides_the_entity_without_moving_the_camera(window_run):
     img, state = window_run["hidden"]
-    _, before = window_run["initial"]
+    _, before = window_run["selected"]
     assert state["hidden"] == ["world/points"]
     assert state["views"][VIEW_3D]["layers"] == []
     for xy, rgba in zip(state["projections"]["cloud"], CLOUD_COLORS):
