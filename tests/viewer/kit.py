@@ -75,6 +75,8 @@ FRAME_COLORS = {1: (220, 20, 20), 2: (20, 220, 20), 3: (20, 20, 220)}
 def scenario_cloud_and_image(hub: StoreHub) -> None:
     """A static 4-point cloud in 3D and a 2D image whose colour changes per frame (1: red, 2: green, 3: blue)."""
     log_row(hub, "world/points", points3d(CLOUD, colors=CLOUD_COLORS, radii=[0.35] * len(CLOUD)), frame=1)
+    # bad data in another entity must only produce a warning on it
+    log_row(hub, "world/bad", points3d([[np.nan, 0, 0], [0, 0, 0]], radii=[-1.0, -2.0]), frame=1)
     for frame, rgb in FRAME_COLORS.items():
         log_row(hub, "image", image(np.broadcast_to(np.array(rgb, np.uint8), (40, 60, 3)).copy()), frame=frame)
 

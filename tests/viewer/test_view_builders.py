@@ -222,3 +222,56 @@ def test_heuristics_add_time_series_text_log_and_bar_chart_views():
     views = choose_space_views(comps, lambda p: comps[p], lambda p: None, is_image=lambda p: p != "bars")
     assert set(views) == {SpaceViewSpec("timeseries", "/"), SpaceViewSpec("textlog", "/"),
                           SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "/")}
+
+
+def test_mesh_file_glb_is_decoded_with_its_transform():
+    import trimesh
+
+    box = trimesh.creation.box(extents=(2, 2, 2))
+    glb = box.export(file_type="glb")
+    affine = np.eye(4)[:3, :]  # 3x4
+    affine[:, 3] = (5, 0, 0)
+    hub = new_hub()
+    log_row(hub, "mesh", {"rerun.mesh3d": C.mesh_encoded(bytes(16), "glb", glb, affine.T.ravel())}, frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    batch = out["mesh"].batches["mesh0"]
+    assert len(batch) == len(box.faces)
+    t = np.asarray(batch.transform, np.float64)
+    world = np.asarray(batch.vertices, np.float64) @ t[:3, :3].T + t[:3, 3]
+    np.testing.assert_allclose(world.min(0), [4, -1, -1], atol=1e-5)
+    np.testing.assert_allclose(world.max(0), [6, 1, 1], atol=1e-5)
+
+
+def test_garbage_mesh_file_is_a_warning():
+    hub = new_hub()
+    log_row(hub, "mesh", {"rerun.mesh3d": C.mesh_encoded(bytes(16), "glb", b"garbage", np.eye(4)[:3].T.ravel())}, frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    assert out["mesh"].batches == {} and any("GLB" in w for w in out["mesh"].warnings)
+
+
+def test_class_ids_colour_points_and_segmentation_through_the_annotation_context():
+    hub = new_hub()
+    ctx = C.annotation_context([
+        {"class_id": 1, "label": "car", "color": [10, 20, 30, 255], "keypoint_annotations": [], "keypoint_connections": []},
+        {"class_id": 2, "label": "tree", "color": [40, 50, 60, 255], "keypoint_annotations": [], "keypoint_connections": []},
+    ])
+    log_row(hub, "/", {"rerun.annotation_context": ctx}, frame=None)
+    log_row(hub, "pts", {**points2d([[0, 0], [1, 1]]), "rerun.class_id": C.primitive(np.array([2, 1], np.uint16))},
+            frame=1)
+    seg = np.array([[0, 1], [2, 7]], np.uint8)
+    log_row(hub, "seg", image(seg, meaning="class_id"), frame=1)
+    _, out = build(hub, SpaceViewSpec("2d", "/"))
+    np.testing.assert_array_equal(out["pts"].batches["points"].colors[:, :3], [[40, 50, 60], [10, 20, 30]])
+    assert list(out["pts"].batches["labels"].texts) == ["tree", "car"]
+    rgba = out["seg"].batches["image"].rgba
+    np.testing.assert_array_equal(rgba[0, 1, :3], [10, 20, 30])
+    np.testing.assert_array_equal(rgba[1, 0, :3], [40, 50, 60])
+    assert rgba[0, 0, 3] == 0  # class 0 without a description is transparent
+    assert rgba[1, 1, 3] == 255 and tuple(rgba[1, 1, :3]) != (0, 0, 0)  # undescribed id: a default colour
+
+
+def test_image_wider_than_the_texture_limit_is_a_warning():
+    hub = new_hub()
+    log_row(hub, "huge", image(np.zeros((1, 20000), np.uint8)), frame=1)
+    _, out = build(hub, SpaceViewSpec("2d", "/"))
+    assert out["huge"].batches == {} and any("texture limit" in w for w in out["huge"].warnings)

@@ -36,7 +36,7 @@ def window_run(xvfb_display, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("window")
     steps = [
-        {"wait_entities": 2, "timeout": 20},
+        {"wait_entities": 3, "timeout": 20},
         {"frames": 4},
         {"project": CLOUD.tolist(), "view": "/", "as": "cloud"},
         {"project": [[30, 20, 0]], "view": "image", "as": "image_centre"},
@@ -73,7 +73,9 @@ def window_run(xvfb_display, tmp_path_factory):
 def test_cloud_is_drawn_where_its_projection_says_with_its_colours(window_run):
     img, state = window_run["initial"]
     assert state["ui_errors"] == 0
-    assert state["views"][VIEW_3D]["layers"] == ["world/points|points"]
+    assert "world/points|points" in state["views"][VIEW_3D]["layers"]
+    assert set(state["warnings"]) == {"world/bad"}
+    assert any("NaN" in w for w in state["warnings"]["world/bad"])
     for xy, rgba in zip(state["projections"]["cloud"], CLOUD_COLORS):
         assert close_to(colour_near(img, xy), rgba[:3]), (xy, colour_near(img, xy), rgba)
 
@@ -92,7 +94,7 @@ def test_tree_checkbox_hides_the_entity_without_moving_the_camera(window_run):
     img, state = window_run["hidden"]
     _, before = window_run["selected"]
     assert state["hidden"] == ["world/points"]
-    assert state["views"][VIEW_3D]["layers"] == []
+    assert "world/points|points" not in state["views"][VIEW_3D]["layers"]
     for xy, rgba in zip(state["projections"]["cloud"], CLOUD_COLORS):
         assert not close_to(colour_near(img, xy), rgba[:3]), xy
     assert state["views"][VIEW_3D]["camera"] == before["views"][VIEW_3D]["camera"]
