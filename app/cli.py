@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="(headless) exit once no logger is connected and nothing arrived for SECONDS",
     )
+    parser.add_argument(
+        "--ingest-only", action="store_true", help="(headless) decode and count but store nothing (transport benchmarks)"
+    )
     parser.add_argument("--stats-json", metavar="PATH", help="(headless) write the per-source counters as JSON on exit")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the files headless (EGL) into a PNG and exit")
     parser.add_argument("--timeline", help="timeline of the --screenshot time cursor")
@@ -142,7 +145,16 @@ def main(argv: list[str] | None = None) -> int:
 
     sweep_stale_rings()
     memory_limit = args.memory_limit if args.memory_limit is not None else int(total_ram_bytes() * DEFAULT_MEMORY_SHARE)
-    hub, target = make_target(memory_limit)
+    if args.ingest_only and args.headless:
+        from rerun_app.ingest import DiscardTarget
+
+        hub, target = None, DiscardTarget()
+    else:
+        try:
+            hub, target = make_target(memory_limit)
+        except ValueError as exc:
+            print(f"rerun: error: {exc}", file=sys.stderr)
+            return 2
     try:
         ingest = Ingest(target, save_path=args.save, max_frame_bytes=min(memory_limit, 4 << 30))
     except OSError as exc:

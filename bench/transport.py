@@ -107,7 +107,8 @@ def throughput(transport: str, count: int, size: int, store: bool, warmup: int =
     # With the store, a memory limit a few frames deep makes the measured part steady state:
     # old frames are evicted and their buffers recycled, as in a long-running stream.
     viewer = Viewer("--memory-limit", "600MB") if store else Viewer("--ingest-only")
-    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport=transport)
+    # A queue bound above the data sent: this measures speed, not the drop-oldest policy.
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport=transport, buffer_bytes=(warmup + count + 1) * size)
     sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "bench", "application_id": "bench"})
     wait_connected(sink.stats)
     payload = np.random.default_rng(0).integers(0, 255, size, dtype=np.uint8)

@@ -13,10 +13,10 @@ import time
 from rerun_app.ingest.dispatch import Dispatcher, FrameSaver
 from rerun_app.ingest.file_loader import load_file
 from rerun_app.ingest.stats import SourceStats
-from rerun_app.ingest.targets import HubTarget, RecordingTarget
+from rerun_app.ingest.targets import DiscardTarget, HubTarget, RecordingTarget
 from rerun_app.ingest.tcp_server import TcpServer
 
-__all__ = ["Ingest", "HubTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
+__all__ = ["Ingest", "DiscardTarget", "HubTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
 
 
 def make_target(memory_limit: int | None = None):

@@ -25,6 +25,7 @@ from rerun.transport.ring import (
     align_record,
     ring_path,
 )
+from rerun.transport.buffers import default_pool
 from rerun.wire.frames import FRAME_HEADER, MAX_FRAME_BYTES, WireError, parse_frame_header
 
 #: Rings larger than this are refused (a hostile or corrupt handshake must not make us map 1 TB).
@@ -124,7 +125,7 @@ class RingReader:
             if rtype == RECORD_FRAME:
                 if self._partial is not None:
                     raise WireError(f"ring {self.name!r}: whole frame inside an unfinished chunked frame")
-                frame = np.empty(n, dtype=np.uint8)
+                frame = default_pool.take(n)
                 np.copyto(frame, data)
                 self._release(size)
                 yield frame
@@ -139,7 +140,7 @@ class RingReader:
             if data.nbytes < FRAME_HEADER.size:
                 raise WireError(f"ring {self.name!r}: first chunk of {data.nbytes} bytes is shorter than a frame header")
             _kind, length = parse_frame_header(data, 0, self.max_frame_bytes)
-            self._partial = np.empty(FRAME_HEADER.size + length, dtype=np.uint8)
+            self._partial = default_pool.take(FRAME_HEADER.size + length)
             self._partial_filled = 0
         end = self._partial_filled + data.nbytes
         if end > self._partial.nbytes:

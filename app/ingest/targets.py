@@ -33,6 +33,22 @@ class RecordingTarget:
         return {"rows_per_entity": rows}
 
 
+class DiscardTarget:
+    """Decodes and counts, keeps nothing (``--ingest-only``: measuring the transport alone)."""
+
+    def on_begin(self, info: dict) -> None:
+        pass
+
+    def on_log(self, recording_id: str, entity_path: str, batch: pa.RecordBatch) -> None:
+        pass
+
+    def on_clear(self, info: dict) -> None:
+        pass
+
+    def stats(self) -> dict:
+        return {}
+
+
 class HubTarget:
     """Feeds a ``rerun_app.store.StoreHub`` (one store per recording id)."""
 

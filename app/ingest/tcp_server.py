@@ -17,6 +17,7 @@ from rerun.transport.handshake import (
     encode_handshake,
     read_handshake_body,
 )
+from rerun.transport.buffers import default_pool
 from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
@@ -221,7 +222,7 @@ class TcpServer:
         while True:
             _recv_into(conn, header_view, False)
             _kind, length = parse_frame_header(header, 0, limit)  # before allocating anything
-            frame = np.empty(FRAME_HEADER.size + length, dtype=np.uint8)
+            frame = default_pool.take(FRAME_HEADER.size + length)
             frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
             _recv_into(conn, memoryview(frame)[FRAME_HEADER.size :], True)
             self.dispatcher.handle(source, frame)

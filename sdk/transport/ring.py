@@ -155,6 +155,10 @@ class RingWriter:
         """True when the consumer has taken everything written."""
         return self.tail() == self._head
 
+    def free_bytes(self) -> int:
+        """Bytes the producer may write now (before wrap waste)."""
+        return self.capacity - (self._head - self.tail())
+
     def max_record_data(self) -> int:
         """Largest data length one record may hold (bigger frames go in chunks)."""
         return self.capacity // 2 - RECORD_ALIGN

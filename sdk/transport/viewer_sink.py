@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from rerun.sinks.base import Sink
 from rerun.transport.address import Address
+from rerun.transport.buffers import default_pool
 from rerun.transport.handshake import (
     PROTOCOL_VERSION,
     WAKE_DATA,
@@ -43,6 +44,8 @@ DEFAULT_BUFFER_BYTES = 256 << 20
 CONNECT_TIMEOUT_S = 2.0
 HANDSHAKE_TIMEOUT_S = 5.0
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
+#: How long a log call may wait for ring space before it copies its frame aside instead.
+CALLER_WAIT_S = 0.005
 _SMALL_FRAME = 256 << 10
 _COALESCE_BYTES = 1 << 20
 
@@ -64,7 +67,7 @@ def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) 
     """A whole LOG frame (header + Arrow IPC payload) in a new uint8 array owned by the caller."""
     if payload_size is None:
         payload_size = log_payload_size(batch)
-    frame = np.empty(FRAME_HEADER.size + payload_size, dtype=np.uint8)
+    frame = default_pool.take(FRAME_HEADER.size + payload_size)
     writer = pa.FixedSizeBufferWriter(pa.py_buffer(frame))
     writer.write(encode_frame_header(FrameKind.LOG, payload_size))
     write_log_payload(batch, writer)
@@ -195,13 +198,37 @@ class ViewerSink(Sink):
                 return
             conn = self._conn
             if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
-                if conn.ring.try_write_log(batch, payload_size):
+                if self._write_log_waiting(conn, batch, payload_size):
                     self._sent_messages += 1
                     self._sent_bytes += FRAME_HEADER.size + payload_size
                     conn.wake_consumer()
                     return
         frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
         self._enqueue(_Item(frame, control=False))
+
+    @staticmethod
+    def _write_log_waiting(conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
+        """Write into the ring, waiting up to :data:`CALLER_WAIT_S` for the consumer to free space.
+
+        A short wait beats the alternative (copying the frame aside and writing it again later)
+        whenever the viewer keeps up; a viewer that does not is not waited for any longer.
+        """
+        ring = conn.ring
+        if ring.try_write_log(batch, payload_size):
+            return True
+        if FRAME_HEADER.size + payload_size > ring.max_record_data():
+            return False
+        deadline = time.monotonic() + CALLER_WAIT_S
+        ring.set_producer_waiting(True)
+        try:
+            while not ring.try_write_log(batch, payload_size):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not conn.alive:
+                    return False
+                conn.poll_socket(remaining)
+            return True
+        finally:
+            ring.set_producer_waiting(False)
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
         frame = np.frombuffer(encode_json_frame(kind, obj), dtype=np.uint8)
@@ -412,7 +439,8 @@ class ViewerSink(Sink):
         ring = conn.ring
         ring.set_producer_waiting(True)
         try:
-            conn.poll_socket(0.02)  # short timeout: covers a wake-up lost to store/load reordering
+            if ring.free_bytes() < ring.capacity // 4:  # re-check after raising the flag
+                conn.poll_socket(0.02)  # short timeout: covers a wake-up lost to store/load reordering
         finally:
             ring.set_producer_waiting(False)
         with self._lock:
