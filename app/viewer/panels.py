@@ -306,13 +306,19 @@ def _density_rows(viewer, x_of, width: float) -> None:
     draw = imgui.get_window_draw_list()
     color = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.45, 0.7, 1.0, 1.0))
     text = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.75, 0.75, 0.75, 1.0))
+    cache = viewer.density_cache
+    x_start = float(x_of(0))
     for path in store.entity_paths()[:_MAX_DENSITY_ROWS]:
-        times = store.times_with_data(viewer.timeline_key(), path)
-        if times.size == 0:
+        key = (path, store.generation(path), viewer.timeline_key(), x_start, float(x_of(1)) - x_start, width)
+        ticks = cache.get(path)
+        if ticks is None or ticks[0] != key:
+            times = store.times_with_data(viewer.timeline_key(), path)
+            ticks = cache[path] = (key, _tick_positions(x_of(times), width) if times.size else None)
+        if ticks[1] is None:
             continue
         pos = imgui.get_cursor_screen_pos()
         imgui.dummy(imgui.ImVec2(_NAME_COLUMN + width, _ROW_HEIGHT))
-        for x in _tick_positions(x_of(times), width):
+        for x in ticks[1]:
             draw.add_rect_filled(imgui.ImVec2(x, pos.y + 3), imgui.ImVec2(x + 1.5, pos.y + _ROW_HEIGHT - 2), color)
         draw.push_clip_rect(pos, imgui.ImVec2(pos.x + _NAME_COLUMN - 6, pos.y + _ROW_HEIGHT), True)
         draw.add_text(imgui.ImVec2(pos.x + 2, pos.y - 1), text, path)

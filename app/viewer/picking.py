@@ -12,13 +12,16 @@ MAX_PICK_POINTS = 2_000_000  # beyond this a pick would cost more than a frame; 
 PICK_RADIUS_PX = 6.0
 
 
-def pick_points(host, canvas, x: float, y: float):
-    """((entity, layer), index) of the nearest point within ``PICK_RADIUS_PX`` of canvas (x, y), or None."""
+def pick_points(host, canvas, x: float, y: float, max_points: int = MAX_PICK_POINTS):
+    """((entity, layer), index) of the nearest point within ``PICK_RADIUS_PX`` of canvas (x, y), or None.
+
+    Layers with more than ``max_points`` points are skipped.
+    """
     to_canvas = host.viewbox.scene.node_transform(canvas.scene)
     best = None
     for path, layers in host.entity_layers.items():
         for layer, (keys, labels, positions) in layers.pick_info.items():
-            if positions is None or len(positions) == 0 or len(positions) > MAX_PICK_POINTS:
+            if positions is None or len(positions) == 0 or len(positions) > max_points:
                 continue
             batch = layers.batches.get(layer)
             t = np.eye(4) if batch is None or batch.transform is None else np.asarray(batch.transform, np.float64)

@@ -58,6 +58,8 @@ class ViewHost:
         self.auto_fitted = False
         self.set_layer_calls = 0
         self.up: str | None = None
+        self.synced_signature = None
+        self._extent: float | None = None
         self.looking_through: str | None = None
 
     # -- layout ------------------------------------------------------------------------------------------
@@ -100,6 +102,8 @@ class ViewHost:
             self._shown[key] = batch
             self.set_layer_calls += 1
             changed = True
+        if changed:
+            self._extent = None
         if changed and not self.auto_fitted and wanted:
             self.auto_fitted = True
             reset = getattr(self.scene_view, "reset", None)
@@ -138,7 +142,12 @@ class ViewHost:
         self.looking_through = path
 
     def scene_extent(self) -> float:
-        """Rough size of the content (for the default image-plane distance of frustums)."""
+        """Rough size of the content (for the default image-plane distance of frustums); cached until a change."""
+        if self._extent is None:
+            self._extent = self._compute_extent()
+        return self._extent
+
+    def _compute_extent(self) -> float:
         lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
         for layers in self.entity_layers.values():
             for name, batch in layers.batches.items():

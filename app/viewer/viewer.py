@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
 SETTLE_FRAMES = 3
+HOVER_PICK_MAX_POINTS = 300_000  # hover picks on every mouse move; bigger clouds are picked on click only
 MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming  # ImGui needs a couple of frames to settle hover/layout after an input event
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
@@ -61,6 +62,7 @@ class Viewer:
         self.view_rects: dict[str, tuple[float, float, float, float]] = {}
         self.item_rects: dict[str, tuple[float, float, float, float]] = {}
         self.drag_select_start = None
+        self.density_cache: dict = {}  # timeline panel: per-entity tick positions
         self.should_close = False
         self._redraw_frames = SETTLE_FRAMES
         self._seen_generation = -1
@@ -299,8 +301,14 @@ class Viewer:
                     host.set_up(self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
                     host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
-                layers = host.builder.update(store, timeline, time_, self.state.is_hidden, self.state.props)
-                host.sync(layers)
+                signature = (id(store), store.generation(), timeline, time_, self.state.version, host.up,
+                             host.builder.default_image_plane_distance)
+                if signature == host.synced_signature:
+                    layers = host.entity_layers  # nothing changed since the last frame: no queries, no uploads
+                else:
+                    layers = host.builder.update(store, timeline, time_, self.state.is_hidden, self.state.props)
+                    host.sync(layers)
+                    host.synced_signature = signature
                 for path, entity_layers in layers.items():
                     if entity_layers.warnings:
                         warnings.setdefault(path, []).extend(w for w in entity_layers.warnings
@@ -344,7 +352,7 @@ class Viewer:
                 return host
         return None
 
-    def _pick(self, pos):
+    def _pick(self, pos, max_points: int = 2_000_000):
         host = self._host_at(pos)
         if host is None:
             return None, None
@@ -352,7 +360,7 @@ class Viewer:
             if hasattr(host.scene_view, "pick"):
                 hit = host.scene_view.pick(pos[0] - host.rect[0], pos[1] - host.rect[1])
             else:
-                hit = pick_points(host, self.canvas, pos[0], pos[1])
+                hit = pick_points(host, self.canvas, pos[0], pos[1], max_points)
             return host, hit
         except Exception:  # noqa: BLE001 (picking is best effort)
             log.debug("pick failed", exc_info=True)
@@ -391,7 +399,7 @@ class Viewer:
     def _on_mouse_move(self, event) -> None:
         if event.is_dragging or self.input is None or self.input.view_under(*event.pos) is None:
             return
-        host, hit = self._pick(event.pos)
+        host, hit = self._pick(event.pos, max_points=HOVER_PICK_MAX_POINTS)
         hover = None
         if hit is not None:
             (path, layer), index = hit
