@@ -12,8 +12,8 @@ import numpy as np
 
 from . import _checks
 from ._dispatch import kernel
-from .color import to_rgba8, unpack_rgba
-from .colormaps import apply_colormap_packed
+from .color import _parse_range, to_rgba8, unpack_rgba
+from .colormaps import apply_colormap_packed, colormap_name
 
 _DEPTH_KINDS = "uif"
 
@@ -190,6 +190,12 @@ def depth_cloud(depth, intrinsics, meter=1.0, *, max_depth=None, step=1, color_i
     want_colors = color_image is not None or colormap is not None
     if color_image is not None:
         colors_packed = to_rgba8(color_image).view(np.uint32)[:, :, 0]
+        if colors_packed.size == 0:
+            raise ValueError(f"color_image: expected at least one pixel, got shape {np.shape(color_image)}")
+    if depth_range is not None:
+        depth_range = _parse_range(depth_range, "depth_range")
+    if colormap is not None:
+        colormap = colormap_name(colormap)
     out_colors = np.empty(capacity if color_image is not None else 0, np.uint32)
     radius_factor = 0.0
     if radius_scale is not None:

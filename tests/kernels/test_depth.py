@@ -120,3 +120,15 @@ def test_bad_arguments_are_named(kwargs, message):
     args = dict(depth=np.ones((2, 2)), intrinsics=K) | kwargs
     with pytest.raises((ValueError, TypeError), match=message):
         rk.backproject_depth(args.pop("depth"), args.pop("intrinsics"), **args)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(color_image=np.zeros((0, 4, 3), np.uint8)), "color_image: expected at least one pixel"),
+    (dict(color_image=np.zeros((4, 4, 2), np.uint8)), r"image: expected shape"),
+    (dict(colormap="jet"), "name: expected one of"),
+    (dict(colormap="turbo", depth_range=(2.0, 1.0)), "depth_range: expected low"),
+    (dict(radius_scale=-1.0), "radius_scale: expected a positive number"),
+])
+def test_bad_depth_cloud_arguments_are_named(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        rk.depth_cloud(np.ones((4, 4)), K, **kwargs)
