@@ -54,6 +54,9 @@ class Ingest:
     """
 
     def __init__(self, target, *, save_path: str | None = None, max_frame_bytes: int | None = None) -> None:
+        from rerun.transport.buffers import default_pool
+
+        default_pool.keep_spares(2)  # big frames land in faulted-in memory
         self.lock = threading.RLock()
         self.target = target
         self.saver = FrameSaver(save_path) if save_path else None
