@@ -27,6 +27,7 @@ Thread safety: one lock orders all sink traffic; sinks never call back into the 
 from __future__ import annotations
 
 import atexit
+import operator
 import os
 import threading
 import time
@@ -74,7 +75,7 @@ _recording_id: str | None = None
 _started_ns = time.time_ns()
 _sink: Sink = MemorySink()
 _begin_sent = False
-_pending: dict[str, "_Pending"] = {}
+_pending: dict[str, list] = {}  # entity path -> _ScalarRows / _TextRows / _GenericRows
 _wake = threading.Event()
 _flusher: threading.Thread | None = None
 _flush_errors = 0
@@ -273,35 +274,50 @@ def shutdown() -> None:
 # Rows
 
 
-class _Pending:
-    """Rows of one entity waiting to become a batch. ``kind`` says which row layout ``rows`` holds."""
+class _ScalarRows(list):
+    """Pending ``log_scalar`` rows of one entity: (point, log_time, scalar, label, color, radius, scattered)."""
 
-    __slots__ = ("kind", "rows", "nbytes", "types")
+    __slots__ = ()
 
-    def __init__(self, kind: int) -> None:
-        self.kind = kind
-        self.rows: list[tuple] = []
+
+class _TextRows(list):
+    """Pending text rows of one entity: (point, log_time, body, level, color)."""
+
+    __slots__ = ()
+
+
+class _GenericRows(list):
+    """Pending generic rows of one entity: (point, log_time, {component: array}); tracks types and bytes."""
+
+    __slots__ = ("nbytes", "types")
+
+    def __init__(self) -> None:
+        super().__init__()
         self.nbytes = 0
         self.types: dict[str, pa.DataType] = {}
 
 
-def _start_pending_locked(entity_path: str, kind: int) -> _Pending:
-    """A fresh pending buffer for ``entity_path`` (flushing a buffer of another layout first)."""
+_ROWS_OF_KIND = {_GENERIC: _GenericRows, _SCALAR: _ScalarRows, _TEXT: _TextRows}
+
+
+def _start_pending_locked(entity_path: str, kind: int) -> list:
+    """A fresh pending row list for ``entity_path`` (flushing rows of another layout first)."""
     if entity_path in _pending:
         _flush_entity_locked(entity_path)
     if not _pending:
         if _flusher is None:
             _start_flusher()
         _wake.set()
-    pending = _Pending(kind)
-    _pending[entity_path] = pending
-    return pending
+    rows = _ROWS_OF_KIND[kind]()
+    _pending[entity_path] = rows
+    return rows
 
 
-def log_scalar_row(entity_path, scalar, label, color, radius, scattered) -> None:
+def log_scalar_row(entity_path, scalar, label, color, radius, scattered, *, _time_ns=time.time_ns, _tl=_tl) -> None:
     """Fast path of ``log_scalar``: one row without building Arrow arrays per call.
 
-    ``color`` is 4 RGBA bytes or None; ``scalar`` None logs a null scalar.
+    ``color`` is 4 RGBA bytes or None; ``scalar`` None logs a null scalar. (The keyword-only
+    arguments are local bindings for speed, not part of the interface.)
     """
     if not _enabled:
         return
@@ -311,16 +327,15 @@ def log_scalar_row(entity_path, scalar, label, color, radius, scattered) -> None
         point = _EMPTY_POINT
     row = (point, _time_ns(), scalar, label, color, radius, scattered)
     with _lock:
-        pending = _pending.get(entity_path)
-        if pending is None or pending.kind != _SCALAR:
-            pending = _start_pending_locked(entity_path, _SCALAR)
-        rows = pending.rows
+        rows = _pending.get(entity_path)
+        if type(rows) is not _ScalarRows:
+            rows = _start_pending_locked(entity_path, _SCALAR)
         rows.append(row)
         if len(rows) >= MAX_PENDING_ROWS:
             _flush_entity_locked(entity_path)
 
 
-def log_text_row(entity_path, body, level, color, timeless) -> None:
+def log_text_row(entity_path, body, level, color, timeless, *, _time_ns=time.time_ns, _tl=_tl) -> None:
     """Fast path of ``log_text_entry``: one ``rerun.text_entry`` row (+ optional 4-byte RGBA colour)."""
     if not _enabled:
         return
@@ -333,10 +348,9 @@ def log_text_row(entity_path, body, level, color, timeless) -> None:
             point = _EMPTY_POINT
         row = (point, _time_ns(), body, level, color)
     with _lock:
-        pending = _pending.get(entity_path)
-        if pending is None or pending.kind != _TEXT:
-            pending = _start_pending_locked(entity_path, _TEXT)
-        rows = pending.rows
+        rows = _pending.get(entity_path)
+        if type(rows) is not _TextRows:
+            rows = _start_pending_locked(entity_path, _TEXT)
         rows.append(row)
         if len(rows) >= MAX_PENDING_ROWS:
             _flush_entity_locked(entity_path)
@@ -378,7 +392,7 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
     owned = {name: pa.concat_arrays([array]) for name, array in components.items()}
     with _lock:
         pending = _pending.get(entity_path)
-        if pending is not None and pending.kind == _GENERIC:
+        if type(pending) is _GenericRows:
             types = pending.types
             for name, array in owned.items():
                 known = types.get(name)
@@ -392,9 +406,9 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
         types = pending.types
         for name, array in owned.items():
             types.setdefault(name, array.type)
-        pending.rows.append((point, log_time, owned))
+        pending.append((point, log_time, owned))
         pending.nbytes += nbytes
-        if len(pending.rows) >= MAX_PENDING_ROWS or pending.nbytes >= MAX_PENDING_BYTES:
+        if len(pending) >= MAX_PENDING_ROWS or pending.nbytes >= MAX_PENDING_BYTES:
             _flush_entity_locked(entity_path)
 
 
@@ -468,34 +482,57 @@ _OFFSETS_CACHE = pa.array(np.arange(MAX_PENDING_ROWS + 1, dtype=np.int32))
 def _one_per_row(values: pa.Array) -> pa.Array:
     """List cells of exactly one instance each."""
     n = len(values)
-    offsets = _OFFSETS_CACHE.slice(0, n + 1) if n <= MAX_PENDING_ROWS else pa.array(np.arange(n + 1, dtype=np.int32))
+    offsets = _OFFSETS_CACHE.slice(0, n + 1) if n < len(_OFFSETS_CACHE) else pa.array(np.arange(n + 1, dtype=np.int32))
     return pa.ListArray.from_arrays(offsets, values)
 
 
-def _optional_cells(column: list, build) -> pa.Array | None:
+def _optional_cells(column: tuple, build) -> pa.Array | None:
     """List cells of one instance where the row gave a value, null cells elsewhere (None if no row did)."""
-    present = [v for v in column if v is not None]
-    if not present:
+    n = len(column)
+    missing = column.count(None)
+    if missing == n:
         return None
-    values = build(present)
-    if len(present) == len(column):
-        return _one_per_row(values)
-    mask = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
-    offsets = np.zeros(len(column) + 1, dtype=np.int32)
+    if missing == 0:
+        return _one_per_row(build(column))
+    values = build([v for v in column if v is not None])
+    mask = np.fromiter((v is None for v in column), dtype=bool, count=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(~mask, out=offsets[1:])
     return pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(mask))
 
 
-def _timeline_columns(points: list, log_times: list) -> dict:
-    timelines = {}
-    distinct = {id(p): p for p in points if p}
+def _timeline_columns(points, log_times) -> dict:
+    """Timeline columns of a batch: one per (name, type) in any row's point, plus ``log_time``.
+
+    Rows usually share one point object (no ``set_time_*`` between calls) or hold points with the
+    same timelines (``set_time_*`` before every call); both are built with C-level loops.
+    """
+    n = len(points)
+    timelines = {LOG_TIME: pa.array(log_times, type=pa.int64())}
+    ids = set(map(id, points))
+    if len(ids) == 1:
+        point = points[0]
+        for key, value in (point or {}).items():
+            if key != LOG_TIME:
+                timelines[key] = pa.array(np.full(n, value, dtype=np.int64))
+        return timelines
     keys = set()
-    for p in distinct.values():
-        keys.update(p)
+    seen = set()
+    for p in points:
+        pid = id(p)
+        if pid not in seen:
+            seen.add(pid)
+            if p:
+                keys.update(p)
+            if len(seen) == len(ids):
+                break
     keys.discard(LOG_TIME)
     for key in keys:
-        timelines[key] = pa.array([(p.get(key) if p else None) for p in points], type=pa.int64())
-    timelines[LOG_TIME] = pa.array(log_times, type=pa.int64())
+        try:
+            values = list(map(operator.itemgetter(key), points))
+        except (KeyError, TypeError):  # a row without this timeline, or a timeless row (None)
+            values = [(p.get(key) if p else None) for p in points]
+        timelines[key] = pa.array(values, type=pa.int64())
     return timelines
 
 
@@ -540,8 +577,8 @@ def _text_batch(entity_path: str, rows: list) -> pa.RecordBatch:
     return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
 
 
-def _generic_batch(entity_path: str, pending: _Pending) -> pa.RecordBatch:
-    rows = pending.rows
+def _generic_batch(entity_path: str, rows: _GenericRows) -> pa.RecordBatch:
+    pending = rows
     points = [r[0] for r in rows]
     log_times = [r[1] for r in rows]
     cells = {}
@@ -564,15 +601,16 @@ def _generic_batch(entity_path: str, pending: _Pending) -> pa.RecordBatch:
 
 
 def _flush_entity_locked(entity_path: str) -> None:
-    pending = _pending.pop(entity_path, None)
-    if pending is None or not pending.rows:
+    rows = _pending.pop(entity_path, None)
+    if not rows:
         return
-    if pending.kind == _SCALAR:
-        batch = _scalar_batch(entity_path, pending.rows)
-    elif pending.kind == _TEXT:
-        batch = _text_batch(entity_path, pending.rows)
+    kind = type(rows)
+    if kind is _ScalarRows:
+        batch = _scalar_batch(entity_path, rows)
+    elif kind is _TextRows:
+        batch = _text_batch(entity_path, rows)
     else:
-        batch = _generic_batch(entity_path, pending)
+        batch = _generic_batch(entity_path, rows)
     _ensure_begin_locked()
     _sink.send_log(batch)
 

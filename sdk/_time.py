@@ -73,6 +73,15 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
     OverflowError
         If ``sequence`` does not fit in int64.
     """
+    if type(sequence) is int and type(timeline) is str and _INT64_MIN <= sequence <= _INT64_MAX:
+        # Hot path (set before every log call in many programs): no helper calls.
+        try:
+            point = _local.point.copy()
+        except AttributeError:
+            point = {}
+        point[(timeline, "sequence")] = sequence
+        _local.point = point
+        return
     timeline = _check_timeline(timeline)
     _set(timeline, "sequence", None if sequence is None else _check_int64(sequence, "sequence"))
 
