@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 
 DEFAULT_HOST = "127.0.0.1"
@@ -20,10 +18,14 @@ class Address:
     @property
     def family(self) -> int:
         """``AF_INET6`` for an IPv6 literal, else ``AF_INET`` (names resolve through getaddrinfo)."""
+        import socket
+
         return socket.AF_INET6 if ":" in self.host else socket.AF_INET
 
     def is_local(self) -> bool:
         """True when the address is this host's loopback (so the shared-memory ring can be used)."""
+        import ipaddress
+
         if self.host == "localhost":
             return True
         try:
@@ -95,6 +97,8 @@ def parse_address(addr: str | None, default_port: int = DEFAULT_PORT) -> Address
 
 
 def _check_ipv6(host: str, addr: str) -> None:
+    import ipaddress
+
     try:
         ipaddress.IPv6Address(host)
     except ValueError:
