@@ -59,6 +59,8 @@ class Viewer:
         self.state = ViewerState()
         self.views: dict[SpaceViewSpec, ViewHost] = {}
         self.plot_views: list[SpaceViewSpec] = []
+        self.pinned_recording: str | None = None
+        self._shown_store = None
         self.view_rects: dict[str, tuple[float, float, float, float]] = {}
         self.item_rects: dict[str, tuple[float, float, float, float]] = {}
         self.drag_select_start = None
@@ -91,7 +93,9 @@ class Viewer:
     # -- store access ------------------------------------------------------------------------------------
     @property
     def store(self):
-        """The recording shown (the hub's active store), or None before data arrives."""
+        """The recording shown: the one picked in the Recordings menu, else the hub's newest; None before data."""
+        if self.pinned_recording is not None and self.pinned_recording in self.hub:
+            return self.hub.store(self.pinned_recording)
         return self.hub.active
 
     def timeline_key(self):
@@ -162,6 +166,8 @@ class Viewer:
 
     def _build_ui(self) -> None:
         with self.lock:
+            self._menu_bar()
+            self._switch_recording_if_needed()
             self._ensure_views()
             self._dockspace()
             panels.draw_entity_tree(self)
@@ -183,6 +189,55 @@ class Viewer:
                 if imgui.begin(spec.name)[0]:
                     plot_views.DRAWERS[spec.kind](self, spec)
                 imgui.end()
+
+    def _menu_bar(self) -> None:
+        if not imgui.begin_main_menu_bar():
+            return
+        if imgui.begin_menu("Recordings"):
+            shown = self.store
+            for rid in self.hub.recording_ids():
+                clicked, _ = imgui.menu_item(rid, "", shown is not None and self.hub.store(rid) is shown)
+                if clicked:
+                    self.pinned_recording = rid
+                    self.request_redraw()
+            clicked, _ = imgui.menu_item("follow the newest recording", "", self.pinned_recording is None)
+            if clicked:
+                self.pinned_recording = None
+            imgui.end_menu()
+        if imgui.begin_menu("View"):
+            if imgui.menu_item("Reset layout", "", False)[0]:
+                self._layout_done = False
+            for spec, host in self.views.items():
+                if imgui.menu_item(f"Reset camera of {spec.kind.upper()} {spec.root}", "", False)[0]:
+                    host.reset_camera()
+            imgui.end_menu()
+        store = self.store
+        if store is not None:
+            stats = store.stats()
+            imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1),
+                               f"   {len(store.entity_paths())} entities · {stats.total_rows} rows · "
+                               f"{stats.total_bytes / 1e6:.1f} MB")
+        imgui.end_main_menu_bar()
+
+    def _switch_recording_if_needed(self) -> None:
+        """A different recording is shown: drop the old views and cursor (they belong to the old data)."""
+        store = self.store
+        if store is self._shown_store:
+            return
+        first = self._shown_store is None
+        self._shown_store = store
+        if first:
+            return
+        for host in self.views.values():
+            host.viewbox.parent = None
+        self.views.clear()
+        self.plot_views.clear()
+        self._views_signature = None
+        self._layout_done = False
+        self._docked.clear()
+        self.state.warnings = {}
+        self.time = TimeControl(fps=self.time.fps)
+        self._seen_generation = -1
 
     def _view_toolbar(self, spec, host) -> None:
         """A row above the view: reset the camera; in 3D, look through a logged camera and the up axis."""
