@@ -15,9 +15,6 @@ from ._dispatch import kernel
 from .color import _parse_range, to_rgba8, unpack_rgba
 from .colormaps import apply_colormap_packed, colormap_name
 
-_DEPTH_KINDS = "uif"
-
-
 class DepthCloud(NamedTuple):
     """Result of :func:`depth_cloud`: points plus the optional per-point attributes that were asked for."""
 
@@ -126,7 +123,8 @@ def backproject_depth(depth, intrinsics, meter=1.0, *, max_depth=None, step=1, o
         (H, W) depth image of any real dtype (uint16, uint32, float32, float64, ...); views and big-endian
         arrays are accepted. 0, negative, NaN and inf values are skipped.
     intrinsics : array_like
-        3x3 pinhole matrix, row-major, as ``log_pinhole(child_from_parent=...)`` takes it.
+        3x3 pinhole matrix, row-major, as ``log_pinhole(child_from_parent=...)`` takes it. The wire's
+        ``rerun.transform`` Pinhole ``image_from_cam`` is column-major: reshape it to 3x3 and transpose first.
     meter : float or None
         Depth units per metre (``log_depth_image``'s ``meter``): z = depth / meter. None means 1.
     max_depth : float, optional
