@@ -28,17 +28,29 @@ class InterimSpaceView:
             self.viewbox.camera = scene.PanZoomCamera(aspect=1)
             self.viewbox.camera.flip = (False, True, False)
         self._layers: dict = {}
+        self._bounds: dict = {}
 
     def layers(self):
         return list(self._layers)
 
     def remove_layer(self, key) -> None:
+        self._bounds.pop(key, None)
         node = self._layers.pop(key, None)
         if node is not None:
             node.parent = None
 
     def set_layer(self, key, batch) -> None:
         self.remove_layer(key)
+        local = getattr(batch, "positions", None)
+        if local is None and hasattr(batch, "corners"):
+            local = batch.corners
+        if local is not None and len(local):
+            pts = np.asarray(local, np.float64)[:: max(1, len(local) // 50_000)]
+            pts = pts[np.isfinite(pts).all(axis=1)]
+            if len(pts):
+                t = np.eye(4) if batch.transform is None else np.asarray(batch.transform, np.float64)
+                world = pts @ t[:3, :3].T + t[:3, 3]
+                self._bounds[key] = (world.min(0), world.max(0))
         kind = type(batch).__name__
         node = None
         if kind == "PointBatch":
@@ -72,7 +84,16 @@ class InterimSpaceView:
             self.viewbox.camera.up = axis.lower()
 
     def reset(self) -> None:
-        self.viewbox.camera.set_range()
+        if not self._bounds:
+            return
+        lo = np.min([b[0] for b in self._bounds.values()], axis=0)
+        hi = np.max([b[1] for b in self._bounds.values()], axis=0)
+        cam = self.viewbox.camera
+        if self.kind == "3d":
+            cam.center = tuple((lo + hi) / 2)
+            cam.distance = max(float(np.linalg.norm(hi - lo)) * 1.2, 1e-3)
+        else:
+            cam.set_range(x=(lo[0], hi[0]), y=(lo[1], hi[1]), margin=0.05)
 
     def camera_state(self) -> dict:
         cam = self.viewbox.camera
