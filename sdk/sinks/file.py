@@ -10,9 +10,10 @@ from rerun.sinks.base import Sink
 from rerun.wire.frames import STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
 from rerun.wire.log_table import write_log_frame, write_log_payload
 
-#: Batches up to this size are serialised into one buffer and written with a single write();
-#: larger ones are written by Arrow straight from their buffers into the file (no copy).
-_ONE_WRITE_LIMIT = 1 << 20
+#: Batches up to this size are serialised into one buffer and written with a single write() (fewer
+#: syscalls for batched small rows); larger ones are written by Arrow straight from their buffers
+#: into the file (no copy).
+_ONE_WRITE_LIMIT = 64 << 10
 
 
 class FileSink(Sink):
@@ -48,7 +49,7 @@ class FileSink(Sink):
             stream = pa.BufferOutputStream()
             write_log_payload(batch, stream)
             payload = stream.getvalue()
-            self._file.write(encode_frame_header(FrameKind.LOG, payload.size) + payload.to_pybytes())
+            self._file.write(encode_frame_header(FrameKind.LOG, payload.size) + memoryview(payload))
             written = payload.size + 16
         else:
             written = write_log_frame(batch, self._file)

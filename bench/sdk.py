@@ -1,0 +1,254 @@
+"""SDK throughput to a file: the four workloads of shared/reference/machine.md, end to end.
+
+Each run is a fresh subprocess that generates random input (incompressible, as in the reference
+measurement), calls ``rr.init``, ``rr.save(path)`` (streaming: the file is written while logging),
+then loops ``rr.set_time_sequence("frame", i)`` + one log call. The clock stops when the file is
+complete: a hook registered before ``import rerun`` runs after rerun's own exit hook has flushed and
+closed the file. Peak RSS is the child's ``ru_maxrss``.
+
+Baselines measured in the same run:
+- a numpy copy of the same bytes into a reused buffer (the memory-bandwidth ceiling);
+- ``os.write`` of the same bytes to a new file in the same folder (the page-cache ceiling, which on
+  this VM swings between ~0.3 and ~2 GB/s with the machine's load);
+- with ``--reference PYTHON``, the same script under another interpreter (rerun-sdk 0.4.0).
+
+Usage::
+
+    python bench/sdk.py                                   # all workloads, median of 3
+    python bench/sdk.py --reference /work/refvenv/bin/python
+    python bench/sdk.py --only scalars,depth --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+WORKLOADS = {
+    # name: (calls, unit, units per call, payload bytes per call)
+    "points": (100, "points", 1_000_000, 1_000_000 * (12 + 3)),
+    "depth": (300, "frames", 1, 480 * 640 * 2),
+    "image": (300, "frames", 1, 720 * 1280 * 3),
+    "scalars": (100_000, "calls", 1, 8),
+}
+
+GOALS = {
+    "points": "≥ 56 M points/s, peak RSS ≤ 850 MB",
+    "depth": "≥ 10× the reference",
+    "image": "≥ 10× the reference",
+    "scalars": "≥ 500 k calls/s, peak RSS < 150 MB",
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Child: one workload, one process. Must run under numpy 1.x and rerun-sdk 0.4.0 too.
+
+
+def child(name: str, path: str) -> None:
+    import atexit
+    import resource
+
+    state: dict = {}
+
+    def report() -> None:
+        state["total_s"] = time.perf_counter() - state["t0"]
+        state["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        state["file_bytes"] = os.path.getsize(path) if os.path.exists(path) else 0
+        state.pop("t0")
+        sys.stdout.write("BENCH " + json.dumps(state) + "\n")
+        sys.stdout.flush()
+
+    atexit.register(report)  # before import rerun: atexit runs it after rerun's shutdown hook
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    calls = WORKLOADS[name][0]
+    if name == "points":
+        positions = [rng.random((1_000_000, 3), dtype=np.float32) for _ in range(2)]
+        colors = [rng.integers(0, 256, (1_000_000, 3), dtype=np.uint8) for _ in range(2)]
+    elif name == "depth":
+        frames = [rng.integers(0, 65535, (480, 640), dtype=np.uint16) for _ in range(8)]
+    elif name == "image":
+        frames = [rng.integers(0, 256, (720, 1280, 3), dtype=np.uint8) for _ in range(4)]
+    else:
+        values = rng.normal(size=calls).tolist()
+
+    import rerun as rr
+
+    rr.init("bench")
+    rr.save(path)
+    set_time = rr.set_time_sequence
+    state["t0"] = time.perf_counter()
+    if name == "points":
+        for i in range(calls):
+            set_time("frame", i)
+            rr.log_points("points", positions[i % 2], colors=colors[i % 2])
+    elif name == "depth":
+        for i in range(calls):
+            set_time("frame", i)
+            rr.log_depth_image("depth", frames[i % 8], meter=1000)
+    elif name == "image":
+        for i in range(calls):
+            set_time("frame", i)
+            rr.log_image("image", frames[i % 4])
+    else:
+        log_scalar = rr.log_scalar
+        for i in range(calls):
+            set_time("frame", i)
+            log_scalar("scalar", values[i])
+    state["log_s"] = time.perf_counter() - state["t0"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Parent
+
+
+def run_child(python: str, name: str, directory: str) -> dict:
+    fd, path = tempfile.mkstemp(suffix=".rrd", prefix=f"bench-{name}-", dir=directory)
+    os.close(fd)
+    env = {k: v for k, v in os.environ.items() if k not in ("RERUN", "RERUN_STRICT", "PYTHONPATH")}
+    try:
+        result = subprocess.run(
+            [python, os.path.abspath(__file__), "--child", name, path],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=directory,
+            timeout=900,
+        )
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+    if result.returncode != 0 or not lines:
+        raise RuntimeError(f"{python} {name} failed (rc {result.returncode}):\n{result.stderr[-2000:]}")
+    return json.loads(lines[-1][len("BENCH ") :])
+
+
+def memcpy_seconds(name: str) -> float:
+    """Time to copy the workload's payload bytes into a reused buffer, in per-call chunks of >= 1 MiB."""
+    import numpy as np
+
+    calls, _, _, per_call = WORKLOADS[name]
+    total = calls * per_call
+    chunk = max(per_call, 1 << 20)
+    src = np.random.default_rng(1).integers(0, 256, chunk, dtype=np.uint8)
+    dst = np.empty_like(src)
+    np.copyto(dst, src)
+    start = time.perf_counter()
+    done = 0
+    while done < total:
+        np.copyto(dst, src)
+        done += chunk
+    return (time.perf_counter() - start) * total / done
+
+
+def raw_write_seconds(name: str, directory: str) -> float:
+    """Time to write the workload's payload bytes to a new file with os.write, per-call chunks of >= 1 MiB."""
+    import numpy as np
+
+    calls, _, _, per_call = WORKLOADS[name]
+    total = calls * per_call
+    chunk = max(per_call, 1 << 20)
+    src = np.random.default_rng(2).integers(0, 256, chunk, dtype=np.uint8)
+    fd, path = tempfile.mkstemp(suffix=".bin", prefix=f"bench-raw-{name}-", dir=directory)
+    try:
+        start = time.perf_counter()
+        done = 0
+        while done < total:
+            done += os.write(fd, src)
+        os.close(fd)
+        return time.perf_counter() - start
+    finally:
+        os.remove(path)
+
+
+def measure(python: str, name: str, repeats: int, directory: str) -> dict:
+    runs = [run_child(python, name, directory) for _ in range(repeats)]
+    return {
+        "total_s": statistics.median(r["total_s"] for r in runs),
+        "log_s": statistics.median(r["log_s"] for r in runs),
+        "rss_mb": max(r["rss_mb"] for r in runs),
+        "file_mb": runs[-1]["file_bytes"] / 1e6,
+        "runs": runs,
+    }
+
+
+def rate(name: str, seconds: float) -> float:
+    calls, _, units, _ = WORKLOADS[name]
+    return calls * units / seconds
+
+
+def human(value: float) -> str:
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= scale:
+            return f"{value / scale:.3g} {suffix}"
+    return f"{value:.3g}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", nargs=2, metavar=("WORKLOAD", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--reference", metavar="PYTHON", help="also run the workloads with this interpreter (rerun-sdk 0.4.0)")
+    parser.add_argument("--only", default=",".join(WORKLOADS), help="comma-separated workloads (default: all)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per workload; the median is reported (default 3)")
+    parser.add_argument("--dir", default=tempfile.gettempdir(), help="where the .rrd files go (deleted after each run)")
+    parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        parser.error(f"--only: unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    results = {}
+    for name in names:
+        entry = {
+            "ours": measure(sys.executable, name, args.repeats, args.dir),
+            "memcpy_s": memcpy_seconds(name),
+            "write_s": raw_write_seconds(name, args.dir),
+        }
+        if args.reference:
+            entry["reference"] = measure(args.reference, name, args.repeats, args.dir)
+        results[name] = entry
+        print(f"[{name} done]", file=sys.stderr, flush=True)
+
+    print(f"end to end (log loop + file closed), median of {args.repeats}; rates in units per second")
+    header = (
+        f"{'workload':<9} {'unit':<7} {'ours':>9} {'loop only':>10} {'memcpy':>9} {'ours/memcpy':>12} "
+        f"{'os.write':>9} {'ours/write':>11} {'RSS MB':>7} {'file MB':>8}"
+    )
+    if args.reference:
+        header += f" {'reference':>10} {'ref RSS MB':>10} {'ours/ref':>9}"
+    print(header)
+    for name, entry in results.items():
+        ours = entry["ours"]
+        unit = WORKLOADS[name][1]
+        line = (
+            f"{name:<9} {unit:<7} {human(rate(name, ours['total_s'])):>9} {human(rate(name, ours['log_s'])):>10} "
+            f"{human(rate(name, entry['memcpy_s'])):>9} {entry['memcpy_s'] / ours['total_s']:>12.3f} "
+            f"{human(rate(name, entry['write_s'])):>9} {entry['write_s'] / ours['total_s']:>11.2f} "
+            f"{ours['rss_mb']:>7.0f} {ours['file_mb']:>8.1f}"
+        )
+        if args.reference:
+            ref = entry["reference"]
+            line += f" {human(rate(name, ref['total_s'])):>10} {ref['rss_mb']:>10.0f} {ref['total_s'] / ours['total_s']:>9.2f}"
+        print(line)
+    print("goals: " + "; ".join(f"{name} {GOALS[name]}" for name in results))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
