@@ -14,6 +14,10 @@ ROW_MASK = (1 << ROW_BITS) - 1
 INSTANCE_KEY = "rerun.instance_key"
 #: An instance-key cell holding only this value marks a row whose components are all splats.
 SPLAT_KEY = (1 << 64) - 1
+#: Accounted per chunk on top of its buffers (the record batch's own objects).
+CHUNK_OVERHEAD_BYTES = 8192
+#: Accounted per arrival sequence number a compacted chunk answers for (its lookup-table entry).
+SEQ_ENTRY_BYTES = 128
 
 
 def chunk_seq(key: int) -> int:
@@ -51,27 +55,39 @@ class Chunk:
     Attributes
     ----------
     seq : int
-        Arrival sequence number.
-    batch : pa.RecordBatch
-        The batch as ingested (it references the ring/file/socket buffer it came from).
+        Arrival sequence number (for a compacted chunk: that of the newest batch it holds).
+    seqs : list of int
+        Every arrival sequence number whose rows it holds (one, unless compacted).
+    batch : pa.RecordBatch or None
+        The batch as ingested (it references the ring/file/socket buffer it came from), or the
+        concatenation of small batches; None once this chunk was merged into another (``dead``).
     entity_path : str
         Canonical entity path.
     timeless : bool
         Whether every row is timeless (a chunk is all timed or all timeless).
     nbytes : int
-        Accounted bytes: the batch's buffers plus the index entries it added.
+        Accounted bytes: the batch's buffers, the index entries it added and a fixed overhead.
+    index_bytes : int
+        The index-entry part of ``nbytes`` (kept when chunks are compacted).
     """
 
-    __slots__ = ("seq", "batch", "entity_path", "timeless", "nbytes", "component_names", "_cells", "_row_max", "_splat_rows")
+    __slots__ = (
+        "seq", "seqs", "batch", "entity_path", "timeless", "nbytes", "index_bytes", "component_names",
+        "_cells", "_row_max", "_splat_rows",
+    )
 
     def __init__(self, seq: int, batch: pa.RecordBatch, entity_path: str, timeless: bool, component_names: list[str]) -> None:
         self.seq = seq
+        self.seqs = [seq]
         self.batch = batch
         self.entity_path = entity_path
         self.timeless = timeless
         self.component_names = component_names
-        # Whole buffers: a zero-copy slice keeps all of its buffer alive.
-        self.nbytes = batch.get_total_buffer_size()
+        self.index_bytes = 0
+        # Whole buffers (a zero-copy slice keeps all of its buffer alive), plus what the batch's
+        # C++ and Python objects cost beyond their buffers (measured about 8 KiB for a batch read
+        # from IPC): without it a stream of small batches would outgrow the limit unseen.
+        self.nbytes = batch.get_total_buffer_size() + CHUNK_OVERHEAD_BYTES
         self._cells: dict[str, ListCells] = {}
         self._row_max: np.ndarray | None = None
         self._splat_rows: np.ndarray | None = None
@@ -79,6 +95,18 @@ class Chunk:
     @property
     def num_rows(self) -> int:
         return self.batch.num_rows
+
+    @property
+    def dead(self) -> bool:
+        """Whether this chunk was merged into a compacted one (its rows live there now)."""
+        return self.batch is None
+
+    def kill(self) -> None:
+        """Release the batch after it was merged elsewhere."""
+        self.batch = None
+        self.nbytes = 0
+        self._cells = {}
+        self._row_max = self._splat_rows = None
 
     def cells(self, component: str) -> ListCells:
         """Accessor for one component column (built once, then cached)."""

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from rerun_app.store import latest_at as _la
 from rerun_app.store.budget import MemoryBudget
-from rerun_app.store.chunk import INSTANCE_KEY, ROW_BITS, ROW_MASK, Chunk
+from rerun_app.store.chunk import INSTANCE_KEY, ROW_BITS, ROW_MASK, SEQ_ENTRY_BYTES, Chunk
 from rerun_app.store.paths import (
     EntityNode,
     ancestors,
@@ -74,9 +74,11 @@ class _Component:
 
 
 class _Entity:
-    __slots__ = ("rows", "components", "num_rows", "timeless_rows", "nbytes", "generation")
+    __slots__ = ("rows", "components", "num_rows", "timeless_rows", "nbytes", "generation", "run")
 
     def __init__(self) -> None:
+        #: The latest small timed chunks with one schema, waiting to be compacted into one.
+        self.run: list[Chunk] = []
         self.rows: dict[Timeline, TimeIndex] = {}
         self.components: dict[str, _Component] = {}
         self.num_rows = 0
@@ -128,11 +130,28 @@ class Store:
         Bytes this store may hold; past it the oldest rows are dropped (timed before timeless).
     budget : MemoryBudget, optional
         A budget shared with other stores (then ``memory_limit`` must be None).
+    compact_below_bytes, compact_count : int
+        Timed batches smaller than ``compact_below_bytes`` (a scalar or text stream batched every
+        few ms) are concatenated ``compact_count`` at a time into one chunk: each record batch
+        costs about 8 KiB of objects beyond its buffers, so thousands of tiny ones would cost far
+        more than their data. Row keys stay as they were, so indices are not touched.
     """
 
-    def __init__(self, info: dict | None = None, memory_limit: int | None = None, *, budget: MemoryBudget | None = None) -> None:
+    def __init__(
+        self,
+        info: dict | None = None,
+        memory_limit: int | None = None,
+        *,
+        budget: MemoryBudget | None = None,
+        compact_below_bytes: int = 64 << 10,
+        compact_count: int = 32,
+    ) -> None:
         if budget is not None and memory_limit is not None:
             raise ValueError("give either memory_limit or a shared budget, not both")
+        if compact_count < 2:
+            raise ValueError(f"compact_count: expected at least 2, got {compact_count!r}")
+        self._compact_below = compact_below_bytes
+        self._compact_count = compact_count
         self.info: dict = dict(info or {})
         self._lock = threading.RLock()
         self._budget = budget if budget is not None else MemoryBudget(memory_limit)
@@ -140,8 +159,10 @@ class Store:
         self._entities: dict[str, _Entity] = {}
         self._rows: dict[Timeline, TimeIndex] = {}
         self._clears: dict[str, _Clears] = {}
-        self._chunks: dict[int, Chunk] = {}
+        #: Arrival sequence number -> (chunk holding its rows, row offset of its first row there).
+        self._chunks: dict[int, tuple[Chunk, int]] = {}
         self._timed_chunks: deque[Chunk] = deque()
+        self._dead_timed = 0  # compacted-away chunks still waiting in _timed_chunks
         self._timeless_chunks: deque[Chunk] = deque()
         self._generation = 0
         self._bytes = 0
@@ -276,13 +297,57 @@ class Store:
                     index.append(row_times, row_keys, None, ascending)
                 entries += 2 * len(row_keys)
             self._timed_chunks.append(chunk)
-        chunk.nbytes += _INDEX_ENTRY_BYTES * entries
-        self._chunks[seq] = chunk
+        chunk.index_bytes = _INDEX_ENTRY_BYTES * entries
+        chunk.nbytes += chunk.index_bytes
+        self._chunks[seq] = (chunk, 0)
         entity.num_rows += n
         entity.nbytes += chunk.nbytes
         entity.generation += 1
         self._bytes += chunk.nbytes
         self._generation += 1
+        if not timeless:
+            self._maybe_compact(entity, chunk)
+
+    def _maybe_compact(self, entity: _Entity, chunk: Chunk) -> None:
+        if chunk.nbytes - chunk.index_bytes > self._compact_below:
+            entity.run = []
+            return
+        run = entity.run
+        if run and not run[-1].batch.schema.equals(chunk.batch.schema):
+            run = entity.run = []
+        run.append(chunk)
+        if len(run) >= self._compact_count:
+            entity.run = []
+            self._compact(entity, run)
+
+    def _compact(self, entity: _Entity, run: list[Chunk]) -> None:
+        """Replace the small chunks of ``run`` (all live, one schema) by one concatenated chunk."""
+        try:
+            merged = pa.concat_batches([c.batch for c in run])
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return  # schemas that differ only in ways equals() ignores: keep the chunks as they are
+        last = run[-1]
+        compacted = Chunk(last.seq, merged, last.entity_path, False, last.component_names)
+        compacted.seqs = [seq for c in run for seq in c.seqs]
+        compacted.index_bytes = sum(c.index_bytes for c in run)
+        compacted.nbytes += compacted.index_bytes + SEQ_ENTRY_BYTES * len(compacted.seqs)
+        base = 0
+        freed = 0
+        for c in run:
+            for seq in c.seqs:
+                self._chunks[seq] = (compacted, base + self._chunks[seq][1])
+            base += c.num_rows
+            freed += c.nbytes
+            c.kill()
+        entity.nbytes += compacted.nbytes - freed
+        self._bytes += compacted.nbytes - freed
+        # The compacted chunk takes the newest member's place in arrival order; the dead members
+        # stay in the queue until it is pruned (cheaper than removing them from its middle).
+        self._timed_chunks.append(compacted)
+        self._dead_timed += len(run)
+        if self._dead_timed > len(self._timed_chunks) // 2:
+            self._timed_chunks = deque(c for c in self._timed_chunks if not c.dead)
+            self._dead_timed = 0
 
     @_locked
     def clear(self, entity_path: str, recursive: bool, time_point: Any) -> None:
@@ -339,16 +404,22 @@ class Store:
     @_locked
     def chunks_in_arrival_order(self, timeless: bool) -> list[Chunk]:
         """Live timed (or timeless) chunks, oldest first (a snapshot, for the memory budget)."""
-        return list(self._timeless_chunks if timeless else self._timed_chunks)
+        return [c for c in (self._timeless_chunks if timeless else self._timed_chunks) if not c.dead]
 
     @_locked
     def evict_below(self, cutoff_seq: int, timeless: bool) -> None:
-        """Drop every timed (or timeless) chunk that arrived before sequence number ``cutoff_seq``."""
+        """Drop every timed (or timeless) chunk whose arrival sequence number is below ``cutoff_seq``."""
         queue = self._timeless_chunks if timeless else self._timed_chunks
         affected: set[str] = set()
+        popped: list[int] = []
         while queue and queue[0].seq < cutoff_seq:
             chunk = queue.popleft()
-            del self._chunks[chunk.seq]
+            if chunk.dead:
+                self._dead_timed -= 1
+                continue
+            for seq in chunk.seqs:
+                del self._chunks[seq]
+            popped.extend(chunk.seqs)
             entity = self._entities[chunk.entity_path]
             entity.num_rows -= chunk.num_rows
             entity.nbytes -= chunk.nbytes
@@ -360,18 +431,19 @@ class Store:
             affected.add(chunk.entity_path)
         if not affected:
             return
-        key_bound = cutoff_seq << ROW_BITS
+        seqs = np.array(sorted(popped), dtype=np.int64)
         if not timeless:
             for index in self._rows.values():
-                index.remove_keys_below(key_bound)
+                index.remove_chunks(seqs)
         for path in affected:
             entity = self._entities[path]
             if timeless:
                 for component in entity.components.values():
-                    component.timeless.remove_keys_below(key_bound)
+                    component.timeless.remove_chunks(seqs)
             else:
+                entity.run = [c for c in entity.run if c.seq >= cutoff_seq]
                 for index in entity.indices():
-                    index.remove_keys_below(key_bound)
+                    index.remove_chunks(seqs)
             entity.generation += 1
         self._generation += 1
 
@@ -579,7 +651,13 @@ class Store:
         return best
 
     def _locate(self, key: int) -> tuple[Chunk, int]:
-        return self._chunks[key >> ROW_BITS], key & ROW_MASK
+        """The chunk holding row ``key`` and the row's position in it."""
+        chunk, base = self._chunks[key >> ROW_BITS]
+        return chunk, base + (key & ROW_MASK)
+
+    def _cell(self, component: str, key: int) -> pa.Array:
+        chunk, row = self._locate(key)
+        return chunk.cell(component, row)
 
     def _resolve(self, path: str, hits: dict[str, tuple[Any, int]], primary: str | None) -> _la.LatestAt:
         cells = {}
@@ -639,7 +717,7 @@ class Store:
             return np.empty(0, dtype=np.int64), []
         start, stop = _span(index, t0, t1)
         keys = index.keys[start:stop]
-        cells = [self._chunks[k >> ROW_BITS].cell(component, k & ROW_MASK) for k in keys.tolist()]
+        cells = [self._cell(component, k) for k in keys.tolist()]
         return _readonly(index.times[start:stop]), cells
 
     @_locked
@@ -665,7 +743,7 @@ class Store:
             return times, _readonly(index.values[start:stop])
         values = np.full(stop - start, np.nan)
         for i, key in enumerate(index.keys[start:stop].tolist()):
-            cell = self._chunks[key >> ROW_BITS].cell(component, key & ROW_MASK)
+            cell = self._cell(component, key)
             if len(cell) and cell[0].is_valid:
                 values[i] = float(cell[0].as_py())
         return times, values

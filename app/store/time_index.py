@@ -119,18 +119,22 @@ class TimeIndex:
         self._size = size
         self.mutations += 1
 
-    def remove_keys_below(self, key_bound: int) -> int:
-        """Drop entries whose key is below ``key_bound``; return how many were dropped."""
-        keys = self.keys
-        if self._size == 0:
+    def remove_chunks(self, seqs: np.ndarray) -> int:
+        """Drop the entries whose chunk sequence number (``key >> 32``) is in sorted ``seqs``;
+        return how many were dropped."""
+        if self._size == 0 or len(seqs) == 0:
             return 0
-        drop = keys < key_bound
+        chunk_of = self.keys >> 32
+        if chunk_of.min() > seqs[-1] or chunk_of.max() < seqs[0]:
+            return 0
+        pos = np.minimum(np.searchsorted(seqs, chunk_of), len(seqs) - 1)
+        drop = seqs[pos] == chunk_of
         dropped = int(np.count_nonzero(drop))
         if dropped == 0:
             return 0
         keep = ~drop
         self._adopt(
-            self.times[keep], keys[keep], None if self._values is None else self.values[keep]
+            self.times[keep], self.keys[keep], None if self._values is None else self.values[keep]
         )
         return dropped
 
