@@ -10,7 +10,7 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
   ``"at": [fx, fy]`` fractions of its rectangle);
 - ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}``; a point may be a view or item name (its centre),
   and ``"relative_to_start": [dx, dy]`` sets the end point;
-- ``{"scroll": [x, y, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
+- ``{"scroll": [x, y, dy]}`` or ``{"scroll": [item or view name, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks; a later point may be ``{"projection": key, "index": i}``;
@@ -161,7 +161,8 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             router.on_mouse_button(win, button(step), glfw.RELEASE, 0)
             frames(2)
         elif "scroll" in step:
-            x, y, dy = step["scroll"]
+            *where, dy = step["scroll"]
+            x, y = point(where[0] if len(where) == 1 else where)
             router.on_cursor_pos(win, x, y)
             router.on_scroll(win, 0.0, float(dy))
             frames(2)

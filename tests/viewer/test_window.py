@@ -60,12 +60,20 @@ def window_run(xvfb_display, tmp_path_factory):
         {"click_item": "button:play"},
         {"sleep": 0.6},
         {"snapshot": "played"},
+        {"set_time": 3},  # pauses
+        {"key": "LEFT"},
+        {"snapshot": "key_left"},
+        {"scroll": ["tree-label:world/points", -3]},
+        {"snapshot": "wheel_on_panel"},
+        {"scroll": [VIEW_3D, -3]},
+        {"snapshot": "wheel_on_view"},
     ]
     result = run_window(xvfb_display, "scenario_cloud_and_image", steps, out)
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     shots = {}
-    for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played"):
+    for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played", "key_left",
+                 "wheel_on_panel", "wheel_on_view"):
         shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
     return shots
 
@@ -122,3 +130,16 @@ def test_play_advances_time(window_run):
     _, scrubbed = window_run["scrubbed"]
     _, state = window_run["played"]
     assert state["time"] > scrubbed["time"]
+
+
+def test_left_arrow_steps_to_the_previous_time_with_data(window_run):
+    _, state = window_run["key_left"]
+    assert state["time"] == 2 and not state["playing"]
+
+
+def test_wheel_zooms_the_view_under_the_mouse_only(window_run):
+    _, before = window_run["key_left"]
+    _, on_panel = window_run["wheel_on_panel"]
+    _, on_view = window_run["wheel_on_view"]
+    assert on_panel["views"][VIEW_3D]["camera"] == before["views"][VIEW_3D]["camera"]
+    assert on_view["views"][VIEW_3D]["camera"] != on_panel["views"][VIEW_3D]["camera"]
