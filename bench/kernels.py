@@ -59,6 +59,8 @@ def cases():
     vga, hd = depth(480, 640), depth(1080, 1920)
     rgb = rng.integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
     gray = rgb[:, :, 0].copy()
+    rgb16 = rgb.astype(np.uint16) * 257
+    gray32 = gray.astype(np.int32) - 100
     linear = rng.random((1080, 1920, 3), dtype=np.float32)
     nv12 = rng.integers(0, 256, 1920 * 1080 * 3 // 2, dtype=np.uint8)
     tensor = rng.random((64, 256, 256, 3), dtype=np.float32)
@@ -82,6 +84,11 @@ def cases():
         ("NV12 -> RGBA 1080p", lambda: rk.nv12_to_rgb(nv12, 1920, 1080, alpha=True),
          nv12.nbytes + 4 * gray.size, None),
         ("gray u8 -> RGBA8 1080p", lambda: rk.to_rgba8(gray), gray.nbytes * 5, None),
+        ("u16 RGB -> RGBA8 1080p", lambda: rk.to_rgba8(rgb16), rgb16.nbytes + 4 * gray.size, None),
+        ("i32 gray -> RGBA8 1080p (auto range)", lambda: rk.to_rgba8(gray32), gray32.nbytes * 2 + 4 * gray.size,
+         None),
+        ("BGR -> RGB u8 1080p", lambda: rk.bgr_to_rgb(rgb), rgb.nbytes * 2, None),
+        ("linear f32 RGB -> sRGB u8 1080p", lambda: rk.linear_to_srgb8(linear), linear.nbytes + rgb.nbytes, None),
         ("RGB u8 -> RGBA8 1080p", lambda: rk.to_rgba8(rgb), rgb.nbytes + 4 * gray.size, None),
         ("linear f32 RGB -> RGBA8 1080p (sRGB encode)", lambda: rk.to_rgba8(linear),
          linear.nbytes + 4 * gray.size, None),
@@ -91,10 +98,11 @@ def cases():
         ("depth colormap turbo 1080p f32 (auto range)",
          lambda: rk.apply_colormap(hd_f32, "turbo", ignore_zero=True), hd_f32.nbytes * 3, None),
         ("class ids u16 -> RGBA8 1080p", lambda: rk.class_ids_to_rgba(ids, table), ids.nbytes * 3, None),
-        ("slice_tensor 64x256x256x3 f32 -> 256x256x3 (numpy copy, no kernel)", lambda: rk.slice_tensor(tensor, 1, 2, {0: 7},
+        ("slice_tensor 256x256x3 f32 (numpy copy)", lambda: rk.slice_tensor(tensor, 1, 2, {0: 7},
                                                                                      color_axis=3),
          256 * 256 * 3 * 8, None),
         ("bounds 1M points", lambda: rk.bounds(cloud), cloud.nbytes, None),
+        ("finite_mask 1M points", lambda: rk.finite_mask(cloud), cloud.nbytes + cloud.shape[0], None),
         ("voxel_downsample 1M points (0.1)", lambda: rk.voxel_downsample(cloud, 0.1), cloud.nbytes * 2, None),
     ]
 

@@ -1,8 +1,9 @@
 """Depth image + pinhole intrinsics → points in the camera frame (optionally coloured, with radii).
 
-Conventions: pixel (row v, column u) has image coordinates (u, v) — the OpenCV convention, where the centre
-of the top-left pixel is (0, 0) — so a principal point (cx, cy) falls on pixel column cx, row cy. The camera
-frame is x right, y down, z forward (RDF), and z = depth value / meter.
+Conventions: pixel (row v, column u) covers [u, u+1) × [v, v+1) in image coordinates and is back-projected
+through its centre (u + 0.5, v + 0.5), so a pinhole whose principal point is (width/2, height/2) — what
+``log_pinhole`` examples log — looks through the middle of the image (the team's examples generate depth the
+same way). The camera frame is x right, y down, z forward (RDF), and z = depth value / meter.
 """
 from __future__ import annotations
 
@@ -92,6 +93,8 @@ def _inverse_intrinsics(intrinsics) -> tuple[np.ndarray, float, float]:
     if k[0, 0] == 0.0 or k[1, 1] == 0.0 or abs(np.linalg.det(k)) < 1e-300:
         raise ValueError(f"intrinsics: expected non-zero focal lengths, got fx={k[0, 0]}, fy={k[1, 1]}")
     inverse = np.linalg.inv(k)
+    # The kernels iterate integer pixel indices; fold the half-pixel shift to pixel centres into the constants.
+    inverse[:2, 2] += 0.5 * (inverse[:2, 0] + inverse[:2, 1])
     return np.ascontiguousarray(inverse[:2].reshape(6)), float(k[0, 0]), float(k[1, 1])
 
 
@@ -137,7 +140,8 @@ def backproject_depth(depth, intrinsics, meter=1.0, *, max_depth=None, step=1, o
     Returns
     -------
     numpy.ndarray
-        (N, 3) float32, one point per valid pixel in row-major order (a view of ``out`` when given).
+        (N, 3) float32, one point per valid pixel in row-major order (a view of ``out`` when given); pixel
+        (v, u) goes through the ray of its centre (u + 0.5, v + 0.5).
     """
     image, inverse_k, _, _, scale, max_z, step = _prepare(depth, intrinsics, meter, max_depth, step)
     capacity = _capacity(image, step)

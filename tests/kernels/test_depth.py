@@ -6,7 +6,7 @@ import pytest
 
 import rerun_kernels as rk
 
-K = np.array([[500.0, 0.0, 32.0], [0.0, 450.0, 24.0], [0.0, 0.0, 1.0]])
+K = np.array([[500.0, 0.0, 32.0], [0.0, 450.0, 24.0], [0.0, 0.0, 1.0]])  # principal point: image centre
 
 
 @pytest.fixture(params=["numba", "numpy"])
@@ -16,8 +16,9 @@ def backend(request):
 
 
 def _pixel_grid(height, width):
+    """Image coordinates of the pixel centres, row-major."""
     v, u = np.mgrid[0:height, 0:width]
-    return u.reshape(-1).astype(np.float64), v.reshape(-1).astype(np.float64)
+    return u.reshape(-1) + 0.5, v.reshape(-1) + 0.5
 
 
 @pytest.mark.parametrize("dtype, meter", [(np.uint16, 1000.0), (np.uint32, 1000.0), (np.float32, 1.0),
@@ -34,10 +35,17 @@ def test_plane_at_known_depth_comes_back_as_that_plane(backend, dtype, meter):
 
 
 def test_principal_point_maps_to_the_optical_axis(backend):
-    depth = np.zeros((48, 64), np.float32)
-    depth[int(K[1, 2]), int(K[0, 2])] = 3.0
-    points = rk.backproject_depth(depth, K)
+    odd = np.array([[500.0, 0.0, 3.5], [0.0, 450.0, 2.5], [0.0, 0.0, 1.0]])  # centre of a 7x5 image
+    depth = np.zeros((5, 7), np.float32)
+    depth[2, 3] = 3.0  # the pixel whose centre is (3.5, 2.5)
+    points = rk.backproject_depth(depth, odd)
     np.testing.assert_allclose(points, [[0.0, 0.0, 3.0]], atol=1e-7)
+
+
+def test_image_centre_is_symmetric(backend):
+    points = rk.backproject_depth(np.full((48, 64), 2.0), K)  # K's principal point is (64/2, 48/2)
+    np.testing.assert_allclose(points[:, 0].reshape(48, 64), -points[:, 0].reshape(48, 64)[:, ::-1], atol=1e-6)
+    np.testing.assert_allclose(points[:, 1].reshape(48, 64), -points[:, 1].reshape(48, 64)[::-1], atol=1e-6)
 
 
 def test_points_reproject_onto_their_pixels_with_skew(backend):
@@ -67,7 +75,7 @@ def test_step_thins_the_grid(backend):
     depth = np.arange(1, 7 * 5 + 1, dtype=np.uint16).reshape(7, 5)
     points = rk.backproject_depth(depth, K, 1.0, step=3)
     np.testing.assert_allclose(points[:, 2], depth[::3, ::3].reshape(-1))
-    u, v = np.meshgrid(np.arange(0, 5, 3), np.arange(0, 7, 3))
+    u, v = np.meshgrid(np.arange(0, 5, 3) + 0.5, np.arange(0, 7, 3) + 0.5)
     np.testing.assert_allclose(points[:, 0], (u.reshape(-1) - K[0, 2]) * points[:, 2] / K[0, 0], rtol=1e-5)
 
 
