@@ -55,9 +55,8 @@ class BufferPool:
             size = self._wanted_size
             while True:
                 with self._lock:
-                    free = [o for o in self._owners if sys.getrefcount(o) <= 3]
-                    fitting = sum(1 for o in free if size <= o.nbytes <= size + size // 4 + _GRANULE)
-                    room = sum(o.nbytes for o in free) + size <= self.max_free_bytes
+                    fitting, free_bytes = self._count_free(size)
+                    room = free_bytes + size <= self.max_free_bytes
                     if fitting >= self._spares or not room or self._tracked_bytes + size > self.max_tracked_bytes:
                         break
                 owner = _fresh_buffer(size)  # the slow part, outside the lock
@@ -65,6 +64,16 @@ class BufferPool:
                     self._owners.append(owner)
                     self._tracked_bytes += owner.nbytes
                 del owner
+
+    def _count_free(self, size: int) -> tuple[int, int]:
+        """(free buffers fitting ``size``, bytes of all free buffers); builds no list that would
+        outlive the call (a lingering reference would make a free buffer look busy)."""
+        fitting = free_bytes = 0
+        for o in self._owners:
+            if sys.getrefcount(o) <= 3:  # the list, ``o`` and getrefcount's argument
+                free_bytes += o.nbytes
+                fitting += size <= o.nbytes <= size + size // 4 + _GRANULE
+        return fitting, free_bytes
 
     def take(self, nbytes: int) -> np.ndarray:
         """A writable uint8 array of ``nbytes`` (contents undefined)."""
