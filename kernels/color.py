@@ -208,8 +208,9 @@ def to_rgba8(image, *, value_range=None, out=None) -> np.ndarray:
         encoded with the sRGB curve (0.5 → 188, NaN → 0), alpha linear (``round(255 a)``). Other integer
         dtypes (and any dtype when ``value_range`` is given) are mapped linearly from ``value_range`` to 0-255.
     value_range : (float, float), optional
-        Values mapped to 0 and 255. Defaults to the finite min/max of the image for integer dtypes other than
-        uint8/uint16; ignored for uint8/uint16/float unless given.
+        Values mapped linearly to 0 and 255 (alpha included), clamped outside. For integer dtypes other than
+        uint8/uint16 it defaults to the finite min/max of the image; giving it for uint8/uint16/float images
+        replaces their fixed meaning (e.g. ``(0, 4095)`` for a 12-bit camera in uint16).
     out : numpy.ndarray, optional
         (H, W, 4) uint8 destination, C-contiguous.
 
