@@ -59,6 +59,7 @@ def main() -> None:
     parser.add_argument("--sleep", type=float, default=0.0)
     parser.add_argument("--recording-id")
     parser.add_argument("--children", choices=["fork", "spawn"], help="also log from 2 multiprocessing children")
+    parser.add_argument("--threads", type=int, default=0, help="also log from this many threads (prefix/thread<k>)")
     parser.add_argument("--no-disconnect", action="store_true", help="rely on interpreter exit to flush")
     parser.add_argument("--forever", action="store_true", help="keep logging until killed")
     args = parser.parse_args()
@@ -77,6 +78,17 @@ def main() -> None:
             rr.log_points(f"{args.prefix}/points", expected_points(args.prefix, i, args.points))
             i += 1
     log_series(args.prefix, args.count, args.points, args.sleep)
+    if args.threads:
+        import threading
+
+        workers = [
+            threading.Thread(target=log_series, args=(f"{args.prefix}/thread{k}", args.count, args.points, 0.0))
+            for k in range(args.threads)
+        ]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
     if args.children:
         ctx = multiprocessing.get_context(args.children)
         procs = [

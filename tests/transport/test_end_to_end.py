@@ -135,3 +135,22 @@ def test_interpreter_exit_flushes_without_disconnect(viewer):
     recording = load(viewer.save_path)
     _check_entity_values(recording, "exit", 15, 100)
     assert [s["goodbye"] for s in stats["sources"]] == [True]
+
+
+def test_threads_of_one_process_share_its_ring(viewer):
+    result = run_logger("--addr", viewer.addr, "--prefix", "thr", "--count", "25", "--points", "32", "--threads", "4")
+    assert result.returncode == 0, result.stderr
+    stats = viewer.stop()
+    assert [s["kind"] for s in stats["sources"]] == ["ring"]
+    recording = load(viewer.save_path)
+    for prefix in ["thr"] + [f"thr/thread{k}" for k in range(4)]:
+        _check_entity_values(recording, prefix, 25, 32)
+
+
+def test_ipv6_loopback_address_streams_through_the_ring(viewer_factory):
+    v6 = viewer_factory("--bind", "::1")
+    result = run_logger("--addr", f"[::1]:{v6.port}", "--prefix", "v6", "--count", "5")
+    assert result.returncode == 0, result.stderr
+    stats = v6.stop()
+    assert [s["kind"] for s in stats["sources"]] == ["ring"]
+    _check_entity_values(load(v6.save_path), "v6", 5, 100)
