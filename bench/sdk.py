@@ -8,8 +8,8 @@ closed the file. Peak RSS is the child's ``ru_maxrss``.
 
 Baselines measured in the same run:
 - a numpy copy of the same bytes into a reused buffer (the memory-bandwidth ceiling);
-- ``os.write`` of the same bytes to a new file in the same folder (the page-cache ceiling, which on
-  this VM swings between ~0.3 and ~2 GB/s with the machine's load);
+- ``os.write`` of the same bytes to a new file in the same folder, right after each of our runs
+  (the page-cache ceiling, which on this VM swings between ~0.3 and ~2 GB/s with the machine's load);
 - with ``--reference PYTHON``, the same script under another interpreter (rerun-sdk 0.4.0).
 
 Usage::
@@ -58,7 +58,9 @@ def child(name: str, path: str) -> None:
 
     def report() -> None:
         state["total_s"] = time.perf_counter() - state["t0"]
-        state["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        state["rss_mb"] = usage.ru_maxrss / 1024
+        state["cpu_s"] = usage.ru_utime + usage.ru_stime - state.pop("cpu0")
         state["file_bytes"] = os.path.getsize(path) if os.path.exists(path) else 0
         state.pop("t0")
         sys.stdout.write("BENCH " + json.dumps(state) + "\n")
@@ -85,6 +87,8 @@ def child(name: str, path: str) -> None:
     rr.init("bench")
     rr.save(path)
     set_time = rr.set_time_sequence
+    start_usage = resource.getrusage(resource.RUSAGE_SELF)
+    state["cpu0"] = start_usage.ru_utime + start_usage.ru_stime
     state["t0"] = time.perf_counter()
     if name == "points":
         for i in range(calls):
@@ -170,15 +174,24 @@ def raw_write_seconds(name: str, directory: str) -> float:
         os.remove(path)
 
 
-def measure(python: str, name: str, repeats: int, directory: str) -> dict:
-    runs = [run_child(python, name, directory) for _ in range(repeats)]
-    return {
+def measure(python: str, name: str, repeats: int, directory: str, with_write: bool = False) -> dict:
+    """Median of ``repeats`` child runs; with ``with_write``, an os.write baseline after each run."""
+    runs, writes = [], []
+    for _ in range(repeats):
+        runs.append(run_child(python, name, directory))
+        if with_write:
+            writes.append(raw_write_seconds(name, directory))
+    result = {
         "total_s": statistics.median(r["total_s"] for r in runs),
         "log_s": statistics.median(r["log_s"] for r in runs),
+        "cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "rss_mb": max(r["rss_mb"] for r in runs),
         "file_mb": runs[-1]["file_bytes"] / 1e6,
         "runs": runs,
     }
+    if with_write:
+        result["write_s"] = statistics.median(writes)
+    return result
 
 
 def rate(name: str, seconds: float) -> float:
@@ -212,36 +225,40 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only: unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
     results = {}
     for name in names:
-        entry = {
-            "ours": measure(sys.executable, name, args.repeats, args.dir),
-            "memcpy_s": memcpy_seconds(name),
-            "write_s": raw_write_seconds(name, args.dir),
-        }
+        ours = measure(sys.executable, name, args.repeats, args.dir, with_write=True)
+        entry = {"ours": ours, "memcpy_s": memcpy_seconds(name), "write_s": ours["write_s"]}
         if args.reference:
             entry["reference"] = measure(args.reference, name, args.repeats, args.dir)
         results[name] = entry
         print(f"[{name} done]", file=sys.stderr, flush=True)
 
-    print(f"end to end (log loop + file closed), median of {args.repeats}; rates in units per second")
+    print(
+        f"end to end (log loop + file closed), median of {args.repeats}; rates in units per second; "
+        "'per CPU s' divides by the process's CPU time (steadier than wall time on a shared machine)"
+    )
     header = (
-        f"{'workload':<9} {'unit':<7} {'ours':>9} {'loop only':>10} {'memcpy':>9} {'ours/memcpy':>12} "
+        f"{'workload':<9} {'unit':<7} {'ours':>9} {'loop only':>10} {'per CPU s':>10} {'memcpy':>9} {'ours/memcpy':>12} "
         f"{'os.write':>9} {'ours/write':>11} {'RSS MB':>7} {'file MB':>8}"
     )
     if args.reference:
-        header += f" {'reference':>10} {'ref RSS MB':>10} {'ours/ref':>9}"
+        header += f" {'reference':>10} {'ref per CPU s':>14} {'ref RSS MB':>10} {'ours/ref':>9} {'CPU ours/ref':>13}"
     print(header)
     for name, entry in results.items():
         ours = entry["ours"]
         unit = WORKLOADS[name][1]
         line = (
             f"{name:<9} {unit:<7} {human(rate(name, ours['total_s'])):>9} {human(rate(name, ours['log_s'])):>10} "
+            f"{human(rate(name, ours['cpu_s'])):>10} "
             f"{human(rate(name, entry['memcpy_s'])):>9} {entry['memcpy_s'] / ours['total_s']:>12.3f} "
             f"{human(rate(name, entry['write_s'])):>9} {entry['write_s'] / ours['total_s']:>11.2f} "
             f"{ours['rss_mb']:>7.0f} {ours['file_mb']:>8.1f}"
         )
         if args.reference:
             ref = entry["reference"]
-            line += f" {human(rate(name, ref['total_s'])):>10} {ref['rss_mb']:>10.0f} {ref['total_s'] / ours['total_s']:>9.2f}"
+            line += (
+                f" {human(rate(name, ref['total_s'])):>10} {human(rate(name, ref['cpu_s'])):>14} {ref['rss_mb']:>10.0f}"
+                f" {ref['total_s'] / ours['total_s']:>9.2f} {ref['cpu_s'] / ours['cpu_s']:>13.2f}"
+            )
         print(line)
     print("goals: " + "; ".join(f"{name} {GOALS[name]}" for name in results))
     if args.json:

@@ -14,6 +14,7 @@ from rerun.wire.log_table import write_log_frame, write_log_payload
 #: syscalls for batched small rows); larger ones are written by Arrow straight from their buffers
 #: into the file (no copy).
 _ONE_WRITE_LIMIT = 64 << 10
+_COALESCE_BYTES = 64 << 10
 
 
 class FileSink(Sink):
@@ -37,8 +38,13 @@ class FileSink(Sink):
         except OSError as exc:
             raise type(exc)(exc.errno, f"Failed to create file {self.path!r}: {exc.strerror}") from None
         os.close(fd)
-        self._file = pa.OSFile(self.path, "wb")
+        self._raw = pa.OSFile(self.path, "wb")
+        # Coalesces the IPC writer's many small writes (metadata, padding) into few syscalls; array
+        # buffers larger than the buffer go straight from their memory to the OS. Flushed after
+        # every frame, so what the OS has is always whole frames (plus at most one torn tail).
+        self._file = pa.BufferedOutputStream(self._raw, buffer_size=_COALESCE_BYTES)
         self._file.write(STREAM_HEADER)
+        self._file.flush()
         self._closed = False
 
     def send_log(self, batch: pa.RecordBatch) -> None:
@@ -53,6 +59,7 @@ class FileSink(Sink):
             written = payload.size + 16
         else:
             written = write_log_frame(batch, self._file)
+        self._file.flush()
         self._sent_messages += 1
         self._sent_bytes += written
 
@@ -62,6 +69,7 @@ class FileSink(Sink):
             return
         frame = encode_json_frame(kind, obj)
         self._file.write(frame)
+        self._file.flush()
         self._sent_messages += 1
         self._sent_bytes += len(frame)
 
@@ -72,7 +80,7 @@ class FileSink(Sink):
             self.send_control(FrameKind.GOODBYE, goodbye or {})
         finally:
             self._closed = True
-            self._file.close()
+            self._file.close()  # flushes, then closes the OSFile under it
 
     def stats(self) -> dict:
         stats = super().stats()
