@@ -97,6 +97,8 @@ def cases():
          256 * 256 * (4 + 4), 0.5),
         ("depth colormap turbo 1080p f32 (auto range)",
          lambda: rk.apply_colormap(hd_f32, "turbo", ignore_zero=True), hd_f32.nbytes * 3, None),
+        ("depth colormap turbo 1080p u16 (auto range)",
+         lambda: rk.apply_colormap(hd, "turbo", ignore_zero=True), hd.nbytes * 3, None),
         ("class ids u16 -> RGBA8 1080p", lambda: rk.class_ids_to_rgba(ids, table), ids.nbytes * 3, None),
         ("slice_tensor 256x256x3 f32 (numpy copy)", lambda: rk.slice_tensor(tensor, 1, 2, {0: 7},
                                                                                      color_axis=3),

@@ -14,6 +14,7 @@ import numpy as np
 from . import _checks
 from ._dispatch import kernel
 from ._turbo import TURBO_SRGB8_HEX
+from .classes import _lookup
 from .color import _parse_range, pack_rgba, unpack_rgba
 
 # Polynomial coefficients, lowest degree first, one row per channel (R, G, B); values are sRGB 0-1.
@@ -203,11 +204,17 @@ def apply_colormap_packed(values, name: str = "turbo", vmin=None, vmax=None, *, 
     scale = 255.0 / (high - low) if high > low else 0.0
     invalid = int(pack_rgba(np.array(INVALID_RGBA, np.uint8)))
     target = _as_2d(result)
-    if np.shares_memory(target, result):
-        _map(_as_2d(src), low, scale, packed_table, invalid, bool(ignore_zero), target)
-    else:  # rank > 2 with a non-contiguous out
-        scratch = np.empty(target.shape, np.uint32)
+    scratch = target if np.shares_memory(target, result) else np.empty(target.shape, np.uint32)
+    codes = 1 << (8 * src.dtype.itemsize)
+    if src.dtype in (np.uint8, np.uint16) and src.size >= 4 * codes:
+        # Big 8/16-bit images (depth in mm): colour every possible value once, then one gather per pixel.
+        per_code = np.empty((1, codes), np.uint32)
+        _map(np.arange(codes, dtype=src.dtype)[None, :], low, scale, packed_table, invalid, bool(ignore_zero),
+             per_code)
+        _lookup(_as_2d(src), per_code[0], scratch)
+    else:
         _map(_as_2d(src), low, scale, packed_table, invalid, bool(ignore_zero), scratch)
+    if scratch is not target:  # rank > 2 with a non-contiguous out
         result[...] = scratch.reshape(result.shape)
     return result
 

@@ -67,6 +67,13 @@ def test_tensor_slice_plus_colormap_reads_a_strided_view(backend):
                                   rk.apply_colormap(np.ascontiguousarray(view), "inferno"))
 
 
+def test_big_16_bit_images_take_the_per_value_table_with_the_same_colours(backend):
+    depth = np.random.default_rng(8).integers(0, 9000, (600, 600)).astype(np.uint16)  # ≥ 4 × 65536 pixels
+    for kwargs in (dict(ignore_zero=True), dict(vmin=100.0, vmax=5000.0)):
+        np.testing.assert_array_equal(rk.apply_colormap(depth, "turbo", **kwargs),
+                                      rk.apply_colormap(depth.astype(np.float64), "turbo", **kwargs))
+
+
 def test_colormap_name_errors():
     with pytest.raises(ValueError, match="name: expected one of grayscale, turbo"):
         rk.apply_colormap(np.zeros(2), "jet")
