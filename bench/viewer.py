@@ -4,8 +4,9 @@
     python bench/viewer.py idle                              # idle CPU of the window vs playing, Xvfb
     python bench/viewer.py depth [--seconds 5]               # 640x480 depth stream: viewer fps vs frames sent
 
-``frame``: the whole viewer (ImGui panels + docked 3D view built from the store) drawing N static points, against
-a bare vispy SceneCanvas drawing the same batch through the same scene view class, at 1280x720.
+``frame``: the whole viewer at 1280x720 (ImGui panels + docked 3D view built from the store) drawing N static points,
+against a bare vispy SceneCanvas drawing the same batch through the same scene view class in a ViewBox of the same
+size (the ratio is the cost of the chrome and the store→scene path per frame).
 ``idle``: CPU seconds per wall second of the viewer process on a static recording, idle vs playing (loop all).
 ``depth``: a logger streams 640x480 depth + pinhole as fast as it can; frames drawn per second by the viewer.
 """
@@ -54,6 +55,7 @@ if mode == "viewer":
     for i in range(8):
         t = time.perf_counter(); v.draw_frame(); v.canvas.context.finish(); times.append(time.perf_counter() - t)
     layers = sum(h.set_layer_calls for h in v.views.values())
+    rect = [h.rect for h in v.views.values()][0]
     v.close()
 else:
     from rerun_scene import batches as sb
@@ -62,22 +64,26 @@ else:
     c._update_transforms()
     view = _make_scene_view("3d", c)
     vb = getattr(view, "viewbox", None) or view.view
-    vb.pos, vb.size = (0, 0), (1280, 720)
+    rect = json.loads(sys.argv[4])
+    vb.pos, vb.size = (rect[0], rect[1]), (rect[2], rect[3])
     view.set_layer("cloud", sb.PointBatch(pos, colors=col))
     getattr(view, "reset", lambda: None)()
     for i in range(8):
         t = time.perf_counter(); c.update(); app.process_events(); c.context.finish(); times.append(time.perf_counter() - t)
     layers = 1
-print(json.dumps({"first": times[0], "steady": sorted(times[2:])[len(times[2:]) // 2], "uploads": layers}))
+print(json.dumps({"first": times[0], "steady": sorted(times[2:])[len(times[2:]) // 2], "uploads": layers,
+                  "rect": rect}))
 """
 
 
 def bench_frame(points: list[int]) -> None:
+    print("full viewer frame (ImGui panels + 3D view) vs the same scene view alone at the same view size, EGL:")
     print(f"{'points':>9} | {'viewer ms':>10} | {'bare scene ms':>13} | ratio | first frame (viewer / bare)")
     for n in points:
         res = {}
         for mode in ("viewer", "bare"):
-            out = subprocess.run([sys.executable, "-c", FRAME_CHILD, str(REPO / "tests" / "viewer"), str(n), mode],
+            rect = json.dumps(res["viewer"]["rect"]) if mode == "bare" else "null"
+            out = subprocess.run([sys.executable, "-c", FRAME_CHILD, str(REPO / "tests" / "viewer"), str(n), mode, rect],
                                  env=_egl_env(), capture_output=True, text=True, timeout=900)
             if out.returncode != 0:
                 print(out.stderr[-2000:])
