@@ -643,12 +643,20 @@ def _start_flusher() -> None:
 
 
 def _after_fork_in_child() -> None:
-    """The child starts with no flusher thread and an unlocked lock; the parent flushes its own rows."""
-    global _lock, _flusher, _wake
+    """Give a forked child its own session plumbing.
+
+    The child starts with a fresh lock (the parent's may have been held by another thread), no
+    flusher thread, no pending rows (the parent sends its own), and a fresh memory sink: writing
+    into the parent's file or socket from two processes would interleave frames. The recording id
+    is kept, so a child that calls ``rr.save`` / ``rr.connect`` logs into the same recording.
+    """
+    global _lock, _flusher, _wake, _sink, _begin_sent
     _lock = threading.Lock()
     _wake = threading.Event()
     _flusher = None
     _pending.clear()
+    _sink = MemorySink()
+    _begin_sent = False
 
 
 def _initialise_from_environment() -> None:

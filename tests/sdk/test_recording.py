@@ -182,3 +182,37 @@ def test_random_rows_round_trip(tmp_path, rows):
         if "rerun.label" in names:
             label = table.column("rerun.label")[index].as_py()
             assert label == (None if row["label"] is None else [row["label"]])
+
+
+REFERENCE_PYTHON = "/work/refvenv/bin/python"  # rerun-sdk 0.4.0, where the machine has it
+
+
+def test_a_file_written_by_rerun_0_4_0_loads(tmp_path):
+    import os
+    import subprocess
+    import textwrap
+
+    if not os.path.exists(REFERENCE_PYTHON):
+        pytest.skip("no rerun-sdk 0.4.0 interpreter at " + REFERENCE_PYTHON)
+    pytest.importorskip("rerun.legacy")
+    path = tmp_path / "legacy.rrd"
+    code = f"""
+        import numpy as np
+        import rerun as rr
+        rr.init("legacy_app")
+        rr.save({str(path)!r})
+        for i in range(3):
+            rr.set_time_sequence("frame", i)
+            rr.log_points("world/points", np.full((4, 3), i + 1, dtype=np.float32))  # all-zero points are dropped by 0.4.0
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RERUN", "PYTHONPATH"))}
+    result = subprocess.run([REFERENCE_PYTHON, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert path.read_bytes()[:4] == b"RRF0"
+    rec = rerun.recording.load(path)
+    assert rec.application_id == "legacy_app"
+    assert "world/points" in rec.entity_paths
+    table = rec.table("world/points")
+    assert table.column("frame").to_pylist() == [0, 1, 2]
+    cells = table.column("rerun.point3d").to_pylist()
+    assert [cell[0] for cell in cells] == [[float(i + 1)] * 3 for i in range(3)]

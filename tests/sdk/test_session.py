@@ -326,3 +326,33 @@ def test_sink_stats_count_what_was_written(fresh, tmp_path):
     assert stats["sent_messages"] == 2  # BEGIN_RECORDING + one LOG batch
     assert stats["sent_bytes"] == path.stat().st_size - 8  # everything after the stream header
     assert stats["dropped_messages"] == 0
+
+
+def test_forked_child_does_not_write_into_the_parents_file(tmp_path):
+    path = tmp_path / "fork.rrd"
+    child_path = tmp_path / "child.rrd"
+    result = run_python(
+        f"""
+        import os
+        import rerun as rr
+        from rerun import _session
+        rr.init("app")
+        rr.save({str(path)!r})
+        _session.log_scalar_row("parent", 1.0, None, None, None, None)
+        pid = os.fork()
+        if pid == 0:
+            _session.log_scalar_row("child", 2.0, None, None, None, None)  # buffered in the child only
+            rr.save({str(child_path)!r})
+            rr.disconnect()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        _session.log_scalar_row("parent", 3.0, None, None, None, None)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    parent = rerun.recording.load(path)
+    assert parent.complete and parent.warnings == []
+    assert parent.entity_paths == ["parent"]
+    assert parent.table("parent").column("rerun.scalar").to_pylist() == [[1.0], [3.0]]
+    child = rerun.recording.load(child_path)
+    assert child.entity_paths == ["child"] and child.recording_id == parent.recording_id
