@@ -1,0 +1,337 @@
+"""Cameras with explicit matrices: a 3D orbit (turntable) camera and a 2D pixel camera.
+
+Both expose ``viewbox_from_world()``: the 4x4 matrix (column vectors) from world coordinates to
+the view's pixel coordinates (origin top-left, y down, NDC depth in z after dividing by w). The
+vispy scene transform is exactly this matrix, so tests and picking use the same numbers the GPU
+does.
+
+Mouse (3D): left-drag rotates, right-drag / shift+left-drag / middle-drag pans, wheel zooms.
+Mouse (2D): any drag pans, wheel zooms about the cursor.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from vispy.scene.cameras import BaseCamera
+from vispy.util import keys
+from vispy.visuals.transforms import MatrixTransform
+
+from . import geometry
+
+ROTATE_DEG_PER_PX = 0.4
+WHEEL_ZOOM_PER_STEP = 0.85  # distance (3D) or 1/scale (2D) multiplier per wheel notch
+PITCH_LIMIT_DEG = 89.0
+
+# Rotations taking the canonical Z-up orbit frame to each world up axis (columns: images of x, y, z).
+_UP_FRAMES = {
+    "+Z": np.eye(3),
+    "+Y": np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=float).T,
+    "+X": np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0]], dtype=float).T,
+    "-Z": np.array([[1, 0, 0], [0, -1, 0], [0, 0, -1]], dtype=float).T,
+    "-Y": np.array([[0, 0, 1], [-1, 0, 0], [0, -1, 0]], dtype=float).T,
+    "-X": np.array([[0, 1, 0], [0, 0, -1], [-1, 0, 0]], dtype=float).T,
+}
+
+
+class _MatrixCamera(BaseCamera):
+    """A camera whose scene transform is one explicit 4x4 matrix."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._matrix_transform = MatrixTransform()
+        self._drag_last = None
+        self.user_moved = False  # set by any mouse interaction; views stop auto-fitting then
+
+    def viewbox_from_world(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def viewbox_size(self) -> tuple[float, float]:
+        if self._viewbox is None:
+            return 1.0, 1.0
+        w, h = self._viewbox.size
+        return max(float(w), 1.0), max(float(h), 1.0)
+
+    def view_changed(self):
+        if self._viewbox is not None:
+            self._update_transform()
+
+    def viewbox_resize_event(self, event):
+        self.view_changed()
+
+    def _update_transform(self):
+        if self._viewbox is None:
+            return
+        self._matrix_transform.matrix = self.viewbox_from_world().T
+        self._set_scene_transform(self._matrix_transform)
+
+    def _drag_delta(self, event) -> np.ndarray:
+        pos = np.asarray(event.pos[:2], dtype=float)
+        last = pos if self._drag_last is None else self._drag_last
+        self._drag_last = pos
+        return pos - last
+
+    def viewbox_key_event(self, event):
+        pass  # keys are the app's business (it routes them through ImGui first)
+
+
+class OrbitCamera(_MatrixCamera):
+    """Turntable camera orbiting ``center`` at ``distance``, with yaw/pitch about the up axis.
+
+    Parameters
+    ----------
+    fov : float
+        Vertical field of view in degrees.
+    up : str
+        World up axis, one of "+X", "-X", "+Y", "-Y", "+Z", "-Z".
+    """
+
+    def __init__(self, fov: float = 45.0, up: str = "+Z", **kwargs):
+        super().__init__(**kwargs)
+        self.fov_deg = float(fov)
+        self.center_point = np.zeros(3)
+        self.distance = 5.0
+        self.yaw_deg = -60.0
+        self.pitch_deg = 25.0
+        self.scene_radius = 1.0
+        self._up_axis = "+Z"
+        self._pinhole = None  # (intrinsics, resolution, eye_from_world) while looking through a camera
+        self.set_up(up)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def up_axis(self) -> str:
+        return self._up_axis
+
+    def set_up(self, axis: str) -> None:
+        """Set the world up axis ("+Z", "-Y", ...)."""
+        key = str(axis).upper()
+        if key not in _UP_FRAMES:
+            raise ValueError(f"axis: expected one of {sorted(_UP_FRAMES)}, got {axis!r}")
+        self._up_axis = key
+        self.view_changed()
+
+    @property
+    def looking_through(self) -> bool:
+        """True while the view is the pinhole set by :meth:`look_through` (until the user drags)."""
+        return self._pinhole is not None
+
+    def eye_position(self) -> np.ndarray:
+        """World position of the camera."""
+        if self._pinhole is not None:
+            return np.linalg.inv(self._pinhole[2])[:3, 3]
+        pitch, yaw = math.radians(self.pitch_deg), math.radians(self.yaw_deg)
+        offset = np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)])
+        return self.center_point + self.distance * (_UP_FRAMES[self._up_axis] @ offset)
+
+    def _clip_planes(self) -> tuple[float, float]:
+        reach = np.linalg.norm(self.eye_position() - self.center_point) + 2.0 * self.scene_radius
+        near = max(min(self.distance, reach) * 1e-3, 1e-6)
+        return near, max(reach * 10.0, near * 10.0)
+
+    def view_matrix(self) -> np.ndarray:
+        """eye_from_world (OpenGL eye space)."""
+        if self._pinhole is not None:
+            return self._pinhole[2]
+        up = _UP_FRAMES[self._up_axis][:, 2]
+        return geometry.look_at(self.eye_position(), self.center_point, up)
+
+    def projection_matrix(self) -> np.ndarray:
+        """clip_from_eye."""
+        near, far = self._clip_planes()
+        if self._pinhole is not None:
+            return geometry.pinhole_projection(self._pinhole[0], self._pinhole[1], near, far)
+        w, h = self.viewbox_size()
+        return geometry.perspective(self.fov_deg, w / h, near, far)
+
+    def viewport_rect(self) -> tuple[float, float, float, float]:
+        """(x0, y0, w, h) of the picture in view pixels: all of it, or the letterboxed pinhole image."""
+        w, h = self.viewbox_size()
+        if self._pinhole is None:
+            return 0.0, 0.0, w, h
+        img_w, img_h = self._pinhole[1]
+        s = min(w / img_w, h / img_h)
+        return (w - img_w * s) / 2.0, (h - img_h * s) / 2.0, img_w * s, img_h * s
+
+    def viewbox_from_world(self) -> np.ndarray:
+        x0, y0, w, h = self.viewport_rect()
+        return geometry.ndc_to_pixels(w, h, x0, y0) @ self.projection_matrix() @ self.view_matrix()
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def fit(self, lo, hi) -> None:
+        """Frame the world box [lo, hi]: centre on it, back off so it fills the view, default angles."""
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            lo, hi = -np.ones(3), np.ones(3)
+        self._pinhole = None
+        self.center_point = (lo + hi) / 2.0
+        radius = max(float(np.linalg.norm(hi - lo)) / 2.0, 1e-3)
+        self.scene_radius = radius
+        w, h = self.viewbox_size()
+        half_fov = math.radians(self.fov_deg) / 2.0
+        half_fov = min(half_fov, math.atan(math.tan(half_fov) * w / h))  # narrower of the two axes
+        self.distance = radius / math.sin(half_fov) * 1.05
+        self.yaw_deg, self.pitch_deg = -60.0, 25.0
+        self.view_changed()
+
+    def focus(self, point) -> None:
+        """Orbit around ``point`` from the current direction and distance."""
+        point = np.asarray(point, dtype=float).reshape(3)
+        if not np.isfinite(point).all():
+            return
+        self._leave_pinhole()
+        self.center_point = point
+        self.view_changed()
+
+    def look_through(self, intrinsics, world_from_camera, resolution) -> None:
+        """See exactly what a pinhole camera sees (RDF camera frame, ``resolution`` = (W, H)).
+
+        The image is letterboxed into the view; projected points land where the pinhole model
+        puts them. Dragging leaves this mode and orbits from the camera's position.
+        """
+        k = np.asarray(intrinsics, dtype=float)
+        pose = np.asarray(world_from_camera, dtype=float)
+        if k.shape != (3, 3) or pose.shape != (4, 4):
+            raise ValueError(
+                f"look_through: expected 3x3 intrinsics and a 4x4 pose, got {k.shape} and {pose.shape}"
+            )
+        width, height = (float(v) for v in resolution)
+        eye_from_world = geometry.RDF_TO_GL_EYE @ np.linalg.inv(pose)
+        self._pinhole = (k, (width, height), eye_from_world)
+        self.view_changed()
+
+    def _leave_pinhole(self) -> None:
+        """Turn the pinhole pose into orbit parameters (roll is dropped)."""
+        if self._pinhole is None:
+            return
+        world_from_eye = np.linalg.inv(self._pinhole[2])
+        eye = world_from_eye[:3, 3]
+        forward = -world_from_eye[:3, 2]
+        self._pinhole = None
+        self.distance = max(self.distance, 1e-3)
+        self.center_point = eye + forward * self.distance
+        canonical = _UP_FRAMES[self._up_axis].T @ (-forward)
+        self.pitch_deg = math.degrees(math.asin(float(np.clip(canonical[2], -1.0, 1.0))))
+        self.pitch_deg = float(np.clip(self.pitch_deg, -PITCH_LIMIT_DEG, PITCH_LIMIT_DEG))
+        self.yaw_deg = math.degrees(math.atan2(canonical[1], canonical[0]))
+
+    def rotate(self, dx_px: float, dy_px: float) -> None:
+        """What a left-drag of (dx, dy) pixels does: the scene turns with the mouse."""
+        self._leave_pinhole()
+        self.yaw_deg -= dx_px * ROTATE_DEG_PER_PX
+        self.pitch_deg = float(np.clip(self.pitch_deg + dy_px * ROTATE_DEG_PER_PX, -PITCH_LIMIT_DEG, PITCH_LIMIT_DEG))
+        self.view_changed()
+
+    def pan(self, dx_px: float, dy_px: float) -> None:
+        """What a right-drag does: the point under the cursor follows it (at the centre's depth)."""
+        self._leave_pinhole()
+        view = self.view_matrix()
+        right, up = view[0, :3], view[1, :3]
+        _, h = self.viewbox_size()
+        world_per_px = 2.0 * self.distance * math.tan(math.radians(self.fov_deg) / 2.0) / h
+        self.center_point = self.center_point + (-dx_px * right + dy_px * up) * world_per_px
+        self.view_changed()
+
+    def zoom(self, steps: float) -> None:
+        """What the wheel does: positive steps move closer."""
+        self._leave_pinhole()
+        self.distance = max(self.distance * WHEEL_ZOOM_PER_STEP ** steps, 1e-6)
+        self.view_changed()
+
+    def viewbox_mouse_event(self, event):
+        if event.handled or not self.interactive:
+            return
+        self.user_moved = True
+        if event.type == "mouse_wheel":
+            self.zoom(event.delta[1])
+            event.handled = True
+        elif event.type == "mouse_press":
+            self._drag_last = np.asarray(event.pos[:2], dtype=float)
+            event.handled = True
+        elif event.type == "mouse_release":
+            self._drag_last = None
+        elif event.type == "mouse_move" and event.press_event is not None and self._drag_last is not None:
+            dx, dy = self._drag_delta(event)
+            buttons = event.buttons or []
+            modifiers = event.mouse_event.modifiers or ()
+            if 1 in buttons and keys.SHIFT not in modifiers:
+                self.rotate(dx, dy)
+            elif 1 in buttons or 2 in buttons or 3 in buttons:
+                self.pan(dx, dy)
+            event.handled = True
+
+
+class PixelCamera(_MatrixCamera):
+    """2D camera with y pointing down: world (x, y) are image pixel coordinates.
+
+    ``scale`` is view pixels per world unit; ``center_point`` is the world point at the view centre.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.center_point = np.zeros(2)
+        self.scale = 1.0
+
+    def viewbox_from_world(self) -> np.ndarray:
+        w, h = self.viewbox_size()
+        m = np.zeros((4, 4))
+        m[0, 0] = m[1, 1] = self.scale
+        m[0, 3] = w / 2.0 - self.scale * self.center_point[0]
+        m[1, 3] = h / 2.0 - self.scale * self.center_point[1]
+        # z is squashed to ~0 depth (kept invertible for vispy): 2D layers are ordered by draw
+        # order, not depth.
+        m[2, 2] = 1e-7
+        m[3, 3] = 1.0
+        return m
+
+    def fit(self, lo, hi) -> None:
+        """Show the world rectangle [lo, hi] (x, y used) whole, centred, with square pixels."""
+        lo, hi = np.asarray(lo, dtype=float)[:2], np.asarray(hi, dtype=float)[:2]
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+            lo, hi = np.zeros(2), np.ones(2)
+        size = np.maximum(hi - lo, 1e-6)
+        w, h = self.viewbox_size()
+        self.center_point = (lo + hi) / 2.0
+        self.scale = float(min(w / size[0], h / size[1]))
+        self.view_changed()
+
+    def focus(self, point) -> None:
+        """Centre the view on world point ``point`` (x, y)."""
+        point = np.asarray(point, dtype=float).reshape(-1)[:2]
+        if np.isfinite(point).all():
+            self.center_point = point
+            self.view_changed()
+
+    def pan(self, dx_px: float, dy_px: float) -> None:
+        """The picture follows the mouse."""
+        self.center_point = self.center_point - np.array([dx_px, dy_px]) / self.scale
+        self.view_changed()
+
+    def zoom(self, steps: float, anchor_px=None) -> None:
+        """Zoom by wheel ``steps`` keeping the world point under ``anchor_px`` (view px) fixed."""
+        w, h = self.viewbox_size()
+        anchor = np.array([w / 2.0, h / 2.0]) if anchor_px is None else np.asarray(anchor_px[:2], dtype=float)
+        world_anchor = self.center_point + (anchor - [w / 2.0, h / 2.0]) / self.scale
+        self.scale = float(np.clip(self.scale / WHEEL_ZOOM_PER_STEP ** steps, 1e-6, 1e6))
+        self.center_point = world_anchor - (anchor - [w / 2.0, h / 2.0]) / self.scale
+        self.view_changed()
+
+    def viewbox_mouse_event(self, event):
+        if event.handled or not self.interactive:
+            return
+        self.user_moved = True
+        if event.type == "mouse_wheel":
+            self.zoom(event.delta[1], event.pos)
+            event.handled = True
+        elif event.type == "mouse_press":
+            self._drag_last = np.asarray(event.pos[:2], dtype=float)
+            event.handled = True
+        elif event.type == "mouse_release":
+            self._drag_last = None
+        elif event.type == "mouse_move" and event.press_event is not None and self._drag_last is not None:
+            dx, dy = self._drag_delta(event)
+            self.pan(dx, dy)
+            event.handled = True

@@ -1,0 +1,32 @@
+"""The 2D space view: pixel coordinates with y down (image row 0 at the top), pan/zoom camera."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cameras import PixelCamera
+from .view_base import SpaceView
+
+
+class SpaceView2D(SpaceView):
+    """A 2D space view: world units are pixels, x right, y down.
+
+    Layers are drawn in kind order (images, meshes, lines, points, labels), without depth test;
+    layers of one kind in creation order. See :class:`~rerun_scene.view_base.SpaceView`.
+    """
+
+    depth_test = False
+
+    def __init__(self, parent, bgcolor=None):
+        super().__init__(parent, PixelCamera(), bgcolor=bgcolor)
+        self.camera.fit(np.zeros(3), np.ones(3))
+
+    def focus(self, point) -> None:
+        """Centre the view on pixel ``point`` (x, y)."""
+        self.camera.focus(point)
+
+    def _default_bounds(self):
+        return np.zeros(3), np.ones(3)
+
+    def _rank(self, depth: float, draw_order: int):
+        return (-draw_order, 0.0)

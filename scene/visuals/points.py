@@ -1,0 +1,142 @@
+"""A lean point-cloud visual: GL_POINTS, per-point size and RGBA8 colour, round sprites.
+
+Compared with vispy's ``Markers`` (per-marker symbol SDF, edges, antialiasing in the fragment
+shader and a 100-byte vertex), this uploads 12 bytes of position plus 4 bytes of packed colour and
+4 of radius per point only where they vary, and its shader is one transform and a ``discard``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from vispy import gloo
+from vispy.visuals import Visual
+
+from ._common import UNPACK_RGB_GLSL, color_attributes, pixels_per_unit, transform_matrix
+
+MAX_DIAMETER_PX = 256.0  # also the usual GL point size limit; keeps bad radii from stalling a frame
+
+VERTEX_SHADER = UNPACK_RGB_GLSL + """
+attribute vec3 a_position;
+attribute float a_rgb;     // packed r + 256 g + 65536 b
+attribute float a_alpha;   // 0..255
+attribute float a_radius;
+uniform float u_world_units;    // 1: radii in local units, 0: in logical pixels
+uniform float u_px_per_unit;    // framebuffer px per local unit at clip w = 1
+uniform float u_px_scale;       // framebuffer px per logical px
+varying vec4 v_color;
+varying float v_diameter;
+
+void main() {
+    vec4 clip = $visual_to_render(vec4(a_position, 1.0));
+    float diameter = u_world_units > 0.5
+        ? 2.0 * a_radius * u_px_per_unit / max(abs(clip.w), 1e-12)
+        : 2.0 * a_radius * u_px_scale;
+    v_diameter = clamp(diameter, 1.0, %(max_diameter).1f);
+    v_color = vec4(unpack_rgb(a_rgb), a_alpha * (1.0 / 255.0));
+    gl_Position = clip;
+    gl_PointSize = v_diameter;
+}
+""" % {"max_diameter": MAX_DIAMETER_PX}
+
+FRAGMENT_SHADER = """
+varying vec4 v_color;
+varying float v_diameter;
+
+void main() {
+    if (v_diameter > 2.5) {
+        vec2 d = gl_PointCoord - vec2(0.5);
+        if (dot(d, d) > 0.25) discard;
+    }
+    gl_FragColor = v_color;
+}
+"""
+
+
+class PointsVisual(Visual):
+    """Points with per-point (or shared) RGBA8 colour and radius.
+
+    Call :meth:`set_data` to upload; drawing never copies data. Non-finite positions are skipped
+    through an index buffer that exists only when such rows exist. Radii in world units are
+    converted to pixels in the shader (perspective-correct), capped at 256 px.
+    """
+
+    def __init__(self, positions=None, colors=(200, 200, 200, 255), radii=1.5, radius_unit="px", finite=None):
+        Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        self._draw_mode = "points"
+        self.set_gl_state("translucent", depth_test=True, cull_face=False)
+        self.upload_count = 0
+        self._n = 0
+        self._vbo_position = gloo.VertexBuffer(np.zeros((0, 3), np.float32))
+        self._vbo_rgb = None
+        self._vbo_alpha = None
+        self._vbo_radius = None
+        self._bounds = None
+        self._world_units = False
+        self.freeze()
+        if positions is not None:
+            self.set_data(positions, colors, radii, radius_unit, finite)
+
+    def set_data(self, positions, colors=(200, 200, 200, 255), radii=1.5, radius_unit="px", finite=None):
+        """Upload points.
+
+        Parameters
+        ----------
+        positions : (N, 3) float32
+        colors : (4,) or (N, 4) uint8 RGBA
+        radii : scalar or (N,) float32, non-negative
+        radius_unit : {"px", "world"}
+        finite : (N,) bool or None
+            Rows to draw; None draws all.
+        """
+        positions = np.ascontiguousarray(positions, dtype=np.float32)
+        self._n = positions.shape[0]
+        self._vbo_position.set_data(positions)
+        program = self.shared_program
+        program["a_position"] = self._vbo_position
+        self._vbo_rgb, self._vbo_alpha = color_attributes(program, colors, self._vbo_rgb, self._vbo_alpha)
+        radii = np.asarray(radii, dtype=np.float32)
+        if radii.ndim == 1:
+            if self._vbo_radius is None:
+                self._vbo_radius = gloo.VertexBuffer(np.ascontiguousarray(radii))
+            else:
+                self._vbo_radius.set_data(np.ascontiguousarray(radii))
+            program["a_radius"] = self._vbo_radius
+        else:
+            program["a_radius"] = float(radii)
+        self._world_units = radius_unit == "world"
+        if finite is None:
+            self._index_buffer = None
+        else:
+            self._index_buffer = gloo.IndexBuffer(np.flatnonzero(finite).astype(np.uint32))
+            self._n = int(np.count_nonzero(finite))
+        self._bounds = _finite_bounds(positions if finite is None else positions[finite])
+        self.upload_count += 1
+        self._vshare.bounds.clear()
+        self.update()
+
+    def _prepare_transforms(self, view):
+        view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")
+
+    def _prepare_draw(self, view):
+        if self._n == 0:
+            return False
+        program = view.view_program
+        program["u_world_units"] = 1.0 if self._world_units else 0.0
+        program["u_px_scale"] = float(view.transforms.pixel_scale)
+        if self._world_units:
+            to_fb = transform_matrix(view.get_transform("visual", "framebuffer"))
+            program["u_px_per_unit"] = pixels_per_unit(to_fb)
+        else:
+            program["u_px_per_unit"] = 0.0
+        return True
+
+    def _compute_bounds(self, axis, view):
+        if self._bounds is None:
+            return None
+        return self._bounds[0][axis], self._bounds[1][axis]
+
+
+def _finite_bounds(positions: np.ndarray):
+    if positions.shape[0] == 0:
+        return None
+    return positions.min(axis=0), positions.max(axis=0)
