@@ -35,9 +35,12 @@ def summarize(recording) -> list[str]:
         batches = recording._batches_of(entity_path)
         components: dict[str, None] = {}
         ranges: dict[tuple[str, str], list[int]] = {}
-        rows = 0
+        rows = timeless = 0
         for batch in batches:
             rows += batch.num_rows
+            log_time = batch.schema.get_field_index("timeline:time:log_time")
+            if log_time >= 0:
+                timeless += batch.column(log_time).null_count
             for name, column in zip(batch.schema.names, batch.columns):
                 timeline = parse_timeline_column(name)
                 if timeline is None:
@@ -50,7 +53,7 @@ def summarize(recording) -> list[str]:
                 known[0] = min(known[0], low.as_py())
                 known[1] = max(known[1], high.as_py())
         lines.append(f"{entity_path}")
-        lines.append(f"    messages: {rows}")
+        lines.append(f"    messages: {rows}" + (f" ({timeless} timeless)" if timeless else ""))
         lines.append(f"    components: {', '.join(components) or '(none)'}")
         for (name, typ), (low, high) in sorted(ranges.items()):
             lines.append(f"    timeline {name} ({typ}): {_format_time(low, typ)} .. {_format_time(high, typ)}")

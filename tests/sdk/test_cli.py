@@ -54,7 +54,7 @@ def _check_summary(text: str, recording: pathlib.Path) -> None:
     assert "timeline frame (sequence): 3 .. 7" in block
     assert "timeline sim (time): 1.5 s .. 3.5 s" in block
     points = lines.index("world/points")
-    assert lines[points + 1].strip() == "messages: 1"
+    assert lines[points + 1].strip() == "messages: 1 (1 timeless)"
     assert lines[points + 2].strip() == "components: rerun.radius"
     assert "clears: 1" in lines
 
