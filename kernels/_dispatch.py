@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import warnings
 from typing import Callable, Iterator
 
 import numpy as np
@@ -93,6 +94,15 @@ def use_backend(name: str) -> Iterator[None]:
         _override.reset(token)
 
 
+_warned: set[str] = set()
+
+
+def _numba_error() -> type[BaseException]:
+    from numba.core.errors import NumbaError
+
+    return NumbaError
+
+
 def _compile(py_func: Callable) -> Callable:
     import numba
 
@@ -133,7 +143,16 @@ class Kernel:
     def __call__(self, *args):
         backend = current_backend()
         if backend == "numba":
-            return self.compiled()(*args)
+            try:
+                return self.compiled()(*args)
+            except _numba_error() as error:
+                # A signature numba cannot compile must not take a view down: warn once, use the twin.
+                if self.name not in _warned:
+                    _warned.add(self.name)
+                    warnings.warn(f"{self.name}: numba could not compile this call ({type(error).__name__}: "
+                                  f"{str(error).splitlines()[0] if str(error) else ''}); using the numpy twin",
+                                  RuntimeWarning, stacklevel=2)
+                return self.numpy_twin(*args)
         if backend == "numpy":
             return self.numpy_twin(*args)
         with np.errstate(all="ignore"):  # compiled code is silent about inf * 0 and the like; so is this

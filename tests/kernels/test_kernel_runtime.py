@@ -5,9 +5,14 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 import rerun_kernels
+from rerun_kernels import _dispatch
 
 PACKAGE_DIR = Path(rerun_kernels.__file__).parent
 
@@ -71,3 +76,28 @@ def test_warmup_command_reports_its_time():
     done = subprocess.run([sys.executable, "-m", "rerun_kernels.warmup"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "kernels" in done.stdout and " s " in done.stdout
+
+
+def _twin_of_uncompilable(values, out):
+    out[...] = values * 2
+
+
+def _uncompilable(values, out):
+    marker = object()  # plain Python objects do not exist in numba's nopython mode
+    out[...] = values * 2 if marker else values
+
+
+def test_a_call_numba_cannot_compile_falls_back_to_the_twin_with_one_warning():
+    if not _dispatch.numba_available():
+        pytest.skip("numba unavailable")
+    kernel = _dispatch.Kernel(_uncompilable, _twin_of_uncompilable)
+    out = np.zeros(3)
+    with rerun_kernels.use_backend("numba"):
+        with pytest.warns(RuntimeWarning, match="numba could not compile this call"):
+            kernel(np.arange(3.0), out)
+        assert out.tolist() == [0.0, 2.0, 4.0]
+        with warnings.catch_warnings(record=True) as later:
+            warnings.simplefilter("always")
+            kernel(np.ones(3), out)
+    assert out.tolist() == [2.0, 2.0, 2.0]
+    assert later == []
