@@ -7,6 +7,8 @@ Default run (about 20 s on the 2-core dev machine):
 - latest-at latency over 1 M rows against one raw ``np.searchsorted`` on a 1 M array (the floor of
   any binary-search lookup), and the 100 k-point plot query (``range_scalars``).
 
+``--scalar-soak``: the same RSS check for a stream of small scalar batches (per-batch overheads).
+
 ``--memory-soak``: streams 1280×720 RGB frames at 60 fps for 60 s through the wire format into a
 ``StoreHub`` with a memory limit, samples the process RSS, and fails (exit 1) if it ever passes
 the limit + 10 %.
@@ -15,6 +17,7 @@ Usage::
 
     python bench/store.py
     python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60]
+    python bench/store.py --scalar-soak --limit-mb 150 [--seconds 60] [--rows-per-batch 10]
 """
 
 from __future__ import annotations
@@ -204,13 +207,67 @@ def memory_soak(limit_mb: int, seconds: float, fps: float) -> int:
     return 0 if ok else 1
 
 
+def _scalar_frame_payload(start: int, rows: int) -> pa.Buffer:
+    rb = _scalar_rows(start, rows)
+    buffer = pa.allocate_buffer(FRAME_HEADER.size + log_payload_size(rb))
+    write_log_frame(rb, pa.FixedSizeBufferWriter(buffer))
+    return buffer
+
+
+def _scalar_rows(start: int, rows: int) -> pa.RecordBatch:
+    values = np.sin(np.arange(start, start + rows) / 100.0)
+    cells = pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32)), pa.array(values))
+    frames = np.arange(start, start + rows, dtype=np.int64)
+    timelines = {("frame", "sequence"): pa.array(frames), LOG_TIME: pa.array(frames * 1000)}
+    return build_log_batch("plot/value", "soak", timelines, {"rerun.scalar": cells})
+
+
+def scalar_soak(limit_mb: int, seconds: float, rows_per_batch: int) -> int:
+    """Small scalar batches as fast as one core goes: checks that per-batch overheads are counted."""
+    limit = limit_mb << 20
+    _scalar_frame_payload(0, rows_per_batch)
+    rss_start = process_rss_bytes()
+    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
+    print(
+        f"== scalar soak: batches of {rows_per_batch} scalar rows for {seconds:g} s, process limit {limit_mb} MiB "
+        f"(store budget {hub.budget.limit >> 20} MiB, RSS at start {rss_start >> 20} MiB)"
+    )
+    start = time.perf_counter()
+    batches = peak = 0
+    next_report = 10.0
+    while (now := time.perf_counter() - start) < seconds:
+        payload = _scalar_frame_payload(batches * rows_per_batch, rows_per_batch)
+        _, _, rb = read_log_payload(payload.slice(FRAME_HEADER.size))
+        hub.add_log_batch(None, rb)
+        del rb, payload
+        batches += 1
+        if batches % 256 == 0:
+            peak = max(peak, process_rss_bytes())
+        if now >= next_report:
+            stats = hub.active.stats()
+            print(f"  t={now:5.1f} s batches={batches:8d} kept rows={stats.total_rows:9d} store={stats.total_bytes >> 20:5d} MiB rss={process_rss_bytes() >> 20:5d} MiB")
+            next_report += 10.0
+    elapsed = time.perf_counter() - start
+    stats = hub.active.stats()
+    ok = peak <= limit * 1.10
+    print(
+        f"batches {batches} ({batches * rows_per_batch / elapsed:,.0f} rows/s); evicted {stats.evicted_rows} rows; "
+        f"peak RSS {peak >> 20} MiB = {peak / limit:.3f} x limit -> {'OK' if ok else 'OVER limit + 10 %'}"
+    )
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory-soak", action="store_true", help="run the 60 s image-stream RSS soak instead")
     parser.add_argument("--limit-mb", type=int, default=1024, help="process memory limit for the soak (MiB)")
     parser.add_argument("--seconds", type=float, default=60.0, help="soak duration")
     parser.add_argument("--fps", type=float, default=60.0, help="soak frame rate")
+    parser.add_argument("--scalar-soak", action="store_true", help="soak with small scalar batches instead of images")
+    parser.add_argument("--rows-per-batch", type=int, default=10, help="rows per batch in the scalar soak")
     args = parser.parse_args(argv)
+    if args.scalar_soak:
+        return scalar_soak(args.limit_mb, args.seconds, args.rows_per_batch)
     if args.memory_soak:
         return memory_soak(args.limit_mb, args.seconds, args.fps)
     bench_ingest()

@@ -67,27 +67,34 @@ class MemoryBudget:
         target = int(self.limit * self.low_water)
         try:
             with self._lock:
-                self._evict_to(target)
+                # Chunk sizes include an estimate of their index share; the real index arrays
+                # shrink only after removal, so re-check and go on until below the target.
+                for _ in range(16):
+                    excess = self.bytes - target
+                    if excess <= 0 or not self._evict_oldest(excess):
+                        break
         finally:
             # Arrow's allocator (mimalloc / jemalloc) keeps freed pages for reuse; hand them back so
             # the limit holds for the process's resident memory, not just for the store's accounting.
             pa.default_memory_pool().release_unused()
 
-    def _evict_to(self, target: int) -> None:
+    def _evict_oldest(self, excess: int) -> bool:
+        """Evict the oldest timed chunks (timeless ones once no timed chunk is left) worth
+        ``excess`` bytes; return whether anything was evicted."""
+        stores = self._stores
         for timeless in (False, True):
-            excess = self.bytes - target
-            if excess <= 0:
-                return
             cutoffs: dict[int, int] = {}
-            stores = self._stores
             queues = [_tagged(i, store.chunks_in_arrival_order(timeless)) for i, store in enumerate(stores)]
             for seq, i, chunk in heapq.merge(*queues):
                 cutoffs[i] = seq + 1
                 excess -= chunk.nbytes
                 if excess <= 0:
                     break
-            for i, cutoff in cutoffs.items():
-                stores[i].evict_below(cutoff, timeless)
+            if cutoffs:
+                for i, cutoff in cutoffs.items():
+                    stores[i].evict_below(cutoff, timeless)
+                return True
+        return False
 
 
 def _tagged(store_index: int, chunks: Iterable[Chunk]) -> Iterator[tuple[int, int, Chunk]]:

@@ -17,7 +17,7 @@ SPLAT_KEY = (1 << 64) - 1
 #: Accounted per chunk on top of its buffers (the record batch's own objects).
 CHUNK_OVERHEAD_BYTES = 8192
 #: Accounted per arrival sequence number a compacted chunk answers for (its lookup-table entry).
-SEQ_ENTRY_BYTES = 128
+SEQ_ENTRY_BYTES = 256  # lookup-table entry and the dead chunk shell until it is pruned
 
 
 def chunk_seq(key: int) -> int:

@@ -26,18 +26,18 @@ from rerun_app.store.paths import (
     canonical_entity_path,
     is_descendant_or_self,
 )
-from rerun_app.store.time_index import TimeIndex
+from rerun_app.store.time_index import ByteMeter, TimeIndex
 from rerun_app.store.timeline import TIMELINE_TYPES, Timeline, parse_time_point
 
 TIMELINE_PREFIX = "timeline:"
 ENTITY_PATH_KEY = b"rerun.entity_path"
 _NEG_INF = float("-inf")
-_INDEX_ENTRY_BYTES = 16
+_INDEX_ENTRY_BYTES = 24  # per index entry: time + key, a value for scalars, growth slack
 
 
 @dataclass(frozen=True)
 class EntityStats:
-    """Live rows and accounted bytes of one entity.
+    """Live rows and accounted bytes of one entity (its batches and an estimate of its index share).
 
     ``rows`` counts the timed rows only; ``timeless_rows`` the timeless ones; ``total_rows`` both.
     """
@@ -53,7 +53,9 @@ class EntityStats:
 
 @dataclass(frozen=True)
 class StoreStats:
-    """What :meth:`Store.stats` reports (``total_rows`` counts timed and timeless rows)."""
+    """What :meth:`Store.stats` reports (``total_rows`` counts timed and timeless rows;
+    ``total_bytes`` is what counts against the memory limit: the entities' batches and the
+    indices' arrays as allocated)."""
 
     entities: dict[str, EntityStats]
     total_rows: int
@@ -66,9 +68,9 @@ class StoreStats:
 class _Component:
     __slots__ = ("timed", "timeless", "scalar")
 
-    def __init__(self, scalar: bool) -> None:
+    def __init__(self, scalar: bool, meter: ByteMeter) -> None:
         self.timed: dict[Timeline, TimeIndex] = {}
-        self.timeless = TimeIndex()
+        self.timeless = TimeIndex(meter=meter)
         #: float64 cells: the indices also keep each row's first value, for plots.
         self.scalar = scalar
 
@@ -165,7 +167,9 @@ class Store:
         self._dead_timed = 0  # compacted-away chunks still waiting in _timed_chunks
         self._timeless_chunks: deque[Chunk] = deque()
         self._generation = 0
-        self._bytes = 0
+        self._bytes = 0  # chunks: their buffers, objects and (estimated) index share
+        #: What the indices and the times_with_data caches really hold (capacity included).
+        self._meter = ByteMeter()
         self._evicted_rows = 0
         self._evicted_bytes = 0
         self._tree: tuple[int, EntityNode] | None = None
@@ -264,7 +268,7 @@ class Store:
             component = entity.components.get(name)
             if component is None:
                 scalar = pa.types.is_float64(column.type.value_type)
-                component = entity.components[name] = _Component(scalar)
+                component = entity.components[name] = _Component(scalar, self._meter)
             valid = None if column.null_count == 0 else column.is_valid().to_numpy(zero_copy_only=False)
             firsts = _first_values(column) if component.scalar else None
             if timeless:
@@ -276,7 +280,7 @@ class Store:
                 mask = _and_masks(valid, on_timeline)
                 index = component.timed.get(timeline)
                 if index is None:
-                    index = component.timed[timeline] = TimeIndex(with_values=component.scalar)
+                    index = component.timed[timeline] = TimeIndex(with_values=component.scalar, meter=self._meter)
                 if mask is None:
                     index.append(values, keys, firsts, ascending)
                     entries += n
@@ -293,7 +297,7 @@ class Store:
                 for rows in (self._rows, entity.rows):
                     index = rows.get(timeline)
                     if index is None:
-                        index = rows[timeline] = TimeIndex()
+                        index = rows[timeline] = TimeIndex(meter=self._meter)
                     index.append(row_times, row_keys, None, ascending)
                 entries += 2 * len(row_keys)
             self._timed_chunks.append(chunk)
@@ -349,7 +353,6 @@ class Store:
             self._timed_chunks = deque(c for c in self._timed_chunks if not c.dead)
             self._dead_timed = 0
 
-    @_locked
     def clear(self, entity_path: str, recursive: bool, time_point: Any) -> None:
         """Apply ``log_cleared``: hide the entity's components (and with ``recursive`` its
         descendants') for latest-at queries at times >= the clear's time, until newer data.
@@ -365,6 +368,11 @@ class Store:
             ``time_point``), a ``{(name, type): value}`` dict, or empty/None for a timeless clear
             (which hides the timeless data logged before it).
         """
+        with self._lock:
+            self._clear(entity_path, recursive, time_point)
+        self._budget.enforce()  # a clear's index entries count too
+
+    def _clear(self, entity_path: str, recursive: bool, time_point: Any) -> None:
         if not isinstance(recursive, (bool, np.bool_)):
             raise TypeError(f"recursive: expected a bool, got {type(recursive).__name__} ({recursive!r})")
         path = canonical_entity_path(entity_path)
@@ -383,7 +391,7 @@ class Store:
             for by_timeline in targets:
                 index = by_timeline.get(timeline)
                 if index is None:
-                    index = by_timeline[timeline] = TimeIndex()
+                    index = by_timeline[timeline] = TimeIndex(meter=self._meter)
                 index.append(np.array([value], dtype=np.int64), one_key)
         for other, entity in self._entities.items():
             if other == path or (recursive and is_descendant_or_self(other, path)):
@@ -398,8 +406,8 @@ class Store:
 
     @property
     def accounted_bytes(self) -> int:
-        """Bytes this store counts against the memory limit."""
-        return self._bytes
+        """Bytes this store counts against the memory limit: its chunks plus its indices' arrays."""
+        return self._bytes + self._meter.bytes
 
     @_locked
     def chunks_in_arrival_order(self, timeless: bool) -> list[Chunk]:
@@ -543,6 +551,7 @@ class Store:
         else:
             result = _sorted_unique(times)
         result.flags.writeable = False
+        self._meter.bytes += result.nbytes - (0 if cached is None else cached[2].nbytes)
         self._unique_cache[id(index)] = (index.mutations, len(index), result, index)
         return result
 
@@ -556,7 +565,7 @@ class Store:
         return StoreStats(
             entities=entities,
             total_rows=sum(e.num_rows for e in self._entities.values()),
-            total_bytes=self._bytes,
+            total_bytes=self.accounted_bytes,
             memory_limit=self._budget.limit,
             evicted_rows=self._evicted_rows,
             evicted_bytes=self._evicted_bytes,

@@ -5,7 +5,7 @@ sorting by ``(time, key)`` puts, among rows logged at the same time, the one tha
 end: latest-at is then "the last entry with ``time <= t``", one ``np.searchsorted``.
 
 Logs usually arrive in time order, so :meth:`TimeIndex.append` has an append fast path (amortised
-O(1) per row, capacity doubling); an out-of-order batch is merged in O(n).
+O(1) per row, capacity grows by half); an out-of-order batch is merged in O(n).
 """
 
 from __future__ import annotations
@@ -15,6 +15,15 @@ import numpy as np
 _MIN_CAPACITY = 16
 
 
+class ByteMeter:
+    """A running total of the bytes a set of indices (and caches) hold, for the memory limit."""
+
+    __slots__ = ("bytes",)
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+
 class TimeIndex:
     """Sorted ``(time, key)`` pairs, optionally with one float64 value per entry (for scalar plots).
 
@@ -22,15 +31,20 @@ class TimeIndex:
     ----------
     with_values : bool
         Keep a parallel float64 array (``values``) filled by :meth:`append`.
+    meter : ByteMeter, optional
+        Kept up to date with the bytes this index's arrays hold.
     """
 
-    __slots__ = ("_times", "_keys", "_values", "_size", "mutations")
+    __slots__ = ("_times", "_keys", "_values", "_size", "mutations", "_meter")
 
-    def __init__(self, with_values: bool = False) -> None:
+    def __init__(self, with_values: bool = False, meter: ByteMeter | None = None) -> None:
         self._times = np.empty(_MIN_CAPACITY, dtype=np.int64)
         self._keys = np.empty(_MIN_CAPACITY, dtype=np.int64)
         self._values = np.empty(_MIN_CAPACITY, dtype=np.float64) if with_values else None
         self._size = 0
+        self._meter = meter
+        if meter is not None:
+            meter.bytes += self.nbytes
         #: Bumped whenever entries are inserted in the middle or removed (not on plain appends),
         #: so caches built over a prefix know whether that prefix is still valid.
         self.mutations = 0
@@ -63,11 +77,14 @@ class TimeIndex:
         need = self._size + extra
         if need <= len(self._times):
             return
-        capacity = max(need, 2 * len(self._times))
+        capacity = max(need, len(self._times) + len(self._times) // 2)
+        before = self.nbytes
         self._times = _grow(self._times, capacity, self._size)
         self._keys = _grow(self._keys, capacity, self._size)
         if self._values is not None:
             self._values = _grow(self._values, capacity, self._size)
+        if self._meter is not None:
+            self._meter.bytes += self.nbytes - before
 
     def append(self, times: np.ndarray, keys: np.ndarray, values: np.ndarray | None = None, ascending: bool | None = None) -> None:
         """Add entries; ``keys`` must be larger than every key already present (arrival order).
@@ -112,12 +129,15 @@ class TimeIndex:
     def _adopt(self, times: np.ndarray, keys: np.ndarray, values: np.ndarray | None) -> None:
         size = len(times)
         capacity = max(_MIN_CAPACITY, size + size // 4)
+        before = self.nbytes
         self._times = _grow(times, capacity, size)
         self._keys = _grow(keys, capacity, size)
         if self._values is not None:
             self._values = _grow(values, capacity, size)
         self._size = size
         self.mutations += 1
+        if self._meter is not None:
+            self._meter.bytes += self.nbytes - before
 
     def remove_chunks(self, seqs: np.ndarray) -> int:
         """Drop the entries whose chunk sequence number (``key >> 32``) is in sorted ``seqs``;

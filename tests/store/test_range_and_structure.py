@@ -146,7 +146,8 @@ def test_stats_count_rows_and_bytes_per_entity():
     assert stats.entities["big"].rows == 3 and stats.entities["small"].rows == 1
     assert stats.entities["big"].bytes >= big.nbytes and stats.entities["small"].bytes >= small.nbytes
     assert stats.total_rows == 4
-    assert stats.total_bytes == stats.entities["big"].bytes + stats.entities["small"].bytes
+    # The total adds what the indices' arrays hold to the entities' batches.
+    assert stats.total_bytes > stats.entities["big"].bytes + stats.entities["small"].bytes
     assert stats.memory_limit is None and stats.evicted_rows == 0
 
 
