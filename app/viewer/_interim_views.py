@@ -95,7 +95,7 @@ class InterimSpaceView:
         else:
             cam.set_range(x=(lo[0], hi[0]), y=(lo[1], hi[1]), margin=0.05)
 
-    def camera_state(self) -> dict:
+    def camera_state(self) -> dict:  # noqa: D102
         cam = self.viewbox.camera
         if self.kind == "3d":
             return {"azimuth": float(cam.azimuth), "elevation": float(cam.elevation), "distance": float(cam.distance or 0)}

@@ -62,7 +62,7 @@ def _tree_node(viewer, node, depth: int) -> None:
         imgui.set_next_item_open(True, imgui.Cond_.once)
     label = node.name if state.is_hidden(path) is False else f"{node.name} (hidden)"
     if path in state.warnings and state.warnings[path]:
-        label += "  ⚠"
+        label += "  (!)"
     opened = imgui.tree_node_ex(label + "###node", flags)
     viewer.record_item("tree-label:" + path)
     if imgui.is_item_clicked() and not imgui.is_item_toggled_open():
@@ -105,7 +105,7 @@ def _hover_section(viewer) -> None:
 def _entity_section(viewer, store, path: str) -> None:
     imgui.separator_text(path)
     for warning in viewer.state.warnings.get(path, []):
-        imgui.text_colored(_WARN, "⚠ " + warning)
+        imgui.text_colored(_WARN, "warning: " + warning)
     timeline, time = viewer.cursor()
     latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
     if latest is None:

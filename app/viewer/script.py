@@ -28,22 +28,6 @@ from pathlib import Path
 import numpy as np
 
 
-def _camera_state(scene_view) -> dict:
-    getter = getattr(scene_view, "camera_state", None)
-    if callable(getter):
-        return {k: (list(v) if isinstance(v, (tuple, np.ndarray)) else v) for k, v in getter().items()}
-    cam = getattr(getattr(scene_view, "viewbox", None) or getattr(scene_view, "view", None), "camera", None)
-    state = {}
-    for name in ("azimuth", "elevation", "distance", "fov", "center", "rect"):
-        if hasattr(cam, name):
-            value = getattr(cam, name)
-            if hasattr(value, "pos") and hasattr(value, "size"):
-                value = [*value.pos, *value.size]
-            state[name] = [float(v) for v in value] if isinstance(value, (tuple, list, np.ndarray)) else (
-                None if value is None else float(value))
-    return state
-
-
 def state_dump(viewer) -> dict:
     """What a test needs to check: cursor, visibility, selection, hover, views (rects, cameras, layers)."""
     tc = viewer.time
@@ -54,7 +38,7 @@ def state_dump(viewer) -> dict:
             "root": spec.root,
             "rect": host.rect,
             "visible": host.visible,
-            "camera": _camera_state(host.scene_view),
+            "camera": host.camera_state(),
             "layers": sorted(f"{p}|{n}" for p, n in host._shown),
             "set_layer_calls": host.set_layer_calls,
             "builds": host.builder.builds,
@@ -181,9 +165,7 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
                 frames(1)
         elif "project" in step:
             host = next(h for spec, h in viewer.views.items() if spec.name == step["view"] or spec.root == step["view"])
-            tr = host.viewbox.scene.node_transform(viewer.canvas.scene)
-            mapped = tr.map(np.asarray(step["project"], dtype=np.float64))
-            projections[step.get("as", "projection")] = (mapped[:, :2] / mapped[:, 3:4]).tolist()
+            projections[step.get("as", "projection")] = host.world_to_canvas(step["project"]).tolist()
         elif "run" in step:
             frames_before, started = viewer.canvas.frame_count, time.monotonic()
             viewer.run(max_seconds=float(step["run"]))  # the real event loop; closes the window at the end

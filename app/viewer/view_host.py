@@ -19,14 +19,15 @@ log = logging.getLogger(__name__)
 
 
 def _make_scene_view(kind: str, canvas):
+    """A ``rerun_scene`` view placed by us (parent = the canvas scene, rect set every frame)."""
     try:
         if kind == "3d":
             from rerun_scene.view3d import SpaceView3D
 
-            return SpaceView3D(canvas)
+            return SpaceView3D(canvas.scene)
         from rerun_scene.view2d import SpaceView2D
 
-        return SpaceView2D(canvas)
+        return SpaceView2D(canvas.scene)
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("rerun_scene"):
             raise
@@ -73,8 +74,11 @@ class ViewHost:
         x, y, w, h = rect
         self.viewbox.visible = True
         self.visible = True
-        self.viewbox.pos = (float(x), float(y))
-        self.viewbox.size = (float(w), float(h))
+        if hasattr(self.scene_view, "set_rect"):
+            self.scene_view.set_rect(x, y, w, h)
+        else:
+            self.viewbox.pos = (float(x), float(y))
+            self.viewbox.size = (float(w), float(h))
 
     # -- content -----------------------------------------------------------------------------------------
     def sync(self, entity_layers: dict[str, EntityLayers]) -> bool:
@@ -85,6 +89,7 @@ class ViewHost:
             for name, batch in layers.batches.items():
                 wanted[(path, name)] = batch
         changed = False
+        added = False
         for key in list(self._shown):
             if key not in wanted:
                 self.scene_view.remove_layer(key)
@@ -99,12 +104,16 @@ class ViewHost:
                 entity_layers[key[0]].warnings.append(f"{key[1]}: not drawn ({exc})")
                 log.warning("layer %s of %s not drawn: %s", key[1], key[0], exc)
                 continue
+            added |= key not in self._shown
             self._shown[key] = batch
             self.set_layer_calls += 1
             changed = True
         if changed:
             self._extent = None
-        if changed and not self.auto_fitted and wanted:
+        # Keep fitting the camera to the content as new layers appear, until the user moves the camera.
+        camera = getattr(self.scene_view, "camera", None)
+        user_moved = bool(getattr(camera, "user_moved", self.auto_fitted))
+        if added and not user_moved:
             self.auto_fitted = True
             reset = getattr(self.scene_view, "reset", None)
             if reset is not None:
@@ -140,6 +149,44 @@ class ViewHost:
         frustum = self.entity_layers[path].batches["frustum"]
         self.scene_view.look_through(frustum.intrinsics, np.asarray(frustum.transform), frustum.resolution)
         self.looking_through = path
+
+    def pick(self, x: float, y: float):
+        """((entity, layer), row) under canvas point (x, y), or None; ``row`` indexes the layer's pick info."""
+        if not hasattr(self.scene_view, "pick"):
+            from rerun_app.viewer.picking import pick_points
+
+            return pick_points(self, self.viewbox.canvas, x, y)
+        hit = self.scene_view.pick(x, y)
+        if hit is None:
+            return None
+        key, index = hit[0], int(hit[1])
+        layers = self.entity_layers.get(key[0])
+        info = layers.pick_info.get(key[1]) if layers else None
+        if info is not None and info[0] is not None:  # the scene reports ids (our instance keys): back to rows
+            rows = np.nonzero(np.asarray(info[0]) == index)[0]
+            index = int(rows[0]) if rows.size else index
+        return key, index
+
+    def camera_state(self) -> dict:
+        """The camera's parameters (for state dumps and tests)."""
+        getter = getattr(self.scene_view, "camera_state", None)
+        if callable(getter):
+            return getter()
+        cam = getattr(self.scene_view, "camera", None)
+        state = {}
+        for name in ("yaw_deg", "pitch_deg", "distance", "center_point", "scale"):
+            value = getattr(cam, name, None)
+            if value is not None:
+                state[name] = np.asarray(value, dtype=float).round(6).tolist()
+        return state
+
+    def world_to_canvas(self, points) -> np.ndarray:
+        """Canvas pixel coordinates (N, 2) of world points."""
+        fn = getattr(self.scene_view, "world_to_canvas", None)
+        if fn is not None:
+            return np.asarray(fn(points))
+        mapped = self.viewbox.scene.node_transform(self.viewbox.canvas.scene).map(np.asarray(points, np.float64))
+        return mapped[:, :2] / mapped[:, 3:4]
 
     def scene_extent(self) -> float:
         """Rough size of the content (for the default image-plane distance of frustums); cached until a change."""

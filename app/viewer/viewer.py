@@ -27,9 +27,9 @@ from rerun_app.views.values import transform as decode_transform
 log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
-SETTLE_FRAMES = 3
+SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
 HOVER_PICK_MAX_POINTS = 300_000  # hover picks on every mouse move; bigger clouds are picked on click only
-MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming  # ImGui needs a couple of frames to settle hover/layout after an input event
+MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
 )
@@ -350,8 +350,8 @@ class Viewer:
             timeline, time_ = self.cursor()
             for spec, host in self.views.items():
                 host.place(self.view_rects.get(spec.name))
-                if store is None:
-                    continue
+                if store is None or not host.visible:
+                    continue  # a view first syncs once it has its size (its camera fits to the content then)
                 if spec.kind == "3d":
                     host.set_up(self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
@@ -413,10 +413,8 @@ class Viewer:
             return None, None
         try:
             if hasattr(host.scene_view, "pick"):
-                hit = host.scene_view.pick(pos[0] - host.rect[0], pos[1] - host.rect[1])
-            else:
-                hit = pick_points(host, self.canvas, pos[0], pos[1], max_points)
-            return host, hit
+                return host, host.pick(pos[0], pos[1])
+            return host, pick_points(host, self.canvas, pos[0], pos[1], max_points)
         except Exception:  # noqa: BLE001 (picking is best effort)
             log.debug("pick failed", exc_info=True)
             return host, None
