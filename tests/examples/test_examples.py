@@ -5,7 +5,9 @@ what it recorded is read back with ``rerun.recording.load`` and checked against 
 from __future__ import annotations
 
 import math
+import os
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from rerun.recording import load
 from rerun.wire.frames import FrameKind, iter_frames
 
-from _example_runs import EXAMPLES, columns, is_timeless, run_example, run_script, tensor_of
+from _example_runs import EXAMPLES, columns, example_env, is_timeless, run_example, run_script, tensor_of
 
 NS = 1_000_000_000
 SYNTHETIC_EXAMPLES = ["minimal", "dna", "car", "clock", "plots", "api_demo", "text_logging", "multithreading",
@@ -397,3 +399,52 @@ def test_depth_stream_depth_matches_the_synthetic_room(tmp_path):
     expected_xyz, _ = synthetic_room.scene_point_cloud(cloud)
     np.testing.assert_allclose(cloud_points["rerun.point3d"][0], expected_xyz, rtol=1e-6)
     assert len(columns(recording, "world/trajectory")["rerun.linestrip3d"]) == frames
+
+
+# --- the same scripts under the original rerun-sdk 0.4.0 -------------------------------------------------------
+
+REFERENCE_PYTHON = Path(os.environ.get("RERUN_REFERENCE_PYTHON", "/work/refvenv/bin/python"))
+REFERENCE_RUNS = {  # small sizes: the point is the structure of what gets recorded
+    "minimal": ["--size", "3"],
+    "dna": ["--points", "20", "--steps", "10"],
+    "car": ["--frames", "3", "--resolution", "64x48"],
+    "clock": ["--steps", "10"],
+    "plots": ["--frames", "30", "--bars", "8"],
+    "api_demo": [],
+    "text_logging": ["--frames", "6"],
+    "multithreading": ["--threads", "2", "--frames", "5", "--rects", "3"],
+    "rerun_demo": ["--cube", "--steps", "5", "--size", "3"],
+}
+# Differences of layout, not of content: we give timeless rows a null log_time column, and splat rows
+# need no explicit instance keys.
+IGNORED_COLUMNS = {"log_time", "rerun.instance_key"}
+
+
+def _structure(recording) -> dict:
+    """entity path → (component names, {timeline: sorted distinct times}), ``log_time`` left out."""
+    out = {}
+    for path in recording.entity_paths:
+        table = columns(recording, path)
+        timelines = {name for name, _ in recording.timelines(path)} - {"log_time"}
+        components = set(table) - IGNORED_COLUMNS - timelines
+        times = {name: sorted({t for t in table[name] if t is not None}) for name in timelines}
+        out[path] = (components, times)
+    return out
+
+
+@pytest.mark.skipif(not REFERENCE_PYTHON.exists(), reason=f"no rerun-sdk 0.4.0 interpreter at {REFERENCE_PYTHON} "
+                                                          "(set RERUN_REFERENCE_PYTHON)")
+@pytest.mark.parametrize("name", sorted(REFERENCE_RUNS))
+def test_example_records_the_same_entities_under_rerun_0_4_0(tmp_path, name):
+    """The examples are plain 0.4 API: run unchanged on the original SDK they record the same structure."""
+    ours, _ = run_example(name, tmp_path, *REFERENCE_RUNS[name])
+    reference_file = tmp_path / f"{name}-0.4.0.rrd"
+    env = {k: v for k, v in example_env().items() if k != "PYTHONPATH"}
+    proc = subprocess.run([str(REFERENCE_PYTHON), str(EXAMPLES / name / "main.py"), *REFERENCE_RUNS[name],
+                           "--save", str(reference_file)], capture_output=True, text=True, timeout=120, env=env,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "Ignoring rerun log call" not in proc.stderr, proc.stderr[-4000:]  # 0.4.0 warns instead of raising
+    reference = load(reference_file)
+    assert reference.application_id == ours.application_id
+    assert _structure(ours) == _structure(reference)
