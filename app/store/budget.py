@@ -87,7 +87,7 @@ class MemoryBudget:
             queues = [_tagged(i, store.chunks_in_arrival_order(timeless)) for i, store in enumerate(stores)]
             for seq, i, chunk in heapq.merge(*queues):
                 cutoffs[i] = seq + 1
-                excess -= chunk.nbytes
+                excess -= chunk.footprint
                 if excess <= 0:
                     break
             if cutoffs:

@@ -66,9 +66,10 @@ class Chunk:
     timeless : bool
         Whether every row is timeless (a chunk is all timed or all timeless).
     nbytes : int
-        Accounted bytes: the batch's buffers, the index entries it added and a fixed overhead.
+        Accounted bytes: the batch's buffers and a fixed overhead for its objects.
     index_bytes : int
-        The index-entry part of ``nbytes`` (kept when chunks are compacted).
+        An estimate of the index entries its rows hold (the store meters the real index arrays;
+        this share is used to choose how many chunks to evict, and for per-entity stats).
     """
 
     __slots__ = (
@@ -97,6 +98,11 @@ class Chunk:
         return self.batch.num_rows
 
     @property
+    def footprint(self) -> int:
+        """What dropping this chunk frees, about: its bytes and its index share."""
+        return self.nbytes + self.index_bytes
+
+    @property
     def dead(self) -> bool:
         """Whether this chunk was merged into a compacted one (its rows live there now)."""
         return self.batch is None
@@ -104,7 +110,7 @@ class Chunk:
     def kill(self) -> None:
         """Release the batch after it was merged elsewhere."""
         self.batch = None
-        self.nbytes = 0
+        self.nbytes = self.index_bytes = 0
         self._cells = {}
         self._row_max = self._splat_rows = None
 

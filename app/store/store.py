@@ -167,7 +167,7 @@ class Store:
         self._dead_timed = 0  # compacted-away chunks still waiting in _timed_chunks
         self._timeless_chunks: deque[Chunk] = deque()
         self._generation = 0
-        self._bytes = 0  # chunks: their buffers, objects and (estimated) index share
+        self._bytes = 0  # chunks: their buffers and objects
         #: What the indices and the times_with_data caches really hold (capacity included).
         self._meter = ByteMeter()
         self._evicted_rows = 0
@@ -302,10 +302,9 @@ class Store:
                 entries += 2 * len(row_keys)
             self._timed_chunks.append(chunk)
         chunk.index_bytes = _INDEX_ENTRY_BYTES * entries
-        chunk.nbytes += chunk.index_bytes
         self._chunks[seq] = (chunk, 0)
         entity.num_rows += n
-        entity.nbytes += chunk.nbytes
+        entity.nbytes += chunk.footprint
         entity.generation += 1
         self._bytes += chunk.nbytes
         self._generation += 1
@@ -313,7 +312,7 @@ class Store:
             self._maybe_compact(entity, chunk)
 
     def _maybe_compact(self, entity: _Entity, chunk: Chunk) -> None:
-        if chunk.nbytes - chunk.index_bytes > self._compact_below:
+        if chunk.nbytes > self._compact_below:
             entity.run = []
             return
         run = entity.run
@@ -334,7 +333,7 @@ class Store:
         compacted = Chunk(last.seq, merged, last.entity_path, False, last.component_names)
         compacted.seqs = [seq for c in run for seq in c.seqs]
         compacted.index_bytes = sum(c.index_bytes for c in run)
-        compacted.nbytes += compacted.index_bytes + SEQ_ENTRY_BYTES * len(compacted.seqs)
+        compacted.nbytes += SEQ_ENTRY_BYTES * len(compacted.seqs)
         base = 0
         freed = 0
         for c in run:
@@ -343,7 +342,7 @@ class Store:
             base += c.num_rows
             freed += c.nbytes
             c.kill()
-        entity.nbytes += compacted.nbytes - freed
+        entity.nbytes += compacted.nbytes - freed  # the index share moved over unchanged
         self._bytes += compacted.nbytes - freed
         # The compacted chunk takes the newest member's place in arrival order; the dead members
         # stay in the queue until it is pruned (cheaper than removing them from its middle).
@@ -430,12 +429,12 @@ class Store:
             popped.extend(chunk.seqs)
             entity = self._entities[chunk.entity_path]
             entity.num_rows -= chunk.num_rows
-            entity.nbytes -= chunk.nbytes
+            entity.nbytes -= chunk.footprint
             if timeless:
                 entity.timeless_rows -= chunk.num_rows
             self._bytes -= chunk.nbytes
             self._evicted_rows += chunk.num_rows
-            self._evicted_bytes += chunk.nbytes
+            self._evicted_bytes += chunk.footprint
             affected.add(chunk.entity_path)
         if not affected:
             return
