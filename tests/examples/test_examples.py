@@ -323,9 +323,8 @@ def test_multiprocessing_into_one_viewer(tmp_path, headless_viewer):
     _check_multiprocessing_recordings([headless_viewer.stop()])
 
 
-@pytest.mark.xfail(strict=True, reason="SDK bug: a forked child closing the FileSink it inherited writes GOODBYE "
-                                       "into the parent's file (rerun/sinks/file.py has no fork guard)")
-def test_multiprocessing_parent_file_has_one_goodbye_at_its_end(tmp_path):
+def test_multiprocessing_forked_child_leaves_the_parents_file_alone(tmp_path):
+    """A forked child that opens its own sink must not close (write GOODBYE into) the file it inherited."""
     run_example("multiprocessing", tmp_path, "--start-methods", "fork")
     data = memoryview((tmp_path / "multiprocessing.rrd").read_bytes())
     kinds = [frame.kind for frame in iter_frames(data, 8, [])]
