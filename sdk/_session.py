@@ -27,6 +27,7 @@ Thread safety: one lock orders all sink traffic; sinks never call back into the 
 from __future__ import annotations
 
 import atexit
+import itertools
 import operator
 import os
 import threading
@@ -516,16 +517,7 @@ def _timeline_columns(points, log_times) -> dict:
             if key != LOG_TIME:
                 timelines[key] = pa.array(np.full(n, value, dtype=np.int64))
         return timelines
-    keys = set()
-    seen = set()
-    for p in points:
-        pid = id(p)
-        if pid not in seen:
-            seen.add(pid)
-            if p:
-                keys.update(p)
-            if len(seen) == len(ids):
-                break
+    keys = set(itertools.chain.from_iterable(filter(None, points)))
     keys.discard(LOG_TIME)
     for key in keys:
         try:
