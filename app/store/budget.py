@@ -7,6 +7,8 @@ steady stream pays for eviction in occasional batches rather than on every frame
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import heapq
 import itertools
 import os
@@ -77,6 +79,7 @@ class MemoryBudget:
             # Arrow's allocator (mimalloc / jemalloc) keeps freed pages for reuse; hand them back so
             # the limit holds for the process's resident memory, not just for the store's accounting.
             pa.default_memory_pool().release_unused()
+            _trim_c_heap()
 
     def _evict_oldest(self, excess: int) -> bool:
         """Evict the oldest timed chunks (timeless ones once no timed chunk is left) worth
@@ -95,6 +98,26 @@ class MemoryBudget:
                     stores[i].evict_below(cutoff, timeless)
                 return True
         return False
+
+
+def _load_malloc_trim():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+_malloc_trim = _load_malloc_trim()
+
+
+def _trim_c_heap() -> None:
+    """Give the C heap's free pages back to the OS (glibc keeps the index arrays numpy freed)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _tagged(store_index: int, chunks: Iterable[Chunk]) -> Iterator[tuple[int, int, Chunk]]:
