@@ -110,6 +110,10 @@ def save(path: str | os.PathLike) -> None:
         return
     from rerun.sinks import FileSink
 
+    active = _session.get_sink()
+    if isinstance(active, FileSink) and os.path.abspath(active.path) == os.path.abspath(os.fspath(path)):
+        # Re-creating the file under the open sink would interleave two writers; start it afresh.
+        _session.disconnect()
     _session.set_sink(FileSink(path))
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pyarrow as pa
 
 from rerun.sinks.base import Sink
 from rerun.wire.frames import FrameKind
 from rerun.wire.log_table import read_log_payload, write_log_payload
+
+
+#: Above this many buffered bytes, warn once: a program that never sets a sink grows without bound
+#: (as Rerun 0.4 did), which is rarely what its author meant.
+WARN_BUFFERED_BYTES = 1 << 30
 
 
 class MemorySink(Sink):
@@ -19,6 +26,8 @@ class MemorySink(Sink):
     def __init__(self) -> None:
         super().__init__()
         self._messages: list[tuple[FrameKind, object]] = []
+        self._buffered_bytes = 0
+        self._warned = False
         self.last_begin: dict | None = None
 
     def send_log(self, batch: pa.RecordBatch) -> None:
@@ -28,6 +37,15 @@ class MemorySink(Sink):
         self._messages.append((FrameKind.LOG, payload))
         self._sent_messages += 1
         self._sent_bytes += payload.size
+        self._buffered_bytes += payload.size
+        if self._buffered_bytes > WARN_BUFFERED_BYTES and not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"rerun: {self._buffered_bytes / 1e9:.1f} GB of log data is buffered in memory because no sink is "
+                "set; call rr.save(path), rr.connect() or rr.spawn() to send it somewhere, or rr.set_enabled(False)",
+                ResourceWarning,
+                stacklevel=2,
+            )
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
         self._messages.append((FrameKind(kind), dict(obj)))
@@ -49,6 +67,7 @@ class MemorySink(Sink):
     def replay_into(self, sink: Sink) -> None:
         """Send the whole backlog to ``sink`` in order and forget it."""
         messages, self._messages = self._messages, []
+        self._buffered_bytes = 0
         for kind, value in messages:
             if kind == FrameKind.LOG:
                 sink.send_log(read_log_payload(value)[2])
@@ -57,3 +76,4 @@ class MemorySink(Sink):
 
     def close(self) -> None:
         self._messages = []
+        self._buffered_bytes = 0

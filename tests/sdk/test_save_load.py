@@ -203,3 +203,31 @@ def test_backlog_before_save_and_application_ids(tmp_path):
     assert rec.entity_paths == ["after", "early", "later"]
     assert rec.complete
     _session.shutdown()
+
+
+def test_saving_twice_to_the_same_path_gives_a_valid_file(rrd, tmp_path):
+    path = tmp_path / "rec.rrd"  # the fixture's file
+    _session.log("first", {"rerun.radius": pa.array([1.0], pa.float32())})
+    _session.flush()
+    rr.save(path)
+    _session.log("second", {"rerun.radius": pa.array([2.0], pa.float32())})
+    rec = rrd()
+    assert rec.warnings == [] and rec.complete
+    assert rec.entity_paths == ["second"]
+
+
+def test_memory_buffer_warns_once_when_it_grows_large(monkeypatch):
+    from rerun.sinks import memory
+
+    monkeypatch.setattr(memory, "WARN_BUFFERED_BYTES", 1000)
+    sink = memory.MemorySink()
+    batch = pa.RecordBatch.from_arrays([pa.array(np.zeros(1000))], names=["x"])
+    batch = batch.replace_schema_metadata({b"rerun.entity_path": b"a", b"rerun.recording_id": b"r"})
+    with pytest.warns(ResourceWarning, match="buffered in memory because no sink is set"):
+        sink.send_log(batch)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sink.send_log(batch)  # only once
+    assert len(sink) == 2
