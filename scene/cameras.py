@@ -42,7 +42,9 @@ class _MatrixCamera(BaseCamera):
         super().__init__(**kwargs)
         self._matrix_transform = MatrixTransform()
         self._drag_last = None
-        self.user_moved = False  # set by any mouse interaction; views stop auto-fitting then
+        # Set by mouse interaction and by explicit placement (focus, look_through): views stop
+        # auto-fitting to new data from then on.
+        self.user_moved = False
 
     def viewbox_from_world(self) -> np.ndarray:
         raise NotImplementedError
@@ -168,7 +170,9 @@ class OrbitCamera(_MatrixCamera):
             lo, hi = -np.ones(3), np.ones(3)
         self._pinhole = None
         self.center_point = (lo + hi) / 2.0
-        radius = max(float(np.linalg.norm(hi - lo)) / 2.0, 1e-3)
+        radius = float(np.linalg.norm(hi - lo)) / 2.0
+        if not radius > 1e-9:  # a single point: show a unit neighbourhood around it
+            radius = 1.0
         self.scene_radius = radius
         w, h = self.viewbox_size()
         half_fov = math.radians(self.fov_deg) / 2.0
@@ -184,6 +188,7 @@ class OrbitCamera(_MatrixCamera):
             return
         self._leave_pinhole()
         self.center_point = point
+        self.user_moved = True
         self.view_changed()
 
     def look_through(self, intrinsics, world_from_camera, resolution) -> None:
@@ -201,6 +206,7 @@ class OrbitCamera(_MatrixCamera):
         width, height = (float(v) for v in resolution)
         eye_from_world = geometry.RDF_TO_GL_EYE @ np.linalg.inv(pose)
         self._pinhole = (k, (width, height), eye_from_world)
+        self.user_moved = True
         self.view_changed()
 
     def _leave_pinhole(self) -> None:
@@ -255,7 +261,8 @@ class OrbitCamera(_MatrixCamera):
             self._drag_last = None
         elif event.type == "mouse_move" and event.press_event is not None and self._drag_last is not None:
             dx, dy = self._drag_delta(event)
-            buttons = event.buttons or []
+            # glfw reports held buttons; other backends only the pressed one
+            buttons = event.buttons or [getattr(event.press_event, "button", 1)]
             modifiers = event.mouse_event.modifiers or ()
             if 1 in buttons and keys.SHIFT not in modifiers:
                 self.rotate(dx, dy)
@@ -292,7 +299,10 @@ class PixelCamera(_MatrixCamera):
         lo, hi = np.asarray(lo, dtype=float)[:2], np.asarray(hi, dtype=float)[:2]
         if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
             lo, hi = np.zeros(2), np.ones(2)
-        size = np.maximum(hi - lo, 1e-6)
+        size = hi - lo
+        if not (size > 1e-9).any():  # a single point: show 100 x 100 units around it
+            size = np.array([100.0, 100.0])
+        size = np.maximum(size, 1e-9)
         w, h = self.viewbox_size()
         self.center_point = (lo + hi) / 2.0
         self.scale = float(min(w / size[0], h / size[1]))
@@ -303,6 +313,7 @@ class PixelCamera(_MatrixCamera):
         point = np.asarray(point, dtype=float).reshape(-1)[:2]
         if np.isfinite(point).all():
             self.center_point = point
+            self.user_moved = True
             self.view_changed()
 
     def pan(self, dx_px: float, dy_px: float) -> None:

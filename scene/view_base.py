@@ -37,7 +37,8 @@ class SpaceView:
     _internal_keys: frozenset = frozenset()
 
     def __init__(self, parent, camera, bgcolor=None):
-        self.viewbox = scene.widgets.ViewBox(camera=camera, bgcolor=bgcolor)
+        # No border: the camera's pixel grid must be the view's (vispy widgets default to 1 px).
+        self.viewbox = scene.widgets.ViewBox(camera=camera, bgcolor=bgcolor, border_width=0)
         if isinstance(parent, scene.SceneCanvas):
             parent.central_widget.add_widget(self.viewbox)
         else:

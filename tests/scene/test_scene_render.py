@@ -1,0 +1,223 @@
+"""Rendered-pixel tests of rerun_scene through headless EGL (Mesa llvmpipe).
+
+All GL work happens in one subprocess (``_scene_gl_scenarios.py``) so vispy's EGL backend choice
+never leaks into this pytest process. Expectations come from ``_scene_oracle`` (textbook camera
+formulas) and from the inputs, never from rerun_scene's own matrices.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import headless_gl_env
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _scene_oracle as oracle  # noqa: E402
+
+pytestmark = pytest.mark.gl
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def scene_results(egl_available, tmp_path_factory):
+    out = tmp_path_factory.mktemp("scene_gl")
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_scene_gl_scenarios.py"), str(out)],
+        env=headless_gl_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+def result(scene_results, name):
+    error = scene_results / f"{name}.error"
+    if error.exists():
+        pytest.fail(f"scenario {name} raised:\n{error.read_text()}")
+    with np.load(scene_results / f"{name}.npz") as data:
+        return {key: data[key] for key in data.files}
+
+
+def near_any(shape, centres, radius):
+    """Mask of pixels whose centre lies within ``radius`` of any (u, v) centre."""
+    rows, cols = np.mgrid[0 : shape[0], 0 : shape[1]]
+    mask = np.zeros(shape[:2], dtype=bool)
+    for u, v in centres:
+        mask |= np.hypot(cols + 0.5 - u, rows + 0.5 - v) <= radius
+    return mask
+
+
+def test_points_land_where_the_pinhole_projects_them(scene_results):
+    r = result(scene_results, "points_pinhole")
+    image = r["image"]
+    expected = oracle.pinhole_pixels(oracle.POINTS)
+    in_front = expected[:, 2] > 0
+    for (u, v, _), color in zip(expected[in_front], oracle.POINT_COLORS[in_front]):
+        np.testing.assert_array_equal(oracle.pixel(image, u, v), color)
+    # Nothing else is drawn: every coloured pixel is within the 2.5 px radius of a visible point,
+    # and the point behind the camera shows nowhere.
+    drawn = oracle.coloured_mask(image)
+    assert not (drawn & ~near_any(image.shape, expected[in_front, :2], 2.5 + 1.0)).any()
+    behind_color = oracle.POINT_COLORS[~in_front][0]
+    assert not (image == behind_color).all(axis=-1).any()
+
+
+def test_pick_returns_the_point_under_the_cursor(scene_results):
+    r = result(scene_results, "points_pinhole")
+    in_front = oracle.pinhole_pixels(oracle.POINTS)[:, 2] > 0
+    assert list(r["pick_keys"][in_front]) == ["points"] * int(in_front.sum())
+    assert list(r["pick_index"][in_front]) == list(np.flatnonzero(in_front))
+    assert 4 not in set(r["pick_index"])  # the point behind the camera is never picked
+    assert bool(r["pick_empty"])
+
+
+def test_world_radius_shrinks_with_distance_as_the_pinhole_says(scene_results):
+    r = result(scene_results, "points_world_radius")
+    image = r["image"]
+    for u, v, z in oracle.pinhole_pixels(r["positions"]):
+        expected_diameter = 2 * 0.1 * oracle.PINHOLE_K[1, 1] / z
+        row = image[int(v)]
+        lit = np.flatnonzero(oracle.coloured_mask(row[None])[0])
+        lit = lit[np.abs(lit + 0.5 - u) < expected_diameter]  # the run of this point only
+        assert abs(len(lit) - expected_diameter) <= 2, (len(lit), expected_diameter)
+
+
+def test_hiding_a_layer_removes_exactly_its_pixels(scene_results):
+    r = result(scene_results, "hide_and_remove")
+    (ur, vr, _), (ug, vg, _) = oracle.pinhole_pixels(oracle.POINTS[:2])
+    red, green = [255, 0, 0, 255], [0, 255, 0, 255]
+    np.testing.assert_array_equal(oracle.pixel(r["both"], ug, vg), green)
+    np.testing.assert_array_equal(oracle.pixel(r["hidden"], ug, vg), oracle.BLACK)
+    np.testing.assert_array_equal(oracle.pixel(r["hidden"], ur, vr), red)
+    assert not (r["hidden"] == green).all(axis=-1).any()
+    np.testing.assert_array_equal(r["shown"], r["both"])
+    assert bool(r["pick_hidden_is_none"])
+    np.testing.assert_array_equal(oracle.pixel(r["removed"], ur, vr), oracle.BLACK)
+    assert list(r["layers"]) == ["green"]
+
+
+def test_image_is_upright_with_exact_pixel_values(scene_results):
+    r = result(scene_results, "image_2d")
+    source = oracle.unique_image()
+    rendered = r["image"]
+    # The view is exactly 20x the image: each source pixel is a 20x20 block, row 0 at the top.
+    blocks = rendered.reshape(oracle.IMAGE_H, 20, oracle.IMAGE_W, 20, 4)
+    for dr in (0, 19):
+        for dc in (0, 19):
+            np.testing.assert_array_equal(blocks[:, dr, :, dc, :3], source)
+    assert (rendered[..., 3] == 255).all()
+    np.testing.assert_array_equal(r["picks"], np.arange(oracle.IMAGE_W * oracle.IMAGE_H))
+
+
+def test_points_are_drawn_over_images_in_2d(scene_results):
+    r = result(scene_results, "image_2d")
+    np.testing.assert_array_equal(r["with_point"][30, 50], [255, 255, 255, 255])
+    np.testing.assert_array_equal(r["with_point"][5, 5], r["image"][5, 5])
+    assert str(r["pick_point"]) == "point"
+
+
+def test_view_placed_by_set_rect_draws_and_picks_there(scene_results):
+    r = result(scene_results, "view_in_subrect")
+    image = r["image"]
+    assert not oracle.coloured_mask(image[:, :100]).any()
+    assert (image[:, 100:, :3] == 255).all()
+    assert bool(r["pick_left"])
+    assert int(r["pick_right"]) == 5 * 10 + 5  # canvas (150, 50) is image pixel row 5, column 5
+
+
+def test_mesh_triangle_covers_the_projected_triangle(scene_results):
+    r = result(scene_results, "mesh_triangle")
+    image = r["image"]
+    corners = oracle.pinhole_pixels(r["vertices"])[:, :2]
+    rows, cols = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
+    centres = np.stack([cols + 0.5, rows + 0.5], axis=-1)
+    signs = []
+    for i in range(3):
+        a, b = corners[i], corners[(i + 1) % 3]
+        signs.append((b[0] - a[0]) * (centres[..., 1] - a[1]) - (b[1] - a[1]) * (centres[..., 0] - a[0]))
+    signs = np.stack(signs)
+    inside = (signs >= 0).all(axis=0) | (signs <= 0).all(axis=0)
+    drawn = (image[..., :3] == [255, 128, 0]).all(axis=-1)
+    assert oracle.coloured_mask(image)[drawn].all()
+    assert inside.sum() > 500
+    # Differences only on the edges (within a pixel of an edge line).
+    edge_distance = np.min(
+        [np.abs(s) / np.linalg.norm(corners[(i + 1) % 3] - corners[i]) for i, s in enumerate(signs)], axis=0
+    )
+    assert ((drawn != inside) <= (edge_distance < 1.0)).all()
+    assert str(r["pick_key"]) == "tri" and int(r["pick_index"]) == 0
+
+
+def test_boxes_arrows_lines_and_frustums_draw_and_pick_by_instance(scene_results):
+    r = result(scene_results, "lines_boxes_arrows_frustum")
+    image = r["image"]
+    assert list(r["picks"]) == ["box:42", "arrow:0", "strip:0"]
+    for point, color in [([-1.0, 0.5, -0.5], [255, 255, 0]), ([0.55, 0.0, -1.0], [255, 0, 255])]:
+        u, v, _ = oracle.pinhole_pixels([point])[0]
+        window = image[int(v) - 1 : int(v) + 2, int(u) - 1 : int(u) + 2, :3]
+        assert (window == color).all(axis=-1).any(), (point, window)
+    # The frustum's image plane (grey 90) is visible where its centre projects.
+    centre_world = np.array([[0.0, 2.5, -1.2]])  # 0.5 ahead of that camera, which looks along +Y
+    u, v, _ = oracle.pinhole_pixels(centre_world)[0]
+    np.testing.assert_array_equal(oracle.pixel(image, u, v)[:3], [90, 90, 90])
+    assert len(r["layers"]) == 5
+
+
+def test_orbit_camera_drag_pan_zoom_move_points_as_a_turntable_would(scene_results):
+    r = result(scene_results, "orbit_drag")
+    images, states, points = r["images"], r["states"], r["points"]
+    colors = [[255, 0, 0, 255], [0, 255, 0, 255]]
+    size = (200, 150)
+    for image, state in zip(images, states):
+        expected = oracle.orbit_pixels(points, state[:3], *state[3:7], size)
+        for (u, v, _), color in zip(expected, colors):
+            if 0 <= u < size[0] and 0 <= v < size[1]:
+                np.testing.assert_array_equal(oracle.pixel(image, u, v), color)
+            else:  # zoomed out of view: its colour is nowhere
+                assert not (image == color).all(axis=-1).any()
+    # Left-drag (+40, +10) px: the scene turns with the mouse (yaw down, pitch up), 0.4 deg/px.
+    d_yaw, d_pitch = states[1][4] - states[0][4], states[1][5] - states[0][5]
+    assert math.isclose(d_yaw, -40 * 0.4) and math.isclose(d_pitch, 10 * 0.4)
+    # Right-drag 30 px left: centre moves, angles and distance stay.
+    assert not np.allclose(states[2][:3], states[1][:3])
+    np.testing.assert_allclose(states[2][3:], states[1][3:])
+    # ...and the point at the centre of view follows the mouse: it moved 30 px left on screen.
+    before = oracle.orbit_pixels(points, states[1][:3], *states[1][3:7], size)
+    after = oracle.orbit_pixels(points, states[2][:3], *states[2][3:7], size)
+    np.testing.assert_allclose((after - before)[:, 0], -30, atol=6)
+    # Wheel toward the scene: closer.
+    assert states[3][3] < states[2][3]
+    # reset(): back to the default angles around the data's centre.
+    np.testing.assert_allclose(states[4][:3], points.mean(axis=0), atol=1e-6)
+    np.testing.assert_allclose(states[4][4:6], states[0][4:6])
+    assert bool(r["user_moved"])
+
+
+def test_up_axis_flips_the_picture_and_focus_centres(scene_results):
+    r = result(scene_results, "up_axis_and_focus")
+    top, origin = r["z_up"]
+    assert top[1] < origin[1]  # +Z up: z = 1 is drawn above the origin
+    top, origin = r["z_down"]
+    assert top[1] > origin[1]  # -Z up: below
+    u, v = r["z_down"][0]
+    np.testing.assert_array_equal(oracle.pixel(r["image_down"], u, v), [255, 0, 0, 255])
+    np.testing.assert_allclose(r["focused"][0], [100, 75], atol=1e-6)
+
+
+def test_bad_values_draw_what_is_valid_and_never_raise(scene_results):
+    r = result(scene_results, "bad_data")
+    assert int(r["n_layers"]) == 12
+    assert int(r["clamped"]) == 2  # -1 and NaN radii
+    assert oracle.coloured_mask(r["image"]).any()  # the valid geometry is drawn
+
+
+def test_setting_the_same_batch_again_does_not_upload(scene_results):
+    r = result(scene_results, "upload_counts")
+    assert list(r["results"]) == [True, False, True, True, True]
+    assert list(r["counts"]) == [1, 2, 4, 1]
