@@ -175,7 +175,7 @@ class ViewerSink(Sink):
         self._cond = threading.Condition(self._lock)
         self._queue: collections.deque[_Item] = collections.deque()
         self._queued_bytes = 0
-        self._inflight: _Item | None = None
+        self._inflight: list[_Item] | None = None
         self._conn: _Connection | None = None
         self._closing = False
         self._closed = False
@@ -338,7 +338,7 @@ class ViewerSink(Sink):
                 address=str(self.address),
                 transport=self._conn.kind if self._conn is not None else None,
                 connected=self._conn is not None and self._conn.alive,
-                queued_messages=len(self._queue) + (self._inflight is not None),
+                queued_messages=len(self._queue) + len(self._inflight or ()),
                 queued_bytes=self._queued_bytes,
                 last_error=self._last_error,
             )
@@ -368,18 +368,17 @@ class ViewerSink(Sink):
                         break
                 if self._closed:
                     return
-                item = self._queue.popleft() if self._queue else None
-                if item is not None:
-                    self._queued_bytes -= item.frame.nbytes
-                    self._inflight = item
-            if item is None:
+                items = self._take_items(tcp=conn.ring is None)
+                if items:
+                    self._inflight = items
+            if not items:
                 if conn.ring is not None:
                     conn.poll_socket(0)  # notice a viewer that went away while we were idle
                 if not conn.alive:
                     self._disconnect(conn, "the viewer closed the connection")
                 continue
             try:
-                ok = self._write(conn, item)
+                ok = self._write(conn, items)
             except OSError as exc:
                 ok = False
                 conn.alive = False
@@ -387,22 +386,37 @@ class ViewerSink(Sink):
             with self._lock:
                 self._inflight = None
                 if ok:
-                    self._sent_messages += 1
-                    self._sent_bytes += item.frame.nbytes
+                    self._sent_messages += len(items)
+                    self._sent_bytes += sum(item.frame.nbytes for item in items)
                 elif not self._closed:
-                    self._queue.appendleft(item)  # resend on the next connection
-                    self._queued_bytes += item.frame.nbytes
+                    for item in reversed(items):  # resend on the next connection, in order
+                        self._queue.appendleft(item)
+                        self._queued_bytes += item.frame.nbytes
                 self._cond.notify_all()
+                del items
             if not ok:
                 self._disconnect(conn, self._last_error or "the viewer closed the connection")
 
-    def _write(self, conn: _Connection, item: _Item) -> bool:
-        frame = item.frame
+    def _take_items(self, tcp: bool) -> list[_Item]:
+        """Pop the next frame, plus (for TCP) the small frames behind it, into one send (lock held)."""
+        if not self._queue:
+            return []
+        items = [self._queue.popleft()]
+        total = items[0].frame.nbytes
+        if tcp and total < _SMALL_FRAME:
+            while self._queue and self._queue[0].frame.nbytes < _SMALL_FRAME and total < _COALESCE_BYTES:
+                items.append(self._queue.popleft())
+                total += items[-1].frame.nbytes
+        self._queued_bytes -= total
+        return items
+
+    def _write(self, conn: _Connection, items: list[_Item]) -> bool:
         if conn.ring is None:
-            if frame.nbytes < _SMALL_FRAME:
-                frame = self._coalesce(frame)
-            conn.sock.sendall(frame)
+            frames = [item.frame for item in items]
+            conn.sock.sendall(frames[0] if len(frames) == 1 else np.concatenate(frames))
             return True
+        (item,) = items
+        frame = item.frame
         ring = conn.ring
         if frame.nbytes <= ring.max_record_data():
             while not ring.try_write_frame(frame):
@@ -419,20 +433,6 @@ class ViewerSink(Sink):
             elif not self._wait_for_space(conn):
                 return False
         return True
-
-    def _coalesce(self, first: np.ndarray) -> np.ndarray:
-        """Join ``first`` with the small frames queued behind it into one send (TCP only)."""
-        with self._lock:
-            parts = [first]
-            total = first.nbytes
-            while self._queue and self._queue[0].frame.nbytes < _SMALL_FRAME and total < _COALESCE_BYTES:
-                item = self._queue.popleft()
-                self._queued_bytes -= item.frame.nbytes
-                parts.append(item.frame)
-                total += item.frame.nbytes
-                self._sent_messages += 1  # counted now; a failed send resends only ``first``
-                self._sent_bytes += item.frame.nbytes
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _wait_for_space(self, conn: _Connection) -> bool:
         """Block (on the socket, not spinning) until the consumer frees space; False if it is gone."""
@@ -519,13 +519,36 @@ class ViewerSink(Sink):
         self._connections_made = 1  # so the recording's BEGIN is re-sent on our own connection
         if inherited is not None:
             # Closing our copies (no shutdown) leaves the parent's connection and ring untouched.
-            inherited.close()
+            try:
+                inherited.close()
+            except (OSError, BufferError, ValueError):
+                pass
         self._start_worker()
+
+
+_active_before_fork: list = []
+
+
+def _before_fork() -> None:
+    session = sys.modules.get("rerun._session")
+    _active_before_fork[:] = [session.get_sink()] if session is not None else []
+
+
+def _after_fork_in_parent() -> None:
+    _active_before_fork.clear()
 
 
 def _after_fork_in_child() -> None:
     for sink in list(_live_sinks):
         sink._after_fork_in_child()
+    # The session gives a forked child a memory sink (right for a file: two writers would
+    # interleave frames). A viewer takes many producers, so the child streams to the same viewer
+    # over a connection and ring of its own. (The session's after-fork hook runs before this one.)
+    active = _active_before_fork[0] if _active_before_fork else None
+    _active_before_fork.clear()
+    session = sys.modules.get("rerun._session")
+    if isinstance(active, ViewerSink) and session is not None and session.get_sink() is not active:
+        session.set_sink(active)
 
 
 def _close_all_at_exit() -> None:
@@ -542,5 +565,5 @@ def _close_all_at_exit() -> None:
             pass
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
 atexit.register(_close_all_at_exit)
