@@ -216,3 +216,30 @@ def test_a_file_written_by_rerun_0_4_0_loads(tmp_path):
     assert table.column("frame").to_pylist() == [0, 1, 2]
     cells = table.column("rerun.point3d").to_pylist()
     assert [cell[0] for cell in cells] == [[float(i + 1)] * 3 for i in range(3)]
+
+
+def test_export_parquet_is_queryable_without_rerun(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "r.rrd"
+    _fresh_session()
+    rr.init("fleet")
+    rr.save(path)
+    for i in range(10):
+        rr.set_time_sequence("frame", i)
+        _session.log_scalar_row("robot/speed", float(i) * 2, None, None, None, None)
+        _session.log("robot/pose/points", {"rerun.radius": pa.array([float(i)] * 3, pa.float32())})
+    rr.disconnect()
+    _time.reset_time()
+    rec = rerun.recording.load(path)
+    written = rec.export_parquet(tmp_path / "out")
+    assert sorted(written) == ["robot/pose/points", "robot/speed"]
+    pattern = str(tmp_path / "out" / "*.parquet")
+    rows = duckdb.sql(
+        f"""select frame, "rerun.scalar"[1] from read_parquet('{pattern}', union_by_name=true)
+            where "rerun.scalar" is not null order by frame"""
+    ).fetchall()
+    assert rows == [(i, i * 2.0) for i in range(10)]
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(written["robot/speed"]).metadata
+    assert meta[b"rerun.application_id"] == b"fleet" and meta[b"rerun.entity_path"] == b"robot/speed"
