@@ -604,7 +604,8 @@ class Store:
         LatestAt or None
             None when nothing is visible.
         """
-        entity = self._entities.get(canonical_entity_path(entity_path))
+        path = canonical_entity_path(entity_path)
+        entity = self._entities.get(path)
         if entity is None:
             return None
         tl = self.resolve_timeline(timeline)
@@ -612,7 +613,6 @@ class Store:
             if time is None or isinstance(time, bool) or not hasattr(time, "__index__"):
                 raise TypeError(f"time: expected an int on timeline {tl.name!r}, got {time!r}")
             time = int(time)
-        path = canonical_entity_path(entity_path)
         bound = self._clear_bound(path, tl, time) if self._clears else None
         wanted = entity.components if components is None else {c: entity.components[c] for c in components if c in entity.components}
         hits: dict[str, tuple[Any, int]] = {}

@@ -117,3 +117,20 @@ def test_memory_limit_must_be_positive():
         Store(memory_limit=0)
     with pytest.raises(ValueError, match="memory_limit"):
         StoreHub(memory_limit=-5)
+
+
+def test_a_stream_of_tiny_batches_is_compacted_and_stays_queryable():
+    # 320 one-row scalar batches: kept as 320 record batches they would cost ~8 KiB of objects each.
+    store = Store()
+    n = 320
+    for t in range(n):
+        store.add_log_batch("plot", batch("plot", [{"time": frame(t), "rerun.scalar": [t * 0.5]}]))
+    stats = store.stats()
+    assert stats.entities["plot"].rows == n
+    assert stats.total_bytes < n * 8192 / 4
+    times, values = store.range_scalars("plot", FRAME)
+    assert times.tolist() == list(range(n)) and values.tolist() == [t * 0.5 for t in range(n)]
+    for t in (0, 31, 32, 200, n - 1):
+        assert store.latest_at("plot", FRAME, t).numpy("rerun.scalar").tolist() == [t * 0.5]
+    _, cells = store.range("plot", "rerun.scalar", FRAME, 30, 33)
+    assert [c.to_pylist() for c in cells] == [[t * 0.5] for t in range(30, 34)]
