@@ -76,7 +76,8 @@ def obb_demo() -> None:
     rr.set_time_seconds("sim_time", 5.0)
     rr.log_obb("obb/aligned", half_size=[1.0, 0.5, 0.25], position=[0, 0, 0], color=(255, 120, 0), label="aligned")
     s = math.sin(math.pi / 8)
-    rr.log_obb("obb/rotated", half_size=[1.0, 0.5, 0.25], position=[3, 0, 0], rotation_q=[0, 0, s, math.cos(math.pi / 8)],
+    rr.log_obb("obb/rotated", half_size=[1.0, 0.5, 0.25], position=[3, 0, 0],
+               rotation_q=[0, 0, s, math.cos(math.pi / 8)],
                color=(0, 200, 255), stroke_width=0.05, label="rotated 45°")
 
 
@@ -116,7 +117,8 @@ def view_coordinates_demo() -> None:
     rr.set_time_seconds("sim_time", 11.0)
     rr.log_rigid3("world/camera", parent_from_child=([0.0, -3.0, 1.0], [-math.sqrt(0.5), 0, 0, math.sqrt(0.5)]))
     rr.log_view_coordinates("world/camera", xyz="RDF")
-    rr.log_pinhole("world/camera/image", child_from_parent=[[100, 0, 80], [0, 100, 60], [0, 0, 1]], width=160, height=120)
+    rr.log_pinhole("world/camera/image", child_from_parent=[[100, 0, 80], [0, 100, 60], [0, 0, 1]],
+                   width=160, height=120)
 
 
 DEMOS = {

@@ -32,7 +32,8 @@ def example_env() -> dict:
 def run_script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``examples/<name>/main.py args`` and fail the test (showing stderr) unless it exits 0."""
     command = [sys.executable, str(EXAMPLES / name / "main.py"), *args]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_S, env=example_env(), cwd=cwd)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_S, env=example_env(),
+                          cwd=cwd)
     assert proc.returncode == 0, f"{' '.join(command)} exited with {proc.returncode}:\n{proc.stderr[-4000:]}"
     assert "Ignoring rerun log call" not in proc.stderr, proc.stderr[-4000:]
     return proc

@@ -152,7 +152,8 @@ def test_clock_hands_point_at_the_time(tmp_path):
             np.testing.assert_allclose(tip[0], vector, atol=1e-6)
             angle = math.atan2(vector[0], vector[1]) % (2 * math.pi)  # clockwise from 12 o'clock
             expected = 2 * math.pi * ((t_ns / NS) % period) / period
-            assert math.isclose(angle, expected, abs_tol=1e-4) or math.isclose(abs(angle - expected), 2 * math.pi, abs_tol=1e-4)
+            wrapped = (angle - expected + math.pi) % (2 * math.pi) - math.pi  # 359.99° is 0°
+            assert abs(wrapped) < 1e-4
             lengths.setdefault(hand, set()).add(round(float(np.linalg.norm(vector)), 4))
     assert all(len(v) == 1 for v in lengths.values())  # each hand keeps its length
     length = {hand: v.pop() for hand, v in lengths.items()}
@@ -215,7 +216,8 @@ def test_api_demo_clears_extensions_mesh_text_and_view_coordinates(tmp_path):
     rect_times = {columns(recording, f"null_demo/rect/{i}")["sim_time"][0] for i in range(3)}
     clears = [(c["entity_path"], c["recursive"], dict((n, v) for n, _, v in c["time_point"])["sim_time"])
               for c in recording.clears]
-    assert [(path, recursive) for path, recursive, _ in clears] == [("null_demo/rect/0", False), ("null_demo/rect", True)]
+    expected = [("null_demo/rect/0", False), ("null_demo/rect", True)]
+    assert [(path, recursive) for path, recursive, _ in clears] == expected
     assert min(t for _, _, t in clears) > max(rect_times)
     assert clears[0][2] < clears[1][2]
 
@@ -235,7 +237,7 @@ def test_api_demo_clears_extensions_mesh_text_and_view_coordinates(tmp_path):
     levels = Counter(cell[0]["level"] for cell in entries)
     assert {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"} <= set(levels)
 
-    assert columns(recording, "world")["rerun.view_coordinates"] == [[bytes([3, 5, 1])]]  # up="+Z" is RFU (Right, Forward, Up)
+    assert columns(recording, "world")["rerun.view_coordinates"] == [[bytes([3, 5, 1])]]  # up="+Z": RFU
     camera = columns(recording, "world/camera")
     assert [b"\x03\x02\x05"] in camera["rerun.view_coordinates"]  # RDF
     assert "rigid3" in [cell[0]["kind"] for cell in camera["rerun.transform"] if cell]
@@ -253,7 +255,8 @@ def test_text_logging_entries_carry_the_logged_messages_and_levels(tmp_path):
             level, logger, message = match.groups()
             path = "logs/" + logger.replace(".", "/")
             printed[(path, "WARN" if level == "WARNING" else level, message)] += 1
-    assert len(printed) > frames and {level for _, level, _ in printed} >= {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"}
+    assert len(printed) > frames
+    assert {level for _, level, _ in printed} >= {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"}
 
     recorded = Counter()
     for path in recording.entity_paths:
