@@ -305,3 +305,15 @@ def test_tables_and_metadata_paths_are_accepted():
     store.add_log_batch(None, pa.Table.from_batches([rb.slice(0, 1), rb.slice(1, 1)]))
     assert store.entity_paths() == ["meta/path"]
     assert store.latest_at("meta/path", FRAME, 2).numpy("rerun.radius").tolist() == [2.0]
+
+
+def test_the_root_entity_holds_data_and_a_recursive_clear_on_it_reaches_everything():
+    store = _store(("/", [{"rerun.label": ["root"]}]), ("a/b", [{"time": frame(1), "rerun.radius": [1.0]}]))
+    assert store.entity_paths() == ["/", "a/b"]
+    tree = store.entity_tree()
+    assert tree.has_data and tree.children["a"].children["b"].has_data
+    assert store.latest_at("/", None, None).raw("rerun.label").to_pylist() == ["root"]
+    store.clear("/", True, [["frame", "sequence", 2]])
+    assert store.latest_at("a/b", FRAME, 1) is not None
+    assert store.latest_at("a/b", FRAME, 2) is None and store.latest_at("/", FRAME, 2) is None
+    assert store.latest_at("/", FRAME, 1).raw("rerun.label").to_pylist() == ["root"]
