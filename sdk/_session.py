@@ -21,6 +21,9 @@ Control messages (JSON, see :mod:`rerun.wire.frames`)
   (``type`` is ``"sequence"`` / ``"time"``; ``log_time`` included).
 - GOODBYE: ``{"recording_id"}`` when a sink closes cleanly.
 
+Every LOG batch has a ``timeline:time:log_time`` column, null exactly for timeless rows; other
+timeline columns appear when some row of the batch is on that timeline.
+
 Thread safety: one lock orders all sink traffic; sinks never call back into the session.
 """
 
@@ -54,7 +57,6 @@ BIG_ROW_BYTES = 256 << 10
 FLUSH_DELAY_S = 0.005
 
 LOG_TIME = ("log_time", "time")
-_LOG_TIME_COLUMN = timeline_column_name(*LOG_TIME)
 
 _COLOR_TYPE = RGBA_TYPE
 _SCATTERED_TYPE = SCALAR_PLOT_PROPS_TYPE
@@ -422,12 +424,12 @@ def _single_cell(array: pa.Array) -> pa.Array:
 
 
 def _log_big_row(entity_path: str, point, log_time, components: dict) -> None:
-    timelines = {}
+    # Every batch has a log_time column (null for timeless rows), as the batched paths produce.
+    timelines = {LOG_TIME: pa.array([log_time], type=pa.int64())}
     if point is not None:
         for key, value in point.items():
             if key != LOG_TIME:
                 timelines[key] = pa.array([value], type=pa.int64())
-        timelines[LOG_TIME] = pa.array([log_time], type=pa.int64())
     cells = {name: _single_cell(array) for name, array in components.items()}
     with _lock:
         if entity_path in _pending:

@@ -231,3 +231,14 @@ def test_memory_buffer_warns_once_when_it_grows_large(monkeypatch):
         warnings.simplefilter("error")
         sink.send_log(batch)  # only once
     assert len(sink) == 2
+
+
+def test_every_batch_has_log_time_null_only_for_timeless_rows(rrd):
+    big = np.ones((100_000, 3), dtype=np.float32)
+    _session.log("big", {"rerun.point3d": points(big)}, timeless=True)
+    _session.log("big", {"rerun.point3d": points(big)})
+    _session.log("small", {"rerun.radius": pa.array([1.0], pa.float32())}, timeless=True)
+    rec = rrd()
+    for _, entity, _, batch in (e for e in rec.events() if e[0] == "log"):
+        assert "timeline:time:log_time" in batch.schema.names, entity
+    assert rec.table("big").column("log_time").is_null().to_pylist() == [True, False]
