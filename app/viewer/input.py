@@ -11,6 +11,7 @@ Tests inject events by calling the ``on_*`` methods exactly as glfw would.
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 import glfw
@@ -18,6 +19,7 @@ from imgui_bundle import imgui
 from vispy.util import keys as vkeys
 
 Rect = tuple[float, float, float, float]
+DOUBLE_CLICK_SECONDS = 0.35
 
 _VISPY_BUTTON = {glfw.MOUSE_BUTTON_LEFT: 1, glfw.MOUSE_BUTTON_RIGHT: 2, glfw.MOUSE_BUTTON_MIDDLE: 3}
 _IMGUI_BUTTON = {glfw.MOUSE_BUTTON_LEFT: 0, glfw.MOUSE_BUTTON_RIGHT: 1, glfw.MOUSE_BUTTON_MIDDLE: 2}
@@ -89,7 +91,7 @@ class InputRouter:
     """
 
     def __init__(self, canvas, view_rects: Callable[[], dict[str, Rect]], on_input: Callable[[], None],
-                 on_shortcut: Callable[[int, int], bool]):
+                 on_shortcut: Callable[[int, int], bool], on_double_click: Callable[[tuple], None] | None = None):
         self.canvas = canvas
         self.backend = canvas._backend
         self.window = canvas._backend._id
@@ -103,6 +105,8 @@ class InputRouter:
         self.events_to_vispy = 0
         self.events_to_imgui_only = 0
         self._keys = _imgui_key_map()
+        self.on_double_click = on_double_click
+        self._last_view_press: tuple[float, tuple[float, float]] | None = None
         glfw.set_cursor_pos_callback(self.window, self.on_cursor_pos)
         glfw.set_mouse_button_callback(self.window, self.on_mouse_button)
         glfw.set_scroll_callback(self.window, self.on_scroll)
@@ -145,6 +149,7 @@ class InputRouter:
                     self.events_to_vispy += 1
                     self.backend._vispy_mouse_press(pos=self.pos, button=vb, buttons=list(self.vispy_buttons),
                                                     modifiers=self._vispy_mods())
+                    self._detect_double_click(vb)
                 else:
                     self.events_to_imgui_only += 1
             elif action == glfw.RELEASE and vb in self.vispy_buttons:
@@ -153,6 +158,17 @@ class InputRouter:
                                                   modifiers=self._vispy_mods())
                 self.vispy_drag = bool(self.vispy_buttons)
         self.on_input()
+
+    def _detect_double_click(self, button: int) -> None:
+        # vispy's own detection reports a wrong position with injected/positioned presses; do it here.
+        now = time.monotonic()
+        last = self._last_view_press
+        self._last_view_press = (now, self.pos) if button == 1 else None
+        if (button == 1 and last is not None and now - last[0] <= DOUBLE_CLICK_SECONDS
+                and abs(last[1][0] - self.pos[0]) <= 4 and abs(last[1][1] - self.pos[1]) <= 4):
+            self._last_view_press = None
+            if self.on_double_click is not None:
+                self.on_double_click(self.pos)
 
     def on_scroll(self, _window, dx: float, dy: float) -> None:
         """glfw scroll callback: ImGui always, vispy only over a view."""

@@ -10,6 +10,7 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
   ``"at": [fx, fy]`` fractions of its rectangle);
 - ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}``; a point may be a view or item name (its centre),
   and ``"relative_to_start": [dx, dy]`` sets the end point;
+- ``{"double_click": point}`` (two clicks within vispy's double-click time);
 - ``{"scroll": [x, y, dy]}`` or ``{"scroll": [item or view name, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
@@ -129,6 +130,13 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             router.on_mouse_button(win, button(step), glfw.PRESS, 0)
             frames(1)
             router.on_mouse_button(win, button(step), glfw.RELEASE, 0)
+            frames(2)
+        elif "double_click" in step:
+            x, y = point(step["double_click"])
+            router.on_cursor_pos(win, x, y)
+            frames(1)
+            for action in (glfw.PRESS, glfw.RELEASE, glfw.PRESS, glfw.RELEASE):
+                router.on_mouse_button(win, button(step), action, 0)
             frames(2)
         elif "drag" in step:
             (x0, y0), (x1, y1) = point(step["drag"][0]), point(step["drag"][1])

@@ -84,9 +84,9 @@ class Viewer:
 
             from rerun_app.viewer.input import InputRouter
 
-            self.input = InputRouter(self.canvas, lambda: self.view_rects, self.request_redraw, self._shortcut)
+            self.input = InputRouter(self.canvas, lambda: self.view_rects, self.request_redraw, self._shortcut,
+                                     self._on_double_click)
             glfw.set_window_close_callback(self.canvas._backend._id, self._on_close)
-        self.canvas.events.mouse_double_click.connect(self._on_double_click)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
         self.canvas.events.mouse_release.connect(self._on_mouse_release)
 
@@ -429,8 +429,9 @@ class Viewer:
         self.state.select(None if hit is None else hit[0][0])
         self.request_redraw()
 
-    def _on_double_click(self, event) -> None:
-        host, hit = self._pick(event.pos)
+    def _on_double_click(self, pos) -> None:
+        """Double-click in a view: focus the camera on the point under the mouse, or reset it on empty space."""
+        host, hit = self._pick(pos)
         if host is None:
             return
         if hit is None:

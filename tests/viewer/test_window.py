@@ -67,13 +67,18 @@ def window_run(xvfb_display, tmp_path_factory):
         {"snapshot": "wheel_on_panel"},
         {"scroll": [VIEW_3D, -3]},
         {"snapshot": "wheel_on_view"},
+        {"click_item": f"reset:{VIEW_3D}"},
+        {"frames": 2},
+        {"project": CLOUD.tolist(), "view": "/", "as": "cloud_after_reset"},
+        {"double_click": {"projection": "cloud_after_reset", "index": 2}},
+        {"snapshot": "focused"},
     ]
     result = run_window(xvfb_display, "scenario_cloud_and_image", steps, out)
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     shots = {}
     for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played", "key_left",
-                 "wheel_on_panel", "wheel_on_view"):
+                 "wheel_on_panel", "wheel_on_view", "focused"):
         shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
     return shots
 
@@ -143,3 +148,8 @@ def test_wheel_zooms_the_view_under_the_mouse_only(window_run):
     _, on_view = window_run["wheel_on_view"]
     assert on_panel["views"][VIEW_3D]["camera"] == before["views"][VIEW_3D]["camera"]
     assert on_view["views"][VIEW_3D]["camera"] != on_panel["views"][VIEW_3D]["camera"]
+
+
+def test_double_click_on_a_point_orbits_around_it(window_run):
+    _, state = window_run["focused"]
+    np.testing.assert_allclose(state["views"][VIEW_3D]["camera"]["center_point"], CLOUD[2], atol=1e-4)
