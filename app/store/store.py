@@ -174,6 +174,7 @@ class Store:
         self._evicted_bytes = 0
         self._tree: tuple[int, EntityNode] | None = None
         self._unique_cache: dict[int, tuple[int, int, np.ndarray, TimeIndex]] = {}
+        self._subtree_cache: dict[tuple, tuple[int, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ ingest
 
@@ -523,9 +524,17 @@ class Store:
         return int(times[0]), int(times[-1])
 
     @_locked
-    def times_with_data(self, timeline: Timeline | tuple | str, entity_path: str | None = None) -> np.ndarray:
-        """Sorted unique times (int64) at which any row (of ``entity_path``, or of any entity) was logged."""
+    def times_with_data(
+        self, timeline: Timeline | tuple | str, entity_path: str | None = None, *, recursive: bool = False
+    ) -> np.ndarray:
+        """Sorted unique times (int64) at which any row (of ``entity_path``, or of any entity) was logged.
+
+        With ``recursive``, the rows of ``entity_path``'s descendants count too (for a collapsed
+        node of the entity tree). Results are cached until the data changes; do not modify them.
+        """
         tl = self.resolve_timeline(timeline)
+        if entity_path is not None and recursive:
+            return self._subtree_times(tl, canonical_entity_path(entity_path))
         if entity_path is None:
             index = self._rows.get(tl)
         else:
@@ -534,6 +543,22 @@ class Store:
         if index is None:
             return np.empty(0, dtype=np.int64)
         return self._unique_times(index)
+
+    def _subtree_times(self, tl: Timeline | None, root: str) -> np.ndarray:
+        key = (tl, root)
+        cached = self._subtree_cache.get(key)
+        if cached is not None and cached[0] == self._generation:
+            return cached[1]
+        parts = [
+            self._unique_times(entity.rows[tl])
+            for path, entity in self._entities.items()
+            if tl in entity.rows and is_descendant_or_self(path, root)
+        ]
+        result = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+        result.flags.writeable = False
+        self._meter.bytes += result.nbytes - (0 if cached is None else cached[1].nbytes)
+        self._subtree_cache[key] = (self._generation, result)
+        return result
 
     def _unique_times(self, index: TimeIndex) -> np.ndarray:
         # Cached per index; an index that only grew by appends extends its cached answer.

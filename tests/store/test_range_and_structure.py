@@ -92,6 +92,18 @@ def test_timelines_time_range_and_times_with_data():
     assert store.times_with_data(Timeline("nope", "time")).tolist() == []
 
 
+def test_times_with_data_of_a_subtree():
+    store = Store()
+    for path, times in {"w": [5], "w/a": [1, 3], "w/a/b": [2, 3], "wx": [4]}.items():
+        store.add_log_batch(path, batch(path, [{"time": frame(t), "rerun.radius": [1.0]} for t in times]))
+    assert store.times_with_data(FRAME, "w", recursive=True).tolist() == [1, 2, 3, 5]
+    assert store.times_with_data(FRAME, "w/a", recursive=True).tolist() == [1, 2, 3]
+    assert store.times_with_data(FRAME, "w").tolist() == [5]
+    assert store.times_with_data(FRAME, "nothing", recursive=True).tolist() == []
+    store.add_log_batch("w/a/b", batch("w/a/b", [{"time": frame(9), "rerun.radius": [1.0]}]))
+    assert store.times_with_data(FRAME, "w", recursive=True).tolist() == [1, 2, 3, 5, 9]
+
+
 def test_times_with_data_follows_appends_and_out_of_order_inserts():
     store = Store()
     logged: list[int] = []
