@@ -411,6 +411,8 @@ class ViewerSink(Sink):
         return items
 
     def _write(self, conn: _Connection, items: list[_Item]) -> bool:
+        if not conn.alive:
+            return False  # requeued, and sent again on the next connection
         if conn.ring is None:
             frames = [item.frame for item in items]
             conn.sock.sendall(frames[0] if len(frames) == 1 else np.concatenate(frames))
