@@ -47,6 +47,7 @@ class Layer:
         self.node.transform = MatrixTransform()
         self.batch = None
         self._version = None
+        self._world_bounds = None
 
     # -- data --------------------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ class Layer:
         self._upload(batch)
         self.batch = batch
         self._version = batch.version
+        self._world_bounds = self._compute_world_bounds()
         return True
 
     def _upload(self, batch) -> None:
@@ -87,7 +89,10 @@ class Layer:
         return np.zeros((0, 3))
 
     def world_bounds(self):
-        """((3,) min, (3,) max) of the layer in world space, or None when empty."""
+        """((3,) min, (3,) max) of the layer in world space, or None when empty (cached per upload)."""
+        return self._world_bounds if self.batch is not None else None
+
+    def _compute_world_bounds(self):
         points = self.local_points()
         if points.shape[0] == 0:
             return None

@@ -45,7 +45,7 @@ class SpaceView:
             self.viewbox.parent = parent
         self.camera = camera
         self._layers: dict[Hashable, Layer] = {}
-        self._auto_fit = True
+        self._fitted_to_data = False
 
     # -- placement ----------------------------------------------------------------------------
 
@@ -87,10 +87,12 @@ class SpaceView:
             layer = cls(self.scene)
             layer.set_depth_test(self.depth_test)
             self._layers[key] = layer
-        had_bounds = self._auto_fit and self.bounds() is not None
         uploaded = layer.update(batch)
-        if uploaded and self._auto_fit and not had_bounds and not self.camera.user_moved:
-            self.reset()
+        if uploaded and not self._fitted_to_data and not self.camera.user_moved:
+            # Frame the first data shown, until the user (or the app) places the camera.
+            if self.bounds() is not None:
+                self.reset()
+                self._fitted_to_data = True
         return uploaded
 
     def remove_layer(self, key: Hashable) -> None:

@@ -95,3 +95,10 @@ def _reuse(buffer, data, gloo):
         return gloo.VertexBuffer(data)
     buffer.set_data(data)
     return buffer
+
+
+def is_opaque(colors) -> bool:
+    """True when every colour (one RGBA or an (N, 4) array) has alpha 255: blending can be off."""
+    colors = np.asarray(colors)
+    alpha = colors[..., 3]
+    return bool(alpha.size == 0 or alpha.min() == 255)

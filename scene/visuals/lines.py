@@ -6,7 +6,7 @@ import numpy as np
 from vispy import gloo
 from vispy.visuals import Visual
 
-from ._common import UNPACK_RGB_GLSL, color_attributes
+from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes
 
 VERTEX_SHADER = UNPACK_RGB_GLSL + """
 attribute vec3 a_position;
@@ -72,6 +72,7 @@ class LinesVisual(Visual):
         self._vbo_rgb, self._vbo_alpha = color_attributes(program, colors, self._vbo_rgb, self._vbo_alpha)
         self.update_gl_state(line_width=max(float(width_px), 1.0))
         self._bounds = (vertices.min(axis=0), vertices.max(axis=0)) if self._n else None
+        self.update_gl_state(blend=not is_opaque(colors))  # opaque data skips blending per fragment
         self.upload_count += 1
         self._vshare.bounds.clear()
         self.update()

@@ -6,7 +6,7 @@ import numpy as np
 from vispy import gloo
 from vispy.visuals import Visual
 
-from ._common import UNPACK_RGB_GLSL, color_attributes, eye_in_local, transform_matrix
+from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes, eye_in_local, transform_matrix
 
 VERTEX_SHADER = UNPACK_RGB_GLSL + """
 attribute vec3 a_position;
@@ -95,6 +95,7 @@ class MeshVisual(Visual):
         self._shading = bool(shading)
         used = vertices[np.unique(indices)] if self._n else vertices[:0]
         self._bounds = (used.min(axis=0), used.max(axis=0)) if used.shape[0] else None
+        self.update_gl_state(blend=not (is_opaque(colors) and (albedo is None or int(albedo[3]) == 255)))  # opaque data skips blending per fragment
         self.upload_count += 1
         self._vshare.bounds.clear()
         self.update()

@@ -11,7 +11,7 @@ import numpy as np
 from vispy import gloo
 from vispy.visuals import Visual
 
-from ._common import UNPACK_RGB_GLSL, color_attributes, pixels_per_unit, transform_matrix
+from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes, pixels_per_unit, transform_matrix
 
 MAX_DIAMETER_PX = 256.0  # also the usual GL point size limit; keeps bad radii from stalling a frame
 
@@ -110,6 +110,7 @@ class PointsVisual(Visual):
             self._index_buffer = gloo.IndexBuffer(np.flatnonzero(finite).astype(np.uint32))
             self._n = int(np.count_nonzero(finite))
         self._bounds = _finite_bounds(positions if finite is None else positions[finite])
+        self.update_gl_state(blend=not is_opaque(colors))  # opaque data skips blending per fragment
         self.upload_count += 1
         self._vshare.bounds.clear()
         self.update()
