@@ -32,6 +32,23 @@ from rerun_app.store.timeline import TIMELINE_TYPES, Timeline, parse_time_point
 TIMELINE_PREFIX = "timeline:"
 ENTITY_PATH_KEY = b"rerun.entity_path"
 _NEG_INF = float("-inf")
+
+#: Components that say what an entity *is*; the first one present sets the instance count of a
+#: latest-at result when the caller names no primary (as each Rerun view queries with its own).
+PRIMARY_COMPONENTS = (
+    "rerun.point3d",
+    "rerun.point2d",
+    "rerun.box3d",
+    "rerun.rect2d",
+    "rerun.linestrip3d",
+    "rerun.linestrip2d",
+    "rerun.arrow3d",
+    "rerun.mesh3d",
+    "rerun.tensor",
+    "rerun.scalar",
+    "rerun.text_entry",
+    "rerun.transform",
+)
 _INDEX_ENTRY_BYTES = 24  # per index entry: time + key, a value for scalars, growth slack
 
 
@@ -620,7 +637,9 @@ class Store:
         timeline, time
             The cursor; ``timeline=None`` (or one the store has never seen) shows timeless data only.
         primary : str, optional
-            Component whose cell sets ``num_instances`` (default: the longest cell found).
+            Component whose cell sets ``num_instances``. Default: the first of
+            :data:`PRIMARY_COMPONENTS` present (points, boxes, rects, lines, arrows, meshes,
+            tensors, …), else the longest cell found.
         components : iterable of str, optional
             Only look these up (default: every component of the entity).
 
@@ -700,8 +719,10 @@ class Store:
         if primary is not None and primary in cells:
             defining = primary
         else:
-            # The longest cell sets the instance count (ties: the newest row).
-            defining = max(cells, key=lambda name: (len(cells[name][2]), hits[name]))
+            defining = next((name for name in PRIMARY_COMPONENTS if name in cells), None)
+            if defining is None:
+                # No geometry: the longest cell sets the instance count (ties: the newest row).
+                defining = max(cells, key=lambda name: (len(cells[name][2]), hits[name]))
         def_chunk, def_row, def_cell, _ = cells[defining]
         n = len(def_cell)
         target_keys = def_chunk.instance_keys(def_row)

@@ -147,10 +147,27 @@ def test_primary_sets_the_instance_count():
     result = store.latest_at("p", FRAME, 2, primary="rerun.point3d")
     assert result.num_instances == 2
     assert result.components["rerun.radius"].to_pylist() == [1.0, 2.0]
-    # Without a primary the longest cell sets the count; missing points are null.
+    # Without a primary, the geometry (points) sets the count.
+    assert store.latest_at("p", FRAME, 2).num_instances == 2
+
+
+def test_without_geometry_the_longest_cell_sets_the_instance_count():
+    store = _store(("p", [{"time": frame(1), "rerun.label": ["a", "b", "c"]}, {"time": frame(2), "rerun.radius": [1.0, 2.0]}]))
     result = store.latest_at("p", FRAME, 2)
     assert result.num_instances == 3
-    assert result.components["rerun.point3d"].null_count == 1
+    assert result.components["rerun.radius"].to_pylist() == [1.0, 2.0, None]
+
+
+def test_stale_longer_colours_do_not_inflate_the_point_count():
+    # 4 coloured points, then 2 points alone: two points show, with the first two colours.
+    colors = [[i, 0, 0, 255] for i in range(4)]
+    store = _store(
+        ("p", [{"time": frame(1), "rerun.point3d": points(4), "rerun.colorrgba": colors}, {"time": frame(2), "rerun.point3d": points(2, seed=9)}])
+    )
+    result = store.latest_at("p", FRAME, 2)
+    assert result.num_instances == 2
+    np.testing.assert_array_equal(result.numpy("rerun.point3d"), np.array(points(2, seed=9), dtype=np.float32))
+    np.testing.assert_array_equal(result.numpy("rerun.colorrgba"), np.array(colors[:2], dtype=np.uint8))
 
 
 def test_numpy_views_are_zero_copy_into_the_ingested_batch():
