@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A tour of the logging API, one small demo per topic: segmentation with an annotation context, points,
-rectangles, text, oriented boxes, a mesh, extension components, clearing entities, view coordinates.
+rectangles, text, oriented boxes, a mesh, extension components, clearing entities, view coordinates, and a
+keypoint skeleton.
 
 ``python examples/api_demo/main.py`` runs every demo and opens the viewer; ``--demo points,rects`` picks some;
 ``--save api.rrd`` records to a file instead.
@@ -121,6 +122,32 @@ def view_coordinates_demo() -> None:
                    width=160, height=120)
 
 
+# The stick figure of the keypoints demo: keypoint id → (name, position in a 2D image, y down).
+SKELETON = {
+    0: ("head", (50, 10)), 1: ("neck", (50, 22)), 2: ("left hand", (30, 40)), 3: ("right hand", (70, 40)),
+    4: ("hip", (50, 55)), 5: ("left foot", (38, 85)), 6: ("right foot", (62, 85)),
+}
+BONES = [(0, 1), (1, 2), (1, 3), (1, 4), (4, 5), (4, 6)]
+
+
+def keypoints_demo() -> None:
+    """A stick figure: points with keypoint ids, joined into a skeleton by the annotation context."""
+    person = rr.ClassDescription(
+        info=rr.AnnotationInfo(1, "person", (255, 200, 0)),
+        keypoint_annotations=[rr.AnnotationInfo(k, name) for k, (name, _) in SKELETON.items()],
+        keypoint_connections=BONES,
+    )
+    rr.log_annotation_context("keypoints_demo", person)
+    positions = np.array([xy for _, xy in SKELETON.values()], np.float32)
+    for step in range(10):  # the right hand waves
+        rr.set_time_seconds("sim_time", 12.0 + step / 10)
+        angle = math.radians(30 * math.sin(step * math.pi / 5))
+        c, s = math.cos(angle), math.sin(angle)
+        arm = np.array(SKELETON[3][1], np.float32) - np.array(SKELETON[1][1], np.float32)  # neck → right hand
+        positions[3] = positions[1] + np.array([[c, s], [-s, c]], np.float32) @ arm
+        rr.log_points("keypoints_demo/person", positions, class_ids=1, keypoint_ids=list(SKELETON), radii=2.0)
+
+
 DEMOS = {
     "segmentation": segmentation_demo,
     "points": points_demo,
@@ -131,6 +158,7 @@ DEMOS = {
     "extension_components": extension_components_demo,
     "log_cleared": log_cleared_demo,
     "view_coordinates": view_coordinates_demo,
+    "keypoints": keypoints_demo,
 }
 
 

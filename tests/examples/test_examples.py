@@ -244,6 +244,29 @@ def test_api_demo_clears_extensions_mesh_text_and_view_coordinates(tmp_path):
     assert columns(recording, "world/camera/image")["rerun.transform"][0][0]["kind"] == "pinhole"
 
 
+def test_api_demo_keypoints_form_a_skeleton_whose_bones_keep_their_length(tmp_path):
+    recording, _ = run_example("api_demo", tmp_path, "--demo", "keypoints")
+    assert is_timeless(recording, "keypoints_demo")
+    (description,) = columns(recording, "keypoints_demo")["rerun.annotation_context"][0]
+    keypoint_labels = {k["id"]: k["label"] for k in description["keypoint_annotations"]}
+    bones = description["keypoint_connections"]
+    assert bones and all(a in keypoint_labels and b in keypoint_labels for a, b in bones)
+
+    person = columns(recording, "keypoints_demo/person")
+    assert len(person["sim_time"]) > 1
+    lengths = []
+    for points, keypoint_ids, class_ids in zip(person["rerun.point2d"], person["rerun.keypoint_id"],
+                                               person["rerun.class_id"]):
+        assert class_ids == [description["class_id"]]
+        assert sorted(keypoint_ids) == sorted(keypoint_labels)  # every point is a labelled keypoint
+        where = {k: np.array(p) for k, p in zip(keypoint_ids, points)}
+        lengths.append([np.linalg.norm(where[a] - where[b]) for a, b in bones])
+    lengths = np.array(lengths)
+    np.testing.assert_allclose(lengths, np.broadcast_to(lengths[0], lengths.shape), rtol=1e-5)  # limbs keep length
+    first, moved = np.array(person["rerun.point2d"][0]), np.array(person["rerun.point2d"][2])
+    assert np.abs(first - moved).max() > 1.0  # something waves
+
+
 def test_text_logging_entries_carry_the_logged_messages_and_levels(tmp_path):
     frames = 7
     recording, proc = run_example("text_logging", tmp_path, "--frames", str(frames))
