@@ -39,8 +39,9 @@ def array_to_numpy(array: pa.Array) -> np.ndarray:
     """A numpy view of an instance array: zero copy for null-free numeric and fixed-size-list arrays.
 
     ``fixed_size_list<T, k>`` gives an ``(N, k)`` array of T (e.g. points → (N, 3) float32, colours →
-    (N, 4) uint8); numeric arrays give 1-D arrays (nulls become NaN, which copies); anything else
-    (strings, structs, lists) gives a 1-D object array.
+    (N, 4) uint8); numeric arrays give 1-D arrays. The dtype never changes: a missing instance
+    (null) reads as NaN in float arrays and 0 in integer ones (which costs a copy). Anything else
+    (strings, structs, lists) gives a 1-D object array with None for nulls.
     """
     typ = array.type
     if pa.types.is_fixed_size_list(typ):
@@ -48,12 +49,22 @@ def array_to_numpy(array: pa.Array) -> np.ndarray:
         child = array.values.slice(array.offset * k, len(array) * k)
         if not (pa.types.is_integer(child.type) or pa.types.is_floating(child.type)):
             return array.to_numpy(zero_copy_only=False)
-        flat = child.to_numpy(zero_copy_only=False).reshape(-1, k)
+        flat = _numeric_to_numpy(child).reshape(-1, k)
         if array.null_count:
-            flat = flat.astype(np.float64 if flat.dtype.itemsize > 4 else np.float32)
-            flat[~array.is_valid().to_numpy(zero_copy_only=False)] = np.nan
+            flat = flat.copy()
+            flat[~array.is_valid().to_numpy(zero_copy_only=False)] = np.nan if flat.dtype.kind == "f" else 0
         return flat
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        return _numeric_to_numpy(array)
     return array.to_numpy(zero_copy_only=False)
+
+
+def _numeric_to_numpy(array: pa.Array) -> np.ndarray:
+    if array.null_count == 0:
+        return array.to_numpy()
+    if pa.types.is_floating(array.type):
+        return array.to_numpy(zero_copy_only=False)  # NaN for nulls, same dtype
+    return array.fill_null(0).to_numpy()
 
 
 class ComponentArrays(Mapping):

@@ -334,3 +334,16 @@ def test_the_root_entity_holds_data_and_a_recursive_clear_on_it_reaches_everythi
     assert store.latest_at("a/b", FRAME, 1) is not None
     assert store.latest_at("a/b", FRAME, 2) is None and store.latest_at("/", FRAME, 2) is None
     assert store.latest_at("/", FRAME, 1).raw("rerun.label").to_pylist() == ["root"]
+
+
+def test_missing_instances_keep_the_dtype_nan_for_floats_zero_for_integers():
+    colors = [[9, 9, 9, 255], [7, 7, 7, 255]]
+    store = _store(
+        ("p", [{"time": frame(1), "rerun.colorrgba": colors, "rerun.instance_key": [0, 2]}, {"time": frame(2), "rerun.point3d": points(3)}])
+    )
+    result = store.latest_at("p", FRAME, 2)
+    got = result.numpy("rerun.colorrgba")
+    assert got.dtype == np.uint8 and got.tolist() == [colors[0], [0, 0, 0, 0], colors[1]]
+    store.add_log_batch("p", batch("p", [{"time": frame(3), "rerun.radius": [0.5, None, 1.5]}]))
+    radius = store.latest_at("p", FRAME, 3).numpy("rerun.radius")
+    assert radius.dtype == np.float32 and radius[0] == 0.5 and np.isnan(radius[1]) and radius[2] == 1.5
