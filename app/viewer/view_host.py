@@ -20,21 +20,13 @@ log = logging.getLogger(__name__)
 
 def _make_scene_view(kind: str, canvas):
     """A ``rerun_scene`` view placed by us (parent = the canvas scene, rect set every frame)."""
-    try:
-        if kind == "3d":
-            from rerun_scene.view3d import SpaceView3D
+    if kind == "3d":
+        from rerun_scene.view3d import SpaceView3D
 
-            return SpaceView3D(canvas.scene)
-        from rerun_scene.view2d import SpaceView2D
+        return SpaceView3D(canvas.scene)
+    from rerun_scene.view2d import SpaceView2D
 
-        return SpaceView2D(canvas.scene)
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("rerun_scene"):
-            raise
-        from rerun_app.viewer._interim_views import InterimSpaceView
-
-        log.warning("rerun_scene has no %s view yet (%s); using the interim view", kind, exc)
-        return InterimSpaceView(canvas, kind)
+    return SpaceView2D(canvas.scene)
 
 
 class ViewHost:
@@ -152,10 +144,6 @@ class ViewHost:
 
     def pick(self, x: float, y: float):
         """((entity, layer), row) under canvas point (x, y), or None; ``row`` indexes the layer's pick info."""
-        if not hasattr(self.scene_view, "pick"):
-            from rerun_app.viewer.picking import pick_points
-
-            return pick_points(self, self.viewbox.canvas, x, y)
         hit = self.scene_view.pick(x, y)
         if hit is None:
             return None
@@ -166,6 +154,11 @@ class ViewHost:
             rows = np.nonzero(np.asarray(info[0]) == index)[0]
             index = int(rows[0]) if rows.size else index
         return key, index
+
+    def point_count(self) -> int:
+        """Points shown in this view (hover picking is skipped above a bound)."""
+        return sum(len(b) for layers in self.entity_layers.values() for n, b in layers.batches.items()
+                   if type(b).__name__ == "PointBatch")
 
     def camera_state(self) -> dict:
         """The camera's parameters (for state dumps and tests)."""
@@ -181,12 +174,8 @@ class ViewHost:
         return state
 
     def world_to_canvas(self, points) -> np.ndarray:
-        """Canvas pixel coordinates (N, 2) of world points."""
-        fn = getattr(self.scene_view, "world_to_canvas", None)
-        if fn is not None:
-            return np.asarray(fn(points))
-        mapped = self.viewbox.scene.node_transform(self.viewbox.canvas.scene).map(np.asarray(points, np.float64))
-        return mapped[:, :2] / mapped[:, 3:4]
+        """Canvas pixel coordinates (N, 2) of world points (through the view's camera)."""
+        return np.asarray(self.scene_view.world_to_canvas(points))
 
     def scene_extent(self) -> float:
         """Rough size of the content (for the default image-plane distance of frustums); cached until a change."""

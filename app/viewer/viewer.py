@@ -18,7 +18,7 @@ from imgui_bundle.imgui import internal
 from rerun_app.time_control import TimeControl
 from rerun_app.viewer import panels, plot_views
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
-from rerun_app.viewer.picking import pick_points, up_axis
+from rerun_app.viewer.view_coordinates import up_axis
 from rerun_app.viewer.state import Hover, ViewerState
 from rerun_app.viewer.view_host import ViewHost
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
 SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
-HOVER_PICK_MAX_POINTS = 300_000  # hover picks on every mouse move; bigger clouds are picked on click only
+HOVER_PICK_MAX_POINTS = 300_000  # hover picks (CPU, in rerun_scene) on every mouse move; bigger views: clicks only
 MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
@@ -411,10 +411,10 @@ class Viewer:
         host = self._host_at(pos)
         if host is None:
             return None, None
+        if host.point_count() > max_points:
+            return host, None
         try:
-            if hasattr(host.scene_view, "pick"):
-                return host, host.pick(pos[0], pos[1])
-            return host, pick_points(host, self.canvas, pos[0], pos[1], max_points)
+            return host, host.pick(pos[0], pos[1])
         except Exception:  # noqa: BLE001 (picking is best effort)
             log.debug("pick failed", exc_info=True)
             return host, None

@@ -275,3 +275,11 @@ def test_image_wider_than_the_texture_limit_is_a_warning():
     log_row(hub, "huge", image(np.zeros((1, 20000), np.uint8)), frame=1)
     _, out = build(hub, SpaceViewSpec("2d", "/"))
     assert out["huge"].batches == {} and any("texture limit" in w for w in out["huge"].warnings)
+
+
+@pytest.mark.parametrize("code, up", [(b"\x03\x05\x01", "+Z"), (b"\x03\x02\x05", "-Y"), (b"\x01\x03\x05", "+X"),
+                                      (b"\x03\x04\x05", None)])
+def test_up_axis_from_view_coordinates(code, up):
+    from rerun_app.viewer.view_coordinates import up_axis
+
+    assert up_axis(code) == up
