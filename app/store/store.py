@@ -656,7 +656,7 @@ class Store:
         if tl is not None:
             if time is None or isinstance(time, bool) or not hasattr(time, "__index__"):
                 raise TypeError(f"time: expected an int on timeline {tl.name!r}, got {time!r}")
-            time = int(time)
+            time = _clamp_int64(time)
         bound = self._clear_bound(path, tl, time) if self._clears else None
         wanted = entity.components if components is None else {c: entity.components[c] for c in components if c in entity.components}
         hits: dict[str, tuple[Any, int]] = {}
@@ -905,10 +905,20 @@ def _join_keys(source_keys: np.ndarray | None, length: int, target_keys: np.ndar
     return np.where(found, order[pos_clipped], -1).astype(np.int64)
 
 
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _clamp_int64(value) -> int:
+    """``value`` as an int inside the int64 range (a cursor past the end is just "everything")."""
+    return min(max(int(value), _INT64_MIN), _INT64_MAX)
+
+
 def _span(index: TimeIndex, t0: int | None, t1: int | None) -> tuple[int, int]:
-    lo = np.iinfo(np.int64).min if t0 is None else int(t0)
-    hi = np.iinfo(np.int64).max if t1 is None else int(t1)
-    return index.span(lo, hi)
+    for name, bound in (("t0", t0), ("t1", t1)):
+        if bound is not None and (isinstance(bound, bool) or not hasattr(bound, "__index__")):
+            raise TypeError(f"{name}: expected an int time or None, got {bound!r}")
+    start, stop = index.span(_INT64_MIN if t0 is None else _clamp_int64(t0), _INT64_MAX if t1 is None else _clamp_int64(t1))
+    return start, max(start, stop)
 
 
 def _sorted_unique(times: np.ndarray) -> np.ndarray:

@@ -37,6 +37,16 @@ def test_range_returns_the_cells_in_the_window_in_time_order():
     assert all_times.tolist() == sorted(times)
 
 
+def test_range_bounds_outside_int64_or_reversed():
+    store = _scalar_store([1, 2, 3], [1.0, 2.0, 3.0])
+    assert store.range_scalars("plot/a", FRAME, -(2**70), 2**70)[0].tolist() == [1, 2, 3]
+    assert store.range_scalars("plot/a", FRAME, 3, 1)[0].tolist() == []
+    assert store.range("plot/a", "rerun.scalar", FRAME, 3, 1)[1] == []
+    assert store.latest_at("plot/a", FRAME, 2**70).numpy("rerun.scalar").tolist() == [3.0]
+    with pytest.raises(TypeError, match="t0: expected an int"):
+        store.range_scalars("plot/a", FRAME, 1.5, 3)
+
+
 def test_range_of_unknown_things_is_empty():
     store = _scalar_store([1, 2], [1.0, 2.0])
     for args in [("nope", "rerun.scalar", FRAME), ("plot/a", "rerun.radius", FRAME), ("plot/a", "rerun.scalar", Timeline("x", "time"))]:
