@@ -61,12 +61,10 @@ class PointBatch:
     def __post_init__(self):
         positions = chk.as_positions("positions", self.positions)
         n = positions.shape[0]
-        radius_unit = self.radius_unit
-        radii, n_clamped = chk.as_sizes("radii", self.radii, n, default=1.5)
-        if self.radii is None:
-            radius_unit = "px"
-        if radius_unit not in ("world", "px"):
+        if self.radius_unit not in ("world", "px"):
             raise ValueError(f"radius_unit: expected 'world' or 'px', got {self.radius_unit!r}")
+        radii, n_clamped = chk.as_sizes("radii", self.radii, n, default=1.5)
+        radius_unit = "px" if self.radii is None else self.radius_unit  # the default is in pixels
         _set(
             self,
             positions=positions,
