@@ -80,7 +80,7 @@ def test_timed_data_is_dropped_before_older_timeless_data():
 
 
 def test_timeless_data_goes_oldest_first_once_no_timed_data_is_left():
-    static, moving = _accounted(_static_batch(0)), _accounted(_frame_batch("moving", 0))
+    static = _accounted(_static_batch(0))
     limit = int(2.5 * static)
     store = Store(memory_limit=limit)
     for i in range(3):

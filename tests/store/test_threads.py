@@ -7,7 +7,7 @@ import threading
 import numpy as np
 
 from rerun_app.store import Store, Timeline
-from store_helpers import batch, frame, points
+from store_helpers import batch, frame
 
 FRAME = Timeline("frame", "sequence")
 
