@@ -17,12 +17,22 @@ _ONE_WRITE_LIMIT = 64 << 10
 _COALESCE_BYTES = 64 << 10
 
 
+def _reason(exc: OSError) -> str:
+    """The OS's words for ``exc`` (pyarrow's own messages are long and repeat the path)."""
+    return os.strerror(exc.errno) if exc.errno else str(exc)
+
+
 class FileSink(Sink):
     """Writes a stream (header, then frames) to ``path``.
 
-    The file is created at once. Writes are unbuffered (``pa.OSFile``): every complete frame is in
-    the OS page cache when ``send_*`` returns, so a ``kill -9`` of the logging process loses at most
-    the frame being written (readers stop cleanly at such a torn tail). ``close()`` adds GOODBYE.
+    The file is created at once. Every frame is pushed to the OS when ``send_*`` returns (small
+    writes are coalesced inside one frame, never across frames), so a ``kill -9`` of the logging
+    process loses at most the frame being written: readers stop cleanly at such a torn tail.
+    ``close()`` adds GOODBYE.
+
+    If a write fails (disk full, file size limit, I/O error), the error is raised once with the path
+    in its message, the file is left as it is (every complete frame readable) and later messages are
+    counted as dropped instead of being appended after a half-written frame.
 
     Raises
     ------
@@ -40,49 +50,76 @@ class FileSink(Sink):
         os.close(fd)
         self._raw = pa.OSFile(self.path, "wb")
         # Coalesces the IPC writer's many small writes (metadata, padding) into few syscalls; array
-        # buffers larger than the buffer go straight from their memory to the OS. Flushed after
-        # every frame, so what the OS has is always whole frames (plus at most one torn tail).
+        # buffers larger than the buffer go straight from their memory to the OS.
         self._file = pa.BufferedOutputStream(self._raw, buffer_size=_COALESCE_BYTES)
-        self._file.write(STREAM_HEADER)
-        self._file.flush()
         self._closed = False
+        self.error: OSError | None = None
+        try:
+            self._write(lambda: self._file.write(STREAM_HEADER))
+        except OSError as exc:
+            cause = exc.__cause__ or exc
+            raise OSError(cause.errno, f"Failed to write file {self.path!r}: {_reason(cause)}") from None
+
+    def _write(self, write) -> bool:
+        """Run ``write`` and push the frame to the OS; False if the sink already failed or closed."""
+        if self._closed or self.error is not None:
+            self._dropped_messages += 1
+            return False
+        try:
+            write()
+            self._file.flush()
+        except OSError as exc:
+            self.error = exc
+            self._dropped_messages += 1
+            self._abandon()
+            raise OSError(
+                exc.errno, f"Writing {self.path!r} failed: {_reason(exc)}; later messages to it are dropped"
+            ) from exc
+        return True
+
+    def _abandon(self) -> None:
+        for stream in (self._file, self._raw):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
     def send_log(self, batch: pa.RecordBatch) -> None:
-        if self._closed:
-            self._dropped_messages += 1
-            return
         if batch.nbytes <= _ONE_WRITE_LIMIT:
             stream = pa.BufferOutputStream()
             write_log_payload(batch, stream)
             payload = stream.getvalue()
-            self._file.write(encode_frame_header(FrameKind.LOG, payload.size) + memoryview(payload))
-            written = payload.size + 16
-        else:
-            written = write_log_frame(batch, self._file)
-        self._file.flush()
-        self._sent_messages += 1
-        self._sent_bytes += written
+            frame = encode_frame_header(FrameKind.LOG, payload.size) + memoryview(payload)
+            if self._write(lambda: self._file.write(frame)):
+                self._sent_messages += 1
+                self._sent_bytes += len(frame)
+            return
+        written = []
+        if self._write(lambda: written.append(write_log_frame(batch, self._file))):
+            self._sent_messages += 1
+            self._sent_bytes += written[0]
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
-        if self._closed:
-            self._dropped_messages += 1
-            return
         frame = encode_json_frame(kind, obj)
-        self._file.write(frame)
-        self._file.flush()
-        self._sent_messages += 1
-        self._sent_bytes += len(frame)
+        if self._write(lambda: self._file.write(frame)):
+            self._sent_messages += 1
+            self._sent_bytes += len(frame)
 
     def close(self, goodbye: dict | None = None) -> None:
         if self._closed:
             return
         try:
-            self.send_control(FrameKind.GOODBYE, goodbye or {})
+            if self.error is None:
+                self.send_control(FrameKind.GOODBYE, goodbye or {})
         finally:
             self._closed = True
-            self._file.close()  # flushes, then closes the OSFile under it
+            if self.error is None:
+                self._file.close()  # flushes, then closes the OSFile under it
+            else:
+                self._abandon()
 
     def stats(self) -> dict:
         stats = super().stats()
         stats["path"] = self.path
+        stats["error"] = None if self.error is None else str(self.error)
         return stats

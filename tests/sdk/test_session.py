@@ -356,3 +356,37 @@ def test_forked_child_does_not_write_into_the_parents_file(tmp_path):
     assert parent.table("parent").column("rerun.scalar").to_pylist() == [[1.0], [3.0]]
     child = rerun.recording.load(child_path)
     assert child.entity_paths == ["child"] and child.recording_id == parent.recording_id
+
+
+def test_disk_full_mid_stream_keeps_the_file_readable(tmp_path):
+    path = tmp_path / "full.rrd"
+    result = run_python(
+        f"""
+        import resource, signal, warnings
+        import numpy as np, pyarrow as pa
+        import rerun as rr
+        from rerun import _session
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+        rr.init("app")
+        rr.save({str(path)!r})
+        cloud = pa.FixedSizeListArray.from_arrays(pa.array(np.ones(90_000, np.float32)), 3)  # 360 kB
+        errors = []
+        for i in range(6):
+            rr.set_time_sequence("step", i)
+            try:
+                _session.log("cloud", {{"rerun.point3d": cloud}})
+            except OSError as exc:
+                errors.append(str(exc))
+        rr.disconnect()
+        print(len(errors))
+        print(errors[0])
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    count, message = result.stdout.strip().splitlines()
+    assert count == "1"  # raised once, later frames dropped quietly
+    assert str(path) in message and "later messages to it are dropped" in message
+    rec = rerun.recording.load(path)
+    assert rec.table("cloud").column("step").to_pylist() == [0, 1]
+    assert not rec.complete
