@@ -2,7 +2,8 @@
 
 Each run is a fresh subprocess that generates random input (incompressible, as in the reference
 measurement), calls ``rr.init``, ``rr.save(path)`` (streaming: the file is written while logging),
-then loops ``rr.set_time_sequence("frame", i)`` + one log call. The clock stops when the file is
+then loops ``rr.set_time_sequence("frame", i)`` + one log call. ``--save-at-end`` calls
+``rr.save`` after the loop instead (everything is buffered in memory first). The clock stops when the file is
 complete: a hook registered before ``import rerun`` runs after rerun's own exit hook has flushed and
 closed the file. Peak RSS is the child's ``ru_maxrss``.
 
@@ -50,7 +51,7 @@ GOALS = {
 # Child: one workload, one process. Must run under numpy 1.x and rerun-sdk 0.4.0 too.
 
 
-def child(name: str, path: str) -> None:
+def child(name: str, path: str, save_at_end: bool = False) -> None:
     import atexit
     import resource
 
@@ -85,7 +86,8 @@ def child(name: str, path: str) -> None:
     import rerun as rr
 
     rr.init("bench")
-    rr.save(path)
+    if not save_at_end:
+        rr.save(path)
     set_time = rr.set_time_sequence
     start_usage = resource.getrusage(resource.RUSAGE_SELF)
     state["cpu0"] = start_usage.ru_utime + start_usage.ru_stime
@@ -107,6 +109,8 @@ def child(name: str, path: str) -> None:
         for i in range(calls):
             set_time("frame", i)
             log_scalar("scalar", values[i])
+    if save_at_end:
+        rr.save(path)  # the backlog buffered in memory goes to the file now
     state["log_s"] = time.perf_counter() - state["t0"]
 
 
@@ -114,13 +118,13 @@ def child(name: str, path: str) -> None:
 # Parent
 
 
-def run_child(python: str, name: str, directory: str) -> dict:
+def run_child(python: str, name: str, directory: str, save_at_end: bool = False) -> dict:
     fd, path = tempfile.mkstemp(suffix=".rrd", prefix=f"bench-{name}-", dir=directory)
     os.close(fd)
     env = {k: v for k, v in os.environ.items() if k not in ("RERUN", "RERUN_STRICT", "PYTHONPATH")}
     try:
         result = subprocess.run(
-            [python, os.path.abspath(__file__), "--child", name, path],
+            [python, os.path.abspath(__file__), "--child", name, path] + (["--save-at-end"] if save_at_end else []),
             capture_output=True,
             text=True,
             env=env,
@@ -174,11 +178,11 @@ def raw_write_seconds(name: str, directory: str) -> float:
         os.remove(path)
 
 
-def measure(python: str, name: str, repeats: int, directory: str, with_write: bool = False) -> dict:
+def measure(python: str, name: str, repeats: int, directory: str, with_write: bool = False, save_at_end: bool = False) -> dict:
     """Median of ``repeats`` child runs; with ``with_write``, an os.write baseline after each run."""
     runs, writes = [], []
     for _ in range(repeats):
-        runs.append(run_child(python, name, directory))
+        runs.append(run_child(python, name, directory, save_at_end))
         if with_write:
             writes.append(raw_write_seconds(name, directory))
     result = {
@@ -214,9 +218,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per workload; the median is reported (default 3)")
     parser.add_argument("--dir", default=tempfile.gettempdir(), help="where the .rrd files go (deleted after each run)")
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
+    parser.add_argument(
+        "--save-at-end",
+        action="store_true",
+        help="log everything first, then rr.save() (the backlog is buffered in memory): the variant of machine.md's reference figures",
+    )
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child)
+        child(*args.child, save_at_end=args.save_at_end)
         return 0
 
     names = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -225,14 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only: unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
     results = {}
     for name in names:
-        ours = measure(sys.executable, name, args.repeats, args.dir, with_write=True)
+        ours = measure(sys.executable, name, args.repeats, args.dir, with_write=True, save_at_end=args.save_at_end)
         entry = {"ours": ours, "memcpy_s": memcpy_seconds(name), "write_s": ours["write_s"]}
         if args.reference:
-            entry["reference"] = measure(args.reference, name, args.repeats, args.dir)
+            entry["reference"] = measure(args.reference, name, args.repeats, args.dir, save_at_end=args.save_at_end)
         results[name] = entry
         print(f"[{name} done]", file=sys.stderr, flush=True)
 
     print(
+        f"{'save at end' if args.save_at_end else 'save first (streaming)'}; "
         f"end to end (log loop + file closed), median of {args.repeats}; rates in units per second; "
         "'per CPU s' divides by the process's CPU time (steadier than wall time on a shared machine)"
     )

@@ -239,6 +239,8 @@ def load(path: str | os.PathLike) -> Recording:
         On a wrong magic, a newer format version or a corrupt frame (the message names the file).
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, f"{path} is a directory, not a .rrd file")
     size = os.path.getsize(path)
     if size < 8:
         raise WireError(f"{path}: not a rerun recording: the file has {size} bytes, too short for a stream header")

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from rerun.sinks.base import Sink
 from rerun.wire.frames import FrameKind
-from rerun.wire.log_table import read_log_payload, write_log_payload
+from rerun.wire.log_table import log_payload_size, read_log_payload, write_log_payload
 
 
 #: Above this many buffered bytes, warn once: a program that never sets a sink grows without bound
@@ -31,9 +31,10 @@ class MemorySink(Sink):
         self.last_begin: dict | None = None
 
     def send_log(self, batch: pa.RecordBatch) -> None:
-        stream = pa.BufferOutputStream()
-        write_log_payload(batch, stream)
-        payload = stream.getvalue()
+        # Sized first, so the payload is written once into a buffer of exactly its size (a growing
+        # BufferOutputStream would copy big images several times).
+        payload = pa.allocate_buffer(log_payload_size(batch))
+        write_log_payload(batch, pa.FixedSizeBufferWriter(payload))
         self._messages.append((FrameKind.LOG, payload))
         self._sent_messages += 1
         self._sent_bytes += payload.size
