@@ -243,3 +243,43 @@ def test_export_parquet_is_queryable_without_rerun(tmp_path):
 
     meta = pq.read_schema(written["robot/speed"]).metadata
     assert meta[b"rerun.application_id"] == b"fleet" and meta[b"rerun.entity_path"] == b"robot/speed"
+
+
+_scalar_row = st.tuples(
+    st.one_of(st.none(), st.floats(allow_nan=False)),
+    st.one_of(st.none(), st.text(max_size=5)),
+    st.one_of(st.none(), st.binary(min_size=4, max_size=4)),
+    st.one_of(st.none(), st.floats(0, 100, width=32)),
+    st.one_of(st.none(), st.booleans()),
+    st.one_of(st.none(), st.integers(0, 2**40)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_scalar_row, min_size=1, max_size=30), text_first=st.booleans())
+def test_random_scalar_and_text_rows_round_trip(tmp_path, rows, text_first):
+    path = tmp_path / "scalars.rrd"
+    _fresh_session()
+    rr.save(path)
+    if text_first:  # another row layout on the same entity must not reorder or drop rows
+        _session.log_text_row("series", "start", None, None, False)
+    for value, label, color, radius, scattered, step in rows:
+        _time.reset_time()
+        if step is not None:
+            rr.set_time_sequence("step", step)
+        _session.log_scalar_row("series", value, label, color, radius, scattered)
+    rr.disconnect()
+    _time.reset_time()
+    table = rerun.recording.load(path).table("series")
+    offset = 1 if text_first else 0
+    assert table.num_rows == len(rows) + offset
+
+    def column(name):
+        return table.column(name).to_pylist()[offset:] if name in table.column_names else [None] * len(rows)
+
+    assert column("rerun.scalar") == [[value] for value, *_ in rows]
+    assert column("rerun.label") == [None if r[1] is None else [r[1]] for r in rows]
+    assert column("rerun.colorrgba") == [None if r[2] is None else [list(r[2])] for r in rows]
+    assert column("rerun.radius") == [None if r[3] is None else [r[3]] for r in rows]
+    assert column("rerun.scalar_plot_props") == [None if r[4] is None else [{"scattered": r[4]}] for r in rows]
+    assert column("step") == [r[5] for r in rows]
