@@ -87,6 +87,10 @@ IDS_U8 = RNG.integers(0, 256, (4, 5), dtype=np.uint8)
 IDS_U16 = RNG.integers(0, 65536, (3, 9), dtype=np.uint16)
 IDS_SMALL = RNG.integers(0, 9, (6, 6), dtype=np.uint16)
 LINEAR_4D = RNG.uniform(0, 1, (2, 3, 2, 2))
+TENSOR = RNG.uniform(-2, 2, (3, 5, 4, 6)).astype(np.float32)
+TENSOR[1, 2, :, 1] = [NAN, INF, 0.0, -0.0]
+DEPTH_BIG = RNG.integers(0, 9000, (512, 512)).astype(np.uint16)
+DEPTH_BIG[::7, ::3] = 0
 
 TABLE = {
     depth._backproject: [
@@ -119,12 +123,26 @@ TABLE = {
     ],
     srgb._decode: [(f"srgb_to_linear {n} rgba={rgba}", lambda i=i, rgba=rgba: rk.srgb_to_linear(i, rgba=rgba))
                    for n, i in IMAGES.items() if i.dtype in (np.uint8, np.uint16) for rgba in (False, True)],
-    colormaps._range: [(f"value_range {n} ignore_zero={z}", lambda v=v, z=z: rk.value_range(v, ignore_zero=z))
-                       for n, v in SCALARS.items() for z in (False, True)],
+    colormaps._range_int: [(f"value_range {n} ignore_zero={z}", lambda v=v, z=z: rk.value_range(v, ignore_zero=z))
+                           for n, v in SCALARS.items() if v.dtype.kind in "ui" for z in (False, True)] + [
+        ("value_range u16 all zero", lambda: rk.value_range(np.zeros((2, 3), np.uint16), ignore_zero=True)),
+        ("value_range i16 extremes", lambda: rk.value_range(np.array([[-32768, 32767]], np.int16))),
+    ],
+    colormaps._range_float: [(f"value_range {n} ignore_zero={z}", lambda v=v, z=z: rk.value_range(v, ignore_zero=z))
+                             for n, v in SCALARS.items() if v.dtype.kind == "f" for z in (False, True)] + [
+        ("value_range signed zeros and negatives", lambda: rk.value_range(np.array([[-0.0, 0.0, -3.5, -1e-300]]))),
+        ("value_range tensor slice", lambda: rk.value_range(TENSOR[1, :, :, 2], ignore_zero=True)),
+    ],
     colormaps._map: [(f"apply_colormap {n} {cmap}", lambda v=v, cmap=cmap: rk.apply_colormap(v, cmap))
                      for n, v in SCALARS.items() for cmap in ("turbo", "grayscale")] + [
         ("apply_colormap given range", lambda: rk.apply_colormap(SCALARS["f64 nan/inf"], "magma", -0.5, 0.5)),
         ("apply_colormap ignore_zero", lambda: rk.apply_colormap(SCALARS["u16"], "plasma", ignore_zero=True)),
+        ("apply_colormap tensor slice", lambda: rk.apply_colormap(rk.tensor_slice_view(TENSOR, 1, 3, {0: 1, 2: 2}),
+                                                                  "viridis")),
+        ("apply_colormap_packed non-contiguous out", lambda: rk.apply_colormap_packed(
+            SCALARS["f32"], "inferno", out=np.zeros((7, 5), np.uint32).T)),
+        # >= 4 x 65536 values: the per-value table then one gather per pixel (classes._lookup)
+        ("apply_colormap big u16 depth", lambda: rk.apply_colormap(DEPTH_BIG, "turbo", ignore_zero=True)),
     ],
     classes._lookup: [
         ("class ids u8", lambda: rk.class_ids_to_rgba(IDS_U8)),
@@ -133,6 +151,7 @@ TABLE = {
         ("class ids i32 wraps", lambda: rk.class_ids_to_rgba(np.array([[-1, 70000, 5]], np.int32))),
         ("class ids view", lambda: rk.class_ids_to_rgba(IDS_SMALL[::2, ::-1])),
         ("class ids empty", lambda: rk.class_ids_to_rgba(np.zeros((0, 0), np.uint8))),
+        ("colormap per-value table u16", lambda: rk.apply_colormap(DEPTH_BIG[::-1], "magma", 100, 5000)),
     ],
     yuv._convert: [
         *[(f"nv12 {n}", lambda f=f: rk.nv12_to_rgb(*_nv12(f))) for n, f in FRAMES.items()],
