@@ -48,9 +48,11 @@ class Recording:
         self.begins = [e[1] for e in events if e[0] == "begin"]
         self.clears = [e[1] for e in events if e[0] == "clear"]
         self._batches: dict[str, list[pa.RecordBatch]] = {}
+        self._batch_recordings: dict[str, list[str]] = {}
         for event in events:
             if event[0] == "log":
                 self._batches.setdefault(event[1], []).append(event[3])
+                self._batch_recordings.setdefault(event[1], []).append(event[2])
 
     @property
     def application_id(self) -> str | None:
@@ -61,6 +63,17 @@ class Recording:
     def recording_id(self) -> str | None:
         """The recording id of the last BEGIN_RECORDING, or None if the file has none."""
         return self.begins[-1].get("recording_id") if self.begins else None
+
+    @property
+    def recording_ids(self) -> list[str]:
+        """Every recording id in the file, in order of first appearance (usually just one)."""
+        seen: dict[str, None] = {}
+        for begin in self.begins:
+            seen.setdefault(begin.get("recording_id"))
+        for ids in self._batch_recordings.values():
+            for rid in ids:
+                seen.setdefault(rid)
+        return [rid for rid in seen if rid is not None]
 
     @property
     def entity_paths(self) -> list[str]:
@@ -94,8 +107,11 @@ class Recording:
                         found.add(parsed)
         return sorted(found)
 
-    def table(self, entity_path: str) -> pa.Table:
+    def table(self, entity_path: str, recording_id: str | None = None) -> pa.Table:
         """All rows of ``entity_path`` in log order, as one table.
+
+        ``recording_id`` keeps only the rows of that recording (a file holds several when the
+        program called ``set_recording_id``); by default rows of every recording are included.
 
         Columns: one per timeline, named by the timeline name (``"frame"``, ``"log_time"``; on a
         clash of names, ``"<name>:<type>"``), ``timestamp[ns]`` for time timelines and int64 for
@@ -108,6 +124,11 @@ class Recording:
             If the recording has no rows for ``entity_path``.
         """
         batches = self._batches_of(entity_path)
+        if recording_id is not None:
+            owners = self._batch_recordings[entity_path]
+            batches = [b for b, rid in zip(batches, owners) if rid == recording_id]
+            if not batches:
+                raise KeyError(f"entity path {entity_path!r} has no rows in recording {recording_id!r} of {self.path}")
         timeline_fields: dict[str, pa.DataType] = {}
         component_fields: dict[str, pa.DataType] = {}
         for batch in batches:

@@ -133,6 +133,9 @@ def test_set_recording_id_starts_a_new_recording(fresh, tmp_path):
     rec = rerun.recording.load(path)
     assert [b["recording_id"] for b in rec.begins] == [original, other]
     assert [e[2] for e in rec.events() if e[0] == "log"] == [original, other]
+    assert rec.recording_ids == [original, other]
+    assert rec.table("a", recording_id=other).column("rerun.radius").to_pylist() == [[2.0]]
+    assert rec.table("a").num_rows == 2
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
