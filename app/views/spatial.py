@@ -275,16 +275,18 @@ def _tensor(layers, comps, ctx, transform) -> None:
         meter = tensor.meter if tensor.meter and np.isfinite(tensor.meter) and tensor.meter > 0 else 1.0
         placement = ctx.placement
         if ctx.mode == "3d" and placement.pinhole is not None and ctx.properties.backproject_depth:
-            points = pixels.backproject_depth(image, placement.pinhole.image_from_cam, meter)
-            colors = None
-            if ctx.properties.color_depth_from_image and ctx.sibling_color_image is not None:
-                colors = _sample_colors(image, ctx.sibling_color_image, meter)
-            if colors is None:
-                colors = pixels.apply_colormap(pixels.valid_depth_values(image, meter), ctx.properties.depth_colormap)
-            layers.batches["depth_cloud"] = sb.PointBatch(
-                points, colors=colors, radii=None, transform=placement.world_from_camera.astype(np.float32)
+            use_image = ctx.properties.color_depth_from_image and ctx.sibling_color_image is not None
+            cloud = pixels.depth_cloud(
+                image, placement.pinhole.image_from_cam, meter,
+                color_image=ctx.sibling_color_image if use_image else None,
+                colormap=None if use_image else ctx.properties.depth_colormap,
+                radius_scale=ctx.properties.point_radius_scale,
             )
-            layers.pick_info["depth_cloud"] = (None, None, points)
+            layers.batches["depth_cloud"] = sb.PointBatch(
+                cloud.points, colors=cloud.colors, radii=cloud.radii,
+                transform=placement.world_from_camera.astype(np.float32),
+            )
+            layers.pick_info["depth_cloud"] = (None, None, cloud.points)
             return
         rgba = pixels.apply_colormap(np.where(image > 0, image / meter, np.nan), ctx.properties.depth_colormap)
         rgba = np.ascontiguousarray(rgba)
@@ -296,16 +298,6 @@ def _tensor(layers, comps, ctx, transform) -> None:
     else:
         rgba = pixels.to_rgba8(image)
     layers.batches["image"] = sb.ImageBatch(rgba, transform=transform)
-
-
-def _sample_colors(depth: np.ndarray, color_image: np.ndarray, meter: float) -> np.ndarray | None:
-    """Colours of the valid depth pixels taken from an aligned image (nearest pixel when sizes differ)."""
-    rgba = pixels.to_rgba8(color_image)
-    z = np.asarray(depth, dtype=np.float64) / meter
-    rows, cols = np.nonzero(np.isfinite(z) & (z > 0))
-    sh, sw = rgba.shape[:2]
-    dh, dw = z.shape
-    return rgba[(rows * sh) // dh, (cols * sw) // dw]
 
 
 def _decode_jpeg(data: bytes | None) -> np.ndarray:
