@@ -136,10 +136,7 @@ class Recording:
                 target = timeline_fields if parse_timeline_column(field.name) is not None else component_fields
                 known = target.setdefault(field.name, field.type)
                 if known != field.type:
-                    raise WireError(
-                        f"{self.path}: entity {entity_path!r} logs component {field.name!r} with two types "
-                        f"({known} and {field.type})"
-                    )
+                    target[field.name] = _common_type(known, field.type, f"{self.path}: entity {entity_path!r}, {field.name!r}")
         timeline_columns = sorted(timeline_fields, key=parse_timeline_column)
         name_counts: dict[str, int] = {}
         for column in timeline_columns:
@@ -212,6 +209,14 @@ class Recording:
             f"Recording({self.path!r}, application_id={self.application_id!r}, recording_id={self.recording_id!r}, "
             f"entities={len(self._batches)}, complete={self.complete})"
         )
+
+
+def _common_type(a: pa.DataType, b: pa.DataType, what: str) -> pa.DataType:
+    """One column type for two batches' types: ``list<T>`` and ``large_list<T>`` meet at the latter."""
+    lists = (pa.types.is_list(a) or pa.types.is_large_list(a)) and (pa.types.is_list(b) or pa.types.is_large_list(b))
+    if lists and a.value_type == b.value_type:
+        return pa.large_list(a.value_field)
+    raise WireError(f"{what} has two types that cannot be combined ({a} and {b})")
 
 
 def _decode_frames(path: str, buf: pa.Buffer) -> tuple[list, list[str], bool]:

@@ -283,3 +283,19 @@ def test_random_scalar_and_text_rows_round_trip(tmp_path, rows, text_first):
     assert column("rerun.radius") == [None if r[3] is None else [r[3]] for r in rows]
     assert column("rerun.scalar_plot_props") == [None if r[4] is None else [{"scattered": r[4]}] for r in rows]
     assert column("step") == [r[5] for r in rows]
+
+
+def test_list_and_large_list_cells_of_one_component_combine(tmp_path):
+    from rerun.recording import Recording
+
+    small = pa.ListArray.from_arrays(pa.array([0, 2], pa.int32()), pa.array([1.0, 2.0], pa.float32()))
+    large = pa.LargeListArray.from_arrays(pa.array([0, 1], pa.int64()), pa.array([3.0], pa.float32()))
+    batches = [pa.RecordBatch.from_arrays([cells], names=["rerun.radius"]) for cells in (small, large)]
+    rec = Recording("mem", [("log", "e", "r", b) for b in batches], [], True)
+    column = rec.table("e").column("rerun.radius")
+    assert pa.types.is_large_list(column.type)
+    assert column.to_pylist() == [[1.0, 2.0], [3.0]]
+    clash = pa.RecordBatch.from_arrays([pa.array([["x"]])], names=["rerun.radius"])
+    rec = Recording("mem", [("log", "e", "r", b) for b in (batches[0], clash)], [], True)
+    with pytest.raises(WireError, match="cannot be combined"):
+        rec.table("e")
