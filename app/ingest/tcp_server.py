@@ -18,7 +18,7 @@ from rerun.transport.handshake import (
     read_handshake_body,
 )
 from rerun.transport.buffers import default_pool
-from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
+from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
 from rerun_app.ingest.ring_reader import RingReader
@@ -182,6 +182,11 @@ class TcpServer:
         if protocol != PROTOCOL_VERSION:
             conn.sendall(encode_handshake({"ok": False, "error": f"unsupported protocol {protocol!r}; this viewer speaks {PROTOCOL_VERSION}"}))
             raise WireError(f"handshake with unsupported protocol {protocol!r}")
+        format_version = hello.get("format_version", FORMAT_VERSION)
+        if not isinstance(format_version, int) or not 0 < format_version <= FORMAT_VERSION:
+            error = f"stream format version {format_version!r} is not supported (this viewer reads up to {FORMAT_VERSION})"
+            conn.sendall(encode_handshake({"ok": False, "error": error}))
+            raise WireError(error)
         pid = hello.get("pid")
         ring_info = hello.get("ring")
         ring = None

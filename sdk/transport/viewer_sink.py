@@ -486,7 +486,11 @@ class ViewerSink(Sink):
             self._last_connect_failed = True
             if not self._warned_connect:
                 self._warned_connect = True
-                logger.info("rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc)
+                refused = "refused the connection" in str(exc)  # a viewer answered, and said no
+                logger.log(
+                    logging.WARNING if refused else logging.INFO,
+                    "rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc,
+                )
             return False
         conn = _Connection(sock, ring)
         with self._lock:

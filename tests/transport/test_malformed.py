@@ -68,6 +68,7 @@ CASES = {
     "handshake too long": (HANDSHAKE_MAGIC + struct.pack("<I", 1 << 30), "exceeds the limit"),
     "handshake not JSON": (HANDSHAKE_MAGIC + struct.pack("<I", 3) + b"{{{", "not valid JSON"),
     "handshake wrong protocol": (encode_handshake({"protocol": 42}), "unsupported protocol"),
+    "handshake newer format": (encode_handshake({"protocol": 1, "format_version": 7}), "is not supported"),
 }
 
 
