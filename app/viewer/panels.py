@@ -77,6 +77,7 @@ def _tree_node(viewer, node, depth: int) -> None:
 # -- selection ---------------------------------------------------------------------------------------------
 def draw_selection(viewer) -> None:
     """Components of the selected entity at the cursor, its warnings and view properties; the hovered point."""
+    viewer.selection_lines = []
     if imgui.begin(SELECTION)[0]:
         _hover_section(viewer)
         path = viewer.state.selected
@@ -106,6 +107,7 @@ def _entity_section(viewer, store, path: str) -> None:
     imgui.separator_text(path)
     for warning in viewer.state.warnings.get(path, []):
         imgui.text_colored(_WARN, "warning: " + warning)
+        viewer.selection_lines.append("warning: " + warning)
     timeline, time = viewer.cursor()
     latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
     if latest is None:
@@ -113,11 +115,11 @@ def _entity_section(viewer, store, path: str) -> None:
     else:
         imgui.text(f"{latest.num_instances} instance(s)")
         for name in sorted(latest.components):
-            _component_row(name, latest.components[name])
+            viewer.selection_lines.append(_component_row(name, latest.components[name]))
     _properties_section(viewer, path)
 
 
-def _component_row(name: str, arr) -> None:
+def _component_row(name: str, arr) -> str:
     try:
         if name == "rerun.transform" and len(arr):
             t = values.transform(arr)
@@ -136,6 +138,7 @@ def _component_row(name: str, arr) -> None:
     except Exception as exc:  # noqa: BLE001 (the inspector must show something for any data)
         text = f"<cannot display: {exc}>"
     imgui.text_wrapped(f"{name}: {text}")
+    return f"{name}: {text}"
 
 
 def _properties_section(viewer, path: str) -> None:

@@ -52,6 +52,7 @@ def state_dump(viewer) -> dict:
         "following": tc.following,
         "hidden": sorted(viewer.state.hidden),
         "selected": viewer.state.selected,
+        "selection_panel": list(viewer.selection_lines),
         "hover": None if hover is None else hover.__dict__,
         "warnings": viewer.state.warnings,
         "views": views,

@@ -65,6 +65,7 @@ class Viewer:
         self.item_rects: dict[str, tuple[float, float, float, float]] = {}
         self.drag_select_start = None
         self.density_cache: dict = {}  # timeline panel: per-entity tick positions
+        self.selection_lines: list[str] = []  # what the selection panel shows (state dumps read it)
         self.should_close = False
         self._redraw_frames = SETTLE_FRAMES
         self._seen_generation = -1

@@ -67,6 +67,8 @@ def window_run(xvfb_display, tmp_path_factory):
         {"snapshot": "wheel_on_panel"},
         {"scroll": [VIEW_3D, -3]},
         {"snapshot": "wheel_on_view"},
+        {"click_item": "tree-label:world/bad"},
+        {"snapshot": "inspect_bad"},
         {"click_item": f"reset:{VIEW_3D}"},
         {"frames": 2},
         {"project": CLOUD.tolist(), "view": "/", "as": "cloud_after_reset"},
@@ -78,7 +80,7 @@ def window_run(xvfb_display, tmp_path_factory):
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     shots = {}
     for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played", "key_left",
-                 "wheel_on_panel", "wheel_on_view", "focused"):
+                 "wheel_on_panel", "wheel_on_view", "inspect_bad", "focused"):
         shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
     return shots
 
@@ -153,3 +155,14 @@ def test_wheel_zooms_the_view_under_the_mouse_only(window_run):
 def test_double_click_on_a_point_orbits_around_it(window_run):
     _, state = window_run["focused"]
     np.testing.assert_allclose(state["views"][VIEW_3D]["camera"]["center_point"], CLOUD[2], atol=1e-4)
+
+
+def test_selection_panel_shows_values_and_the_warnings_of_the_selected_entity(window_run):
+    _, selected = window_run["selected"]
+    lines = selected["selection_panel"]
+    assert any(line.startswith("rerun.point3d: 4 × ") and "[2, 0, 0]" in line for line in lines), lines
+    assert any(line.startswith("rerun.colorrgba: ") and "[255, 30, 30, 255]" in line for line in lines), lines
+    _, bad = window_run["inspect_bad"]
+    assert bad["selected"] == "world/bad"
+    assert any(line.startswith("warning: ") and "NaN" in line for line in bad["selection_panel"])
+    assert any(line.startswith("warning: ") and "negative radii" in line for line in bad["selection_panel"])
