@@ -54,10 +54,14 @@ def probe_viewer(address: Address, timeout: float = 1.0) -> bool:
 
 
 def viewer_command(port: int, ready_fd: int, extra_args: list[str] | None = None) -> list[str]:
-    """The command line of a spawned viewer (env ``RERUN_VIEWER_ARGS`` adds arguments, e.g. ``--headless``)."""
-    cmd = [sys.executable, "-m", "rerun_app", "--port", str(port), "--ready-fd", str(ready_fd)]
-    cmd += shlex.split(os.environ.get("RERUN_VIEWER_ARGS", ""))
+    """The command line of a spawned viewer.
+
+    Env ``RERUN_VIEWER_ARGS`` adds arguments (e.g. ``--headless --save out.rrd``); they come first,
+    so the port ``spawn`` connects to always wins over a ``--port`` in them.
+    """
+    cmd = [sys.executable, "-m", "rerun_app", *shlex.split(os.environ.get("RERUN_VIEWER_ARGS", ""))]
     cmd += list(extra_args or [])
+    cmd += ["--port", str(port), "--ready-fd", str(ready_fd)]
     return cmd
 
 

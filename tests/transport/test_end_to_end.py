@@ -123,7 +123,7 @@ def _viewer_pids(port: int) -> list[int]:
                 cmdline = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
             except OSError:
                 continue
-            if b"rerun_app" in cmdline and b"--port" in cmdline and str(port).encode() in cmdline:
+            if b"rerun_app" in cmdline and b"--port" in cmdline and str(port).encode() in cmdline and b"--ready-fd" in cmdline:
                 found.append(int(entry))
     return found
 
