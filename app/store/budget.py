@@ -3,6 +3,11 @@
 Rows are dropped whole chunks at a time, oldest arrival first, timed data before any timeless data.
 When the total passes the limit, chunks are dropped until it is below ``low_water × limit``, so a
 steady stream pays for eviction in occasional batches rather than on every frame.
+
+Two limits can be set, alone or together: ``limit`` on the bytes the stores account for, and
+``process_limit`` on the resident memory of the whole process (checked every ``rss_interval``
+seconds at most); past the latter, enough of the oldest data goes to bring the process back under
+``low_water × process_limit``, whatever else (GL, caches) grew meanwhile.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import heapq
 import itertools
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyarrow as pa
@@ -31,15 +37,25 @@ class MemoryBudget:
         Bytes the stores may hold together (None: no limit).
     low_water : float
         Fraction of ``limit`` to drop down to once it is exceeded (0 < low_water <= 1).
+    process_limit : int or None
+        Resident bytes the whole process may use (None: not watched).
+    rss_interval : float
+        Seconds between two reads of the process's resident memory.
     """
 
-    def __init__(self, limit: int | None = None, low_water: float = 0.9) -> None:
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
-            raise ValueError(f"memory_limit: expected a positive int of bytes or None, got {limit!r}")
+    def __init__(
+        self, limit: int | None = None, low_water: float = 0.9, process_limit: int | None = None, rss_interval: float = 0.05
+    ) -> None:
+        for name, value in (("memory_limit", limit), ("process_memory_limit", process_limit)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+                raise ValueError(f"{name}: expected a positive int of bytes or None, got {value!r}")
         if not 0 < low_water <= 1:
             raise ValueError(f"low_water: expected a fraction in (0, 1], got {low_water!r}")
         self.limit = limit
         self.low_water = low_water
+        self.process_limit = process_limit
+        self._rss_interval = rss_interval
+        self._next_rss_check = 0.0
         self._seq = itertools.count(1)  # next() is atomic under the GIL: stores on other threads share it
         self._stores: list["Store"] = []
         self._lock = threading.Lock()
@@ -60,19 +76,31 @@ class MemoryBudget:
         return next(self._seq)
 
     def enforce(self) -> None:
-        """Drop the oldest chunks of the registered stores until the total is below the low-water mark.
+        """Drop the oldest chunks of the registered stores until both limits are met with room to spare.
 
         Called by a store after ingest, outside its own lock (eviction takes each store's lock in turn).
         """
-        if self.limit is None or self.bytes <= self.limit:
+        over = 0
+        if self.limit is not None:
+            held = self.bytes
+            if held > self.limit:
+                over = held - int(self.limit * self.low_water)
+        if self.process_limit is not None:
+            now = time.monotonic()
+            if now >= self._next_rss_check:
+                self._next_rss_check = now + self._rss_interval
+                rss = process_rss_bytes()
+                if rss > self.process_limit:
+                    over = max(over, rss - int(self.process_limit * self.low_water))
+        if over <= 0:
             return
-        target = int(self.limit * self.low_water)
         try:
             with self._lock:
+                goal = self.bytes - over
                 # Chunk sizes include an estimate of their index share; the real index arrays
-                # shrink only after removal, so re-check and go on until below the target.
+                # shrink only after removal, so re-check and go on until at the goal.
                 for _ in range(16):
-                    excess = self.bytes - target
+                    excess = self.bytes - goal
                     if excess <= 0 or not self._evict_oldest(excess):
                         break
         finally:

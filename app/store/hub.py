@@ -21,10 +21,13 @@ class StoreHub:
         Bytes all stores may hold together.
     low_water : float
         Fraction of the limit eviction drops down to.
+    process_memory_limit : int, optional
+        Resident bytes the whole viewer process may use: past it the oldest data goes, however the
+        rest of the process grew (what ``--memory-limit`` promises a user).
     """
 
-    def __init__(self, memory_limit: int | None = None, low_water: float = 0.9) -> None:
-        self.budget = MemoryBudget(memory_limit, low_water)
+    def __init__(self, memory_limit: int | None = None, low_water: float = 0.9, process_memory_limit: int | None = None) -> None:
+        self.budget = MemoryBudget(memory_limit, low_water, process_limit=process_memory_limit)
         self._stores: dict[str, Store] = {}
         #: Recording id of the newest recording (the last to begin, or to appear with data): what the
         #: viewer shows by default. Data for an older recording does not switch it back.

@@ -148,7 +148,9 @@ class Store:
     memory_limit : int, optional
         Bytes this store may hold; past it the oldest rows are dropped (timed before timeless).
     budget : MemoryBudget, optional
-        A budget shared with other stores (then ``memory_limit`` must be None).
+        A budget shared with other stores (then give no limits here).
+    process_memory_limit : int, optional
+        Resident bytes the whole process may use; past it the oldest rows are dropped.
     compact_below_bytes, compact_count : int
         Timed batches smaller than ``compact_below_bytes`` (a scalar or text stream batched every
         few ms) are concatenated ``compact_count`` at a time into one chunk: each record batch
@@ -162,18 +164,19 @@ class Store:
         memory_limit: int | None = None,
         *,
         budget: MemoryBudget | None = None,
+        process_memory_limit: int | None = None,
         compact_below_bytes: int = 64 << 10,
         compact_count: int = 32,
     ) -> None:
-        if budget is not None and memory_limit is not None:
-            raise ValueError("give either memory_limit or a shared budget, not both")
+        if budget is not None and (memory_limit is not None or process_memory_limit is not None):
+            raise ValueError("give either memory limits or a shared budget, not both")
         if compact_count < 2:
             raise ValueError(f"compact_count: expected at least 2, got {compact_count!r}")
         self._compact_below = compact_below_bytes
         self._compact_count = compact_count
         self.info: dict = dict(info or {})
         self._lock = threading.RLock()
-        self._budget = budget if budget is not None else MemoryBudget(memory_limit)
+        self._budget = budget if budget is not None else MemoryBudget(memory_limit, process_limit=process_memory_limit)
         self._budget.register(self)
         self._entities: dict[str, _Entity] = {}
         self._rows: dict[Timeline, TimeIndex] = {}

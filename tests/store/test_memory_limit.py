@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
-from rerun_app.store import Store, StoreHub, Timeline
+from rerun.wire.log_table import build_log_batch
+from rerun_app.store import Store, StoreHub, Timeline, process_rss_bytes
 from store_helpers import batch, frame, points
 
 FRAME = Timeline("frame", "sequence")
@@ -134,3 +136,23 @@ def test_a_stream_of_tiny_batches_is_compacted_and_stays_queryable():
         assert store.latest_at("plot", FRAME, t).numpy("rerun.scalar").tolist() == [t * 0.5]
     _, cells = store.range("plot", "rerun.scalar", FRAME, 30, 33)
     assert [c.to_pylist() for c in cells] == [[t * 0.5] for t in range(30, 34)]
+
+
+def test_a_process_memory_limit_keeps_resident_memory_in_check():
+    frame_bytes = 1 << 20
+    start = process_rss_bytes()
+    allowance = 24 * frame_bytes
+    hub = StoreHub(process_memory_limit=start + allowance)
+    hub.budget._rss_interval = 0.0  # check on every batch, so the test needs few frames
+    frames = 80
+    for t in range(frames):
+        data = np.full(frame_bytes // 4, t, dtype=np.float32)  # a fresh 1 MiB buffer per frame
+        cells = pa.ListArray.from_arrays(pa.array(np.array([0, len(data)], dtype=np.int32)), pa.array(data))
+        hub.add_log_batch(None, build_log_batch("cam", "rec", {("frame", "sequence"): [t]}, {"rerun.scalar": cells}))
+    store = hub.store("rec")
+    kept = store.times_with_data(FRAME).tolist()
+    assert store.stats().evicted_rows > 0 and 0 < len(kept) < frames
+    assert kept == list(range(frames - len(kept), frames))  # the oldest went first
+    assert store.stats().total_bytes <= allowance
+    assert process_rss_bytes() <= start + allowance * 1.5
+    assert store.latest_at("cam", FRAME, frames - 1).numpy("rerun.scalar")[0] == frames - 1
