@@ -55,7 +55,7 @@ def _memory_limit_arg(text: str) -> int:
     try:
         return parse_memory_limit(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--memory-limit: ")) from None
 
 
 def _size_arg(text: str) -> tuple[int, int]:
