@@ -58,6 +58,7 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         self._last_frame_time = time.perf_counter()
         self.frame_count = 0
         self.ui_errors = 0
+        self.scene_errors = 0
         self.last_image: np.ndarray | None = None
         self.capture_next_frame = False
 
@@ -96,10 +97,19 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         imgui.backends.opengl3_new_frame()
         imgui.new_frame()
         self._guarded_build_ui()
-        if self._before_scene is not None:
-            self._before_scene()
-        super().on_draw(event)
-        self.context.flush_commands()  # pitfall 1: vispy's queued GL must run before ImGui's raw GL
+        # Whatever fails below, the ImGui frame must still be rendered (or the next new_frame() asserts).
+        try:
+            if self._before_scene is not None:
+                self._before_scene()
+            super().on_draw(event)
+        except Exception:  # noqa: BLE001 (vispy would swallow it silently; log it and keep the UI alive)
+            self.scene_errors += 1
+            log.exception("error while drawing the space views")
+        try:
+            self.context.flush_commands()  # pitfall 1: vispy's queued GL must run before ImGui's raw GL
+        except Exception:  # noqa: BLE001
+            self.scene_errors += 1
+            log.exception("error while flushing the space views' GL commands")
         imgui.render()
         imgui.backends.opengl3_render_draw_data(imgui.get_draw_data())
         self.frame_count += 1

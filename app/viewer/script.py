@@ -59,6 +59,7 @@ def state_dump(viewer) -> dict:
         "items": viewer.item_rects,
         "frame_count": viewer.canvas.frame_count,
         "ui_errors": viewer.canvas.ui_errors,
+        "scene_errors": viewer.canvas.scene_errors,
         "events_to_vispy": viewer.input.events_to_vispy if viewer.input else 0,
         "events_to_imgui_only": viewer.input.events_to_imgui_only if viewer.input else 0,
         "entities": [] if viewer.store is None else viewer.store.entity_paths(),
