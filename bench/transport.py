@@ -126,6 +126,50 @@ def concurrent_memcpy_gbps(nbytes: int, repeats: int = 30) -> float:
     return min(rates)
 
 
+def _pingpong_child(kind: str, a, b, n: int) -> None:
+    if kind == "eventfd":
+        for _ in range(n):
+            os.eventfd_read(a)
+            os.eventfd_write(b, 1)
+    else:
+        for _ in range(n):
+            a.recv(1)
+            a.send(b"x")
+    os._exit(0)
+
+
+def wakeup_round_trip_us(kind: str, n: int = 2000) -> float:
+    """Median round trip of a one-byte wake-up between two processes: over a TCP loopback
+    socket (what the ring uses, on its control connection) or over a pair of eventfds."""
+    import socket
+
+    if kind == "eventfd":
+        a, b = os.eventfd(0), os.eventfd(0)
+        ping, pong = (lambda: os.eventfd_write(a, 1)), (lambda: os.eventfd_read(b))
+        child_args = (a, b)
+    else:
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        client = socket.create_connection(server.getsockname())
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        peer, _ = server.accept()
+        peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        ping, pong = (lambda: client.send(b"x")), (lambda: client.recv(1))
+        child_args = (peer, None)
+    pid = os.fork()
+    if pid == 0:
+        _pingpong_child(kind, *child_args, n)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        ping()
+        pong()
+        times.append(time.perf_counter() - t)
+    os.waitpid(pid, 0)
+    return statistics.median(times) * 1e6
+
+
 def blob_batch(i: int, payload: np.ndarray) -> pa.RecordBatch:
     cells = pa.ListArray.from_arrays(pa.array([0, payload.nbytes], pa.int32()), pa.array(payload))
     return build_log_batch("bench/blob", "bench", {("frame", "sequence"): [i], ("log_time", "time"): [time.time_ns()]}, {"ext.blob": cells})
@@ -213,9 +257,9 @@ def median_of(runs: int, fn, *args):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer messages, one run per figure")
-    parser.add_argument("--only", help="comma-separated subset: throughput,points,small,scalars")
+    parser.add_argument("--only", help="comma-separated subset: throughput,wakeup,points,small,scalars")
     args = parser.parse_args()
-    only = set(args.only.split(",")) if args.only else {"throughput", "points", "small", "scalars"}
+    only = set(args.only.split(",")) if args.only else {"throughput", "wakeup", "points", "small", "scalars"}
     runs = 1 if args.quick else 3
     n_big = 8 if args.quick else 24
     print(f"median of {runs} run(s) per figure; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
@@ -235,6 +279,10 @@ def main() -> None:
             tcp = median_of(runs, throughput, "tcp", n_big, 64 * MiB, store)
             row(f"tcp  64 MiB msgs -> viewer ({label}) GB/s", tcp, "GB/s", "numpy memcpy 64 MiB", memcpy, ">= 1.5 GB/s")
             row(f"ring / tcp, 64 MiB msgs ({label})", ring, "GB/s", "tcp", tcp, "> 1")
+    if "wakeup" in only:
+        tcp_rt = wakeup_round_trip_us("tcp")
+        efd_rt = wakeup_round_trip_us("eventfd")
+        row("wake-up round trip, TCP control socket", tcp_rt, "us", "eventfd pair", efd_rt, "close to eventfd")
     if "points" in only:
         n = 20 if args.quick else 50
         lat = {t: median_of(runs, points_latency, t, n, 1_000_000) for t in ("ring", "tcp")}
