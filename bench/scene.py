@@ -6,10 +6,13 @@ Both draw the same random cloud (per-point RGBA8 colours, 3 px diameter) through
 SpaceView3D camera at 1280x720 in the same process. Reported per point count:
 
 - ``first``: set_layer + first frame (upload and draw);
-- ``frame``: median of steady frames after re-setting the *same* batch (no change: draw only);
+- ``moving``: median frame while the camera turns 1 degree per frame (every frame redraws all
+  points; for both visuals);
+- ``static``: median frame after re-setting the *same* batch with nothing changed (upload
+  skipped; clouds >= 200 k points are then drawn from the impostor cache: one textured quad);
 - ``set_same``: time of ``set_layer`` with an unchanged batch (should be microseconds);
-- ``markers``: the same for vispy ``Markers`` (skipped at sizes where its 1 M frame predicts
-  more than 10 s per frame), and the ratio markers / lean (goal >= 3).
+- the same for vispy ``Markers`` (skipped at sizes where the previous size predicts more than
+  10 s per frame), and ratios Markers / lean for moving frames (goal >= 3) and static frames.
 
 Frame = ``canvas.render()``: draw, glFinish and a 1280x720 read-back, identical for both.
 Run with DISPLAY unset; EGL_PLATFORM defaults to surfaceless.
@@ -49,15 +52,23 @@ def bench_lean(n, positions, colors, size, frames):
     view = SpaceView3D(canvas)
     batch = PointBatch(positions, colors=colors, radii=1.5, radius_unit="px")
     first, _ = timed(lambda: (view.set_layer("cloud", batch), canvas.render()))
-    steady, set_same = [], []
+    camera_state = (view.camera.center_point.copy(), view.camera.distance)
+    static, set_same, moving = [], [], []
     for _ in range(frames):
         t_set, uploaded = timed(lambda: view.set_layer("cloud", batch))
         assert not uploaded
         set_same.append(t_set)
-        steady.append(timed(canvas.render)[0])
-    camera_state = (view.camera.center_point.copy(), view.camera.distance)
+        static.append(timed(canvas.render)[0])
+    for _ in range(frames):
+        view.camera.rotate(1.0 / 0.4, 0.0)  # 1 degree
+        moving.append(timed(canvas.render)[0])
     canvas.close()
-    return {"first": first, "frame": statistics.median(steady), "set_same": statistics.median(set_same)}, camera_state
+    return {
+        "first": first,
+        "moving": statistics.median(moving),
+        "static": statistics.median(static),
+        "set_same": statistics.median(set_same),
+    }, camera_state
 
 
 def bench_markers(n, positions, colors, size, frames, camera_state):
@@ -79,9 +90,13 @@ def bench_markers(n, positions, colors, size, frames, camera_state):
         return canvas.render()
 
     first, _ = timed(build)
-    steady = [timed(canvas.render)[0] for _ in range(frames)]
+    static = [timed(canvas.render)[0] for _ in range(frames)]
+    moving = []
+    for _ in range(frames):
+        view.camera.rotate(1.0 / 0.4, 0.0)
+        moving.append(timed(canvas.render)[0])
     canvas.close()
-    return {"first": first, "frame": statistics.median(steady)}
+    return {"first": first, "moving": statistics.median(moving), "static": statistics.median(static)}
 
 
 def main():
@@ -97,28 +112,29 @@ def main():
     size = tuple(int(v) for v in args.size.split("x"))
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     print(f"# rerun_scene points vs vispy Markers, {size[0]}x{size[1]}, EGL llvmpipe, {args.frames} frames")
-    print(f"{'points':>9} {'lean first':>11} {'lean frame':>11} {'set same':>9} {'mk first':>9} {'mk frame':>9} {'ratio':>6}")
+    header = ("points", "lean first", "moving", "static", "set same", "mk first", "mk moving", "mk static",
+              "x moving", "x static")
+    print(" ".join(f"{h:>10}" for h in header))
     markers_per_point = None
     for n in sizes:
         positions, colors = cloud(n)
         lean, camera_state = bench_lean(n, positions, colors, size, args.frames)
         predicted = None if markers_per_point is None else markers_per_point * n
+        markers, note = None, ""
         if predicted is not None and predicted > MARKERS_SKIP_SECONDS:
-            markers = None
-            note = f"Markers skipped: predicted {predicted:.1f} s/frame from the smaller run"
+            note = f"Markers skipped: predicted {predicted:.1f} s/frame from the smaller size"
         else:
             markers = bench_markers(n, positions, colors, size, args.frames, camera_state)
-            markers_per_point = markers["frame"] / n
-            note = ""
-        mk_first = f"{markers['first']:9.3f}" if markers else f"{'-':>9}"
-        mk_frame = f"{markers['frame']:9.3f}" if markers else f"{'-':>9}"
-        ratio = f"{markers['frame'] / lean['frame']:6.1f}" if markers else f"{'-':>6}"
-        print(
-            f"{n:9d} {lean['first']:11.3f} {lean['frame']:11.3f} {lean['set_same'] * 1e6:7.1f}us "
-            f"{mk_first} {mk_frame} {ratio}  {note}",
-            flush=True,
-        )
-    print("# times in seconds; ratio = Markers frame / lean frame (same data, camera and run)")
+            markers_per_point = markers["moving"] / n
+        cells = [f"{n:10d}", f"{lean['first']:10.3f}", f"{lean['moving']:10.3f}", f"{lean['static']:10.4f}",
+                 f"{lean['set_same'] * 1e6:8.1f}us"]
+        if markers:
+            cells += [f"{markers['first']:10.3f}", f"{markers['moving']:10.3f}", f"{markers['static']:10.3f}",
+                      f"{markers['moving'] / lean['moving']:10.1f}", f"{markers['static'] / lean['static']:10.1f}"]
+        else:
+            cells += [f"{'-':>10}"] * 5
+        print(" ".join(cells), note, flush=True)
+    print("# seconds; x = Markers time / lean time for the same frames (same data, camera and run)")
 
 
 if __name__ == "__main__":

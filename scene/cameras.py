@@ -130,7 +130,8 @@ class OrbitCamera(_MatrixCamera):
 
     def _clip_planes(self) -> tuple[float, float]:
         reach = np.linalg.norm(self.eye_position() - self.center_point) + 2.0 * self.scene_radius
-        near = max(min(self.distance, reach) * 1e-3, 1e-6)
+        # near/far ratio ~1e3: enough depth precision for 16-bit buffers, close enough to zoom in
+        near = max(min(self.distance, reach) * 1e-2, 1e-6)
         return near, max(reach * 10.0, near * 10.0)
 
     def view_matrix(self) -> np.ndarray:

@@ -11,7 +11,8 @@ import numpy as np
 from vispy import gloo
 from vispy.visuals import Visual
 
-from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes, pixels_per_unit, transform_matrix
+from ._common import UNPACK_RGB_GLSL, color_attributes, is_opaque, pixels_per_unit, transform_matrix
+from .cache import ImpostorCache
 
 MAX_DIAMETER_PX = 256.0  # also the usual GL point size limit; keeps bad radii from stalling a frame
 
@@ -60,6 +61,15 @@ class PointsVisual(Visual):
     converted to pixels in the shader (perspective-correct), capped at 256 px.
     """
 
+    #: Opaque clouds with at least this many points are drawn through an :class:`ImpostorCache`
+    #: (re-rendered only when data, camera or framebuffer change). None disables the cache.
+    cache_min_points: int | None = 50_000
+
+    #: Interactive level of detail (off by default, for windows, not screenshots): while only the
+    #: camera moves, cached clouds bigger than this draw a random subset of this many points and
+    #: request another frame, which draws them all once the view stops changing.
+    interactive_max_points: int | None = None
+
     def __init__(self, positions=None, colors=(200, 200, 200, 255), radii=1.5, radius_unit="px", finite=None):
         Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         self._draw_mode = "points"
@@ -72,6 +82,11 @@ class PointsVisual(Visual):
         self._vbo_radius = None
         self._bounds = None
         self._world_units = False
+        self._opaque = True
+        self._cache = None
+        self._coarse = None
+        self._finite = None
+        self._positions_count = 0
         self.freeze()
         if positions is not None:
             self.set_data(positions, colors, radii, radius_unit, finite)
@@ -89,7 +104,8 @@ class PointsVisual(Visual):
             Rows to draw; None draws all.
         """
         positions = np.ascontiguousarray(positions, dtype=np.float32)
-        self._n = positions.shape[0]
+        self._n = self._positions_count = positions.shape[0]
+        self._finite = None if finite is None else np.asarray(finite, dtype=bool)
         self._vbo_position.set_data(positions)
         program = self.shared_program
         program["a_position"] = self._vbo_position
@@ -110,10 +126,62 @@ class PointsVisual(Visual):
             self._index_buffer = gloo.IndexBuffer(np.flatnonzero(finite).astype(np.uint32))
             self._n = int(np.count_nonzero(finite))
         self._bounds = _finite_bounds(positions if finite is None else positions[finite])
-        self.update_gl_state(blend=not is_opaque(colors))  # opaque data skips blending per fragment
+        self._opaque = is_opaque(colors)
+        self.update_gl_state(blend=not self._opaque)  # opaque data skips blending per fragment
         self.upload_count += 1
         self._vshare.bounds.clear()
         self.update()
+
+    @property
+    def cache_passes(self) -> int:
+        """How many times the impostor cache re-rendered the points (0 when it is not used)."""
+        return 0 if self._cache is None else self._cache.passes
+
+    def _uses_cache(self) -> bool:
+        canvas = getattr(self, "canvas", None)  # only scene-graph nodes know their canvas
+        return (
+            self.cache_min_points is not None
+            and self._n >= self.cache_min_points
+            and self._opaque
+            and canvas is not None
+            and not getattr(self, "picking", False)  # vispy's GPU picking pass draws IDs
+        )
+
+    def draw(self):
+        if not self._uses_cache():
+            return Visual.draw(self)
+        if not self.visible or self._prepare_draw(view=self) is False:
+            return
+        if self._cache is None:
+            self._cache = ImpostorCache()
+        view_key = (
+            transform_matrix(self.get_transform("visual", "render")).tobytes(),
+            float(self.transforms.pixel_scale),
+        )
+
+        def draw_with(index_buffer):
+            def draw():
+                self._configure_gl_state()
+                self._program.draw(self._vshare.draw_mode, index_buffer)
+
+            return draw
+
+        coarse = None
+        limit = self.interactive_max_points
+        if limit is not None and self._n > limit:
+            coarse = draw_with(self._coarse_index(limit))
+        self._cache.draw(
+            self.canvas, self.upload_count, view_key, draw_with(self._vshare.index_buffer), coarse, self.update
+        )
+
+    def _coarse_index(self, limit: int):
+        """Index buffer of a random ~``limit``-point subset (drawn while the camera moves)."""
+        if self._coarse is None or self._coarse[0] != (self.upload_count, limit):
+            keep = np.random.default_rng(0).random(self._positions_count) < limit / self._n
+            if self._finite is not None:
+                keep &= self._finite
+            self._coarse = ((self.upload_count, limit), gloo.IndexBuffer(np.flatnonzero(keep).astype(np.uint32)))
+        return self._coarse[1]
 
     def _prepare_transforms(self, view):
         view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")

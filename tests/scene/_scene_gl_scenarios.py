@@ -269,6 +269,65 @@ def upload_counts():
     return {"results": np.array(results), "counts": np.array(counts)}
 
 
+@scenario
+def points_cache():
+    """Big-cloud impostor cache: same pixels as direct drawing, re-rendered only on change."""
+    from rerun_scene.visuals.points import PointsVisual
+
+    canvas = offscreen.create_canvas((160, 120))
+    view = pinhole_view(canvas)
+    # A 12 x 9 grid of points, spaced apart on screen, at depths 3..6, and a mesh cutting through.
+    xs, zs = np.meshgrid(np.linspace(-1.5, 1.5, 12), np.linspace(-1.0, 1.0, 9))
+    ys = np.linspace(-1.0, 2.0, xs.size).reshape(xs.shape)
+    grid = np.stack([xs, ys, zs], axis=-1).reshape(-1, 3).astype(np.float32)
+    colors = np.random.default_rng(1).integers(0, 256, (grid.shape[0], 4), dtype=np.uint8)
+    colors[:, 3] = 255
+    mesh = MeshBatch([[-2.0, 0.5, -1.5], [2.0, 0.5, -1.5], [0.0, 0.5, 1.5]], albedo=[255, 128, 0], shading=False)
+    images, passes = [], []
+    PointsVisual.cache_min_points = 1
+    try:
+        view.set_layer("grid", PointBatch(grid, colors=colors, radii=2.0, radius_unit="px"))
+        view.set_layer("mesh", mesh)
+        points = view.layer("grid").points
+        for step in range(3):
+            if step == 2:
+                view.camera.rotate(25.0, -10.0)  # the camera moved: must re-render
+            images.append(offscreen.read_pixels(canvas))
+            passes.append(points.cache_passes)
+        PointsVisual.cache_min_points = None
+        direct = offscreen.read_pixels(canvas)
+    finally:
+        PointsVisual.cache_min_points = 200_000
+    return {"images": np.array(images), "passes": np.array(passes), "direct": direct}
+
+
+@scenario
+def points_interactive_lod():
+    """While only the camera moves, a big cached cloud draws a subset, then refines in full."""
+    from rerun_scene.visuals.points import PointsVisual
+
+    canvas = offscreen.create_canvas((160, 120))
+    view = pinhole_view(canvas)
+    xs, zs = np.meshgrid(np.linspace(-1.5, 1.5, 12), np.linspace(-1.0, 1.0, 9))
+    grid = np.stack([xs, np.zeros_like(xs), zs], axis=-1).reshape(-1, 3).astype(np.float32)
+    PointsVisual.cache_min_points, PointsVisual.interactive_max_points = 1, 30
+    images, passes = [], []
+    try:
+        view.set_layer("grid", PointBatch(grid, colors=[255, 255, 255], radii=2.0, radius_unit="px"))
+        points = view.layer("grid").points
+        images.append(offscreen.read_pixels(canvas))  # new data: full
+        passes.append(points.cache_passes)
+        view.camera.rotate(10.0, 0.0)
+        for _ in range(3):  # moved: coarse; unchanged: refined in full; unchanged: cached
+            images.append(offscreen.read_pixels(canvas))
+            passes.append(points.cache_passes)
+        PointsVisual.cache_min_points = PointsVisual.interactive_max_points = None
+        direct = offscreen.read_pixels(canvas)
+    finally:
+        PointsVisual.cache_min_points, PointsVisual.interactive_max_points = 50_000, None
+    return {"images": np.array(images), "passes": np.array(passes), "direct": direct}
+
+
 def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

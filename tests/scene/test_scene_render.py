@@ -221,3 +221,24 @@ def test_setting_the_same_batch_again_does_not_upload(scene_results):
     r = result(scene_results, "upload_counts")
     assert list(r["results"]) == [True, False, True, True, True]
     assert list(r["counts"]) == [1, 2, 4, 1]
+
+
+def test_point_cache_draws_the_same_pixels_and_rerenders_only_on_change(scene_results):
+    r = result(scene_results, "points_cache")
+    images = r["images"]
+    assert list(r["passes"]) == [1, 1, 2]  # unchanged frame: no re-render; camera moved: one
+    np.testing.assert_array_equal(images[0], images[1])
+    np.testing.assert_array_equal(images[2], r["direct"])  # cached == drawn directly
+    assert (images[2] == [255, 128, 0, 255]).all(axis=-1).any()  # the mesh occludes some points
+    assert oracle.coloured_mask(images[2]).sum() > (images[2] == [255, 128, 0, 255]).all(axis=-1).sum()
+
+
+def test_interactive_level_of_detail_refines_once_the_camera_stops(scene_results):
+    r = result(scene_results, "points_interactive_lod")
+    images, direct = r["images"], r["direct"]
+    assert list(r["passes"]) == [1, 2, 3, 3]
+    lit = [int(oracle.coloured_mask(image).sum()) for image in images]
+    full = int(oracle.coloured_mask(direct).sum())
+    assert lit[0] > 0 and 0 < lit[1] < full / 2  # while moving: about 30 of 108 points
+    np.testing.assert_array_equal(images[2], direct)  # refined: every point
+    np.testing.assert_array_equal(images[3], direct)
