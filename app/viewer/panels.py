@@ -269,7 +269,7 @@ def _time_axis(viewer, time_range) -> None:
         if imgui.get_io().key_shift:
             start = viewer.drag_select_start if viewer.drag_select_start is not None else t
             viewer.drag_select_start = start
-            tc.set_selection(int(start), int(t))
+            tc.set_selection(round(start), round(t))
         else:
             tc.pause()
             tc.set_time(t, time_range)

@@ -9,7 +9,9 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"click": [x, y]}`` or ``{"click_item": "tree-checkbox:world/points"}`` (centre of a recorded ImGui item, or
   ``"at": [fx, fy]`` fractions of its rectangle);
 - ``{"drag": [[x0, y0], [x1, y1]], "steps": 10, "button": 0}``; a point may be a view or item name (its centre),
-  and ``"relative_to_start": [dx, dy]`` sets the end point;
+  ``"relative_to_start": [dx, dy]`` sets the end point, ``"shift": true`` holds Shift;
+  a point may also be ``{"item": name, "at": [fx, fy]}`` (fractions of an item's rectangle);
+- ``{"loop": "off" | "all" | "selection"}`` sets the loop mode;
 - ``{"double_click": point}`` (two clicks within vispy's double-click time);
 - ``{"scroll": [x, y, dy]}`` or ``{"scroll": [item or view name, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
@@ -49,6 +51,8 @@ def state_dump(viewer) -> dict:
         "timeline": None if tc.timeline is None else [tc.timeline.name, tc.timeline.type],
         "time": tc.time,
         "playing": tc.playing,
+        "selection_range": None if tc.selection is None else list(tc.selection),
+        "loop": tc.loop.value,
         "following": tc.following,
         "hidden": sorted(viewer.state.hidden),
         "selected": viewer.state.selected,
@@ -91,6 +95,10 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
         return {0: glfw.MOUSE_BUTTON_LEFT, 1: glfw.MOUSE_BUTTON_RIGHT, 2: glfw.MOUSE_BUTTON_MIDDLE}[step.get("button", default)]
 
     def point(value):
+        if isinstance(value, dict) and "item" in value:  # {"item": name, "at": [fx, fy]} inside an item's rectangle
+            rx, ry, rw, rh = viewer.item_rects[value["item"]]
+            fx, fy = value.get("at", (0.5, 0.5))
+            return rx + 1 + (rw - 2) * float(fx), ry + 1 + (rh - 2) * float(fy)
         if isinstance(value, dict):  # {"projection": key, "index": i}: a point recorded by a "project" step
             return tuple(projections[value["projection"]][int(value.get("index", 0))])
         if isinstance(value, str):
@@ -145,6 +153,9 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             if "relative_to_start" in step:
                 x1, y1 = x0 + float(step["relative_to_start"][0]), y0 + float(step["relative_to_start"][1])
             n = int(step.get("steps", 10))
+            shift = bool(step.get("shift"))
+            if shift:
+                router.on_key(win, glfw.KEY_LEFT_SHIFT, 0, glfw.PRESS, glfw.MOD_SHIFT)
             router.on_cursor_pos(win, x0, y0)
             frames(1)
             router.on_mouse_button(win, button(step), glfw.PRESS, 0)
@@ -153,7 +164,14 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
                 router.on_cursor_pos(win, x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n)
                 frames(1)
             router.on_mouse_button(win, button(step), glfw.RELEASE, 0)
+            if shift:
+                router.on_key(win, glfw.KEY_LEFT_SHIFT, 0, glfw.RELEASE, 0)
             frames(2)
+        elif "loop" in step:
+            from rerun_app.time_control import LoopMode
+
+            viewer.time.loop = LoopMode(step["loop"])
+            frames(1)
         elif "scroll" in step:
             *where, dy = step["scroll"]
             x, y = point(where[0] if len(where) == 1 else where)

@@ -74,13 +74,19 @@ def window_run(xvfb_display, tmp_path_factory):
         {"project": CLOUD.tolist(), "view": "/", "as": "cloud_after_reset"},
         {"double_click": {"projection": "cloud_after_reset", "index": 2}},
         {"snapshot": "focused"},
+        {"drag": [{"item": "time-axis", "at": [0.0, 0.5]}, {"item": "time-axis", "at": [0.5, 0.5]}], "shift": True},
+        {"loop": "selection"},
+        {"set_time": 1},
+        {"click_item": "button:play"},
+        {"sleep": 0.5},
+        {"snapshot": "loop_selection"},
     ]
     result = run_window(xvfb_display, "scenario_cloud_and_image", steps, out)
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     shots = {}
     for name in ("initial", "hover", "selected", "hidden", "rotated", "scrubbed", "played", "key_left",
-                 "wheel_on_panel", "wheel_on_view", "inspect_bad", "focused"):
+                 "wheel_on_panel", "wheel_on_view", "inspect_bad", "focused", "loop_selection"):
         shots[name] = (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
     return shots
 
@@ -166,3 +172,10 @@ def test_selection_panel_shows_values_and_the_warnings_of_the_selected_entity(wi
     assert bad["selected"] == "world/bad"
     assert any(line.startswith("warning: ") and "NaN" in line for line in bad["selection_panel"])
     assert any(line.startswith("warning: ") and "negative radii" in line for line in bad["selection_panel"])
+
+
+def test_shift_drag_on_the_time_axis_selects_a_loop_range_that_playback_stays_in(window_run):
+    _, state = window_run["loop_selection"]
+    assert state["selection_range"] == [1, 2]  # frames 1..3: the left half of the axis
+    assert state["loop"] == "selection" and state["playing"]
+    assert 1 <= state["time"] <= 2
