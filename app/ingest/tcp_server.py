@@ -29,6 +29,7 @@ logger = logging.getLogger("rerun_app.ingest")
 #: The consumer blocks on the control socket for at most this long before looking at the ring
 #: again (covers a wake-up lost to store/load reordering between the two processes).
 RING_POLL_S = 0.02
+RING_POLL_IDLE_S = 0.5
 HANDSHAKE_TIMEOUT_S = 5.0
 
 
@@ -234,9 +235,11 @@ class TcpServer:
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats) -> None:
         eof = False
+        last_data = time.monotonic()
         while True:
             for frame in ring.frames():
                 self.dispatcher.handle(source, frame)
+                last_data = time.monotonic()
                 if ring.producer_waiting():
                     self._wake_producer(conn)
             if ring.producer_waiting():
@@ -252,7 +255,10 @@ class TcpServer:
                 ring.set_consumer_waiting(False)
                 continue
             try:
-                readable, _, _ = select.select([conn], [], [], RING_POLL_S)
+                # A lost wake-up needs both sides racing on the flags; after a quiet second the
+                # flag has long been visible to the producer, so the safety timeout can grow.
+                idle = time.monotonic() - last_data > 1.0
+                readable, _, _ = select.select([conn], [], [], RING_POLL_IDLE_S if idle else RING_POLL_S)
                 if readable and not conn.recv(4096):
                     eof = True  # the producer is gone: drain what it published, then stop
             except (BlockingIOError, InterruptedError):
