@@ -16,8 +16,8 @@ the limit + 10 %.
 Usage::
 
     python bench/store.py
-    python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60]
-    python bench/store.py --scalar-soak --limit-mb 150 [--seconds 60] [--rows-per-batch 10]
+    python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60] [--mode process|budget]
+    python bench/store.py --scalar-soak --limit-mb 150 [--seconds 60] [--rows-per-batch 10] [--mode ...]
 """
 
 from __future__ import annotations
@@ -155,15 +155,22 @@ def _image_frame_payload(t: int, image: np.ndarray) -> pa.Buffer:
     return buffer
 
 
-def memory_soak(limit_mb: int, seconds: float, fps: float) -> int:
+def _make_hub(limit: int, mode: str) -> tuple[StoreHub, str]:
+    if mode == "process":
+        return StoreHub(process_memory_limit=limit), "resident memory watched"
+    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
+    return hub, f"store budget {hub.budget.limit >> 20} MiB"
+
+
+def memory_soak(limit_mb: int, seconds: float, fps: float, mode: str) -> int:
     limit = limit_mb << 20
     template = np.random.default_rng(0).integers(0, 255, size=(720, 1280, 3), dtype=np.uint8)
     _image_frame_payload(0, template)  # warm up imports and the allocator
     rss_start = process_rss_bytes()
-    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
+    hub, how = _make_hub(limit, mode)
     print(
         f"== memory soak: 1280x720 RGB at {fps:g} fps for {seconds:g} s, process limit {limit_mb} MiB "
-        f"(store budget {hub.budget.limit >> 20} MiB, RSS at start {rss_start >> 20} MiB)"
+        f"({how}, RSS at start {rss_start >> 20} MiB)"
     )
     period = 1.0 / fps
     start = time.perf_counter()
@@ -222,15 +229,15 @@ def _scalar_rows(start: int, rows: int) -> pa.RecordBatch:
     return build_log_batch("plot/value", "soak", timelines, {"rerun.scalar": cells})
 
 
-def scalar_soak(limit_mb: int, seconds: float, rows_per_batch: int) -> int:
+def scalar_soak(limit_mb: int, seconds: float, rows_per_batch: int, mode: str) -> int:
     """Small scalar batches as fast as one core goes: checks that per-batch overheads are counted."""
     limit = limit_mb << 20
     _scalar_frame_payload(0, rows_per_batch)
     rss_start = process_rss_bytes()
-    hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
+    hub, how = _make_hub(limit, mode)
     print(
         f"== scalar soak: batches of {rows_per_batch} scalar rows for {seconds:g} s, process limit {limit_mb} MiB "
-        f"(store budget {hub.budget.limit >> 20} MiB, RSS at start {rss_start >> 20} MiB)"
+        f"({how}, RSS at start {rss_start >> 20} MiB)"
     )
     start = time.perf_counter()
     batches = peak = 0
@@ -265,11 +272,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=float, default=60.0, help="soak frame rate")
     parser.add_argument("--scalar-soak", action="store_true", help="soak with small scalar batches instead of images")
     parser.add_argument("--rows-per-batch", type=int, default=10, help="rows per batch in the scalar soak")
+    parser.add_argument(
+        "--mode",
+        choices=["process", "budget"],
+        default="process",
+        help="process: StoreHub(process_memory_limit=limit) watches resident memory; "
+        "budget: StoreHub(memory_limit=store_budget_for_process_limit(limit)) counts the store's bytes only",
+    )
     args = parser.parse_args(argv)
     if args.scalar_soak:
-        return scalar_soak(args.limit_mb, args.seconds, args.rows_per_batch)
+        return scalar_soak(args.limit_mb, args.seconds, args.rows_per_batch, args.mode)
     if args.memory_soak:
-        return memory_soak(args.limit_mb, args.seconds, args.fps)
+        return memory_soak(args.limit_mb, args.seconds, args.fps, args.mode)
     bench_ingest()
     bench_queries()
     return 0
