@@ -283,3 +283,22 @@ def test_up_axis_from_view_coordinates(code, up):
     from rerun_app.viewer.view_coordinates import up_axis
 
     assert up_axis(code) == up
+
+
+def test_keypoints_take_annotation_colours_and_draw_their_skeleton():
+    hub = new_hub()
+    ctx = C.annotation_context([{
+        "class_id": 0, "label": "person", "color": [200, 200, 200, 255],
+        "keypoint_annotations": [{"id": 0, "label": "head", "color": [255, 0, 0, 255]},
+                                 {"id": 1, "label": "hip", "color": [0, 0, 255, 255]}],
+        "keypoint_connections": [[0, 1], [1, 2]],
+    }])
+    log_row(hub, "pose", {"rerun.annotation_context": ctx}, frame=None)
+    pts = np.array([[0, 0, 1], [0, 0, 0], [0, 1, 0]], np.float32)
+    log_row(hub, "pose/kp", {**points3d(pts), "rerun.class_id": C.primitive(np.zeros(3, np.uint16)),
+                             "rerun.keypoint_id": C.primitive(np.array([0, 1, 2], np.uint16))}, frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    layers = out["pose/kp"]
+    np.testing.assert_array_equal(layers.batches["points"].colors[:, :3], [[255, 0, 0], [0, 0, 255], [200, 200, 200]])
+    segments = layers.batches["skeleton"].segments
+    np.testing.assert_array_equal(segments, [[pts[0], pts[1]], [pts[1], pts[2]]])

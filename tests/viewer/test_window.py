@@ -108,6 +108,11 @@ def test_hovering_a_point_shows_its_entity_instance_and_position_and_clicking_se
     np.testing.assert_allclose(hover["hover"]["position"], CLOUD[1], atol=1e-6)
     _, selected = window_run["selected"]
     assert selected["selected"] == "world/points"
+    # hovering and selecting changed no data: nothing was rebuilt or uploaded again
+    _, initial = window_run["initial"]
+    for name in (VIEW_3D, VIEW_2D):
+        assert selected["views"][name]["set_layer_calls"] == initial["views"][name]["set_layer_calls"]
+        assert selected["views"][name]["builds"] == initial["views"][name]["builds"]
     assert selected["views"][VIEW_3D]["camera"] == hover["views"][VIEW_3D]["camera"]  # a click does not rotate
 
 
