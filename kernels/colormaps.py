@@ -109,73 +109,93 @@ def _as_2d(values: np.ndarray) -> np.ndarray:
     return values.reshape(-1, values.shape[-1])
 
 
-def _range_int_numpy(values, ignore_zero, top, bottom, out):
+def _range_int_numpy(values, ignore_zero, top, bottom, staged, out):
+    if staged.shape[0] == values.shape[0]:
+        staged[...] = values
     usable = (values != 0) if ignore_zero else True
-    out[0] = np.min(values, initial=top, where=usable)
-    out[1] = np.max(values, initial=bottom, where=usable)
+    low = np.min(values, initial=top, where=usable)
+    high = np.max(values, initial=bottom, where=usable)
+    out[0] = low
+    out[1] = high
+    return bool(low <= high)
 
 
 @kernel(numpy_twin=_range_int_numpy)
-def _range_int(values, ignore_zero, top, bottom, out):
-    """Min/max of an integer image (optionally skipping zeros) into ``out``; none found leaves top > bottom.
+def _range_int(values, ignore_zero, top, bottom, staged, out):
+    """Min/max of an integer image (optionally skipping zeros) into ``out``; returns whether any value counted.
 
-    ``top``/``bottom`` are the dtype's extremes *as that dtype*, so the accumulators keep the image's width
-    and the loop vectorises (a 1080p uint16 image: ~40x faster than the float-converting loop).
+    ``top``/``bottom`` are the dtype's extremes *as that dtype*, so the accumulators keep the image's width and
+    the loop vectorises (1080p uint16: ~40x faster than a float-converting loop). Each row is first copied into
+    ``staged`` (C-contiguous, as many columns as ``values``): into its row ``i`` when it has as many rows as
+    ``values`` (the caller then reads the contiguous copy instead of a strided view again), else into row 0.
     """
     rows, cols = values.shape
+    keep = staged.shape[0] == rows
     low = top
     high = bottom
     for i in range(rows):
+        row = staged[i if keep else 0]
         for j in range(cols):
-            v = values[i, j]
+            row[j] = values[i, j]
+        for j in range(cols):
+            v = row[j]
             usable = (v != 0) | (not ignore_zero)
             low = min(low, v if usable else top)
             high = max(high, v if usable else bottom)
     out[0] = low
     out[1] = high
+    return low <= high
 
 
-def _float_key_numpy(bits, magnitude):
-    """Order-preserving signed-integer key of IEEE float bits (the same key :func:`_range_float` uses)."""
-    return bits ^ ((bits >> (8 * bits.dtype.itemsize - 1)) & magnitude)
-
-
-def _range_float_numpy(values, ignore_zero, magnitude, exponent, row, out):
-    v = values.astype(np.float64)
-    usable = np.isfinite(v)
+def _range_float_numpy(values, ignore_zero, magnitude, exponent, staged, out):
+    if staged.shape[0] == values.shape[0]:
+        staged[...] = values.view(staged.dtype)
+    usable = np.isfinite(values)
     if ignore_zero:
-        usable &= v != 0.0
-    keys = _float_key_numpy(values.view(row.dtype), magnitude)
-    out[0] = np.min(keys, initial=magnitude, where=usable)
-    out[1] = np.max(keys, initial=-magnitude - 1, where=usable)
+        usable &= values != 0
+    if not usable.any():
+        return False
+    out[0] = np.min(values, initial=np.inf, where=usable)
+    out[1] = np.max(values, initial=-np.inf, where=usable)
+    return True
 
 
 @kernel(numpy_twin=_range_float_numpy)
-def _range_float(values, ignore_zero, magnitude, exponent, row, out):
-    """Min/max of the finite values of a float image as order-preserving integer keys of their bits.
+def _range_float(values, ignore_zero, magnitude, exponent, staged, out):
+    """Min/max of the finite values of a float image into ``out``; returns whether any value counted.
 
-    A float min/max reduction does not vectorise (NaN semantics); on integer keys it does. Each row is first
-    staged into the contiguous ``row`` (an integer array as wide as the float), so strided tensor slices
-    vectorise too. None found leaves ``out[0] > out[1]``.
+    A float min/max reduction does not vectorise (NaN semantics); one on order-preserving integer keys of the
+    bits does: key = bits ^ ((bits >> (width - 1)) & magnitude), its own inverse. ``staged`` is an integer array
+    as wide as the float (``magnitude``/``exponent`` are its masks) used as in :func:`_range_int`, so strided
+    tensor slices vectorise too.
     """
     rows, cols = values.shape
-    staged = row.view(values.dtype)
+    keep = staged.shape[0] == rows
+    shift = staged.itemsize * 8 - 1
     top = magnitude
     bottom = -magnitude - 1
-    shift = row.itemsize * 8 - 1
     low = top
     high = bottom
     for i in range(rows):
+        row = staged[i if keep else 0]
+        floats = row.view(values.dtype)
         for j in range(cols):
-            staged[j] = values[i, j]
+            floats[j] = values[i, j]
         for j in range(cols):
             b = row[j]
             key = b ^ ((b >> shift) & magnitude)
             usable = ((b & exponent) != exponent) & (((b & magnitude) != 0) | (not ignore_zero))
             low = min(low, key if usable else top)
             high = max(high, key if usable else bottom)
-    out[0] = low
-    out[1] = high
+    if low > high:
+        return False
+    pair = np.empty(2, staged.dtype)
+    pair[0] = low ^ ((low >> shift) & magnitude)
+    pair[1] = high ^ ((high >> shift) & magnitude)
+    decoded = pair.view(values.dtype)
+    out[0] = decoded[0]
+    out[1] = decoded[1]
+    return True
 
 
 def _map_numpy(values, low, scale, table, ignore_zero, row, index, out):
@@ -213,26 +233,34 @@ def _map(values, low, scale, table, ignore_zero, row, index, out):
 
 
 _FLOAT_BITS = {
-    # float dtype: (key dtype, magnitude mask, exponent mask)
+    # float dtype: (integer dtype of the same width, magnitude mask, exponent mask)
     np.dtype(np.float32): (np.dtype(np.int32), np.int32(0x7FFFFFFF), np.int32(0x7F800000)),
     np.dtype(np.float64): (np.dtype(np.int64), np.int64(0x7FFFFFFFFFFFFFFF), np.int64(0x7FF0000000000000)),
 }
 
 
-def _finite_range(src: np.ndarray, ignore_zero: bool) -> tuple[float, float] | None:
-    """(min, max) of a non-empty native-order 2-D real array's usable values, or None."""
-    if src.dtype.kind in "ui":
-        bounds = np.empty(2, src.dtype)
-        limits = np.iinfo(src.dtype)
-        _range_int(src, ignore_zero, src.dtype.type(limits.max), src.dtype.type(limits.min), bounds)
-        return (float(bounds[0]), float(bounds[1])) if bounds[0] <= bounds[1] else None
-    key_dtype, magnitude, exponent = _FLOAT_BITS[src.dtype]
-    keys = np.empty(2, key_dtype)
-    _range_float(src, ignore_zero, magnitude, exponent, np.empty(src.shape[1], key_dtype), keys)
-    if keys[0] > keys[1]:
-        return None
-    low, high = _float_key_numpy(keys, magnitude).view(src.dtype)  # the key map is its own inverse
-    return float(low), float(high)
+@functools.lru_cache(maxsize=None)
+def _int_limits(dtype: np.dtype) -> tuple:
+    limits = np.iinfo(dtype)
+    return dtype.type(limits.max), dtype.type(limits.min)
+
+
+def _staging(values: np.ndarray, whole: bool) -> np.ndarray:
+    """Scratch rows for the range kernels: the whole image (``whole``) or one row, integer for floats."""
+    dtype = _FLOAT_BITS[values.dtype][0] if values.dtype.kind == "f" else values.dtype
+    return np.empty((values.shape[0] if whole else 1, values.shape[1]), dtype)
+
+
+def _finite_range(values: np.ndarray, ignore_zero: bool, staged: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) of a non-empty native-order 2-D real array's usable values, or None; stages rows as asked."""
+    bounds = np.empty(2)
+    if values.dtype.kind == "f":
+        _, magnitude, exponent = _FLOAT_BITS[values.dtype]
+        found = _range_float(values, ignore_zero, magnitude, exponent, staged, bounds)
+    else:
+        top, bottom = _int_limits(values.dtype)
+        found = _range_int(values, ignore_zero, top, bottom, staged, bounds)
+    return (float(bounds[0]), float(bounds[1])) if found else None
 
 
 def value_range(values, *, ignore_zero: bool = False) -> tuple[float, float] | None:
@@ -248,7 +276,8 @@ def value_range(values, *, ignore_zero: bool = False) -> tuple[float, float] | N
     src = _checks.real_array(values, "values")
     if src.size == 0:
         return None
-    return _finite_range(_as_2d(src), bool(ignore_zero))
+    values = _as_2d(src)
+    return _finite_range(values, bool(ignore_zero), _staging(values, whole=False))
 
 
 #: Table index of the invalid colour: the packed tables have 256 colours, then this one.
@@ -270,25 +299,34 @@ def _colormap_into(src: np.ndarray, name: str, vmin, vmax, ignore_zero: bool, re
     if src.size == 0:
         return
     values = _as_2d(src)
+    codes = 1 << (8 * src.dtype.itemsize)
+    per_code = src.dtype in (np.uint8, np.uint16) and src.size >= 4 * codes
     if vmin is None or vmax is None:
-        auto = _finite_range(values, ignore_zero) or (0.0, 1.0)
-        low = auto[0] if vmin is None else vmin
-        high = auto[1] if vmax is None else vmax
+        # A strided view (tensor slice) is staged whole while its range is taken, so the colouring pass below
+        # reads a contiguous copy from cache instead of gathering the strided values a second time.
+        whole = not per_code and not values.flags.c_contiguous
+        staged = _staging(values, whole)
+        auto = _finite_range(values, ignore_zero, staged) or (0.0, 1.0)
+        if whole:
+            values = staged.view(values.dtype)
+        if vmin is None and vmax is None:
+            low, high = auto
+        else:
+            low, high = _parse_range((auto[0] if vmin is None else vmin, auto[1] if vmax is None else vmax),
+                                     "(vmin, vmax)")
     else:
-        low, high = vmin, vmax
-    low, high = _parse_range((low, high), "(vmin, vmax)")
+        low, high = _parse_range((vmin, vmax), "(vmin, vmax)")
     scale = 255.0 / (high - low) if high > low else 0.0
     table = _indexed_table(colormap_name(name))
     in_place = result.flags.c_contiguous
     target = result.reshape(values.shape) if in_place else np.empty(values.shape, np.uint32)
-    codes = 1 << (8 * src.dtype.itemsize)
-    if src.dtype in (np.uint8, np.uint16) and src.size >= 4 * codes:
+    if per_code:
         # Big 8/16-bit images (depth in mm): colour every possible value once, then one gather per pixel.
-        per_code = np.empty((1, codes), np.uint32)
+        per_value = np.empty((1, codes), np.uint32)
         all_codes = np.arange(codes, dtype=src.dtype)[None, :]
         _map(all_codes, low, scale, table, ignore_zero, np.empty(codes, src.dtype), np.empty(codes, np.uint32),
-             per_code)
-        _lookup(values, per_code[0], target)
+             per_value)
+        _lookup(values, per_value[0], target)
     else:
         cols = values.shape[1]
         _map(values, low, scale, table, ignore_zero, np.empty(cols, src.dtype), np.empty(cols, np.uint32), target)
