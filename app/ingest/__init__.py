@@ -19,6 +19,10 @@ from rerun_app.ingest.tcp_server import TcpServer
 __all__ = ["Ingest", "DiscardTarget", "HubTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
 
 
+#: Counters of this many ended sources are kept (for the headless report); older ones are forgotten.
+MAX_ENDED_SOURCES = 256
+
+
 def make_target(memory_limit: int | None = None):
     """``(hub, target)``: a ``StoreHub`` with ``memory_limit`` wrapped in a :class:`HubTarget`."""
     try:
@@ -68,6 +72,10 @@ class Ingest:
     def new_source(self, name: str, kind: str) -> SourceStats:
         source = SourceStats(name, kind)
         with self._sources_lock:
+            ended = [s for s in self._sources if s.ended is not None]
+            if len(ended) >= MAX_ENDED_SOURCES:  # a long-running viewer forgets the oldest ended ones
+                forget = {id(s) for s in ended[: len(ended) - MAX_ENDED_SOURCES + 1]}
+                self._sources = [s for s in self._sources if id(s) not in forget]
             self._sources.append(source)
         return source
 

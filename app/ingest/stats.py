@@ -7,14 +7,14 @@ import time
 
 import numpy as np
 
-_LATENCY_SAMPLES = 1 << 16
+_LATENCY_SAMPLES = 1 << 13
 
 
 class SourceStats:
     """What one source (a TCP connection, a ring, a file) delivered.
 
     Latency is measured per LOG frame as the time the store finished ingesting it minus the
-    newest ``log_time`` in the frame (both wall-clock ns on this host); the last 65 536 samples are
+    newest ``log_time`` in the frame (both wall-clock ns on this host); the last 8192 samples are
     kept for percentiles.
     """
 
@@ -32,12 +32,14 @@ class SourceStats:
         self.first_frame_time: float | None = None  # wall clock, seconds
         self.last_frame_time: float | None = None
         self.last_error: str | None = None
-        self._latency = np.zeros(_LATENCY_SAMPLES, dtype=np.int64)
+        self._latency: np.ndarray | None = None  # allocated at the first sample
         self._latency_count = 0
         self._lock = threading.Lock()
 
     def add_latency_ns(self, ns: int) -> None:
         with self._lock:
+            if self._latency is None:
+                self._latency = np.zeros(_LATENCY_SAMPLES, dtype=np.int64)
             self._latency[self._latency_count % _LATENCY_SAMPLES] = ns
             self._latency_count += 1
 
