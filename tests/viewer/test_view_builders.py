@@ -302,3 +302,17 @@ def test_keypoints_take_annotation_colours_and_draw_their_skeleton():
     np.testing.assert_array_equal(layers.batches["points"].colors[:, :3], [[255, 0, 0], [0, 0, 255], [200, 200, 200]])
     segments = layers.batches["skeleton"].segments
     np.testing.assert_array_equal(segments, [[pts[0], pts[1]], [pts[1], pts[2]]])
+
+
+def test_line_strips_become_segments_per_strip():
+    hub = new_hub()
+    strips = [np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0]], np.float32), np.array([[5, 5, 5], [6, 6, 6]], np.float32)]
+    log_row(hub, "lines", {"rerun.linestrip3d": C.line_strips(strips, 3),
+                           "rerun.colorrgba": C.fixed_size_list(np.array([[255, 0, 0, 255], [0, 255, 0, 255]], np.uint8))},
+            frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    batch = out["lines"].batches["lines"]
+    np.testing.assert_array_equal(batch.segments, [[strips[0][0], strips[0][1]], [strips[0][1], strips[0][2]],
+                                                   [strips[1][0], strips[1][1]]])
+    np.testing.assert_array_equal(batch.instance_of_segment, [0, 0, 1])
+    assert batch.n_instances == 2
