@@ -114,7 +114,7 @@ class LineBatch:
     n_clamped: int = field(init=False, default=0)
 
     def __post_init__(self):
-        seg = np.asarray(self.segments, dtype=np.float32) if not isinstance(self.segments, np.ndarray) else self.segments
+        seg = self.segments if isinstance(self.segments, np.ndarray) else np.asarray(self.segments, np.float32)
         if seg.size == 0:
             seg = np.zeros((0, 2, 3), dtype=np.float32)
         if seg.ndim != 3 or seg.shape[1] != 2 or seg.shape[2] not in (2, 3):

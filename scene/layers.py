@@ -154,6 +154,8 @@ class PointsLayer(Layer):
     def __init__(self, parent):
         super().__init__(parent)
         self.points = nodes.Points(parent=self.node)
+        self._projection_key = None
+        self._projection = None
 
     def _upload(self, batch: PointBatch) -> None:
         self.points.set_data(batch.positions, batch.colors, batch.radii, batch.radius_unit, batch.finite)
@@ -166,7 +168,12 @@ class PointsLayer(Layer):
         b = self.batch
         if len(b) == 0:
             return None
-        projected, w = _project_visible(canvas_from_local, b.positions)
+        # Hover picking asks many times per camera pose: keep the projection of the last pose.
+        key = (id(b), b.version, canvas_from_local.tobytes())
+        if self._projection_key != key:
+            self._projection = _project_visible(canvas_from_local, b.positions)
+            self._projection_key = key
+        projected, w = self._projection
         distance = np.hypot(projected[:, 0] - x, projected[:, 1] - y)
         radii = np.broadcast_to(b.radii, (len(b),)).astype(np.float64)
         if b.radius_unit == "world":

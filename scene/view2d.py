@@ -25,6 +25,14 @@ class SpaceView2D(SpaceView):
         """Centre the view on pixel ``point`` (x, y)."""
         self.camera.focus(point)
 
+    def camera_state(self) -> dict:
+        """The camera's parameters as plain values: world point at the view centre and px per unit."""
+        return {
+            "center": [float(v) for v in self.camera.center_point],
+            "scale": float(self.camera.scale),
+            "user_moved": bool(self.camera.user_moved),
+        }
+
     def _default_bounds(self):
         return np.zeros(3), np.ones(3)
 

@@ -41,6 +41,20 @@ class SpaceView3D(SpaceView):
         """Show what a pinhole camera (RDF frame) sees; see :meth:`OrbitCamera.look_through`."""
         self.camera.look_through(intrinsics, world_from_camera, resolution)
 
+    def camera_state(self) -> dict:
+        """The camera's parameters as plain values (state dumps, tests, saving a view)."""
+        cam = self.camera
+        return {
+            "center": [float(v) for v in cam.center_point],
+            "distance": float(cam.distance),
+            "yaw_deg": float(cam.yaw_deg),
+            "pitch_deg": float(cam.pitch_deg),
+            "fov_deg": float(cam.fov_deg),
+            "up": cam.up_axis,
+            "looking_through": cam.looking_through,
+            "user_moved": bool(cam.user_moved),
+        }
+
     def show_axes(self, visible: bool = True, length: float = 1.0) -> None:
         """Show or hide red/green/blue X/Y/Z axes of ``length`` at the world origin."""
         if visible:

@@ -9,7 +9,7 @@ from vispy import scene
 
 from . import geometry
 from .layers import Layer, layer_class
-from .visuals._common import pixels_per_unit, transform_matrix
+from .visuals._common import pixels_per_unit
 
 
 class Pick(NamedTuple):
@@ -202,4 +202,4 @@ class SpaceView:
         return sum(layer.upload_count for layer in self._layers.values())
 
 
-__all__ = ["Pick", "SpaceView", "transform_matrix"]
+__all__ = ["Pick", "SpaceView"]

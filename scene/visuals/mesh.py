@@ -95,7 +95,8 @@ class MeshVisual(Visual):
         self._shading = bool(shading)
         used = vertices[np.unique(indices)] if self._n else vertices[:0]
         self._bounds = (used.min(axis=0), used.max(axis=0)) if used.shape[0] else None
-        self.update_gl_state(blend=not (is_opaque(colors) and (albedo is None or int(albedo[3]) == 255)))  # opaque data skips blending per fragment
+        opaque = is_opaque(colors) and (albedo is None or int(albedo[3]) == 255)
+        self.update_gl_state(blend=not opaque)  # opaque data skips blending per fragment
         self.upload_count += 1
         self._vshare.bounds.clear()
         self.update()

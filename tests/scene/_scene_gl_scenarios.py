@@ -104,7 +104,8 @@ def image_2d():
     view.set_layer("point", PointBatch([[2.5, 1.5]], colors=[255, 255, 255], radii=4, radius_unit="px"))
     with_point = offscreen.read_pixels(canvas)
     return {"image": image, "picks": np.array(picks), "with_point": with_point,
-            "pick_point": np.array(view.pick(2.5 * 20, 1.5 * 20).key)}
+            "pick_point": np.array(view.pick(2.5 * 20, 1.5 * 20).key),
+            "scale": np.array(view.camera_state()["scale"])}
 
 
 @scenario
@@ -213,7 +214,10 @@ def up_axis_and_focus():
     image_down = offscreen.read_pixels(canvas)
     view.focus([0.0, 0.0, 1.0])
     focused = view.world_to_canvas([[0.0, 0.0, 1.0]])
-    return {"z_up": z_up, "z_down": z_down, "image_down": image_down, "focused": focused}
+    import json
+
+    return {"z_up": z_up, "z_down": z_down, "image_down": image_down, "focused": focused,
+            "state": np.array(json.dumps(view.camera_state()))}
 
 
 @scenario

@@ -44,7 +44,8 @@ def orbit_pixels(points, center, distance, yaw_deg, pitch_deg, fov_deg, size):
     """Pixel positions of world points seen by a Z-up turntable camera (textbook look-at)."""
     yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
     center = np.asarray(center, dtype=np.float64)
-    eye = center + distance * np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)])
+    direction = np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)])
+    eye = center + distance * direction
     forward = (center - eye) / np.linalg.norm(center - eye)
     right = np.cross(forward, [0.0, 0.0, 1.0])
     right /= np.linalg.norm(right)

@@ -7,6 +7,7 @@ formulas) and from the inputs, never from rerun_scene's own matrices.
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -113,6 +114,7 @@ def test_image_is_upright_with_exact_pixel_values(scene_results):
             np.testing.assert_array_equal(blocks[:, dr, :, dc, :3], source)
     assert (rendered[..., 3] == 255).all()
     np.testing.assert_array_equal(r["picks"], np.arange(oracle.IMAGE_W * oracle.IMAGE_H))
+    assert float(r["scale"]) == 20.0  # view pixels per image pixel
 
 
 def test_points_are_drawn_over_images_in_2d(scene_results):
@@ -208,6 +210,8 @@ def test_up_axis_flips_the_picture_and_focus_centres(scene_results):
     u, v = r["z_down"][0]
     np.testing.assert_array_equal(oracle.pixel(r["image_down"], u, v), [255, 0, 0, 255])
     np.testing.assert_allclose(r["focused"][0], [100, 75], atol=1e-6)
+    state = json.loads(str(r["state"]))
+    assert state["up"] == "-Z" and state["center"] == [0.0, 0.0, 1.0] and state["user_moved"]
 
 
 def test_bad_values_draw_what_is_valid_and_never_raise(scene_results):
