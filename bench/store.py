@@ -16,7 +16,7 @@ the limit + 10 %.
 Usage::
 
     python bench/store.py
-    python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60] [--mode process|budget]
+    python bench/store.py --memory-soak [--limit-mb 1024] [--seconds 60] [--fps 60] [--mode both|process|budget]
     python bench/store.py --scalar-soak --limit-mb 150 [--seconds 60] [--rows-per-batch 10] [--mode ...]
 """
 
@@ -158,6 +158,9 @@ def _image_frame_payload(t: int, image: np.ndarray) -> pa.Buffer:
 def _make_hub(limit: int, mode: str) -> tuple[StoreHub, str]:
     if mode == "process":
         return StoreHub(process_memory_limit=limit), "resident memory watched"
+    if mode == "both":
+        hub = StoreHub(memory_limit=store_budget_for_process_limit(limit), process_memory_limit=limit)
+        return hub, f"store budget {hub.budget.limit >> 20} MiB and resident memory watched"
     hub = StoreHub(memory_limit=store_budget_for_process_limit(limit))
     return hub, f"store budget {hub.budget.limit >> 20} MiB"
 
@@ -274,10 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows-per-batch", type=int, default=10, help="rows per batch in the scalar soak")
     parser.add_argument(
         "--mode",
-        choices=["process", "budget"],
-        default="process",
+        choices=["both", "process", "budget"],
+        default="both",
         help="process: StoreHub(process_memory_limit=limit) watches resident memory; "
-        "budget: StoreHub(memory_limit=store_budget_for_process_limit(limit)) counts the store's bytes only",
+        "budget: StoreHub(memory_limit=store_budget_for_process_limit(limit)) counts the store's bytes only; "
+        "both (what the viewer should do): the two together",
     )
     args = parser.parse_args(argv)
     if args.scalar_soak:

@@ -44,7 +44,7 @@ class MemoryBudget:
     """
 
     def __init__(
-        self, limit: int | None = None, low_water: float = 0.9, process_limit: int | None = None, rss_interval: float = 0.05
+        self, limit: int | None = None, low_water: float = 0.9, process_limit: int | None = None, rss_interval: float = 0.02
     ) -> None:
         for name, value in (("memory_limit", limit), ("process_memory_limit", process_limit)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):

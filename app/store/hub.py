@@ -23,7 +23,9 @@ class StoreHub:
         Fraction of the limit eviction drops down to.
     process_memory_limit : int, optional
         Resident bytes the whole viewer process may use: past it the oldest data goes, however the
-        rest of the process grew (what ``--memory-limit`` promises a user).
+        rest of the process grew (what ``--memory-limit`` promises a user). Best used together with
+        ``memory_limit=store_budget_for_process_limit(limit)``: the byte count reacts at once to
+        bursts of small batches, the resident-memory check to everything else.
     """
 
     def __init__(self, memory_limit: int | None = None, low_water: float = 0.9, process_memory_limit: int | None = None) -> None:
