@@ -38,10 +38,22 @@ Space views (``rerun_scene.view3d.SpaceView3D``, ``rerun_scene.view2d.SpaceView2
     backend's ``_vispy_mouse_press/move/release``); block them in ``on_mouse_*`` handlers when
     ImGui owns the press.
 
+    - ``view.camera_state()`` -> dict of plain camera parameters.
+
 Visuals (``rerun_scene.visuals``; node classes in ``rerun_scene.visuals.nodes``)
-    ``PointsVisual`` (GL_POINTS, per-point px or world radius, round sprites, packed RGBA8),
-    ``LinesVisual`` (GL_LINES), ``MeshVisual`` (vertex colours x albedo, headlight Lambert),
-    ``ImageVisual`` (texture on a 4-corner quad, nearest filter). Each counts ``upload_count``.
+    ``PointsVisual`` (GL_POINTS, per-point px or world radius capped at 256 px, round sprites,
+    RGBA8 packed exactly into floats because vispy feeds every attribute as GL_FLOAT),
+    ``LinesVisual`` (GL_LINES; width in pixels, one per layer: the widest), ``MeshVisual``
+    (vertex colours x albedo, headlight Lambert), ``ImageVisual`` (texture on a 4-corner quad,
+    nearest filter). Each counts ``upload_count``; blending is off for opaque data.
+
+    Big clouds: opaque point layers of >= ``PointsVisual.cache_min_points`` (50 k) are drawn
+    through an impostor cache (``visuals/cache.py``): the points are re-rendered only when their
+    data, transform, camera or framebuffer changed; other frames (ImGui redraws, other layers
+    changing) cost one depth-writing quad, pixel-identical to drawing directly.
+    ``PointsVisual.interactive_max_points = 1_000_000`` (off by default; set it in the window
+    process, not for screenshots) draws a random subset while only the camera moves and
+    requests one more frame (``update()``) that draws everything once it stops.
 
 Headless (``rerun_scene.offscreen``)
     ``render(build, size) -> (H, W, 4) uint8``, or ``create_canvas(size)`` + ``read_pixels``;

@@ -67,7 +67,17 @@ def points_world_radius():
     # Two points at different depths with radius 0.1 world units.
     positions = np.array([[-1.0, 0.0, 0.0], [1.0, 4.0, 0.0]], dtype=np.float32)
     view.set_layer("points", PointBatch(positions, colors=[255, 255, 255], radii=0.1))
-    return {"image": offscreen.read_pixels(canvas), "positions": positions}
+    # The same kind of point in a layer with a transform (rotate 90 deg about Z, then translate).
+    transform = np.array([[0.0, -1.0, 0.0, 0.5], [1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, -0.5], [0.0, 0.0, 0.0, 1.0]])
+    local = np.array([[0.5, 0.5, 0.0]], dtype=np.float32)
+    view.set_layer("moved", PointBatch(local, colors=[0, 255, 0], radii=0.1, ids=[99], transform=transform))
+    expected = oracle.pinhole_pixels(positions)
+    # Picks inside each disc, 70 % of the radius off centre (pixel radius = r * fy / z).
+    picks = [view.pick(u + 0.7 * 0.1 * oracle.PINHOLE_K[1, 1] / z, v) for u, v, z in expected]
+    moved_world = local @ transform[:3, :3].T + transform[:3, 3]
+    um, vm, _ = oracle.pinhole_pixels(moved_world)[0]
+    return {"image": offscreen.read_pixels(canvas), "positions": positions, "moved_world": moved_world,
+            "picks": np.array([p.index if p else -1 for p in picks]), "pick_moved": np.array(view.pick(um, vm))}
 
 
 @scenario

@@ -87,6 +87,14 @@ def test_world_radius_shrinks_with_distance_as_the_pinhole_says(scene_results):
         lit = np.flatnonzero(oracle.coloured_mask(row[None])[0])
         lit = lit[np.abs(lit + 0.5 - u) < expected_diameter]  # the run of this point only
         assert abs(len(lit) - expected_diameter) <= 2, (len(lit), expected_diameter)
+    assert list(r["picks"]) == [0, 1]
+
+
+def test_layer_transform_places_points_in_world(scene_results):
+    r = result(scene_results, "points_world_radius")
+    u, v, _ = oracle.pinhole_pixels(r["moved_world"])[0]
+    np.testing.assert_array_equal(oracle.pixel(r["image"], u, v), [0, 255, 0, 255])
+    assert list(r["pick_moved"]) == ["moved", "99"]  # ids replace the row index (saved as text)
 
 
 def test_hiding_a_layer_removes_exactly_its_pixels(scene_results):
