@@ -14,6 +14,7 @@ import numpy as np
 from rerun_app.views.heuristics import SpaceViewSpec
 from rerun_app.views.space_view_builder import SpaceViewBuilder
 from rerun_app.views.spatial import EntityLayers
+from rerun_app.views.tensor_view import TensorViewBuilder
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class ViewHost:
 
     def __init__(self, spec: SpaceViewSpec, canvas) -> None:
         self.spec = spec
-        self.builder = SpaceViewBuilder(spec)
+        self.builder = TensorViewBuilder(spec) if spec.kind == "tensor" else SpaceViewBuilder(spec)
         self.scene_view = _make_scene_view(spec.kind, canvas)
         self.viewbox = getattr(self.scene_view, "viewbox", None) or getattr(self.scene_view, "view")
         self.rect: tuple[float, float, float, float] | None = None

@@ -22,6 +22,7 @@ from rerun_app.viewer.view_coordinates import up_axis
 from rerun_app.viewer.state import Hover, ViewerState
 from rerun_app.viewer.view_host import ViewHost
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
+from rerun_app.views.tensor_view import classify_tensor
 from rerun_app.views.values import transform as decode_transform
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,8 @@ class Viewer:
             host.reset_camera()
             self.request_redraw()
         self.record_item(f"reset:{spec.name}")
+        if spec.kind == "tensor":
+            self._tensor_toolbar(host)
         if spec.kind == "3d":
             cameras = host.pinhole_paths()
             if cameras and hasattr(host.scene_view, "look_through"):
@@ -261,6 +264,36 @@ class Viewer:
             if host.up is not None:
                 imgui.same_line()
                 imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1), f"up {host.up}")
+
+    def _tensor_toolbar(self, host) -> None:
+        """Displayed axes (height, width) and a slider per other axis of a tensor view."""
+        builder = host.builder
+        if builder.shape is None:
+            return
+        state, shape = builder.state, builder.shape
+        labels = [f"{i}: {builder.names[i] if i < len(builder.names) and builder.names[i] else 'dim'} ({n})"
+                  for i, n in enumerate(shape)]
+        changed = False
+        for title, attr in (("H", "height_axis"), ("W", "width_axis")):
+            imgui.same_line()
+            imgui.text(title)
+            imgui.same_line()
+            imgui.set_next_item_width(105)
+            c, index = imgui.combo(f"##{title}", getattr(state, attr), labels)
+            if c and index != (state.width_axis if attr == "height_axis" else state.height_axis):
+                setattr(state, attr, index)
+                changed = True
+        for axis in sorted(state.indices):
+            imgui.same_line()
+            imgui.set_next_item_width(100)
+            c, value = imgui.slider_int(f"##axis{axis}", state.indices[axis], 0, shape[axis] - 1, f"{axis}: %d")
+            if c:
+                state.indices[axis] = value
+                changed = True
+        if changed:
+            state.fit(shape)
+            host.synced_signature = None  # rebuild the slice on this frame
+            self.request_redraw()
 
     def _dockspace(self) -> None:
         dock_id = imgui.get_id("rerun-dockspace")
@@ -323,17 +356,15 @@ class Viewer:
                 return None
             return decode_transform(found.components["rerun.transform"]).kind
 
-        def is_image(path: str) -> bool:
-            if "rerun.tensor" not in store.components(path):
-                return True
+        def tensor_kind(path: str) -> str | None:
             found = store.latest_at(path, timeline, time_, components=["rerun.tensor"]) if timeline else \
                 store.latest_at(path, None, None, components=["rerun.tensor"])
             if found is None or "rerun.tensor" not in found.components:
-                return True
-            shape = found.components["rerun.tensor"][0]["shape"].as_py()
-            return len([d for d in shape if d != 1]) != 1
+                return "image"
+            row = found.components["rerun.tensor"][0]
+            return classify_tensor([int(d) for d in row["shape"].as_py()], row["dtype"].as_py())
 
-        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind, is_image):
+        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind, tensor_kind):
             if not spec.spatial:
                 if spec not in self.plot_views:
                     self.plot_views.append(spec)

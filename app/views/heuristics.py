@@ -3,7 +3,8 @@
 - Every *space root* with 3D content gets a 3D view. Roots are ``/`` and each entity carrying an unknown transform
   (``log_unknown_transform`` disconnects a subtree).
 - Every pinhole entity gets a 2D view of its image space (the camera's picture with its 2D overlays).
-- Scalars get one time-series view, text entries one text-log view, 1-D tensors a bar chart each.
+- Scalars get one time-series view, text entries one text-log view, 1-D tensors a bar chart each, other
+  non-image tensors a tensor (slice) view each.
 - 2D content outside any pinhole and not under a 3D root (e.g. ``log_image("image", …)`` alone) gets a 2D view at
   its top-level path; if the root has no 3D content at all the 2D view is rooted at ``/``.
 """
@@ -19,7 +20,8 @@ COMPONENTS_3D = frozenset(
     {"rerun.point3d", "rerun.box3d", "rerun.arrow3d", "rerun.linestrip3d", "rerun.mesh3d", "rerun.vec3d"}
 )
 COMPONENTS_2D = frozenset({"rerun.point2d", "rerun.rect2d", "rerun.linestrip2d", "rerun.tensor"})
-_LABELS = {"3d": "3D", "2d": "2D", "timeseries": "Time series", "textlog": "Text log", "barchart": "Bar chart"}
+_LABELS = {"3d": "3D", "2d": "2D", "timeseries": "Time series", "textlog": "Text log", "barchart": "Bar chart",
+           "tensor": "Tensor"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class SpaceViewSpec:
     @property
     def spatial(self) -> bool:
         """True for 3D and 2D views (vispy scenes); the others are ImGui/ImPlot widgets."""
-        return self.kind in ("3d", "2d")
+        return self.kind in ("3d", "2d", "tensor")
 
     def contains(self, entity_path: str) -> bool:
         """True when ``entity_path`` is at or below this view's root."""
@@ -55,7 +57,7 @@ def choose_space_views(
     entity_paths: Iterable[str],
     components_of: Callable[[str], set[str]],
     transform_kind_of: Callable[[str], str | None],
-    is_image: Callable[[str], bool] | None = None,
+    tensor_kind: Callable[[str], str | None] | None = None,
 ) -> list[SpaceViewSpec]:
     """Pick the views for the given entities.
 
@@ -67,10 +69,17 @@ def choose_space_views(
         Component names an entity has (at any time).
     transform_kind_of : callable
         ``"rigid3"`` / ``"pinhole"`` / ``"unknown"`` or None for each path.
-    is_image : callable, optional
-        False for a tensor entity whose tensor is not image-shaped (it gets a bar chart when 1-D instead).
+    tensor_kind : callable, optional
+        For a tensor entity: ``"image"``, ``"bar"`` (1-D: a bar chart) or ``"tensor"`` (N-d: a slice view);
+        default: every tensor is an image.
     """
     paths = sorted(set(entity_paths), key=lambda p: (len(path_parts(p)), p))
+
+    def kind_of_tensor(path: str) -> str | None:
+        if "rerun.tensor" not in components_of(path):
+            return None
+        return "image" if tensor_kind is None else tensor_kind(path)
+
     roots = ["/"] + [p for p in paths if transform_kind_of(p) == "unknown"]
     pinholes = [p for p in paths if transform_kind_of(p) == "pinhole"]
 
@@ -91,7 +100,7 @@ def choose_space_views(
         kind = transform_kind_of(path)
         if comps & COMPONENTS_3D or kind in ("rigid3", "pinhole"):
             has_3d[space_root(path)] = True
-        elif comps & COMPONENTS_2D and not under_pinhole(path) and (is_image is None or is_image(path)):
+        elif comps & COMPONENTS_2D and not under_pinhole(path) and kind_of_tensor(path) in (None, "image"):
             loose_2d.append(path)
 
     views = [SpaceViewSpec("3d", r) for r in roots if has_3d[r]]
@@ -100,8 +109,8 @@ def choose_space_views(
     if any("rerun.text_entry" in components_of(p) for p in paths):
         views.append(SpaceViewSpec("textlog", "/"))
     views += [SpaceViewSpec("2d", p) for p in pinholes]
-    if is_image is not None:
-        views += [SpaceViewSpec("barchart", p) for p in paths if "rerun.tensor" in components_of(p) and not is_image(p)]
+    views += [SpaceViewSpec("barchart", p) for p in paths if kind_of_tensor(p) == "bar"]
+    views += [SpaceViewSpec("tensor", p) for p in paths if kind_of_tensor(p) == "tensor"]
     seen_2d: set[str] = set()
     for path in loose_2d:
         root = space_root(path)

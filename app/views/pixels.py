@@ -27,9 +27,9 @@ def to_rgba8(image: np.ndarray) -> np.ndarray:
     return rerun_kernels.to_rgba8(image)
 
 
-def image_shape(array: np.ndarray) -> tuple[int, int, int] | None:
-    """(H, W, C) when ``array`` is image-shaped (H×W, H×W×1/3/4, trailing 1-dims squeezed), else None."""
-    shape = list(array.shape)
+def image_shape(array) -> tuple[int, int, int] | None:
+    """(H, W, C) when ``array`` (or a shape tuple) is image-shaped (H×W, H×W×1/3/4; 1-dims squeezed), else None."""
+    shape = list(getattr(array, "shape", array))
     while len(shape) > 2 and shape[0] == 1:
         shape.pop(0)
     while len(shape) > 3 and shape[-1] == 1:

@@ -218,10 +218,12 @@ def test_visible_history_adds_the_earlier_points_of_the_range():
 
 
 def test_heuristics_add_time_series_text_log_and_bar_chart_views():
-    comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"}}
-    views = choose_space_views(comps, lambda p: comps[p], lambda p: None, is_image=lambda p: p != "bars")
+    comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"},
+             "vol": {"rerun.tensor"}}
+    kinds = {"bars": "bar", "img": "image", "vol": "tensor"}
+    views = choose_space_views(comps, lambda p: comps[p], lambda p: None, tensor_kind=kinds.get)
     assert set(views) == {SpaceViewSpec("timeseries", "/"), SpaceViewSpec("textlog", "/"),
-                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "/")}
+                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "/"), SpaceViewSpec("tensor", "vol")}
 
 
 def test_mesh_file_glb_is_decoded_with_its_transform():
@@ -316,3 +318,24 @@ def test_line_strips_become_segments_per_strip():
                                                    [strips[1][0], strips[1][1]]])
     np.testing.assert_array_equal(batch.instance_of_segment, [0, 0, 1])
     assert batch.n_instances == 2
+
+
+def test_tensor_view_shows_the_selected_slice_through_the_colormap():
+    from rerun_app.views.tensor_view import TensorViewBuilder, classify_tensor
+
+    assert classify_tensor([4, 5, 6], "float32") == "tensor"
+    assert classify_tensor([1, 10], "float32") == "bar"
+    assert classify_tensor([10, 20, 3], "uint8") == "image"
+    hub = new_hub()
+    volume = np.zeros((3, 4, 5), np.float32)
+    volume[2] = 1.0  # the last slice along axis 0 is bright
+    log_row(hub, "vol", image(volume), frame=1)
+    builder = TensorViewBuilder(SpaceViewSpec("tensor", "vol"))
+    out = builder.update(hub.active, FRAME, 5, lambda p: False, lambda p: EntityProperties())
+    assert (builder.state.height_axis, builder.state.width_axis, builder.state.indices) == (1, 2, {0: 1})
+    middle = out["vol"].batches["slice"].rgba
+    assert middle.shape == (4, 5, 4) and (middle == middle[0, 0]).all()  # slice 1: all zeros, one colour
+    builder.state.indices[0] = 2
+    bright = builder.update(hub.active, FRAME, 5, lambda p: False, lambda p: EntityProperties())["vol"]
+    rgba = bright.batches["slice"].rgba
+    assert (rgba == rgba[0, 0]).all() and not np.array_equal(rgba[0, 0], middle[0, 0])
