@@ -393,3 +393,39 @@ def test_disk_full_mid_stream_keeps_the_file_readable(tmp_path):
     rec = rerun.recording.load(path)
     assert rec.table("cloud").column("step").to_pylist() == [0, 1]
     assert not rec.complete
+
+
+def test_switching_sinks_while_threads_log_loses_and_repeats_nothing(fresh, tmp_path):
+    first, second = tmp_path / "first.rrd", tmp_path / "second.rrd"
+    rr.save(first)
+    stop = threading.Event()
+    counts = {}
+
+    def worker(name):
+        i = 0
+        while not stop.is_set():
+            rr.set_time_sequence("i", i)
+            _session.log_scalar_row(name, float(i), None, None, None, None)
+            i += 1
+        counts[name] = i
+
+    threads = [threading.Thread(target=worker, args=(f"w{k}",)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    rr.save(second)
+    time.sleep(0.05)
+    rr.disconnect()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    a, b = rerun.recording.load(first), rerun.recording.load(second)
+    assert a.complete and b.complete
+
+    def steps_in(rec, name):
+        return rec.table(name).column("i").to_pylist() if name in rec.entity_paths else []
+
+    for name in counts:
+        steps = steps_in(a, name) + steps_in(b, name)
+        assert steps == list(range(len(steps))), name
+        assert 0 < len(steps) <= counts[name]
