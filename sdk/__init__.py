@@ -15,15 +15,20 @@ calls raise; ``disconnect()`` never deadlocks; ``RERUN=off`` turns every call in
 from __future__ import annotations
 
 import os
+import sys
 
 from rerun import _session, _time
 from rerun._recording_id import check_recording_id as _check_recording_id
 from rerun.log import *  # noqa: F401,F403  (the log_* functions and their helper types)
 from rerun.log import __all__ as _log_all
+from rerun import script as script_helpers  # 0.4.0's module name for the script helpers
 from rerun.script import script_add_args, script_setup, script_teardown
 from rerun.transport import connect, get_sink_stats, serve, spawn
 
 __version__ = "0.4.0"
+
+# ``from rerun.script_helpers import script_add_args`` works as in 0.4.0.
+sys.modules.setdefault("rerun.script_helpers", script_helpers)
 
 
 def init(application_id: str, spawn: bool = False, default_enabled: bool = True, strict: bool = False) -> None:

@@ -51,3 +51,9 @@ def test_headless_without_a_sink_flag_keeps_the_memory_buffer(monkeypatch):
     rr.script_setup(parse(), "gui_app")
     assert spawned == [()]
     _session.shutdown()
+
+
+def test_0_4_0_module_name_for_the_helpers():
+    from rerun.script_helpers import script_add_args as helper
+
+    assert helper is rr.script_add_args
