@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-# Small rings keep these many-process tests light (and exercise wrap-around and chunking);
-# the default (256 MiB) is what bench/transport.py measures.
-os.environ.setdefault("RERUN_RING_BYTES", str(4 << 20))
+
 SHM = Path("/dev/shm")
 
 
@@ -120,6 +118,14 @@ def start_logger(*args: str, env: dict | None = None) -> subprocess.Popen:
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.Popen([sys.executable, str(HERE / "logger_proc.py"), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
+
+
+@pytest.fixture(autouse=True)
+def small_rings(monkeypatch):
+    """Small rings keep these many-process tests light (and exercise wrap-around and chunking);
+    the default (256 MiB) is what bench/transport.py measures. Scoped to this directory's tests."""
+    if "RERUN_RING_BYTES" not in os.environ:
+        monkeypatch.setenv("RERUN_RING_BYTES", str(4 << 20))
 
 
 @pytest.fixture(autouse=True)
