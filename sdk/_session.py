@@ -387,7 +387,7 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
             if isinstance(array, pa.ChunkedArray):
                 raise TypeError(f"component {name!r}: expected a pyarrow.Array, got a ChunkedArray (combine_chunks() it)")
             raise TypeError(f"component {name!r}: expected a pyarrow.Array, got {type(array).__name__}")
-        nbytes += array.nbytes
+        nbytes += array.get_total_buffer_size()  # cheap (nbytes walks slices: ~2 µs)
     if nbytes >= BIG_ROW_BYTES:
         _log_big_row(entity_path, point, log_time, components)
         return

@@ -85,7 +85,7 @@ class FileSink(Sink):
                 pass
 
     def send_log(self, batch: pa.RecordBatch) -> None:
-        if batch.nbytes <= _ONE_WRITE_LIMIT:
+        if batch.get_total_buffer_size() <= _ONE_WRITE_LIMIT:
             stream = pa.BufferOutputStream()
             write_log_payload(batch, stream)
             payload = stream.getvalue()
