@@ -198,38 +198,45 @@ def _range_float(values, ignore_zero, magnitude, exponent, staged, out):
     return True
 
 
-def _map_numpy(values, low, scale, table, ignore_zero, row, index, out):
-    v = values.astype(np.float64)
-    t = np.clip(np.nan_to_num((v - low) * scale + 0.5, nan=0.0), 0.0, 255.0).astype(np.intp)
+def _map_numpy(values, params, table, ignore_zero, row, index, out):
+    low, scale, zero, top, half = params
+    v = values.astype(params.dtype)
+    t = np.clip(np.nan_to_num((v - low) * scale + half, nan=0.0), zero, top).astype(np.intp)
     bad = ~np.isfinite(v)
     if ignore_zero:
-        bad |= v == 0.0
+        bad |= v == 0
     t[bad] = INVALID_INDEX
     out[...] = table[t]
 
 
 @kernel(numpy_twin=_map_numpy)
-def _map(values, low, scale, table, ignore_zero, row, index, out):
+def _map(values, params, table, ignore_zero, row, index, out):
     """Colour values through a 257-entry packed table (entry 256: the invalid colour) into ``out``.
 
-    Per row: stage the (possibly strided) values into the contiguous ``row``, compute every table index in a
-    vectorised loop into ``index``, then gather. One fused loop does not vectorise (the gather) and measured
-    2-3x slower.
+    ``params`` holds (low, scale, 0, 255, 0.5) in the arithmetic's dtype: float32 for float32 values (twice the
+    SIMD width; a literal would promote it to float64), else float64. Per row: stage the (possibly strided)
+    values into the contiguous ``row``, compute every table index in a vectorised loop into ``index``, then
+    gather. One fused loop does not vectorise (the gather) and measured 2-3x slower.
     """
     rows, cols = values.shape
+    low, scale, zero, top, half = params[0], params[1], params[2], params[3], params[4]
     for i in range(rows):
         for j in range(cols):
             row[j] = values[i, j]
         for j in range(cols):
-            v = float(row[j])
-            t = (v - low) * scale + 0.5
-            t = t if t > 0.0 else 0.0  # also sends NaN to 0 before the integer conversion
-            t = t if t < 255.0 else 255.0
-            usable = (v - v == 0.0) & ((v != 0.0) | (not ignore_zero))  # v - v is NaN for NaN and ±inf
+            v = row[j]
+            t = (v - low) * scale + half
+            t = t if t > zero else zero  # also sends NaN to 0 before the integer conversion
+            t = t if t < top else top
+            usable = (v - v == zero) & ((v != zero) | (not ignore_zero))  # v - v is NaN for NaN and ±inf
             index[j] = np.uint32(t) if usable else np.uint32(INVALID_INDEX)
         target = out[i]
         for j in range(cols):
             target[j] = table[index[j]]
+
+
+def _map_params(dtype: np.dtype, low: float, scale: float) -> np.ndarray:
+    return np.array((low, scale, 0.0, 255.0, 0.5), np.float32 if dtype == np.float32 else np.float64)
 
 
 _FLOAT_BITS = {
@@ -324,12 +331,13 @@ def _colormap_into(src: np.ndarray, name: str, vmin, vmax, ignore_zero: bool, re
         # Big 8/16-bit images (depth in mm): colour every possible value once, then one gather per pixel.
         per_value = np.empty((1, codes), np.uint32)
         all_codes = np.arange(codes, dtype=src.dtype)[None, :]
-        _map(all_codes, low, scale, table, ignore_zero, np.empty(codes, src.dtype), np.empty(codes, np.uint32),
-             per_value)
+        _map(all_codes, _map_params(src.dtype, low, scale), table, ignore_zero, np.empty(codes, src.dtype),
+             np.empty(codes, np.uint32), per_value)
         _lookup(values, per_value[0], target)
     else:
         cols = values.shape[1]
-        _map(values, low, scale, table, ignore_zero, np.empty(cols, src.dtype), np.empty(cols, np.uint32), target)
+        _map(values, _map_params(src.dtype, low, scale), table, ignore_zero, np.empty(cols, src.dtype),
+             np.empty(cols, np.uint32), target)
     if not in_place:  # a non-contiguous out
         result[...] = target.reshape(result.shape)
 
