@@ -29,6 +29,7 @@ def summarize(recording) -> list[str]:
     lines = [
         f"application id: {recording.application_id}",
         f"recording id: {recording.recording_id}",
+        "closed cleanly: " + ("yes" if recording.complete else "no (no GOODBYE: the writer is still running, or died)"),
         f"entities: {len(recording.entity_paths)}",
     ]
     for entity_path in recording.entity_paths:

@@ -47,6 +47,7 @@ def _check_summary(text: str, recording: pathlib.Path) -> None:
     lines = text.splitlines()
     assert "application id: cli_demo" in lines
     assert f"recording id: {recording_id}" in lines
+    assert "closed cleanly: yes" in lines
     plots = lines.index("plots/a")
     block = "\n".join(lines[plots : plots + 6])
     assert "messages: 5" in block
