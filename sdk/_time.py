@@ -98,6 +98,9 @@ def set_time_seconds(timeline: str, seconds: float | None) -> None:
     OverflowError
         If ``seconds`` is infinite or out of the int64 nanosecond range.
     """
+    if type(seconds) is float and type(timeline) is str and -9.2e9 < seconds < 9.2e9:  # hot path; excludes NaN/inf
+        _set(timeline, "time", round(seconds * 1e9))
+        return
     timeline = _check_timeline(timeline)
     if seconds is None:
         _set(timeline, "time", None)
