@@ -163,16 +163,7 @@ class ViewHost:
 
     def camera_state(self) -> dict:
         """The camera's parameters (for state dumps and tests)."""
-        getter = getattr(self.scene_view, "camera_state", None)
-        if callable(getter):
-            return getter()
-        cam = getattr(self.scene_view, "camera", None)
-        state = {}
-        for name in ("yaw_deg", "pitch_deg", "distance", "center_point", "scale"):
-            value = getattr(cam, name, None)
-            if value is not None:
-                state[name] = np.asarray(value, dtype=float).round(6).tolist()
-        return state
+        return self.scene_view.camera_state()
 
     def world_to_canvas(self, points) -> np.ndarray:
         """Canvas pixel coordinates (N, 2) of world points (through the view's camera)."""
