@@ -246,6 +246,32 @@ def scalar_rate(transport: str, count: int) -> float:
     return count / (source["last_frame_time"] - start)
 
 
+def stalled_viewer_call_ms(transport: str, count: int = 600, size: int = 1 << 20) -> dict:
+    """Log-call durations (ms) while the viewer is stopped (SIGSTOP): the ring fills, then the
+    bounded queue, then the oldest frames are dropped; no call may wait on the viewer."""
+    import signal
+
+    viewer = Viewer()
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport=transport, buffer_bytes=64 * MiB)
+    sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "bench", "application_id": "bench"})
+    wait_connected(sink.stats)
+    payload = np.ones(size, dtype=np.uint8)
+    os.kill(viewer.proc.pid, signal.SIGSTOP)
+    times = []
+    try:
+        for i in range(count):
+            batch = blob_batch(i, payload)
+            start = time.perf_counter()
+            sink.send_log(batch)
+            times.append((time.perf_counter() - start) * 1e3)
+        dropped = sink.stats()["dropped_messages"]
+    finally:
+        os.kill(viewer.proc.pid, signal.SIGCONT)
+    sink.close()
+    viewer.finish()
+    return {"p50": float(np.median(times)), "p99": float(np.percentile(times, 99)), "max": max(times), "dropped": dropped}
+
+
 def median_of(runs: int, fn, *args):
     """Median over ``runs`` runs (the machine is shared and noisy); dicts by their p50."""
     results = [fn(*args) for _ in range(runs)]
@@ -257,9 +283,9 @@ def median_of(runs: int, fn, *args):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer messages, one run per figure")
-    parser.add_argument("--only", help="comma-separated subset: throughput,wakeup,points,small,scalars")
+    parser.add_argument("--only", help="comma-separated subset: throughput,wakeup,stalled,points,small,scalars")
     args = parser.parse_args()
-    only = set(args.only.split(",")) if args.only else {"throughput", "wakeup", "points", "small", "scalars"}
+    only = set(args.only.split(",")) if args.only else {"throughput", "wakeup", "stalled", "points", "small", "scalars"}
     runs = 1 if args.quick else 3
     n_big = 8 if args.quick else 24
     print(f"median of {runs} run(s) per figure; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
@@ -283,6 +309,11 @@ def main() -> None:
         tcp_rt = wakeup_round_trip_us("tcp")
         efd_rt = wakeup_round_trip_us("eventfd")
         row("wake-up round trip, TCP control socket", tcp_rt, "us", "eventfd pair", efd_rt, "close to eventfd")
+    if "stalled" in only:
+        for t in ("ring", "tcp"):
+            stalled = stalled_viewer_call_ms(t)
+            row(f"1 MiB log call, viewer stopped, p99 ({t})", stalled["p99"], "ms", "p50", stalled["p50"],
+                f"<= 10 ms (max {stalled['max']:.1f} ms incl. OS preemption; {stalled['dropped']} of 600 dropped)")
     if "points" in only:
         n = 20 if args.quick else 50
         lat = {t: median_of(runs, points_latency, t, n, 1_000_000) for t in ("ring", "tcp")}
