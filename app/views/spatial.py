@@ -17,7 +17,7 @@ from rerun_scene import batches as sb
 
 from rerun_app.views import pixels, values
 from rerun_app.views.annotations import AnnotationContext
-from rerun_app.views.transforms import Placement, rigid_matrix
+from rerun_app.views.transforms import Placement
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,6 @@ class BuildContext:
     mode: str = "3d"  # "3d" or "2d"
     #: Latest image-shaped colour tensor next to a depth image (same pinhole), for RGB-coloured depth clouds.
     sibling_color_image: np.ndarray | None = None
-    #: Image shown on a pinhole's frustum (its child image), when this entity is a pinhole.
-    frustum_image: np.ndarray | None = None
     default_image_plane_distance: float = 1.0
 
 
@@ -322,10 +320,4 @@ def _decode_jpeg(data: bytes | None) -> np.ndarray:
     return iio.imread(data)
 
 
-def rigid_axes(length: float = 1.0) -> np.ndarray:
-    """Segments (3, 2, 3) of RGB axes at the origin: a transform's gizmo."""
-    origin = np.zeros(3)
-    return np.stack([np.stack([origin, np.eye(3)[i] * length]) for i in range(3)]).astype(np.float32)
-
-
-__all__ = ["BuildContext", "EntityLayers", "EntityProperties", "build_entity", "rigid_matrix"]
+__all__ = ["BuildContext", "EntityLayers", "EntityProperties", "build_entity"]
