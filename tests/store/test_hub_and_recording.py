@@ -129,3 +129,30 @@ def test_store_imports_no_gl_or_ui_modules():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_add_events_in_bulk_gives_what_one_by_one_gives(recording):
+    rng = np.random.default_rng(5)
+    events = list(recording.events())
+    # Add one-row messages, as a Rerun 0.4 file has them, for two recordings, with clears between.
+    for t in range(60):
+        rid = REC_ID if t % 3 else "other-rec"
+        path = ["one/a", "one/b"][t % 2]
+        events.append(("log", path, rid, batch(path, [{"time": frame(t), "rerun.radius": [float(t)]}], recording_id=rid)))
+        if t % 17 == 0:
+            events.append(("clear", {"recording_id": rid, "entity_path": "one", "recursive": True, "time_point": [["frame", "sequence", t]]}))
+    one_by_one, bulk = StoreHub(), StoreHub()
+    for event in events:
+        one_by_one.add_event(event)
+    bulk.add_events(events)
+    assert bulk.recording_ids() == one_by_one.recording_ids()
+    for rid in one_by_one.recording_ids():
+        a, b = one_by_one.store(rid), bulk.store(rid)
+        assert a.entity_paths() == b.entity_paths()
+        assert a.stats().total_rows == b.stats().total_rows
+        for path in a.entity_paths():
+            for cursor in [-1, 0, 17, 34, 51, *rng.integers(0, 60, 8).tolist(), 10**9]:
+                ra, rb = a.latest_at(path, FRAME, cursor), b.latest_at(path, FRAME, cursor)
+                assert (ra is None) == (rb is None)
+                if ra is not None:
+                    assert {n: ra.raw(n).to_pylist() for n in ra.components} == {n: rb.raw(n).to_pylist() for n in rb.components}
