@@ -60,6 +60,20 @@ def draw_text_log(viewer, spec) -> None:
     store, key = viewer.store, viewer.timeline_key()
     if store is None:
         return
+    cache_key = (id(store), store.generation(), key, viewer.time.time, viewer.state.version)
+    cached = _TEXT_ROWS.get(spec.name)
+    if cached is not None and cached[0] == cache_key:
+        rows = cached[1]
+    else:
+        rows = _text_rows(viewer, spec, store, key)
+        _TEXT_ROWS[spec.name] = (cache_key, rows)
+    _text_table(viewer, spec, rows)
+
+
+_TEXT_ROWS: dict[str, tuple] = {}  # view name → (store generation, cursor …) and the rows shown
+
+
+def _text_rows(viewer, spec, store, key) -> list[tuple]:
     rows = []
     for path in _entities_with(viewer, spec, "rerun.text_entry"):
         t1 = viewer.time.time if key is not None else None
@@ -69,23 +83,36 @@ def draw_text_log(viewer, spec) -> None:
                 if entry:
                     rows.append((int(t), path, entry.get("level") or "", entry.get("body") or ""))
     rows.sort(key=lambda r: r[0])
-    rows = rows[-_MAX_TEXT_ROWS:]
+    return rows[-_MAX_TEXT_ROWS:]
+
+
+def _text_table(viewer, spec, rows) -> None:
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.resizable | imgui.TableFlags_.scroll_y
     if imgui.begin_table(f"##log{spec.name}", 4, flags):
-        for title in ("time", "entity", "level", "body"):
-            imgui.table_setup_column(title)
+        fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
+        for title, flags, width in (("time", fixed, 110), ("entity", fixed, 140), ("level", fixed, 70),
+                                    ("body", stretch, 0)):
+            imgui.table_setup_column(title, flags, width)
+        imgui.table_setup_scroll_freeze(0, 1)
         imgui.table_headers_row()
-        for t, path, level, body in rows:
-            imgui.table_next_row()
-            imgui.table_next_column()
-            imgui.text(viewer.time.format_time(t))
-            imgui.table_next_column()
-            imgui.text(path)
-            imgui.table_next_column()
-            colour = _LEVEL_COLOURS.get(level.upper())
-            imgui.text_colored(colour, level) if colour is not None else imgui.text(level)
-            imgui.table_next_column()
-            imgui.text_wrapped(body)
+        clipper = imgui.ListClipper()  # only the visible rows are submitted (thousands of entries stay cheap)
+        clipper.begin(len(rows))
+        while clipper.step():
+            for t, path, level, body in rows[clipper.display_start : clipper.display_end]:
+                imgui.table_next_row()
+                imgui.table_next_column()
+                imgui.text(viewer.time.format_time(t))
+                imgui.table_next_column()
+                imgui.text(path)
+                imgui.table_next_column()
+                colour = _LEVEL_COLOURS.get(level.upper())
+                imgui.text_colored(colour, level) if colour is not None else imgui.text(level)
+                imgui.table_next_column()
+                imgui.text(body)
+                if "\n" in body or len(body) > 80:
+                    if imgui.is_item_hovered():
+                        imgui.set_tooltip(body)
+        clipper.end()
         if viewer.time.following:
             imgui.set_scroll_here_y(1.0)
         imgui.end_table()
