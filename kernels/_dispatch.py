@@ -10,7 +10,8 @@ same preallocated ``out``. :class:`Kernel` holds both and decides per call which
 - ``"python"``: the uncompiled loop body, exactly what ``NUMBA_DISABLE_JIT=1`` would run (tests use it to
   check the loop code itself against the twin without paying for a subprocess).
 
-``RERUN_KERNELS_BACKEND`` overrides the default for a whole process; :func:`use_backend` overrides it
+``RERUN_KERNELS_BACKEND`` overrides the default for a whole process (it is read once, at the first kernel
+call); :func:`use_backend` overrides it
 for a block of code (it is a context variable, so threads do not leak their choice into each other).
 """
 from __future__ import annotations
@@ -56,18 +57,17 @@ def default_backend() -> str:
     Returns
     -------
     str
-        ``RERUN_KERNELS_BACKEND`` when set, else ``"numba"`` if :func:`numba_available`, else ``"numpy"``.
+        ``RERUN_KERNELS_BACKEND`` when set, else ``"numba"`` if :func:`numba_available`, else ``"numpy"``;
+        decided once per process.
     """
-    setting = os.environ.get("RERUN_KERNELS_BACKEND", "")
-    cached = _default_cache.get(setting)
-    if cached is None:
-        cached = _default_cache[setting] = _backend_for(setting)
-    return cached
+    if not _process_default:
+        _process_default.append(_backend_for(os.environ.get("RERUN_KERNELS_BACKEND", "")))
+    return _process_default[0]
 
 
-# Every kernel call asks for the default backend: remember the answer per value of the variable (~0.5 µs saved
-# per call, which is 10 % of a small tensor slice's colouring), while still honouring later changes to it.
-_default_cache: dict[str, str] = {}
+# Read once per process, at the first kernel call: looking the variable up on every call cost ~0.5 µs, a tenth
+# of colouring a small tensor slice (kernels are called in tight viewer loops).
+_process_default: list[str] = []
 
 
 def _backend_for(setting: str) -> str:
@@ -83,8 +83,7 @@ def _backend_for(setting: str) -> str:
 
 def current_backend() -> str:
     """Return the backend the next kernel call in this context will use."""
-    chosen = _override.get()
-    return default_backend() if chosen is None else chosen
+    return _override.get() or default_backend()
 
 
 @contextlib.contextmanager
@@ -154,10 +153,11 @@ class Kernel:
         return self._compiled
 
     def __call__(self, *args):
-        backend = current_backend()
+        backend = _override.get() or default_backend()
         if backend == "numba":
+            compiled = self._compiled if self._compiled is not None else self.compiled()
             try:
-                return self.compiled()(*args)
+                return compiled(*args)
             except _numba_error() as error:
                 # A signature numba cannot compile must not take a view down: warn once, use the twin.
                 if self.name not in _warned:

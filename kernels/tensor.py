@@ -42,41 +42,44 @@ def tensor_slice_view(tensor, height_axis: int, width_axis: int, indices: Mappin
     if not isinstance(tensor, np.ndarray):
         tensor = np.asarray(tensor)
     ndim = tensor.ndim
+    shape = tensor.shape
     shown = [_axis(height_axis, ndim, "height_axis"), _axis(width_axis, ndim, "width_axis")]
     if color_axis is not None:
         shown.append(_axis(color_axis, ndim, "color_axis"))
-        if tensor.shape[shown[2]] not in (1, 3, 4):
-            raise ValueError(f"color_axis: expected an axis of size 1, 3 or 4, got size {tensor.shape[shown[2]]}")
+        if shape[shown[2]] not in (1, 3, 4):
+            raise ValueError(f"color_axis: expected an axis of size 1, 3 or 4, got size {shape[shown[2]]}")
     if len(set(shown)) != len(shown):
         raise ValueError(f"height_axis, width_axis, color_axis: expected different axes, got {shown}")
     others = [axis for axis in range(ndim) if axis not in shown]
-    if isinstance(indices, Mapping):
+    if isinstance(indices, (dict, Mapping)):  # dict first: the isinstance check against the ABC is slow
         chosen = {}
         for axis, index in indices.items():
-            chosen[_axis(axis, ndim, f"indices key {axis!r}")] = index
+            if type(axis) is not int or not 0 <= axis < ndim:  # the common case skips formatting a name
+                axis = _axis(axis, ndim, f"indices key {axis!r}")
+            chosen[axis] = index
     else:
         indices = list(indices)
         if len(indices) != len(others):
             raise ValueError(f"indices: expected {len(others)} indices (axes {others}), got {len(indices)}")
         chosen = dict(zip(others, indices))
-    if sorted(chosen) != others:
+    if len(chosen) != len(others) or any(axis not in chosen for axis in others):
         raise ValueError(f"indices: expected an index for exactly the axes {others}, got axes {sorted(chosen)}")
     selector: list = [slice(None)] * ndim
     for axis in others:
         index = chosen[axis]
-        if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
+        if type(index) is not int and (isinstance(index, (bool, np.bool_))
+                                       or not isinstance(index, (int, np.integer))):
             raise TypeError(f"indices[{axis}]: expected an integer index, got {index!r}")
-        if not 0 <= index < tensor.shape[axis]:
-            raise ValueError(f"indices[{axis}]: expected 0..{tensor.shape[axis] - 1}, got {index}")
+        if not 0 <= index < shape[axis]:
+            raise ValueError(f"indices[{axis}]: expected 0..{shape[axis] - 1}, got {index}")
         selector[axis] = int(index)
     view = tensor[tuple(selector)]
     # Axes left after integer indexing keep their relative order: map the shown axes to their new numbers.
-    remaining = [axis for axis in range(ndim) if axis in shown]
-    view = view.transpose([remaining.index(axis) for axis in shown])
-    if flip_height:
-        view = view[::-1]
-    if flip_width:
-        view = view[:, ::-1]
+    order = sorted(range(len(shown)), key=shown.__getitem__)  # order[k]: the k-th remaining axis's place
+    if order != list(range(len(shown))):
+        view = view.transpose([order.index(place) for place in range(len(shown))])
+    if flip_height or flip_width:
+        view = view[::-1 if flip_height else 1, ::-1 if flip_width else 1]
     return view
 
 
