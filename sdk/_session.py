@@ -33,6 +33,7 @@ import atexit
 import itertools
 import operator
 import os
+import sys
 import threading
 import time
 import warnings
@@ -651,6 +652,31 @@ def _after_fork_in_child() -> None:
     _pending.clear()
     _sink = MemorySink()
     _begin_sent = False
+    _register_with_multiprocessing()
+
+
+class _ForkToken:
+    """A long-lived object for ``multiprocessing.util.register_after_fork`` (it keeps weak references)."""
+
+
+_FORK_TOKEN = _ForkToken()
+
+
+def _register_with_multiprocessing() -> None:
+    """Make a multiprocessing child flush and close its sink when its target returns.
+
+    Children started by ``fork`` or ``forkserver`` leave through ``os._exit``, which skips atexit:
+    without this, their last rows (up to ~10 ms) and the file's GOODBYE were lost. multiprocessing
+    runs its own finalizers instead; it clears them when the child starts and then calls the
+    after-fork hooks, so the finalizer is added from such a hook.
+    """
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util.register_after_fork(_FORK_TOKEN, _add_exit_finalizer)
+
+
+def _add_exit_finalizer(_token) -> None:
+    sys.modules["multiprocessing.util"].Finalize(None, shutdown, exitpriority=0)
 
 
 def _initialise_from_environment() -> None:
@@ -661,6 +687,7 @@ def _initialise_from_environment() -> None:
 
 _initialise_from_environment()
 os.register_at_fork(after_in_child=_after_fork_in_child)
+_register_with_multiprocessing()  # covers children that import rerun only after they start (forkserver, spawn)
 _atexit_registered = False
 
 

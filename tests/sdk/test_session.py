@@ -429,3 +429,38 @@ def test_switching_sinks_while_threads_log_loses_and_repeats_nothing(fresh, tmp_
         steps = steps_in(a, name) + steps_in(b, name)
         assert steps == list(range(len(steps))), name
         assert 0 < len(steps) <= counts[name]
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_multiprocessing_children_complete_their_own_files(method, tmp_path):
+    # fork/forkserver children end with os._exit (no atexit): their last rows and GOODBYE used to be lost.
+    script = tmp_path / "workers.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import multiprocessing as mp
+            import sys
+            import rerun as rr
+            from rerun import _session
+
+            def child(path):
+                rr.save(path)
+                for i in range(100):
+                    _session.log_scalar_row("c", float(i), None, None, None, None)
+
+            if __name__ == "__main__":
+                ctx = mp.get_context(sys.argv[1])
+                procs = [ctx.Process(target=child, args=(f"{sys.argv[2]}/w{k}.rrd",)) for k in range(2)]
+                for p in procs:
+                    p.start()
+                for p in procs:
+                    p.join()
+            """
+        )
+    )
+    result = subprocess.run([sys.executable, str(script), method, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for k in range(2):
+        rec = rerun.recording.load(tmp_path / f"w{k}.rrd")
+        assert rec.complete
+        assert rec.table("c").column("rerun.scalar").to_pylist() == [[float(i)] for i in range(100)]
