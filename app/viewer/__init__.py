@@ -39,8 +39,13 @@ def run(args, hub, ingest=None) -> int:
     if screenshot:
         from rerun_app.screenshot import write_screenshot
 
-        write_screenshot(hub, screenshot, size=size, timeline=getattr(args, "timeline", None),
-                         time=getattr(args, "time", None), ingest=ingest)
+        try:
+            path = write_screenshot(hub, screenshot, size=size, timeline=getattr(args, "timeline", None),
+                                    time=getattr(args, "time", None), ingest=ingest)
+        except (ValueError, OSError, RuntimeError) as exc:
+            print(f"rerun: --screenshot failed: {exc}", file=sys.stderr)
+            return 2
+        print(f"rerun: screenshot written to {path}", file=sys.stderr)
         return 0
     from rerun_app.viewer.gl_setup import choose_backend
 

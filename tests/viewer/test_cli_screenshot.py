@@ -61,3 +61,15 @@ def test_cli_screenshot_shows_camera_picture_and_depth_cloud_of_the_frame(egl_av
     # the 2D camera view fills with the picture; the 3D view adds the coloured cloud / image plane on top
     assert pixels_near(img, shown) > 20_000
     assert pixels_near(img, other) < 100
+
+
+def test_cli_screenshot_of_an_unknown_timeline_is_a_clear_error(egl_available, recording, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "rerun_app", str(recording), "--screenshot", str(tmp_path / "x.png"),
+         "--timeline", "nope"],
+        env=headless_gl_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "timeline must be one of the recording's timelines (frame, log_time); got 'nope'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.png").exists()
