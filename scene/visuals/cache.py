@@ -58,13 +58,18 @@ class ImpostorCache:
     def invalidate(self) -> None:
         self._key = None
 
-    def draw(self, canvas, data_key, view_key, draw_direct, draw_coarse=None, request_redraw=None) -> None:
+    def draw(self, canvas, data_key, view_key, draw_direct, draw_coarse=None, request_redraw=None, splat=None,
+             depth_test=True):
         """Draw through the cache, re-rendering with ``draw_direct()`` when a key changed.
 
         ``data_key`` identifies the uploaded data, ``view_key`` everything else that moves pixels
         (transforms, point scale). When only the view changed and ``draw_coarse`` is given, the
         cheaper ``draw_coarse()`` renders this frame and ``request_redraw()`` asks for another,
         which then renders in full (interactive level of detail while the camera moves).
+        ``splat(viewport, size)``, when given, renders on the CPU instead of GL: it returns
+        (rgba (H, W, 4) uint8, window depth (H, W, 1) float32) in GL row order, or None to use GL.
+        ``depth_test``: the visual's own setting (2D views draw without depth; then the quad must
+        not test the cleared depth either).
         """
         viewport = tuple(int(v) for v in (canvas._vp_stack[-1] if canvas._vp_stack else (0, 0, *canvas.physical_size)))
         size = (viewport[0] + viewport[2], viewport[1] + viewport[3])
@@ -81,6 +86,13 @@ class ImpostorCache:
                 render, self.coarse = draw_direct, False
         elif self.coarse:
             render, self.coarse = draw_direct, False
+        if render is not None and splat is not None:
+            images = splat(viewport, size)
+            if images is not None:
+                self._color.set_data(images[0])
+                self._depth.set_data(images[1])
+                self._key, self.coarse, render = key, False, None
+                self.passes += 1
         if render is not None:
             with self._fbo:
                 gloo.set_viewport(*viewport)
@@ -92,7 +104,7 @@ class ImpostorCache:
             self.passes += 1
             if self.coarse and request_redraw is not None:
                 request_redraw()
-        gloo.set_state(depth_test=True, blend=False, cull_face=False)
+        gloo.set_state(depth_test=bool(depth_test), blend=False, cull_face=False)
         self._quad["u_viewport"] = tuple(float(v) for v in viewport)
         self._quad["u_size"] = (float(size[0]), float(size[1]))
         self._quad.draw("triangle_strip")

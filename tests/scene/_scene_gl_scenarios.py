@@ -298,7 +298,7 @@ def points_cache():
     colors[:, 3] = 255
     mesh = MeshBatch([[-2.0, 0.5, -1.5], [2.0, 0.5, -1.5], [0.0, 0.5, 1.5]], albedo=[255, 128, 0], shading=False)
     images, passes = [], []
-    PointsVisual.cache_min_points = 1
+    PointsVisual.cache_min_points, PointsVisual.cpu_splat = 1, False
     try:
         view.set_layer("grid", PointBatch(grid, colors=colors, radii=2.0, radius_unit="px"))
         view.set_layer("mesh", mesh)
@@ -310,9 +310,15 @@ def points_cache():
             passes.append(points.cache_passes)
         PointsVisual.cache_min_points = None
         direct = offscreen.read_pixels(canvas)
+        # The same frame z-buffered on the CPU (numpy splat) through the cache.
+        PointsVisual.cache_min_points, PointsVisual.cpu_splat = 1, True
+        view.set_layer("grid", PointBatch(grid, colors=colors, radii=2.0, radius_unit="px"))
+        splat = offscreen.read_pixels(canvas)
+        splat_passes = view.layer("grid").points.cache_passes
     finally:
-        PointsVisual.cache_min_points = 200_000
-    return {"images": np.array(images), "passes": np.array(passes), "direct": direct}
+        PointsVisual.cache_min_points, PointsVisual.cpu_splat = 50_000, True
+    return {"images": np.array(images), "passes": np.array(passes), "direct": direct, "splat": splat,
+            "splat_passes": np.array(splat_passes), "grid": grid, "colors": colors}
 
 
 @scenario
@@ -325,6 +331,7 @@ def points_interactive_lod():
     xs, zs = np.meshgrid(np.linspace(-1.5, 1.5, 12), np.linspace(-1.0, 1.0, 9))
     grid = np.stack([xs, np.zeros_like(xs), zs], axis=-1).reshape(-1, 3).astype(np.float32)
     PointsVisual.cache_min_points, PointsVisual.interactive_max_points = 1, 30
+    PointsVisual.cpu_splat = False  # level of detail is for the GL path
     images, passes = [], []
     try:
         view.set_layer("grid", PointBatch(grid, colors=[255, 255, 255], radii=2.0, radius_unit="px"))
@@ -339,6 +346,7 @@ def points_interactive_lod():
         direct = offscreen.read_pixels(canvas)
     finally:
         PointsVisual.cache_min_points, PointsVisual.interactive_max_points = 50_000, None
+        PointsVisual.cpu_splat = True
     return {"images": np.array(images), "passes": np.array(passes), "direct": direct}
 
 

@@ -169,3 +169,21 @@ def test_importing_the_package_loads_no_gl():
     code = "import sys, rerun_scene, rerun_scene.batches, rerun_scene.geometry; print('vispy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle():
+    from rerun_scene.visuals.splat import PointSplatter
+
+    positions = np.array([[2.5, 3.5, 0.0], [2.5, 3.5, -0.5], [6.5, 1.5, 0.2], [0.5, 0.5, 0.9]], np.float32)
+    colors = np.array([[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255], [9, 9, 9, 255]], np.uint8)
+    identity = np.eye(4)  # framebuffer pixel = local x, y; NDC z = local z
+    splatter = PointSplatter(positions, colors, None)
+    rect = (1, 1, 8, 6)  # excludes column 0 / row 0: the last point is clipped away
+    color, depth = splatter.splat(identity, identity[2], (8, 6), rect, 1.0)
+    np.testing.assert_array_equal(color[3, 2], colors[1])  # nearer (z -0.5) wins over z 0
+    assert depth[3, 2, 0] == np.float32(-0.5 * 0.5 + 0.5)
+    np.testing.assert_array_equal(color[1, 6], colors[2])
+    assert (color[..., 3] > 0).sum() == 2
+    assert not color[0].any() and not color[:, 0].any()
+    wide, _ = splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 3.0)
+    np.testing.assert_array_equal(wide[2:5, 1:4].reshape(-1, 4), np.tile(colors[1], (9, 1)))  # 3 x 3 block

@@ -254,3 +254,20 @@ def test_interactive_level_of_detail_refines_once_the_camera_stops(scene_results
     assert lit[0] > 0 and 0 < lit[1] < full / 2  # while moving: about 30 of 108 points
     np.testing.assert_array_equal(images[2], direct)  # refined: every point
     np.testing.assert_array_equal(images[3], direct)
+
+
+def test_cpu_splat_matches_gl_points_up_to_edge_pixels(scene_results):
+    r = result(scene_results, "points_cache")
+    gl, splat = r["direct"], r["splat"]
+    assert int(r["splat_passes"]) == int(r["passes"][-1]) + 1  # one CPU rendering for the new batch
+    mesh = np.array([255, 128, 0, 255])
+    gl_lit, splat_lit = oracle.coloured_mask(gl), oracle.coloured_mask(splat)
+    assert abs(int(gl_lit.sum()) - int(splat_lit.sum())) <= 0.25 * gl_lit.sum()
+    both_mesh = (gl == mesh).all(-1) & (splat == mesh).all(-1)
+    assert both_mesh.sum() >= 0.95 * (gl == mesh).all(-1).sum()
+    # Colours come from the batch only (no blending or shading on the CPU path).
+    point_colors = {tuple(c) for c in r["colors"]} | {tuple(mesh), (0, 0, 0, 255)}
+    assert {tuple(p) for p in splat.reshape(-1, 4)} <= point_colors
+    # Same set of points visible (each grid colour present in one image is present in the other).
+    seen = lambda image: {tuple(c) for c in r["colors"] if (image == c).all(-1).any()}  # noqa: E731
+    assert len(seen(gl) ^ seen(splat)) <= 2
