@@ -40,7 +40,9 @@ def make_target(memory_limit: int | None = None):
             budget = store_budget_for_process_limit(memory_limit)
         except ValueError as exc:
             raise ValueError(f"--memory-limit: {exc}") from None
-    hub = StoreHub(memory_limit=budget)
+    # Both limits together: the byte budget alone overshoots RSS on image streams, the process (RSS) limit
+    # alone overshoots on many small scalar batches (measured by bench/store.py --memory-soak).
+    hub = StoreHub(memory_limit=budget, process_memory_limit=memory_limit)
     return hub, HubTarget(hub)
 
 
