@@ -686,7 +686,8 @@ def _initialise_from_environment() -> None:
 
 
 _initialise_from_environment()
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX only; Windows has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 _register_with_multiprocessing()  # covers children that import rerun only after they start (forkserver, spawn)
 _atexit_registered = False
 
