@@ -464,3 +464,37 @@ def test_multiprocessing_children_complete_their_own_files(method, tmp_path):
         rec = rerun.recording.load(tmp_path / f"w{k}.rrd")
         assert rec.complete
         assert rec.table("c").column("rerun.scalar").to_pylist() == [[float(i)] for i in range(100)]
+
+
+def test_a_new_sink_gets_begin_then_the_backlog_in_order_then_close(fresh):
+    from rerun.sinks import Sink
+    from rerun.wire import FrameKind
+
+    class ListSink(Sink):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def send_log(self, batch):
+            entity = batch.schema.metadata[b"rerun.entity_path"].decode()
+            self.seen.append(("log", entity, batch.column(batch.schema.get_field_index("rerun.scalar")).to_pylist()))
+
+        def send_control(self, kind, obj):
+            self.seen.append((FrameKind(kind).name, obj.get("application_id")))
+
+        def close(self):
+            self.seen.append(("closed",))
+
+    rr.init("sinks")
+    _session.log_scalar_row("a", 1.0, None, None, None, None)
+    _session.log_scalar_row("a", 2.0, None, None, None, None)
+    sink = ListSink()
+    _session.set_sink(sink)
+    _session.log_scalar_row("a", 3.0, None, None, None, None)
+    rr.disconnect()
+    assert sink.seen == [
+        ("BEGIN_RECORDING", "sinks"),
+        ("log", "a", [[1.0], [2.0]]),
+        ("log", "a", [[3.0]]),
+        ("closed",),
+    ]
