@@ -53,6 +53,7 @@ class ViewHost:
         self.set_layer_calls = 0
         self.up: str | None = None
         self.synced_signature = None
+        self._placed_rect = None
         self._extent: float | None = None
         self.looking_through: str | None = None
 
@@ -67,6 +68,9 @@ class ViewHost:
         x, y, w, h = rect
         self.viewbox.visible = True
         self.visible = True
+        if rect == self._placed_rect:
+            return  # moving a ViewBox re-lays the scene out (and drops rerun_scene's cached frame)
+        self._placed_rect = rect
         if hasattr(self.scene_view, "set_rect"):
             self.scene_view.set_rect(x, y, w, h)
         else:
