@@ -301,13 +301,13 @@ def _indexed_table(name: str) -> np.ndarray:
     return table
 
 
-def _colormap_into(src: np.ndarray, name: str, vmin, vmax, ignore_zero: bool, result: np.ndarray) -> None:
-    """Colour a native-order real array into the packed uint32 ``result`` (same shape)."""
+def _colormap_into(src: np.ndarray, key: str, vmin, vmax, ignore_zero: bool, result: np.ndarray) -> None:
+    """Colour a native-order real array through colormap ``key`` (canonical name) into packed uint32 ``result``."""
     if src.size == 0:
         return
     values = _as_2d(src)
     codes = 1 << (8 * src.dtype.itemsize)
-    per_code = src.dtype in (np.uint8, np.uint16) and src.size >= 4 * codes
+    per_code = src.dtype.kind == "u" and codes <= 65536 and src.size >= 4 * codes  # uint8 / uint16
     if vmin is None or vmax is None:
         # A strided view (tensor slice) is staged whole while its range is taken, so the colouring pass below
         # reads a contiguous copy from cache instead of gathering the strided values a second time.
@@ -324,7 +324,7 @@ def _colormap_into(src: np.ndarray, name: str, vmin, vmax, ignore_zero: bool, re
     else:
         low, high = _parse_range((vmin, vmax), "(vmin, vmax)")
     scale = 255.0 / (high - low) if high > low else 0.0
-    table = _indexed_table(colormap_name(name))
+    table = _indexed_table(key)
     in_place = result.flags.c_contiguous
     target = result.reshape(values.shape) if in_place else np.empty(values.shape, np.uint32)
     if per_code:
@@ -346,9 +346,9 @@ def apply_colormap_packed(values, name: str = "turbo", vmin=None, vmax=None, *, 
                           out=None) -> np.ndarray:
     """Like :func:`apply_colormap` but return one packed uint32 per value (memory bytes R, G, B, A)."""
     src = _checks.real_array(values, "values")
-    colormap_name(name)
+    key = colormap_name(name)
     result = _checks.output(out, src.shape, np.uint32)
-    _colormap_into(src, name, vmin, vmax, bool(ignore_zero), result)
+    _colormap_into(src, key, vmin, vmax, bool(ignore_zero), result)
     return result
 
 
@@ -379,8 +379,7 @@ def apply_colormap(values, name: str = "turbo", vmin=None, vmax=None, *, ignore_
     result = _checks.output(out, src.shape + (4,), np.uint8)
     if not result.flags.c_contiguous:
         raise ValueError("out: expected a C-contiguous array (colours are written as packed uint32)")
-    colormap_name(name)
-    _colormap_into(src, name, vmin, vmax, bool(ignore_zero), result.view(np.uint32).reshape(src.shape))
+    _colormap_into(src, colormap_name(name), vmin, vmax, bool(ignore_zero), result.view(np.uint32).reshape(src.shape))
     return result
 
 
