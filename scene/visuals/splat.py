@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+
 #: Splatting pays only for small footprints; larger points go to GL.
 MAX_SPLAT_DIAMETER_PX = 4.0
 
@@ -40,8 +42,7 @@ class PointSplatter:
             colors = colors[keep]
         # RGBA bytes as one uint32 each: (N,) per point, or (1,) shared
         self.packed = np.ascontiguousarray(colors).view(np.uint32).reshape(-1)
-        self._color = None
-        self._depth = None
+        self._keys = None
 
     def splat(self, fb_from_local: np.ndarray, to_ndc_z: np.ndarray, size, rect, diameter: float):
         """Render into (color (H, W, 4) uint8, depth (H, W, 1) float32) in GL row order.
@@ -56,12 +57,10 @@ class PointSplatter:
         diameter : point diameter in framebuffer pixels.
         """
         width, height = size
-        if self._color is None or self._color.shape != (height * width,):
-            self._color = np.empty(height * width, dtype=np.uint32)
-            self._depth = np.empty(height * width, dtype=np.float32)
-        color, depth = self._color, self._depth
-        color.fill(0)
-        depth.fill(np.float32(1.0))
+        if self._keys is None or self._keys.shape != (height * width,):
+            self._keys = np.empty(height * width, dtype=np.uint64)
+        keys = self._keys
+        keys.fill(_EMPTY)
         px, py, pz = self.columns
         m = fb_from_local.astype(np.float32)
         zr = to_ndc_z.astype(np.float32)
@@ -83,16 +82,30 @@ class PointSplatter:
         xi = np.floor(x[idx_visible] + start).astype(np.int32)
         yi = np.floor(y[idx_visible] + start).astype(np.int32)
         zz = z[idx_visible] * np.float32(0.5) + np.float32(0.5)
-        cc = self.packed if self.packed.shape[0] == 1 else self.packed[idx_visible]
-        targets = []
-        for dx, dy in offsets:
-            xs, ys = xi + dx, yi + dy
-            inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
-            flat = ys[inside] * width + xs[inside]
-            np.minimum.at(depth, flat, zz[inside])
-            targets.append((inside, flat))
-        for inside, flat in targets:
-            z_here = zz[inside]
-            win = z_here == depth[flat]
-            color[flat[win]] = cc[0] if cc.shape[0] == 1 else cc[inside][win]
+        # One z-buffer pass per footprint pixel on 64-bit keys (window depth bits << 32 | point):
+        # depths in [0, 1] order like their bit patterns, so the minimum key is the nearest point
+        # and carries its index, with no second pass to find the winners.
+        order = np.arange(idx_visible.shape[0], dtype=np.uint64)
+        point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | order
+        interior = (xi >= x0) & (xi <= x1 - n) & (yi >= y0) & (yi <= y1 - n)
+        groups = [(interior, False)]
+        if not interior.all():
+            groups.append((~interior, True))
+        for select, clip in groups:
+            xs_sel, ys_sel, k_sel = xi[select], yi[select], point_keys[select]
+            base = ys_sel.astype(np.int64) * width + xs_sel
+            for dx, dy in offsets:
+                if not clip:
+                    np.minimum.at(keys, base + (dy * width + dx), k_sel)
+                    continue
+                xs, ys = xs_sel + dx, ys_sel + dy
+                inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+                np.minimum.at(keys, ys[inside].astype(np.int64) * width + xs[inside], k_sel[inside])
+        color = np.zeros(height * width, dtype=np.uint32)
+        depth = np.ones(height * width, dtype=np.float32)
+        hit = np.flatnonzero(keys != _EMPTY)
+        winners = (keys[hit] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        depth[hit] = (keys[hit] >> np.uint64(32)).astype(np.uint32).view(np.float32)
+        packed = self.packed
+        color[hit] = packed[0] if packed.shape[0] == 1 else packed[idx_visible[winners]]
         return color.view(np.uint8).reshape(height, width, 4), depth.reshape(height, width, 1)
