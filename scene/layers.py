@@ -169,8 +169,9 @@ class PointsLayer(Layer):
         if len(b) == 0:
             return None
         # Hover picking asks many times per camera pose: keep the projection of the last pose.
-        key = (id(b), b.version, canvas_from_local.tobytes())
-        if self._projection_key != key:
+        key = (b, b.version, canvas_from_local.tobytes())  # the batch itself: ids can be reused
+        last = self._projection_key
+        if last is None or last[0] is not b or last[1:] != key[1:]:
             self._projection = _project_visible(canvas_from_local, b.positions)
             self._projection_key = key
         projected, w = self._projection
