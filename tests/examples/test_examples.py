@@ -4,10 +4,12 @@ what it recorded is read back with ``rerun.recording.load`` and checked against 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from rerun.recording import load
 from rerun.wire.frames import FrameKind, iter_frames
 
-from _example_runs import EXAMPLES, columns, example_env, is_timeless, run_example, run_script, tensor_of
+from _example_runs import EXAMPLES, columns, example_env, free_port, is_timeless, run_example, run_script, tensor_of
 
 NS = 1_000_000_000
 SYNTHETIC_EXAMPLES = ["minimal", "dna", "car", "clock", "plots", "api_demo", "text_logging", "multithreading",
@@ -343,6 +345,19 @@ def test_multiprocessing_fork_and_spawn_children_share_the_recording_id(tmp_path
     assert all(rec.complete for rec in recordings)
     _check_multiprocessing_recordings(recordings)
 
+    # What the README promises: the viewer opens the files together as one recording.
+    stats_path = tmp_path / "stats.json"
+    viewer = subprocess.run([sys.executable, "-m", "rerun_app", "--headless", "--port", str(free_port()),
+                             "--exit-after-idle", "0.3", "--stats-json", str(stats_path), *map(str, files)],
+                            capture_output=True, text=True, timeout=60, env=example_env())
+    assert viewer.returncode == 0, viewer.stderr[-2000:]
+    (store,) = json.loads(stats_path.read_text())["store"]["recordings"].values()
+    expected_rows = Counter()
+    for rec in recordings:
+        for path in rec.entity_paths:
+            expected_rows[path] += rec.num_rows(path)
+    assert store["rows_per_entity"] == dict(expected_rows)
+
 
 def test_multiprocessing_into_one_viewer(tmp_path, headless_viewer):
     run_script("multiprocessing", "--connect", "--addr", headless_viewer.addr, cwd=tmp_path)
@@ -384,8 +399,6 @@ def test_rerun_demo_cube_twists_about_its_vertical_axis(tmp_path):
 
 
 def test_depth_stream_depth_matches_the_synthetic_room(tmp_path):
-    import sys
-
     width, height, frames, cloud = 160, 120, 4, 2000
     recording, proc = run_example("depth_stream", tmp_path, "--frames", str(frames), "--resolution",
                                   f"{width}x{height}", "--no-pacing", "--cloud-points", str(cloud))
