@@ -56,6 +56,7 @@ class ViewHost:
         self._placed_rect = None
         self._extent: float | None = None
         self.looking_through: str | None = None
+        self.show_axes = False
 
     # -- layout ------------------------------------------------------------------------------------------
     def place(self, rect: tuple[float, float, float, float] | None) -> None:

@@ -250,6 +250,12 @@ class Viewer:
         self.record_item(f"reset:{spec.name}")
         if spec.kind == "tensor":
             self._tensor_toolbar(host)
+        if spec.kind == "3d" and hasattr(host.scene_view, "show_axes"):
+            imgui.same_line()
+            changed, host.show_axes = imgui.checkbox("axes", host.show_axes)
+            if changed:
+                host.scene_view.show_axes(host.show_axes, length=max(host.scene_extent() * 0.1, 0.1))
+                self.request_redraw()
         if spec.kind == "3d":
             cameras = host.pinhole_paths()
             if cameras and hasattr(host.scene_view, "look_through"):
@@ -427,6 +433,16 @@ class Viewer:
             self.time.step(-1, self.times_with_data())
         elif key == glfw.KEY_SPACE:
             self.time.toggle_play(self.time_range())
+        elif key == glfw.KEY_HOME:
+            times = self.times_with_data()
+            if times.size:
+                self.time.set_time(int(times[0]))
+        elif key == glfw.KEY_END:
+            self.time.follow()
+        elif key == glfw.KEY_ESCAPE:
+            for host in self.views.values():
+                if host.looking_through is not None:
+                    host.reset_camera()
         else:
             return False
         self.on_time_changed()
