@@ -36,5 +36,6 @@ class SpaceView2D(SpaceView):
     def _default_bounds(self):
         return np.zeros(3), np.ones(3)
 
-    def _rank(self, depth: float, draw_order: int):
-        return (-draw_order, 0.0)
+    def _rank(self, depth: float, draw_order: int, position: int):
+        """2D: the kind drawn on top wins, then the layer created last (drawn last)."""
+        return (-draw_order, -position)

@@ -177,14 +177,14 @@ class SpaceView:
             return None
         to_canvas = self.canvas_from_world()
         best, best_key = None, None
-        for key, layer in self._layers.items():
+        for position, (key, layer) in enumerate(self._layers.items()):
             if not layer.node.visible or layer.batch is None or key in self._internal_keys:
                 continue
             canvas_from_local = to_canvas @ layer.batch.transform
             hit = layer.pick(canvas_from_local, x, y, pixels_per_unit(canvas_from_local))
             if hit is None:
                 continue
-            rank = self._rank(hit.depth, layer.draw_order)
+            rank = self._rank(hit.depth, layer.draw_order, position)
             if best is None or rank < best[0]:
                 best, best_key = (rank, hit, layer), key
         if best is None:
@@ -194,8 +194,9 @@ class SpaceView:
         index = int(ids[hit.index]) if ids is not None and hit.index < len(ids) else hit.index
         return Pick(best_key, index)
 
-    def _rank(self, depth: float, draw_order: int):
-        return (depth, -draw_order)
+    def _rank(self, depth: float, draw_order: int, position: int):
+        """Sort key of a hit (smallest wins): nearest first in 3D."""
+        return (depth, -draw_order, -position)
 
     def upload_count(self) -> int:
         """Total GPU uploads of all layers (for stats and tests)."""

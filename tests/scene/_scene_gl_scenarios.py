@@ -113,9 +113,14 @@ def image_2d():
     # A point layer over the image, at image pixel coordinates (x, y) = (2.5, 1.5).
     view.set_layer("point", PointBatch([[2.5, 1.5]], colors=[255, 255, 255], radii=4, radius_unit="px"))
     with_point = offscreen.read_pixels(canvas)
+    # A second image over the first (same kind): the one set last is drawn and picked on top.
+    view.set_layer("overlay", ImageBatch(np.full((1, 1, 3), 77, np.uint8), corners=[[0, 0], [1, 0], [1, 1], [0, 1]]))
+    overlay = offscreen.read_pixels(canvas)
+    pick_overlay = view.pick(10, 10)
     return {"image": image, "picks": np.array(picks), "with_point": with_point,
             "pick_point": np.array(view.pick(2.5 * 20, 1.5 * 20).key),
-            "scale": np.array(view.camera_state()["scale"])}
+            "scale": np.array(view.camera_state()["scale"]),
+            "overlay": overlay, "pick_overlay": np.array([pick_overlay.key, pick_overlay.index])}
 
 
 @scenario

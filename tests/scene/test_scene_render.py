@@ -130,6 +130,9 @@ def test_points_are_drawn_over_images_in_2d(scene_results):
     np.testing.assert_array_equal(r["with_point"][30, 50], [255, 255, 255, 255])
     np.testing.assert_array_equal(r["with_point"][5, 5], r["image"][5, 5])
     assert str(r["pick_point"]) == "point"
+    np.testing.assert_array_equal(r["overlay"][10, 10, :3], [77, 77, 77])  # later image on top
+    np.testing.assert_array_equal(r["overlay"][10, 30], r["image"][10, 30])  # only where it covers
+    assert list(r["pick_overlay"]) == ["overlay", "0"]
 
 
 def test_view_placed_by_set_rect_draws_and_picks_there(scene_results):
