@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         args.screenshot = args.screenshot or OUT_DIR / "depth_stream.png"
         print(f"No display found: recording to {args.save} and rendering a screenshot instead of opening a window.")
 
+    if args.screenshot is not None and not args.save:
+        parser.error("--screenshot needs --save FILE.rrd")  # before minutes of logging, not after
+
     rr.script_setup(args, "depth_stream")
     log_static_scene(args.cloud_points)
     trajectory: list[np.ndarray] = []
@@ -113,8 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     rr.script_teardown(args)
 
     if args.screenshot is not None:
-        if not args.save:
-            parser.error("--screenshot needs --save FILE.rrd")
         rr.disconnect()  # completes the file
         code = render_screenshot(Path(args.save), args.screenshot, args.frames - 1)
         if code != 0:
