@@ -14,6 +14,7 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"loop": "off" | "all" | "selection"}`` sets the loop mode;
 - ``{"double_click": point}`` (two clicks within vispy's double-click time);
 - ``{"scroll": [x, y, dy]}`` or ``{"scroll": [item or view name, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
+- ``{"look_through": pinhole entity}`` (as the 3D toolbar's camera combo);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks; a later point may be ``{"projection": key, "index": i}``;
@@ -194,6 +195,10 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
         elif "project" in step:
             host = next(h for spec, h in viewer.views.items() if spec.name == step["view"] or spec.root == step["view"])
             projections[step.get("as", "projection")] = host.world_to_canvas(step["project"]).tolist()
+        elif "look_through" in step:  # what the toolbar's camera combo does
+            host = next(h for spec, h in viewer.views.items() if spec.kind == "3d")
+            host.look_through(step["look_through"])
+            frames(3)
         elif "run" in step:
             frames_before, started = viewer.canvas.frame_count, time.monotonic()
             viewer.run(max_seconds=float(step["run"]))  # the real event loop; closes the window at the end

@@ -81,6 +81,19 @@ def scenario_cloud_and_image(hub: StoreHub) -> None:
         log_row(hub, "image", image(np.broadcast_to(np.array(rgb, np.uint8), (40, 60, 3)).copy()), frame=frame)
 
 
+CAMERA_RGB = (30, 200, 90)
+
+
+def scenario_camera(hub: StoreHub) -> None:
+    """A pinhole camera 5 m above the origin looking down (-Z) at a plane 2 m away, seen as depth + RGB."""
+    log_row(hub, "world/cam", rigid3([0, 0, 5], (1, 0, 0, 0)), frame=None)  # 180° about X: camera +Z → world -Z
+    log_row(hub, "world/cam/image", pinhole(60, 60, 40, 30, 80, 60), frame=None)
+    log_row(hub, "world/cam/image/depth", image(np.full((60, 80), 2000, np.uint16), "depth", 1000.0), frame=1)
+    log_row(hub, "world/cam/image/rgb", image(np.broadcast_to(np.array(CAMERA_RGB, np.uint8), (60, 80, 3)).copy()),
+            frame=1)
+    log_row(hub, "world/marker", points3d([[30, 30, 0]], colors=[[255, 0, 255, 255]], radii=[0.5]), frame=1)
+
+
 def run_window(display: str, scenario: str, steps: list, out_dir, size: str = "1200x800", timeout: float = 120):
     """Start the real viewer window on ``display`` with a scripted input run; returns the CompletedProcess."""
     import json

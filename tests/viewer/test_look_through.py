@@ -1,0 +1,42 @@
+"""Looking through a logged pinhole camera in the 3D view shows what that camera sees; Escape leaves it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from kit import CAMERA_RGB, run_window
+
+pytestmark = pytest.mark.gl
+
+VIEW_3D = "3D: /###3d:/"
+
+
+def test_look_through_a_camera_fills_the_view_with_its_picture(xvfb_display, tmp_path):
+    import imageio.v3 as iio
+
+    steps = [
+        {"wait_entities": 5, "timeout": 20},
+        {"frames": 3},
+        {"snapshot": "free"},
+        {"look_through": "world/cam/image"},
+        {"snapshot": "through"},
+        {"move": [5, 5]},  # over a panel: the Escape key is not captured by a text field
+        {"key": "ESCAPE"},
+        {"snapshot": "left"},
+    ]
+    result = run_window(xvfb_display, "scenario_camera", steps, tmp_path, size="1100x700")
+    assert result.returncode == 0, result.stderr[-3000:]
+    shots = {n: (iio.imread(tmp_path / f"{n}.png"), json.loads((tmp_path / f"{n}.json").read_text()))
+             for n in ("free", "through", "left")}
+    img, state = shots["through"]
+    assert state["views"][VIEW_3D]["camera"]["looking_through"]
+    x, y, w, h = (int(round(v)) for v in state["views"][VIEW_3D]["rect"])
+    inner = img[y + h // 4 : y + 3 * h // 4, x + w // 4 : x + 3 * w // 4, :3].reshape(-1, 3).astype(int)
+    share = (np.abs(inner - CAMERA_RGB) <= 30).all(axis=1).mean()
+    assert share > 0.9, share  # the camera's picture (its coloured depth plane) fills the view
+    free_img, _ = shots["free"]
+    free_inner = free_img[y + h // 4 : y + 3 * h // 4, x + w // 4 : x + 3 * w // 4, :3].reshape(-1, 3).astype(int)
+    assert (np.abs(free_inner - CAMERA_RGB) <= 30).all(axis=1).mean() < share
+    assert not shots["left"][1]["views"][VIEW_3D]["camera"]["looking_through"]
