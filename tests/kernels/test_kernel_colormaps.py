@@ -59,12 +59,32 @@ def test_constant_and_all_invalid_inputs(backend):
     assert rk.apply_colormap(np.zeros((0, 3)), "turbo").shape == (0, 3, 4)
 
 
-def test_tensor_slice_plus_colormap_reads_a_strided_view(backend):
-    tensor = np.random.default_rng(4).normal(size=(4, 16, 16, 3))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int16, np.uint16])
+def test_tensor_slice_plus_colormap_reads_a_strided_view(backend, dtype):
+    tensor = (np.random.default_rng(4).normal(size=(4, 16, 17, 3)) * 1000).astype(dtype)
+    if tensor.dtype.kind == "f":
+        tensor[2, 3, :4, 1] = [np.nan, np.inf, -np.inf, 0.0]
     view = rk.tensor_slice_view(tensor, 1, 2, {0: 2, 3: 1})
     assert np.shares_memory(view, tensor)
-    np.testing.assert_array_equal(rk.apply_colormap(view, "inferno"),
-                                  rk.apply_colormap(np.ascontiguousarray(view), "inferno"))
+    for kwargs in ({}, dict(ignore_zero=True), dict(vmin=-500, vmax=800), dict(vmax=100)):
+        np.testing.assert_array_equal(rk.apply_colormap(view, "inferno", **kwargs),
+                                      rk.apply_colormap(np.ascontiguousarray(view), "inferno", **kwargs))
+    assert not view.flags.c_contiguous and view.base is not None  # the input is left as it was
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int16, np.uint16, np.uint8, np.int64])
+def test_value_range_is_the_min_max_of_the_usable_values(backend, dtype):
+    rng = np.random.default_rng(6)
+    values = (rng.normal(size=(9, 14)) * 100).astype(dtype)[::2, ::-3]
+    values[0, :2] = 0
+    if values.dtype.kind == "f":
+        values[1, :3] = [np.nan, np.inf, -np.inf]
+        values[2, 0] = -0.0
+    finite = values[np.isfinite(values.astype(np.float64))]
+    assert rk.value_range(values) == (float(finite.min()), float(finite.max()))
+    nonzero = finite[finite != 0]
+    assert rk.value_range(values, ignore_zero=True) == (float(nonzero.min()), float(nonzero.max()))
+    assert rk.value_range(np.zeros((3, 2), dtype), ignore_zero=True) is None
 
 
 def test_big_16_bit_images_take_the_per_value_table_with_the_same_colours(backend):

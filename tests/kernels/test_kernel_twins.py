@@ -139,6 +139,9 @@ TABLE = {
         ("apply_colormap ignore_zero", lambda: rk.apply_colormap(SCALARS["u16"], "plasma", ignore_zero=True)),
         ("apply_colormap tensor slice", lambda: rk.apply_colormap(rk.tensor_slice_view(TENSOR, 1, 3, {0: 1, 2: 2}),
                                                                   "viridis")),
+        ("apply_colormap strided u16 ignore_zero", lambda: rk.apply_colormap(SCALARS["u16"][::2, ::-1], "turbo",
+                                                                              ignore_zero=True)),
+        ("apply_colormap tensor slice given range", lambda: rk.apply_colormap(TENSOR[1, :, :, 2], "plasma", -1, 1)),
         ("apply_colormap_packed non-contiguous out", lambda: rk.apply_colormap_packed(
             SCALARS["f32"], "inferno", out=np.zeros((7, 5), np.uint32).T)),
         # >= 4 x 65536 values: the per-value table then one gather per pixel (classes._lookup)
