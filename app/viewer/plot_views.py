@@ -43,7 +43,9 @@ def draw_time_series(viewer, spec) -> None:
     for path in _entities_with(viewer, spec, "rerun.scalar"):
         times, vals = store.range_scalars(path, key)
         if times.size:
-            implot.plot_line(path, _to_axis(times, key[1]), np.ascontiguousarray(vals, dtype=np.float64))
+            label, spec_, scattered = _series_style(store, path)
+            xs, ys = _to_axis(times, key[1]), np.ascontiguousarray(vals, dtype=np.float64)
+            (implot.plot_scatter if scattered else implot.plot_line)(f"{label}##{path}", xs, ys, spec_)
     if viewer.time.time is not None:
         x = float(_to_axis(np.array([viewer.time.time]), key[1])[0])
         result = implot.drag_line_x(0, x, imgui.ImVec4(1.0, 0.35, 0.3, 1.0), 2.0)
@@ -53,6 +55,36 @@ def draw_time_series(viewer, spec) -> None:
             viewer.time.set_time(new_x * (NANOS_PER_SECOND if key[1] == "time" else 1.0), viewer.time_range())
             viewer.on_time_changed()
     implot.end_plot()
+
+
+def _series_style(store, path: str):
+    """(legend label, ImPlot spec, scattered) from the series' latest label / colour / radius / plot props."""
+    latest = store.latest_at(path, None, None)  # styles are usually logged with every point; take the newest
+    timelines = store.timelines()
+    if timelines:
+        latest = store.latest_at(path, timelines[0], np.iinfo(np.int64).max) or latest
+    label, spec, scattered = path, implot.Spec(), False
+    if latest is None:
+        return label, spec, scattered
+    comps = latest.components
+    try:
+        if "rerun.label" in comps and len(comps["rerun.label"]) and comps["rerun.label"][0].is_valid:
+            label = comps["rerun.label"][0].as_py()
+        if "rerun.colorrgba" in comps and len(comps["rerun.colorrgba"]):
+            r, g, b, a = values.colors_rgba8(comps["rerun.colorrgba"])[0]
+            spec.line_color = imgui.ImVec4(r / 255, g / 255, b / 255, a / 255)
+            spec.marker_fill_color = spec.line_color
+            spec.marker_line_color = spec.line_color
+        if "rerun.radius" in comps and len(comps["rerun.radius"]):
+            radius = float(values.scalars(comps["rerun.radius"])[0])
+            if np.isfinite(radius) and radius > 0:
+                spec.line_weight = radius * 2
+                spec.marker_size = radius * 2
+        if "rerun.scalar_plot_props" in comps and len(comps["rerun.scalar_plot_props"]):
+            scattered = bool((comps["rerun.scalar_plot_props"][0].as_py() or {}).get("scattered"))
+    except (values.ComponentError, ValueError, TypeError):
+        pass  # a malformed style component keeps the default style
+    return label, spec, scattered
 
 
 def draw_text_log(viewer, spec) -> None:

@@ -55,3 +55,34 @@ def test_unknown_timeline_is_a_clear_error(egl_available, tmp_path):
     result = screenshot(tmp_path, f"out={tmp_path / 'x.png'}", "timeline=nope")
     assert result.returncode != 0
     assert "timeline must be one of the recording's timelines (frame); got 'nope'" in result.stderr
+
+
+def test_screenshot_of_scalars_draws_each_series_in_its_logged_colour(egl_available, tmp_path):
+    import imageio.v3 as iio
+
+    code = (
+        "import sys, math; sys.path.insert(0, %r)\n"
+        "import numpy as np, kit\n"
+        "from rerun import components as C\n"
+        "from rerun_app.screenshot import write_screenshot\n"
+        "hub = kit.new_hub()\n"
+        "for f in range(100):\n"
+        "    kit.log_row(hub, 'plots/sin', {'rerun.scalar': C.primitive(np.array([math.sin(f / 8)])),\n"
+        "        'rerun.colorrgba': C.fixed_size_list(np.array([[255, 0, 255, 255]], np.uint8)),\n"
+        "        'rerun.radius': C.primitive(np.array([2.0], np.float32))}, frame=f)\n"
+        "    kit.log_row(hub, 'plots/flat', {'rerun.scalar': C.primitive(np.array([0.5])),\n"
+        "        'rerun.colorrgba': C.fixed_size_list(np.array([[0, 220, 220, 255]], np.uint8)),\n"
+        "        'rerun.radius': C.primitive(np.array([2.0], np.float32))}, frame=f)\n"
+        "write_screenshot(hub, sys.argv[1], size=(900, 600))\n"
+    ) % str(HERE)
+    out = tmp_path / "plot.png"
+    result = subprocess.run([sys.executable, "-c", code, str(out)], env=headless_gl_env(), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    img = iio.imread(out)
+    magenta, cyan = pixels_near(img, (255, 0, 255), 40), pixels_near(img, (0, 220, 220), 40)
+    assert magenta > 300 and cyan > 300
+    # the constant series is one horizontal line (radius 2: about 4 px thick); the legend swatch is the rest
+    rows = np.nonzero((np.abs(img[..., :3].astype(int) - (0, 220, 220)) <= 40).all(axis=-1))[0]
+    densest = np.bincount(rows).argmax()
+    assert (np.abs(rows - densest) <= 3).mean() > 0.8
