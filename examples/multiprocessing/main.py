@@ -17,10 +17,14 @@ import multiprocessing
 import os
 import threading
 from pathlib import Path
+from typing import Optional, Tuple
 
 import rerun as rr
 
 APPLICATION_ID = "multiprocessing"
+TITLES = ["main_task", "child_fork", "child_spawn"]
+COLORS = [(255, 255, 255), (255, 80, 80), (80, 160, 255)]
+Sink = Optional[Tuple[str, Optional[str]]]  # ("save", path), ("connect", addr) or None: see open_sink
 
 
 def child_save_path(parent_path: str, title: str) -> str:
@@ -29,7 +33,7 @@ def child_save_path(parent_path: str, title: str) -> str:
     return str(path.with_name(f"{path.stem}-{title}{path.suffix or '.rrd'}"))
 
 
-def open_sink(sink: tuple[str, str | None] | None) -> None:
+def open_sink(sink: Sink) -> None:
     """Start streaming this process's calls: ``("save", path)``, ``("connect", addr)``, or nothing (None)."""
     if sink is None:
         return
@@ -51,7 +55,7 @@ def log_task(title: str) -> None:
     rr.log_rect(title, [10 + 40 * index, 20, 30, 40], label=title, color=COLORS[index])
 
 
-def child_main(title: str, sink: tuple[str, str | None] | None) -> None:
+def child_main(title: str, sink: Sink) -> None:
     """A child process: join the recording, log, close the sink."""
     rr.init(APPLICATION_ID)  # same application id; the recording id is already shared
     open_sink(sink)
@@ -60,8 +64,15 @@ def child_main(title: str, sink: tuple[str, str | None] | None) -> None:
     rr.disconnect()
 
 
-TITLES = ["main_task", "child_fork", "child_spawn"]
-COLORS = [(255, 255, 255), (255, 80, 80), (80, 160, 255)]
+def child_sink(args: argparse.Namespace, title: str) -> Sink:
+    """Where the child ``title`` sends its data, following the parent's flags."""
+    if args.save:
+        return ("save", child_save_path(args.save, title))
+    if args.connect:
+        return ("connect", args.addr)
+    if not args.headless:
+        return ("connect", None)  # the viewer that script_setup spawned, on the default port
+    return None  # --headless: nowhere
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,19 +88,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--start-methods: expected fork and/or spawn, got {', '.join(unknown)}")
 
     rr.script_setup(args, APPLICATION_ID)
-    if args.save:
-        child_sinks = {f"child_{m}": ("save", child_save_path(args.save, f"child_{m}")) for m in methods}
-    elif args.connect:
-        child_sinks = {f"child_{m}": ("connect", args.addr) for m in methods}
-    elif not args.headless:
-        child_sinks = {f"child_{m}": ("connect", None) for m in methods}  # the viewer script_setup spawned
-    else:
-        child_sinks = {f"child_{m}": None for m in methods}  # nowhere to send it
-
     log_task("main_task")
     for method in methods:
         title = f"child_{method}"
-        process = multiprocessing.get_context(method).Process(target=child_main, args=(title, child_sinks[title]))
+        process = multiprocessing.get_context(method).Process(target=child_main, args=(title, child_sink(args, title)))
         process.start()
         process.join()
     rr.script_teardown(args)
