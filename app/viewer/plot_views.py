@@ -57,8 +57,21 @@ def draw_time_series(viewer, spec) -> None:
     implot.end_plot()
 
 
+_STYLES: dict[tuple, tuple] = {}  # (store, path, generation) → style: recomputed only when the series changed
+
+
 def _series_style(store, path: str):
     """(legend label, ImPlot spec, scattered) from the series' latest label / colour / radius / plot props."""
+    key = (id(store), path, store.generation(path))
+    found = _STYLES.get(key)
+    if found is None:
+        if len(_STYLES) > 4096:
+            _STYLES.clear()
+        found = _STYLES[key] = _compute_series_style(store, path)
+    return found
+
+
+def _compute_series_style(store, path: str):
     latest = store.latest_at(path, None, None)  # styles are usually logged with every point; take the newest
     timelines = store.timelines()
     if timelines:
