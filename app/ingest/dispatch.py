@@ -66,11 +66,38 @@ class Dispatcher:
         A bad payload is dropped with a log line and counted; the source stays open. A bad frame
         header raises :class:`WireError` (the caller can no longer find frame boundaries).
         """
+        self.last_frame_time = time.monotonic()
+        event = self.decode(source, frame)
+        if event is None:
+            return
+        kind = event[0]
+        try:
+            with self.lock:
+                if kind == "log":
+                    self.target.on_log(event[2], event[1], event[3])
+                elif kind == "begin":
+                    self.target.on_begin(event[1])
+                elif kind == "clear":
+                    self.target.on_clear(event[1])
+        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the viewer
+            self.report_error(source, f"dropped a {kind} frame: {type(exc).__name__}: {exc}")
+            return
+        if kind == "log":
+            source.log_rows += event[3].num_rows
+            self._measure_latency(source, event[3])
+        self._accepted(source, frame)
+
+    def decode(self, source: SourceStats, frame: np.ndarray) -> tuple | None:
+        """One whole frame as an event of ``rerun.recording.Recording.events()``'s shape:
+        ``("log", entity_path, recording_id, batch)``, ``("begin", dict)``, ``("clear", dict)``
+        or ``("goodbye", dict)``; None (counted and logged) when the payload is bad.
+
+        Counts the frame on ``source``. Raises :class:`WireError` on a bad frame header.
+        """
         kind, length = parse_frame_header(frame, 0)
         if FRAME_HEADER.size + length != frame.nbytes:
             raise WireError(f"frame length {length} does not match the {frame.nbytes - FRAME_HEADER.size} bytes received")
         payload = frame[FRAME_HEADER.size :]
-        self.last_frame_time = time.monotonic()
         self.frames_handled += 1
         source.frames += 1
         source.bytes += frame.nbytes
@@ -78,22 +105,17 @@ class Dispatcher:
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = read_log_payload(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them
-                with self.lock:
-                    self.target.on_log(recording_id, entity_path, batch)
-                source.log_rows += batch.num_rows
-                self._measure_latency(source, batch)
-            else:
-                info = Frame(kind, memoryview(payload), 0).json()
-                with self.lock:
-                    if kind == FrameKind.BEGIN_RECORDING:
-                        self.target.on_begin(info)
-                    elif kind == FrameKind.CLEAR:
-                        self.target.on_clear(info)
-                    elif kind == FrameKind.GOODBYE:
-                        source.goodbye = True
+                return ("log", entity_path, recording_id, batch)
+            info = Frame(kind, memoryview(payload), 0).json()
+            if kind == FrameKind.GOODBYE:
+                source.goodbye = True
+            return (kind.name.lower() if kind != FrameKind.BEGIN_RECORDING else "begin", info)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the viewer
             self.report_error(source, f"dropped a {kind.name} frame: {type(exc).__name__}: {exc}")
-            return
+            return None
+
+    def _accepted(self, source: SourceStats, frame: np.ndarray) -> None:
+        """Bookkeeping for a frame the target took: arrival time, and ``--save``."""
         source.last_frame_time = time.time()
         if source.first_frame_time is None:
             source.first_frame_time = source.last_frame_time

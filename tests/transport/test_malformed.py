@@ -165,3 +165,28 @@ def test_fuzzed_files_never_raise_from_the_loader(tmp_path):
     recorder = RecordingTarget()
     Ingest(recorder).load_file(str(good))
     assert [(e[0], e[2]) for e in recorder.events if e[0] == "log"] == [("log", "ok/a"), ("log", "ok/b")]
+
+
+def test_file_into_a_hub_matches_frame_by_frame_ingest_and_skips_a_bad_frame(tmp_path):
+    values = [float(v) * 0.5 for v in range(300)]
+    garbage = encode_frame_header(FrameKind.LOG, 40) + bytes(range(40))
+    path = tmp_path / "many.rrd"
+    frames = [scalar_frame("bulk/x" if i % 3 else "bulk/y", i, v) for i, v in enumerate(values)]
+    path.write_bytes(STREAM_HEADER + BEGIN + b"".join(frames[:150]) + garbage + b"".join(frames[150:]))
+
+    hub, target = make_target(1 << 30)
+    source = Ingest(target).load_file(str(path))
+    assert source.errors == 1 and source.log_rows == len(values)
+
+    recorder = RecordingTarget()
+    Ingest(recorder).load_file(str(path))
+    one_by_one, _ = make_target(1 << 30)
+    for event in recorder.events:
+        one_by_one.add_event(event if event[0] != "log" else ("log", event[2], event[1], event[3]))
+
+    for entity in ("bulk/x", "bulk/y"):
+        expected = {i: v for i, v in enumerate(values) if (entity == "bulk/x") == bool(i % 3)}
+        for store in (hub.store("rec-bad"), one_by_one.store("rec-bad")):
+            times, cells = store.range(entity, "rerun.scalar", "frame", 0, len(values))
+            got = {int(t): c[0].as_py() for t, c in zip(times, cells)}
+            assert got == expected
