@@ -14,6 +14,7 @@ from vispy import scene
 from vispy.visuals.transforms import MatrixTransform
 
 from . import geometry
+from ._checks import column_bounds
 from .batches import (
     ArrowBatch,
     BoxBatch,
@@ -34,6 +35,17 @@ class Hit(NamedTuple):
 
     index: int
     depth: float
+
+
+def _world_box(points: np.ndarray, transform: np.ndarray):
+    """World bounds of local ``points`` under ``transform`` (via the local box for big sets)."""
+    if points.shape[0] == 0:
+        return None
+    if points.shape[0] > 4096:  # bounds of the local box are enough for big clouds
+        lo, hi = column_bounds(points)
+        points = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+    world = points @ transform[:3, :3].T + transform[:3, 3]
+    return world.min(axis=0), world.max(axis=0)
 
 
 class Layer:
@@ -93,14 +105,8 @@ class Layer:
         return self._world_bounds if self.batch is not None else None
 
     def _compute_world_bounds(self):
-        points = self.local_points()
-        if points.shape[0] == 0:
-            return None
-        if points.shape[0] > 4096:  # bounds of the local box are enough for big clouds
-            lo, hi = points.min(axis=0), points.max(axis=0)
-            points = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
-        world = points @ self.batch.transform[:3, :3].T + self.batch.transform[:3, 3]
-        return world.min(axis=0), world.max(axis=0)
+        return _world_box(self.local_points(), self.batch.transform)
+
 
     def pick(self, canvas_from_local: np.ndarray, x: float, y: float, px_per_unit: float) -> Hit | None:
         """The instance under canvas pixel (x, y), if any. ``px_per_unit``: see visuals._common."""
@@ -163,6 +169,14 @@ class PointsLayer(Layer):
     def local_points(self):
         b = self.batch
         return b.positions if b.finite is None else b.positions[b.finite]
+
+    def _compute_world_bounds(self):
+        bounds = self.points._bounds  # finite bounds, computed once on upload
+        if bounds is None:
+            return None
+        lo, hi = bounds
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+        return _world_box(corners, self.batch.transform)
 
     def pick(self, canvas_from_local, x, y, px_per_unit):
         b = self.batch

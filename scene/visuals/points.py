@@ -241,6 +241,6 @@ class PointsVisual(Visual):
 
 
 def _finite_bounds(positions: np.ndarray):
-    if positions.shape[0] == 0:
-        return None
-    return positions.min(axis=0), positions.max(axis=0)
+    from .._checks import column_bounds
+
+    return column_bounds(positions)

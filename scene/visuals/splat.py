@@ -79,33 +79,36 @@ class PointSplatter:
         idx_visible = np.flatnonzero(visible)
         n, offsets = footprint(diameter)
         start = np.float32(0.5 - n / 2.0)
-        xi = np.floor(x[idx_visible] + start).astype(np.int32)
-        yi = np.floor(y[idx_visible] + start).astype(np.int32)
+        xi = np.floor(x[idx_visible] + start).astype(np.int64)
+        yi = np.floor(y[idx_visible] + start).astype(np.int64)
         zz = z[idx_visible] * np.float32(0.5) + np.float32(0.5)
-        # One z-buffer pass per footprint pixel on 64-bit keys (window depth bits << 32 | point):
+        # One z-buffer pass per footprint pixel on 64-bit keys (window depth bits << 32 | point
+        # index, so clouds are limited to 2**32 points):
         # depths in [0, 1] order like their bit patterns, so the minimum key is the nearest point
         # and carries its index, with no second pass to find the winners.
-        order = np.arange(idx_visible.shape[0], dtype=np.uint64)
-        point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | order
+        point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | idx_visible.view(np.uint64)
         interior = (xi >= x0) & (xi <= x1 - n) & (yi >= y0) & (yi <= y1 - n)
         groups = [(interior, False)]
         if not interior.all():
             groups.append((~interior, True))
         for select, clip in groups:
             xs_sel, ys_sel, k_sel = xi[select], yi[select], point_keys[select]
-            base = ys_sel.astype(np.int64) * width + xs_sel
+            base = ys_sel * width + xs_sel
             for dx, dy in offsets:
                 if not clip:
                     np.minimum.at(keys, base + (dy * width + dx), k_sel)
                     continue
                 xs, ys = xs_sel + dx, ys_sel + dy
                 inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
-                np.minimum.at(keys, ys[inside].astype(np.int64) * width + xs[inside], k_sel[inside])
+                np.minimum.at(keys, ys[inside] * width + xs[inside], k_sel[inside])
         color = np.zeros(height * width, dtype=np.uint32)
         depth = np.ones(height * width, dtype=np.float32)
         hit = np.flatnonzero(keys != _EMPTY)
-        winners = (keys[hit] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        depth[hit] = (keys[hit] >> np.uint64(32)).astype(np.uint32).view(np.float32)
+        hit_keys = keys[hit]
+        depth[hit] = (hit_keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
         packed = self.packed
-        color[hit] = packed[0] if packed.shape[0] == 1 else packed[idx_visible[winners]]
+        if packed.shape[0] == 1:
+            color[hit] = packed[0]
+        else:
+            color[hit] = packed[(hit_keys & np.uint64(0xFFFFFFFF)).view(np.int64)]
         return color.view(np.uint8).reshape(height, width, 4), depth.reshape(height, width, 1)
