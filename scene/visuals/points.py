@@ -95,12 +95,17 @@ class PointsVisual(Visual):
         self._radius = None
         self._finite = None
         self._positions_count = 0
+        self._gl_pending = None  # data not yet sent to GL (clouds drawn by the CPU splat never are)
+        self.gl_uploads = 0
         self.freeze()
         if positions is not None:
             self.set_data(positions, colors, radii, radius_unit, finite)
 
     def set_data(self, positions, colors=(200, 200, 200, 255), radii=1.5, radius_unit="px", finite=None):
-        """Upload points.
+        """Set the points (counted in ``upload_count``).
+
+        The GL buffers are filled on the first draw that needs them (``gl_uploads`` counts those):
+        big clouds drawn by the CPU splat never occupy GL memory.
 
         Parameters
         ----------
@@ -114,11 +119,31 @@ class PointsVisual(Visual):
         positions = np.ascontiguousarray(positions, dtype=np.float32)
         self._n = self._positions_count = positions.shape[0]
         self._finite = None if finite is None else np.asarray(finite, dtype=bool)
-        self._vbo_position.set_data(positions)
+        radii = np.asarray(radii, dtype=np.float32)
+        self._gl_pending = (positions, colors, radii, finite)
+        self._radius = float(radii) if radii.ndim == 0 else None
+        self._splatter = None
+        self._splat_source = (positions, np.asarray(colors), finite)
+        self._world_units = radius_unit == "world"
+        if finite is not None:
+            self._n = int(np.count_nonzero(finite))
+        self._bounds = _finite_bounds(positions if finite is None else positions[finite])
+        self._opaque = is_opaque(colors)
+        self.update_gl_state(blend=not self._opaque)  # opaque data skips blending per fragment
+        self.upload_count += 1
+        self._vshare.bounds.clear()
+        self.update()
+
+    def _ensure_gl(self) -> None:
+        """Send data set by :meth:`set_data` to GL buffers, if not done yet."""
+        if self._gl_pending is None:
+            return
+        positions, colors, radii, finite = self._gl_pending
+        self._gl_pending = None
         program = self.shared_program
+        self._vbo_position.set_data(positions)
         program["a_position"] = self._vbo_position
         self._vbo_rgb, self._vbo_alpha = color_attributes(program, colors, self._vbo_rgb, self._vbo_alpha)
-        radii = np.asarray(radii, dtype=np.float32)
         if radii.ndim == 1:
             if self._vbo_radius is None:
                 self._vbo_radius = gloo.VertexBuffer(np.ascontiguousarray(radii))
@@ -127,21 +152,8 @@ class PointsVisual(Visual):
             program["a_radius"] = self._vbo_radius
         else:
             program["a_radius"] = float(radii)
-        self._radius = float(radii) if radii.ndim == 0 else None
-        self._splatter = None
-        self._splat_source = (positions, np.asarray(colors), finite)
-        self._world_units = radius_unit == "world"
-        if finite is None:
-            self._index_buffer = None
-        else:
-            self._index_buffer = gloo.IndexBuffer(np.flatnonzero(finite).astype(np.uint32))
-            self._n = int(np.count_nonzero(finite))
-        self._bounds = _finite_bounds(positions if finite is None else positions[finite])
-        self._opaque = is_opaque(colors)
-        self.update_gl_state(blend=not self._opaque)  # opaque data skips blending per fragment
-        self.upload_count += 1
-        self._vshare.bounds.clear()
-        self.update()
+        self._index_buffer = None if finite is None else gloo.IndexBuffer(np.flatnonzero(finite).astype(np.uint32))
+        self.gl_uploads += 1
 
     @property
     def cache_passes(self) -> int:
@@ -160,6 +172,8 @@ class PointsVisual(Visual):
 
     def draw(self):
         if not self._uses_cache():
+            if self._n:
+                self._ensure_gl()
             return Visual.draw(self)
         if not self.visible or self._prepare_draw(view=self) is False:
             return
@@ -172,17 +186,18 @@ class PointsVisual(Visual):
 
         def draw_with(index_buffer):
             def draw():
+                self._ensure_gl()
                 self._configure_gl_state()
-                self._program.draw(self._vshare.draw_mode, index_buffer)
+                self._program.draw(self._vshare.draw_mode, index_buffer())
 
             return draw
 
         coarse = None
         limit = self.interactive_max_points
         if limit is not None and self._n > limit:
-            coarse = draw_with(self._coarse_index(limit))
+            coarse = draw_with(lambda: self._coarse_index(limit))
         self._cache.draw(
-            self.canvas, self.upload_count, view_key, draw_with(self._vshare.index_buffer), coarse, self.update,
+            self.canvas, self.upload_count, view_key, draw_with(lambda: self._vshare.index_buffer), coarse, self.update,
             self._splat if self._can_splat() else None,
             depth_test=self._vshare.gl_state.get("depth_test", True),
         )

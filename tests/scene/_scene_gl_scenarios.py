@@ -317,13 +317,16 @@ def points_cache():
         direct = offscreen.read_pixels(canvas)
         # The same frame z-buffered on the CPU (numpy splat) through the cache.
         PointsVisual.cache_min_points, PointsVisual.cpu_splat = 1, True
+        gl_uploads_before = points.gl_uploads
         view.set_layer("grid", PointBatch(grid, colors=colors, radii=2.0, radius_unit="px"))
         splat = offscreen.read_pixels(canvas)
         splat_passes = view.layer("grid").points.cache_passes
+        splat_gl_uploads = points.gl_uploads - gl_uploads_before
     finally:
         PointsVisual.cache_min_points, PointsVisual.cpu_splat = 50_000, True
     return {"images": np.array(images), "passes": np.array(passes), "direct": direct, "splat": splat,
-            "splat_passes": np.array(splat_passes), "grid": grid, "colors": colors}
+            "splat_passes": np.array(splat_passes), "grid": grid, "colors": colors,
+            "splat_gl_uploads": np.array(splat_gl_uploads), "gl_uploads_before": np.array(gl_uploads_before)}
 
 
 @scenario

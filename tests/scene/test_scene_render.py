@@ -263,6 +263,7 @@ def test_cpu_splat_matches_gl_points_up_to_edge_pixels(scene_results):
     r = result(scene_results, "points_cache")
     gl, splat = r["direct"], r["splat"]
     assert int(r["splat_passes"]) == int(r["passes"][-1]) + 1  # one CPU rendering for the new batch
+    assert int(r["gl_uploads_before"]) == 1 and int(r["splat_gl_uploads"]) == 0  # CPU-drawn: no GL copy
     mesh = np.array([255, 128, 0, 255])
     gl_lit, splat_lit = oracle.coloured_mask(gl), oracle.coloured_mask(splat)
     assert abs(int(gl_lit.sum()) - int(splat_lit.sum())) <= 0.25 * gl_lit.sum()
