@@ -16,7 +16,7 @@ from imgui_bundle import imgui
 from imgui_bundle.imgui import internal
 
 from rerun_app.time_control import TimeControl
-from rerun_app.viewer import panels, plot_views
+from rerun_app.viewer import panels, plot_views, toolbars
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
 from rerun_app.viewer.view_coordinates import up_axis
 from rerun_app.viewer.state import Hover, ViewerState
@@ -66,6 +66,7 @@ class Viewer:
         self.item_rects: dict[str, tuple[float, float, float, float]] = {}
         self.drag_select_start = None
         self.density_cache: dict = {}  # timeline panel: per-entity tick positions
+        self._summary: tuple = (None, "")
         self.selection_lines: list[str] = []  # what the selection panel shows (state dumps read it)
         self.should_close = False
         self._redraw_frames = SETTLE_FRAMES
@@ -168,7 +169,7 @@ class Viewer:
 
     def _build_ui(self) -> None:
         with self.lock:
-            self._menu_bar()
+            toolbars.draw_menu_bar(self)
             self._switch_recording_if_needed()
             self._ensure_views()
             self._dockspace()
@@ -181,7 +182,7 @@ class Viewer:
                 opened = imgui.begin(spec.name, None, _VIEW_FLAGS)[0]
                 imgui.pop_style_var()
                 if opened:
-                    self._view_toolbar(spec, host)
+                    toolbars.draw_view_toolbar(self, spec, host)
                     pos = imgui.get_cursor_screen_pos()
                     avail = imgui.get_content_region_avail()
                     rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
@@ -192,34 +193,21 @@ class Viewer:
                     plot_views.DRAWERS[spec.kind](self, spec)
                 imgui.end()
 
-    def _menu_bar(self) -> None:
-        if not imgui.begin_main_menu_bar():
-            return
-        if imgui.begin_menu("Recordings"):
-            shown = self.store
-            for rid in self.hub.recording_ids():
-                clicked, _ = imgui.menu_item(rid, "", shown is not None and self.hub.store(rid) is shown)
-                if clicked:
-                    self.pinned_recording = rid
-                    self.request_redraw()
-            clicked, _ = imgui.menu_item("follow the newest recording", "", self.pinned_recording is None)
-            if clicked:
-                self.pinned_recording = None
-            imgui.end_menu()
-        if imgui.begin_menu("View"):
-            if imgui.menu_item("Reset layout", "", False)[0]:
-                self._layout_done = False
-            for spec, host in self.views.items():
-                if imgui.menu_item(f"Reset camera of {spec.kind.upper()} {spec.root}", "", False)[0]:
-                    host.reset_camera()
-            imgui.end_menu()
+    def reset_layout(self) -> None:
+        """Dock the panels and views as at start-up (on the next frame)."""
+        self._layout_done = False
+
+    def store_summary(self) -> str:
+        """"N entities · rows · MB" of the shown recording (recomputed only when the store changed)."""
         store = self.store
-        if store is not None:
+        if store is None:
+            return ""
+        key = (id(store), store.generation())
+        if self._summary[0] != key:
             stats = store.stats()
-            imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1),
-                               f"   {len(store.entity_paths())} entities · {stats.total_rows} rows · "
-                               f"{stats.total_bytes / 1e6:.1f} MB")
-        imgui.end_main_menu_bar()
+            self._summary = (key, f"{len(store.entity_paths())} entities · {stats.total_rows} rows · "
+                                  f"{stats.total_bytes / 1e6:.1f} MB")
+        return self._summary[1]
 
     def _switch_recording_if_needed(self) -> None:
         """A different recording is shown: drop the old views and cursor (they belong to the old data)."""
@@ -240,66 +228,6 @@ class Viewer:
         self.state.warnings = {}
         self.time = TimeControl(fps=self.time.fps)
         self._seen_generation = -1
-
-    def _view_toolbar(self, spec, host) -> None:
-        """A row above the view: reset the camera; in 3D, look through a logged camera and the up axis."""
-        imgui.set_cursor_pos(imgui.ImVec2(imgui.get_cursor_pos().x + 4, imgui.get_cursor_pos().y + 2))
-        if imgui.small_button("reset camera"):
-            host.reset_camera()
-            self.request_redraw()
-        self.record_item(f"reset:{spec.name}")
-        if spec.kind == "tensor":
-            self._tensor_toolbar(host)
-        if spec.kind == "3d" and hasattr(host.scene_view, "show_axes"):
-            imgui.same_line()
-            changed, host.show_axes = imgui.checkbox("axes", host.show_axes)
-            if changed:
-                host.scene_view.show_axes(host.show_axes, length=max(host.scene_extent() * 0.1, 0.1))
-                self.request_redraw()
-        if spec.kind == "3d":
-            cameras = host.pinhole_paths()
-            if cameras and hasattr(host.scene_view, "look_through"):
-                imgui.same_line()
-                imgui.set_next_item_width(180)
-                labels = ["free camera"] + cameras
-                current = labels.index(host.looking_through) if host.looking_through in labels else 0
-                changed, index = imgui.combo("##look", current, labels)
-                if changed:
-                    host.look_through(None if index == 0 else labels[index])
-                    self.request_redraw()
-            if host.up is not None:
-                imgui.same_line()
-                imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1), f"up {host.up}")
-
-    def _tensor_toolbar(self, host) -> None:
-        """Displayed axes (height, width) and a slider per other axis of a tensor view."""
-        builder = host.builder
-        if builder.shape is None:
-            return
-        state, shape = builder.state, builder.shape
-        labels = [f"{i}: {builder.names[i] if i < len(builder.names) and builder.names[i] else 'dim'} ({n})"
-                  for i, n in enumerate(shape)]
-        changed = False
-        for title, attr in (("H", "height_axis"), ("W", "width_axis")):
-            imgui.same_line()
-            imgui.text(title)
-            imgui.same_line()
-            imgui.set_next_item_width(105)
-            c, index = imgui.combo(f"##{title}", getattr(state, attr), labels)
-            if c and index != (state.width_axis if attr == "height_axis" else state.height_axis):
-                setattr(state, attr, index)
-                changed = True
-        for axis in sorted(state.indices):
-            imgui.same_line()
-            imgui.set_next_item_width(100)
-            c, value = imgui.slider_int(f"##axis{axis}", state.indices[axis], 0, shape[axis] - 1, f"{axis}: %d")
-            if c:
-                state.indices[axis] = value
-                changed = True
-        if changed:
-            state.fit(shape)
-            host.synced_signature = None  # rebuild the slice on this frame
-            self.request_redraw()
 
     def _dockspace(self) -> None:
         dock_id = imgui.get_id("rerun-dockspace")
