@@ -19,12 +19,27 @@ import pytest
 from rerun.recording import load
 from rerun.wire.frames import FrameKind, iter_frames
 
-from _example_runs import EXAMPLES, columns, example_env, free_port, is_timeless, run_example, run_script, tensor_of
+from _example_runs import (EXAMPLES, HeadlessViewer, columns, example_env, free_port, is_timeless, run_example,
+                           run_script, tensor_of)
 
 NS = 1_000_000_000
 SYNTHETIC_EXAMPLES = ["minimal", "dna", "car", "clock", "plots", "api_demo", "text_logging", "multithreading",
                       "multiprocessing", "rerun_demo"]
 
+
+
+@pytest.fixture
+def headless_viewer(tmp_path):
+    """A started headless viewer, killed after the test whatever happens.
+
+    (Here, not in a conftest.py: a second ``conftest`` module would shadow tests/conftest.py for the test
+    modules that do ``from conftest import ...``.)
+    """
+    viewer = HeadlessViewer(tmp_path)
+    try:
+        yield viewer
+    finally:
+        viewer.kill()
 
 def points_of(cell: list) -> np.ndarray:
     return np.array(cell, dtype=np.float64)
