@@ -13,6 +13,7 @@ from rerun_app.time_control import NANOS_PER_SECOND
 from rerun_app.views import values
 
 _MAX_TEXT_ROWS = 2000
+_EPOCH_NS = 365 * 24 * 3600 * NANOS_PER_SECOND  # time values past 1971: nanoseconds since the Unix epoch
 _LEVEL_COLOURS = {
     "CRITICAL": imgui.ImVec4(1.0, 0.3, 0.9, 1), "ERROR": imgui.ImVec4(1.0, 0.35, 0.35, 1),
     "WARN": imgui.ImVec4(1.0, 0.8, 0.3, 1), "WARNING": imgui.ImVec4(1.0, 0.8, 0.3, 1),
@@ -40,6 +41,9 @@ def draw_time_series(viewer, spec) -> None:
     if not implot.begin_plot(f"##plot{spec.name}", imgui.ImVec2(size.x, max(size.y, 50))):
         return
     implot.setup_axes(key[0] + (" (s)" if key[1] == "time" else ""), "")
+    time_range = viewer.time_range()
+    if key[1] == "time" and time_range is not None and time_range[0] >= _EPOCH_NS:
+        implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.time)  # date/time tick labels (UTC)
     for path in _entities_with(viewer, spec, "rerun.scalar"):
         times, vals = store.range_scalars(path, key)
         if times.size:
