@@ -201,7 +201,8 @@ def _range_float(values, ignore_zero, magnitude, exponent, staged, out):
 def _map_numpy(values, params, table, ignore_zero, row, index, out):
     low, scale, zero, top, half = params
     v = values.astype(params.dtype)
-    t = np.clip(np.nan_to_num((v - low) * scale + half, nan=0.0), zero, top).astype(np.intp)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf * 0, values far outside a given range: clipped below
+        t = np.clip(np.nan_to_num((v - low) * scale + half, nan=0.0), zero, top).astype(np.intp)
     bad = ~np.isfinite(v)
     if ignore_zero:
         bad |= v == 0
@@ -235,8 +236,15 @@ def _map(values, params, table, ignore_zero, row, index, out):
             target[j] = table[index[j]]
 
 
+_F32_MAX = float(np.finfo(np.float32).max)
+_MIN_F32_SCALE = max(255.0 / _F32_MAX, float(np.finfo(np.float32).tiny))  # span < float32 max, scale normal
+
+
 def _map_params(dtype: np.dtype, low: float, scale: float) -> np.ndarray:
-    return np.array((low, scale, 0.0, 255.0, 0.5), np.float32 if dtype == np.float32 else np.float64)
+    """The ``params`` of :func:`_map`: float32 for float32 values unless the range does not fit float32 arithmetic
+    (a span of subnormals, or one too wide for ``value - low`` to stay finite), else float64."""
+    single = dtype == np.float32 and abs(low) < _F32_MAX and (scale == 0.0 or _MIN_F32_SCALE < scale < _F32_MAX)
+    return np.array((low, scale, 0.0, 255.0, 0.5), np.float32 if single else np.float64)
 
 
 _FLOAT_BITS = {

@@ -72,6 +72,14 @@ def test_tensor_slice_plus_colormap_reads_a_strided_view(backend, dtype):
     assert not view.flags.c_contiguous and view.base is not None  # the input is left as it was
 
 
+@pytest.mark.parametrize("values", [[1e-45, 2e-45, 0.0, 3e-45], [-3e38, 3e38, 1e38, 0.0]], ids=["subnormal", "huge"])
+def test_float32_ranges_at_the_ends_of_float32_keep_their_grey_levels(backend, values):
+    v = np.array(values, np.float32)
+    exact = v.astype(np.float64)
+    expected = np.floor((exact - exact.min()) / (exact.max() - exact.min()) * 255.0 + 0.5).astype(np.uint8)
+    assert rk.apply_colormap(v, "grayscale")[:, 0].tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int16, np.uint16, np.uint8, np.int64])
 def test_value_range_is_the_min_max_of_the_usable_values(backend, dtype):
     rng = np.random.default_rng(6)

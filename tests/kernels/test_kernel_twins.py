@@ -142,6 +142,8 @@ TABLE = {
         ("apply_colormap strided u16 ignore_zero", lambda: rk.apply_colormap(SCALARS["u16"][::2, ::-1], "turbo",
                                                                               ignore_zero=True)),
         ("apply_colormap tensor slice given range", lambda: rk.apply_colormap(TENSOR[1, :, :, 2], "plasma", -1, 1)),
+        ("apply_colormap f32 subnormal range", lambda: rk.apply_colormap(np.array([[1e-45, 3e-45, 0.0]], np.float32),
+                                                                         "magma")),
         ("apply_colormap_packed non-contiguous out", lambda: rk.apply_colormap_packed(
             SCALARS["f32"], "inferno", out=np.zeros((7, 5), np.uint32).T)),
         # >= 4 x 65536 values: the per-value table then one gather per pixel (classes._lookup)
