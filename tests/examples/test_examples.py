@@ -162,6 +162,23 @@ def test_car_depth_image_agrees_with_camera_pinhole_and_car(tmp_path):
         assert bbox["rerun.label"][i] == ["car"]
 
 
+def test_car_streams_to_a_live_viewer_what_it_saves_to_a_file(tmp_path, headless_viewer):
+    """The same run over ``--connect`` (a real viewer process, shared-memory ring) and ``--save``."""
+    frames, size = 10, ["--resolution", "96x64"]
+    saved, _ = run_example("car", tmp_path, "--frames", str(frames), *size)
+    run_script("car", "--frames", str(frames), *size, "--connect", "--addr", headless_viewer.addr, cwd=tmp_path)
+    live = headless_viewer.stop()
+    assert live.entity_paths == saved.entity_paths
+    assert live.recording_id != saved.recording_id  # two runs, two recordings
+    for path in ("world/camera/image/rgb", "world/camera/image/depth"):
+        from_file, from_viewer = columns(saved, path), columns(live, path)
+        assert from_viewer["frame_nr"] == from_file["frame_nr"] == list(range(frames))
+        for a, b in zip(from_file["rerun.tensor"], from_viewer["rerun.tensor"]):
+            assert (a[0]["meaning"], a[0]["meter"]) == (b[0]["meaning"], b[0]["meter"])
+            np.testing.assert_array_equal(tensor_of(a[0]), tensor_of(b[0]))
+    assert columns(live, "world/car")["rerun.vec3d"] == columns(saved, "world/car")["rerun.vec3d"]
+
+
 def test_clock_hands_point_at_the_time(tmp_path):
     steps, step_seconds = 30, 7.0
     recording, _ = run_example("clock", tmp_path, "--steps", str(steps), "--step-seconds", str(step_seconds))
