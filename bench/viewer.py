@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, sys.argv[1])
 from rerun_app.viewer.gl_setup import choose_backend
 choose_backend(headless=True)
-import kit
+import _viewer_kit as kit
 from vispy import app, scene
 n, mode = int(sys.argv[2]), sys.argv[3]
 rng = np.random.default_rng(0)

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from kit import CAMERA_RGB, run_window
+from _viewer_kit import CAMERA_RGB, run_window
 
 pytestmark = pytest.mark.gl
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import headless_gl_env
-from kit import CLOUD_COLORS, FRAME_COLORS
+from _viewer_kit import CLOUD_COLORS, FRAME_COLORS
 
 pytestmark = pytest.mark.gl
 
@@ -19,7 +19,7 @@ HERE = Path(__file__).parent
 def screenshot(tmp_path, *args: str) -> subprocess.CompletedProcess:
     code = (
         "import sys; sys.path.insert(0, %r)\n"
-        "import kit\n"
+        "import _viewer_kit as kit\n"
         "from rerun_app.screenshot import write_screenshot\n"
         "hub = kit.new_hub(); kit.scenario_cloud_and_image(hub)\n"
         "kw = dict(a.split('=', 1) for a in sys.argv[1:])\n"
@@ -62,7 +62,7 @@ def test_screenshot_of_scalars_draws_each_series_in_its_logged_colour(egl_availa
 
     code = (
         "import sys, math; sys.path.insert(0, %r)\n"
-        "import numpy as np, kit\n"
+        "import numpy as np, _viewer_kit as kit\n"
         "from rerun import components as C\n"
         "from rerun_app.screenshot import write_screenshot\n"
         "hub = kit.new_hub()\n"

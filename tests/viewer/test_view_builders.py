@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from kit import image, log_row, new_hub, pinhole, points2d, points3d, rigid3
+from _viewer_kit import image, log_row, new_hub, pinhole, points2d, points3d, rigid3
 
 from rerun import components as C
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views

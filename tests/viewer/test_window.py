@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 import pytest
-from kit import CLOUD, CLOUD_COLORS, FRAME_COLORS, run_window
+from _viewer_kit import CLOUD, CLOUD_COLORS, FRAME_COLORS, run_window
 
 pytestmark = pytest.mark.gl
 

@@ -107,7 +107,7 @@ def run_window(display: str, scenario: str, steps: list, out_dir, size: str = "1
     script.write_text(json.dumps(steps))
     code = (
         "import sys, types; sys.path.insert(0, %r)\n"
-        "import kit\n"
+        "import _viewer_kit as kit\n"
         "hub = kit.new_hub(); kit.%s(hub)\n"
         "import rerun_app.viewer as v\n"
         "sys.exit(v.run(types.SimpleNamespace(screenshot=None, size=%r), hub))\n"
