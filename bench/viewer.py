@@ -102,6 +102,15 @@ def bench_frame(points: list[int]) -> None:
               f"{b['moving'] * 1e3:<10.1f} | {v['steady'] / b['steady']:.2f}, {v['moving'] / b['moving']:.2f}")
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _start_xvfb() -> tuple[subprocess.Popen, str]:
     for number in range(150, 199):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
@@ -135,7 +144,7 @@ def _window_cpu(display: str, rrd: Path, steps: list, measure_s: float, workdir:
         proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            _stop(proc)
     return (c1 - c0) / (t1 - t0)
 
 
@@ -168,7 +177,7 @@ def bench_idle(seconds: float) -> None:
         print(f"idle CPU: {idle * 100:.1f} % of a core; playing (redraw every frame): {playing * 100:.1f} %; "
               f"ratio idle/playing {idle / max(playing, 1e-9):.3f}")
     finally:
-        xvfb.terminate()
+        _stop(xvfb)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -210,7 +219,7 @@ def bench_depth(seconds: float) -> None:
               f"showed {shown:.1f} new clouds/s (as a cloud of up to 307 k points in 3D and an image in 2D); "
               f"ratio shown/sent {shown / max(frames_sent / seconds, 1e-9):.2f}")
     finally:
-        xvfb.terminate()
+        _stop(xvfb)
         shutil.rmtree(work, ignore_errors=True)
 
 
