@@ -123,7 +123,7 @@ class PointsVisual(Visual):
         self._gl_pending = (positions, colors, radii, finite)
         self._radius = float(radii) if radii.ndim == 0 else None
         self._splatter = None
-        self._splat_source = (positions, np.asarray(colors), finite)
+        self._splat_source = (positions, np.asarray(colors), radii, finite)
         self._world_units = radius_unit == "world"
         if finite is not None:
             self._n = int(np.count_nonzero(finite))
@@ -203,9 +203,11 @@ class PointsVisual(Visual):
         )
 
     def _can_splat(self) -> bool:
-        if not self.cpu_splat or self._world_units or self._radius is None:
+        if not self.cpu_splat:
             return False
-        return 2.0 * self._radius * float(self.transforms.pixel_scale) <= MAX_SPLAT_DIAMETER_PX
+        if self._radius is not None and not self._world_units:  # one pixel size: check it here
+            return 2.0 * self._radius * float(self.transforms.pixel_scale) <= MAX_SPLAT_DIAMETER_PX + 0.5
+        return True  # per-point or world sizes: the splatter falls back to GL if one is too big
 
     def _splat(self, viewport, size):
         """CPU rendering of the points for the impostor cache (see :mod:`.splat`)."""
@@ -221,8 +223,11 @@ class PointsVisual(Visual):
             lo, hi = np.floor(corners.min(axis=0)), np.ceil(corners.max(axis=0))
             rect = [max(rect[0], lo[0]), max(rect[1], lo[1]), min(rect[2], hi[0]), min(rect[3], hi[1])]
         rect = [int(v) for v in rect]
-        diameter = max(2.0 * self._radius * float(self.transforms.pixel_scale), 1.0)
-        return self._splatter.splat(fb_from_local, render_from_local[2], size, rect, diameter)
+        if self._world_units:
+            px_per_radius, perspective = pixels_per_unit(fb_from_local), True
+        else:
+            px_per_radius, perspective = float(self.transforms.pixel_scale), False
+        return self._splatter.splat(fb_from_local, render_from_local[2], size, rect, px_per_radius, perspective)
 
     def _coarse_index(self, limit: int):
         """Index buffer of a random ~``limit``-point subset (drawn while the camera moves)."""

@@ -14,7 +14,7 @@ import numpy as np
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 #: Splatting pays only for small footprints; larger points go to GL.
-MAX_SPLAT_DIAMETER_PX = 4.0
+MAX_SPLAT_DIAMETER_PX = 4
 
 
 def footprint(diameter: float) -> tuple[int, list[tuple[int, int]]]:
@@ -31,9 +31,19 @@ def footprint(diameter: float) -> tuple[int, list[tuple[int, int]]]:
 
 
 class PointSplatter:
-    """Reusable buffers and columns for splatting one point cloud many times."""
+    """Reusable buffers and columns for splatting one point cloud many times.
 
-    def __init__(self, positions: np.ndarray, colors: np.ndarray, finite: np.ndarray | None):
+    Parameters
+    ----------
+    positions : (N, 3) float32
+    colors : (4,) or (N, 4) uint8
+    radii : scalar or (N,) float32
+        In framebuffer pixels per unit of ``px_per_radius`` passed to :meth:`splat`.
+    finite : (N,) bool or None
+        Rows to draw.
+    """
+
+    def __init__(self, positions: np.ndarray, colors: np.ndarray, radii, finite: np.ndarray | None):
         keep = slice(None) if finite is None else finite
         pts = positions[keep]
         self.columns = [np.ascontiguousarray(pts[:, i], dtype=np.float32) for i in range(3)]
@@ -42,10 +52,15 @@ class PointSplatter:
             colors = colors[keep]
         # RGBA bytes as one uint32 each: (N,) per point, or (1,) shared
         self.packed = np.ascontiguousarray(colors).view(np.uint32).reshape(-1)
+        radii = np.asarray(radii, dtype=np.float32)
+        self.radii = radii if radii.ndim == 0 else np.ascontiguousarray(radii[keep])
         self._keys = None
 
-    def splat(self, fb_from_local: np.ndarray, to_ndc_z: np.ndarray, size, rect, diameter: float):
+    def splat(self, fb_from_local, to_ndc_z, size, rect, px_per_radius: float, perspective: bool = False):
         """Render into (color (H, W, 4) uint8, depth (H, W, 1) float32) in GL row order.
+
+        Returns None when some visible point would be wider than ``MAX_SPLAT_DIAMETER_PX`` (the
+        caller then draws with GL).
 
         Parameters
         ----------
@@ -54,7 +69,8 @@ class PointSplatter:
         to_ndc_z : (4,) row giving clip z (so depth = (z / w) * 0.5 + 0.5, the GL window depth).
         size : (width, height) of the framebuffer.
         rect : (x0, y0, x1, y1) framebuffer pixels that may be written (the view's rectangle).
-        diameter : point diameter in framebuffer pixels.
+        px_per_radius : framebuffer pixels per unit of radius (at clip w = 1 when ``perspective``).
+        perspective : radii are in world units: divide by each point's clip w.
         """
         width, height = size
         if self._keys is None or self._keys.shape != (height * width,):
@@ -62,8 +78,8 @@ class PointSplatter:
         keys = self._keys
         keys.fill(_EMPTY)
         px, py, pz = self.columns
-        m = fb_from_local.astype(np.float32)
-        zr = to_ndc_z.astype(np.float32)
+        m = np.asarray(fb_from_local, dtype=np.float32)
+        zr = np.asarray(to_ndc_z, dtype=np.float32)
         w = px * m[3, 0]
         w += py * m[3, 1]
         w += pz * m[3, 2]
@@ -74,33 +90,32 @@ class PointSplatter:
             y = (px * m[1, 0] + py * m[1, 1] + pz * m[1, 2] + m[1, 3]) * inv_w
             z = (px * zr[0] + py * zr[1] + pz * zr[2] + zr[3]) * inv_w
         x0, y0, x1, y1 = rect
+        margin = MAX_SPLAT_DIAMETER_PX
         visible = (w > 0) & (z >= -1) & (z <= 1)
-        visible &= (x >= x0 - diameter) & (x < x1 + diameter) & (y >= y0 - diameter) & (y < y1 + diameter)
+        visible &= (x >= x0 - margin) & (x < x1 + margin) & (y >= y0 - margin) & (y < y1 + margin)
         idx_visible = np.flatnonzero(visible)
-        n, offsets = footprint(diameter)
-        start = np.float32(0.5 - n / 2.0)
-        xi = np.floor(x[idx_visible] + start).astype(np.int64)
-        yi = np.floor(y[idx_visible] + start).astype(np.int64)
+        # Footprint size per point (the GL visual clamps diameters to >= 1 px as well).
+        diameter = self.radii * np.float32(2.0 * px_per_radius)
+        if diameter.ndim == 1:
+            diameter = diameter[idx_visible]
+        if perspective:
+            diameter = diameter * inv_w[idx_visible]
+        sizes = np.maximum(np.rint(diameter), 1).astype(np.int64)
+        if sizes.size and sizes.max() > MAX_SPLAT_DIAMETER_PX:
+            return None
+        xv, yv = x[idx_visible], y[idx_visible]
         zz = z[idx_visible] * np.float32(0.5) + np.float32(0.5)
         # One z-buffer pass per footprint pixel on 64-bit keys (window depth bits << 32 | point
-        # index, so clouds are limited to 2**32 points):
-        # depths in [0, 1] order like their bit patterns, so the minimum key is the nearest point
-        # and carries its index, with no second pass to find the winners.
+        # index, so clouds are limited to 2**32 points): depths in [0, 1] order like their bit
+        # patterns, so the minimum key is the nearest point and carries its index, with no second
+        # pass to find the winners.
         point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | idx_visible.view(np.uint64)
-        interior = (xi >= x0) & (xi <= x1 - n) & (yi >= y0) & (yi <= y1 - n)
-        groups = [(interior, False)]
-        if not interior.all():
-            groups.append((~interior, True))
-        for select, clip in groups:
-            xs_sel, ys_sel, k_sel = xi[select], yi[select], point_keys[select]
-            base = ys_sel * width + xs_sel
-            for dx, dy in offsets:
-                if not clip:
-                    np.minimum.at(keys, base + (dy * width + dx), k_sel)
-                    continue
-                xs, ys = xs_sel + dx, ys_sel + dy
-                inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
-                np.minimum.at(keys, ys[inside] * width + xs[inside], k_sel[inside])
+        if sizes.ndim == 0:
+            groups = [(int(sizes), slice(None))]
+        else:
+            groups = [(int(n), sizes == n) for n in np.unique(sizes)]
+        for n, select in groups:
+            self._splat_group(keys, xv[select], yv[select], point_keys[select], n, rect, width)
         color = np.zeros(height * width, dtype=np.uint32)
         depth = np.ones(height * width, dtype=np.float32)
         hit = np.flatnonzero(keys != _EMPTY)
@@ -112,3 +127,26 @@ class PointSplatter:
         else:
             color[hit] = packed[(hit_keys & np.uint64(0xFFFFFFFF)).view(np.int64)]
         return color.view(np.uint8).reshape(height, width, 4), depth.reshape(height, width, 1)
+
+    @staticmethod
+    def _splat_group(keys, x, y, point_keys, n: int, rect, width: int) -> None:
+        """z-buffer points of one footprint size ``n`` into ``keys``."""
+        x0, y0, x1, y1 = rect
+        _, offsets = footprint(n)
+        start = np.float32(0.5 - n / 2.0)
+        xi = np.floor(x + start).astype(np.int64)
+        yi = np.floor(y + start).astype(np.int64)
+        interior = (xi >= x0) & (xi <= x1 - n) & (yi >= y0) & (yi <= y1 - n)
+        parts = [(interior, False)]
+        if not interior.all():
+            parts.append((~interior, True))
+        for select, clip in parts:
+            xs_sel, ys_sel, k_sel = xi[select], yi[select], point_keys[select]
+            base = ys_sel * width + xs_sel
+            for dx, dy in offsets:
+                if not clip:  # the whole block is inside the rectangle: no bounds checks
+                    np.minimum.at(keys, base + (dy * width + dx), k_sel)
+                    continue
+                xs, ys = xs_sel + dx, ys_sel + dy
+                inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+                np.minimum.at(keys, ys[inside] * width + xs[inside], k_sel[inside])

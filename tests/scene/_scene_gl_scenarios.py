@@ -358,6 +358,30 @@ def points_interactive_lod():
     return {"images": np.array(images), "passes": np.array(passes), "direct": direct}
 
 
+@scenario
+def world_radius_splat():
+    """World-unit radii through the CPU splat vs GL_POINTS (footprints of 1-3 px)."""
+    from rerun_scene.visuals.points import PointsVisual
+
+    rng = np.random.default_rng(2)
+    positions = rng.uniform([-1.5, -1.0, -1.0], [1.5, 3.0, 1.0], size=(400, 3)).astype(np.float32)
+    colors = rng.integers(0, 256, (400, 4), dtype=np.uint8)
+    colors[:, 3] = 255
+    radii = rng.uniform(0.004, 0.04, 400).astype(np.float32)
+    images = {}
+    for splat in (True, False):
+        PointsVisual.cache_min_points, PointsVisual.cpu_splat = 1, splat
+        canvas = offscreen.create_canvas(oracle.PINHOLE_SIZE)
+        view = pinhole_view(canvas)
+        view.set_layer("cloud", PointBatch(positions, colors=colors, radii=radii))
+        images[splat] = offscreen.read_pixels(canvas)
+        images[f"gl_uploads_{splat}"] = np.array(view.layer("cloud").points.gl_uploads)
+        canvas.close()
+    PointsVisual.cache_min_points, PointsVisual.cpu_splat = 50_000, True
+    return {"splat": images[True], "gl": images[False], "colors": colors,
+            "splat_gl_uploads": images["gl_uploads_True"]}
+
+
 def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

@@ -177,7 +177,7 @@ def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle():
     positions = np.array([[2.5, 3.5, 0.0], [2.5, 3.5, -0.5], [6.5, 1.5, 0.2], [0.5, 0.5, 0.9]], np.float32)
     colors = np.array([[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255], [9, 9, 9, 255]], np.uint8)
     identity = np.eye(4)  # framebuffer pixel = local x, y; NDC z = local z
-    splatter = PointSplatter(positions, colors, None)
+    splatter = PointSplatter(positions, colors, 0.5, None)  # radius 0.5 px: 1-pixel points
     rect = (1, 1, 8, 6)  # excludes column 0 / row 0: the last point is clipped away
     color, depth = splatter.splat(identity, identity[2], (8, 6), rect, 1.0)
     np.testing.assert_array_equal(color[3, 2], colors[1])  # nearer (z -0.5) wins over z 0
@@ -185,5 +185,12 @@ def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle():
     np.testing.assert_array_equal(color[1, 6], colors[2])
     assert (color[..., 3] > 0).sum() == 2
     assert not color[0].any() and not color[:, 0].any()
-    wide, _ = splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 3.0)
+    wide, _ = splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 3.0)  # diameter 3 px
     np.testing.assert_array_equal(wide[2:5, 1:4].reshape(-1, 4), np.tile(colors[1], (9, 1)))  # 3 x 3 block
+    assert splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 5.0) is None  # 5 px: left to GL
+    # World-unit radii shrink with w: a point at w = 2 gets half the footprint of one at w = 1.
+    perspective = np.eye(4)
+    perspective[3] = [0.0, 0.0, 1.0, 1.0]  # w = 1 + z
+    spl = PointSplatter(np.array([[2.0, 2.0, 0.0], [6.0, 4.0, 1.0]], np.float32), colors[:2], 1.0, None)
+    image, _ = spl.splat(perspective, np.array([0.0, 0.0, 0.0, 0.0]), (8, 6), (0, 0, 8, 6), 1.0, perspective=True)
+    assert (image[..., 3] > 0).sum() == 4 + 1  # 2 px diameter at w = 1, 1 px at w = 2

@@ -275,3 +275,13 @@ def test_cpu_splat_matches_gl_points_up_to_edge_pixels(scene_results):
     # Same set of points visible (each grid colour present in one image is present in the other).
     seen = lambda image: {tuple(c) for c in r["colors"] if (image == c).all(-1).any()}  # noqa: E731
     assert len(seen(gl) ^ seen(splat)) <= 2
+
+
+def test_cpu_splat_handles_world_radii_like_gl(scene_results):
+    r = result(scene_results, "world_radius_splat")
+    gl, splat = r["gl"], r["splat"]
+    assert int(r["splat_gl_uploads"]) == 0  # drawn on the CPU
+    gl_lit, splat_lit = oracle.coloured_mask(gl), oracle.coloured_mask(splat)
+    assert abs(int(gl_lit.sum()) - int(splat_lit.sum())) <= 0.25 * gl_lit.sum()
+    seen = lambda image: {tuple(c) for c in r["colors"] if (image == c).all(-1).any()}  # noqa: E731
+    assert len(seen(gl) ^ seen(splat)) <= 0.05 * len(seen(gl))
