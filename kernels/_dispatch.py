@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import types
 import warnings
 from typing import Callable, Iterator
 
@@ -115,9 +116,27 @@ def _numba_error() -> type[BaseException]:
     return NumbaError
 
 
+def _calling_compiled_kernels(py_func: Callable) -> Callable:
+    """``py_func``, or a copy whose globals name the numba dispatchers of the kernels it calls.
+
+    A kernel may call other kernels (a fused pipeline): as plain Python the call goes through :class:`Kernel`
+    (which honours the backend), but numba can only compile calls to its own dispatchers.
+    """
+    called = {name: value for name in py_func.__code__.co_names
+              if isinstance(value := py_func.__globals__.get(name), Kernel)}
+    if not called:
+        return py_func
+    scope = dict(py_func.__globals__)
+    scope.update({name: value.compiled() for name, value in called.items()})
+    clone = types.FunctionType(py_func.__code__, scope, py_func.__name__, py_func.__defaults__, py_func.__closure__)
+    clone.__qualname__, clone.__module__, clone.__doc__ = py_func.__qualname__, py_func.__module__, py_func.__doc__
+    return clone
+
+
 def _compile(py_func: Callable) -> Callable:
     import numba
 
+    py_func = _calling_compiled_kernels(py_func)
     options = dict(nogil=True, error_model="numpy", boundscheck=False)
     try:
         return numba.njit(cache=True, **options)(py_func)

@@ -149,6 +149,14 @@ TABLE = {
         # >= 4 x 65536 values: the per-value table then one gather per pixel (classes._lookup)
         ("apply_colormap big u16 depth", lambda: rk.apply_colormap(DEPTH_BIG, "turbo", ignore_zero=True)),
     ],
+    colormaps._colormap_auto: [(f"apply_colormap auto {n} ignore_zero={z}",
+                                lambda v=v, z=z: rk.apply_colormap(v, "viridis", ignore_zero=z))
+                               for n, v in SCALARS.items() if v.dtype.kind == "f" for z in (False, True)] + [
+        ("apply_colormap auto tensor slices", lambda: tuple(rk.apply_colormap_packed(TENSOR[i, :, :, 1], "turbo")
+                                                       for i in range(3))),
+        ("apply_colormap auto f32 beyond float32 arithmetic", lambda: rk.apply_colormap(
+            np.array([[-3e38, 3e38, 1e38]], np.float32), "grayscale")),
+    ],
     classes._lookup: [
         ("class ids u8", lambda: rk.class_ids_to_rgba(IDS_U8)),
         ("class ids u16 table", lambda: rk.class_ids_to_rgba(IDS_U16,
