@@ -399,8 +399,11 @@ def test_multiprocessing_fork_and_spawn_children_share_the_recording_id(tmp_path
 
 
 def test_multiprocessing_into_one_viewer(tmp_path, headless_viewer):
-    run_script("multiprocessing", "--connect", "--addr", headless_viewer.addr, cwd=tmp_path)
-    _check_multiprocessing_recordings([headless_viewer.stop()])
+    proc = run_script("multiprocessing", "--connect", "--addr", headless_viewer.addr, cwd=tmp_path)
+    recording = headless_viewer.stop()
+    # A child's failure does not change the parent's exit code: show its stderr if its data is missing.
+    assert {"main_task", "child_fork", "child_spawn"} <= set(recording.entity_paths), proc.stderr[-3000:]
+    _check_multiprocessing_recordings([recording])
 
 
 def test_multiprocessing_forked_child_leaves_the_parents_file_alone(tmp_path):
