@@ -255,7 +255,7 @@ def _map_params(dtype: np.dtype, low: float, scale: float) -> np.ndarray:
 def _colormap_auto_numpy(values, ignore_zero, magnitude, exponent, staged, table, row, index, out):
     bounds = np.zeros(2)
     found = _range_float_numpy(values, ignore_zero, magnitude, exponent, staged, bounds)
-    low, high = (bounds[0], bounds[1]) if found else (0.0, 1.0)
+    low, high = (float(bounds[0]), float(bounds[1])) if found else (0.0, 1.0)  # Python floats: inf, no warning
     scale = 255.0 / (high - low) if high > low else 0.0
     if values.dtype.itemsize == 4 and not _fits_float32(low, scale):
         return False
