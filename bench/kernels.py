@@ -27,14 +27,17 @@ from rerun_kernels import warmup
 
 
 def best_time(call, repeat: int) -> tuple[float, float]:
-    """Best of ``repeat`` runs as (wall seconds, CPU seconds of this thread).
+    """Best of ``repeat`` runs (more for calls under ~1 ms: enough for ~20 ms) as (wall s, CPU s of this thread).
 
     On a shared machine the minimum is the run least disturbed by other work, and the thread's CPU time leaves
-    out the time this process waited for a core; both are printed, ratios use CPU time.
+    out the time this process waited for a core; both are printed, ratios use CPU time. Sub-millisecond calls
+    get more runs because one scheduler tick disturbs a larger share of them.
     """
+    first = time.perf_counter()
     call()
+    first = time.perf_counter() - first
     walls, cpus = [], []
-    for _ in range(repeat):
+    for _ in range(max(repeat, min(500, int(0.02 / max(first, 1e-6))))):
         wall, cpu = time.perf_counter(), time.thread_time()
         call()
         cpus.append(time.thread_time() - cpu)
@@ -152,7 +155,8 @@ def main() -> int:
         warmup.exercise_all_kernels()
     bandwidth = copy_bandwidth(args.repeat)
     print(f"DRAM: a numpy copy of 64 MiB moves {bandwidth / 1e9:.1f} GB/s (read + write); "
-          f"times are best of {args.repeat} (numpy twin: {max(3, args.repeat // 3)}), CPU time of the thread")
+          f"times are best of {args.repeat} (numpy twin: {max(3, args.repeat // 3)}; more for calls under 1 ms), "
+          "CPU time of the thread")
     print(f"{'case':46s} {'numba':>7s} {'(wall)':>7s} {'numpy':>8s} {'speedup':>7s} {'GB/s':>5s} "
           f"{'floor':>6s} {'xfloor':>6s} {'copy':>6s} {'xcopy':>6s} {'goal':>9s} {'rule':>5s}")
     for name, call, nbytes, goal in cases():
