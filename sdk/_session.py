@@ -416,21 +416,37 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
             _flush_entity_locked(entity_path)
 
 
+_INT32_ONE_CELL: dict[int, pa.Buffer] = {}
+_INT64 = pa.int64()
+
+
 def _single_cell(array: pa.Array) -> pa.Array:
     """A one-row list array whose only cell is ``array`` (zero copy)."""
     n = len(array)
     if n < (1 << 31):
-        return pa.ListArray.from_arrays(pa.array(np.array([0, n], dtype=np.int32)), array)
+        offsets = _INT32_ONE_CELL.get(n)
+        if offsets is None:
+            offsets = pa.py_buffer(np.array([0, n], dtype=np.int32))
+            if len(_INT32_ONE_CELL) < 64:
+                _INT32_ONE_CELL[n] = offsets
+        return pa.Array.from_buffers(pa.list_(array.type), 1, [None, offsets], children=[array])
     return pa.LargeListArray.from_arrays(pa.array(np.array([0, n], dtype=np.int64)), array)
+
+
+def _one_int64(value) -> pa.Array:
+    """A one-element int64 array (null for None), without pa.array's per-call overhead."""
+    if value is None:
+        return pa.array([None], type=_INT64)
+    return pa.Array.from_buffers(_INT64, 1, [None, pa.py_buffer(value.to_bytes(8, "little", signed=True))])
 
 
 def _log_big_row(entity_path: str, point, log_time, components: dict) -> None:
     # Every batch has a log_time column (null for timeless rows), as the batched paths produce.
-    timelines = {LOG_TIME: pa.array([log_time], type=pa.int64())}
+    timelines = {LOG_TIME: _one_int64(log_time)}
     if point is not None:
         for key, value in point.items():
             if key != LOG_TIME:
-                timelines[key] = pa.array([value], type=pa.int64())
+                timelines[key] = _one_int64(value)
     cells = {name: _single_cell(array) for name, array in components.items()}
     with _lock:
         if entity_path in _pending:
@@ -467,6 +483,10 @@ def log_clear(entity_path: str, recursive: bool) -> None:
 # Turning pending rows into batches
 
 
+_SCHEMA_CACHE: dict[tuple, tuple] = {}
+_SCHEMA_CACHE_LIMIT = 4096
+
+
 def _make_batch(entity_path: str, timelines: dict, cells: dict) -> pa.RecordBatch:
     names, arrays = [], []
     for key in sorted(timelines):
@@ -475,8 +495,18 @@ def _make_batch(entity_path: str, timelines: dict, cells: dict) -> pa.RecordBatc
     for name, array in cells.items():
         names.append(name)
         arrays.append(array)
-    metadata = {ENTITY_PATH_KEY: entity_path.encode("utf-8"), RECORDING_ID_KEY: recording_id().encode("utf-8")}
-    schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)], metadata=metadata)
+    types = tuple([a.type for a in arrays])
+    # Building a schema costs more than the batch itself; entities keep their layout from call to call.
+    key = (entity_path, recording_id(), tuple(names))
+    cached = _SCHEMA_CACHE.get(key)
+    if cached is not None and cached[0] == types:
+        schema = cached[1]
+    else:
+        metadata = {ENTITY_PATH_KEY: entity_path.encode("utf-8"), RECORDING_ID_KEY: key[1].encode("utf-8")}
+        schema = pa.schema([pa.field(n, t) for n, t in zip(names, types)], metadata=metadata)
+        if len(_SCHEMA_CACHE) >= _SCHEMA_CACHE_LIMIT:
+            _SCHEMA_CACHE.clear()
+        _SCHEMA_CACHE[key] = (types, schema)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 

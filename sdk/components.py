@@ -53,6 +53,9 @@ out at once.
 
 from __future__ import annotations
 
+import itertools
+import os
+
 import numpy as np
 import pyarrow as pa
 
@@ -256,11 +259,65 @@ def line_strips_from_offsets(points: np.ndarray, offsets: np.ndarray) -> pa.Arra
     return pa.ListArray.from_arrays(pa.array(np.asarray(offsets, dtype=np.int32)), fixed_size_list(points))
 
 
+_LARGE_BINARY = pa.large_binary()
+_TENSOR_ID_TYPE = pa.binary(16)
+
+
 def _large_binary_one(data: np.ndarray | bytes | memoryview) -> pa.Array:
     """A one-element ``large_binary`` array wrapping ``data`` without copying it."""
     buffer = pa.py_buffer(data)
     offsets = pa.py_buffer(np.array([0, buffer.size], dtype=np.int64))
-    return pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
+    return pa.Array.from_buffers(_LARGE_BINARY, 1, [None, offsets, buffer])
+
+
+class _TensorIds:
+    """Unique 16-byte tensor ids: 8 random bytes per process + a 64-bit counter.
+
+    ``os.urandom`` per id was a syscall per logged image; a forked child draws a new prefix, so
+    ids stay unique across processes too.
+    """
+
+    def __init__(self) -> None:
+        self.reseed()
+
+    def reseed(self) -> None:
+        self._prefix = os.urandom(8)
+        self._counter = itertools.count()
+
+    def new(self) -> bytes:
+        return self._prefix + next(self._counter).to_bytes(8, "little")
+
+
+_tensor_ids = _TensorIds()
+new_tensor_id = _tensor_ids.new
+if hasattr(os, "register_at_fork"):  # POSIX only
+    os.register_at_fork(after_in_child=_tensor_ids.reseed)
+
+#: Immutable one-element children of ``rerun.tensor`` shared between calls (building them with
+#: ``pa.array`` from Python lists cost ~5 us each, mostly pyarrow's per-call environment lookups).
+_TENSOR_PART_CACHE: dict = {}
+_TENSOR_PART_CACHE_LIMIT = 1024
+_UINT64_LIST = pa.list_(pa.uint64())
+_UTF8_LIST = pa.list_(pa.utf8())
+
+
+def _tensor_parts(shape: tuple, dtype: str, names, meaning: str, meter) -> tuple:
+    """The (shape, names, dtype, meaning, meter) children of one tensor instance, cached."""
+    key = (shape, dtype, names, meaning, meter)
+    parts = _TENSOR_PART_CACHE.get(key)
+    if parts is None:
+        names_list = list(names) if names is not None else [None] * len(shape)
+        parts = (
+            pa.array([list(shape)], _UINT64_LIST),
+            pa.array([names_list], _UTF8_LIST),
+            pa.array([dtype], pa.utf8()),
+            pa.array([meaning], pa.utf8()),
+            pa.array([meter], pa.float32()),
+        )
+        if len(_TENSOR_PART_CACHE) >= _TENSOR_PART_CACHE_LIMIT:
+            _TENSOR_PART_CACHE.clear()
+        _TENSOR_PART_CACHE[key] = parts
+    return parts
 
 
 def tensor(
@@ -271,25 +328,28 @@ def tensor(
     names: list[str | None] | None = None,
     meaning: str = "unknown",
     meter: float | None = None,
-    tensor_id: bytes,
+    tensor_id: bytes | None = None,
 ) -> pa.Array:
     """One ``rerun.tensor`` instance.
 
     ``data`` is a C-contiguous little-endian array (wrapped, never copied) or encoded bytes (JPEG).
+    ``tensor_id`` (16 bytes) defaults to a new unique id.
     """
     if isinstance(data, np.ndarray):
         data = data.reshape(-1).view(np.uint8)
-    names_list = list(names) if names is not None else [None] * len(shape)
+    if tensor_id is None:
+        tensor_id = new_tensor_id()
+    elif len(tensor_id) != 16:
+        raise ValueError(f"argument 'tensor_id': expected 16 bytes, got {len(tensor_id)}")
+    parts = _tensor_parts(
+        tuple(map(int, shape)), dtype, None if names is None else tuple(names), meaning, None if meter is None else float(meter)
+    )
     children = [
-        pa.array([tensor_id], pa.binary(16)),
-        pa.array([list(shape)], pa.list_(pa.uint64())),
-        pa.array([names_list], pa.list_(pa.utf8())),
-        pa.array([dtype], pa.utf8()),
-        pa.array([meaning], pa.utf8()),
-        pa.array([meter], pa.float32()),
+        pa.Array.from_buffers(_TENSOR_ID_TYPE, 1, [None, pa.py_buffer(bytes(tensor_id))]),
+        *parts,
         _large_binary_one(data),
     ]
-    return pa.StructArray.from_arrays(children, fields=list(TENSOR_TYPE))
+    return pa.Array.from_buffers(TENSOR_TYPE, 1, [None], children=children)
 
 
 def _nullable_list_column(values: list[np.ndarray | None], item_type: pa.DataType, width: int = 0) -> pa.Array:

@@ -244,8 +244,7 @@ def log_image_file(entity_path: str, *, img_bytes=None, img_path=None, img_forma
             dtype="jpeg",
             names=["height", "width", "depth"],
             meaning="unknown",
-            tensor_id=os.urandom(16),
-        )
+            )
         log_tensor_row(path, component, None, timeless)
         return
     extension = _file_extension(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
@@ -61,7 +60,6 @@ def tensor_component(array: np.ndarray, *, names=None, meaning: str = "unknown",
         names=names,
         meaning=meaning,
         meter=meter,
-        tensor_id=os.urandom(16),
     )
 
 
