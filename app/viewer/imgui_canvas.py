@@ -45,16 +45,21 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         Called once per frame between ``imgui.new_frame()`` and ``imgui.render()``; draws the panels.
     before_scene : callable, optional
         Called after ``build_ui`` and before the vispy scene draws (lay out ViewBoxes here).
+    fixed_delta_time : float, optional
+        Seconds per frame told to ImGui instead of the measured wall-clock time (headless screenshots: nothing
+        in the image may depend on how fast frames were drawn).
     **kwargs
         Passed to :class:`vispy.scene.SceneCanvas` (``size``, ``title``, ``show``, ``bgcolor`` …).
     """
 
-    def __init__(self, build_ui: Callable[[], None], before_scene: Callable[[], None] | None = None, **kwargs):
+    def __init__(self, build_ui: Callable[[], None], before_scene: Callable[[], None] | None = None,
+                 fixed_delta_time: float | None = None, **kwargs):
         kwargs.setdefault("keys", None)
         super().__init__(**kwargs)
         self.unfreeze()
         self._build_ui = build_ui
         self._before_scene = before_scene
+        self._fixed_delta_time = fixed_delta_time
         self._last_frame_time = time.perf_counter()
         self.frame_count = 0
         self.ui_errors = 0
@@ -91,7 +96,7 @@ class ImguiSceneCanvas(scene.SceneCanvas):
         io.display_size = imgui.ImVec2(float(width), float(height))
         pw, ph = self.physical_size
         io.display_framebuffer_scale = imgui.ImVec2(pw / max(width, 1), ph / max(height, 1))
-        io.delta_time = max(now - self._last_frame_time, 1e-4)
+        io.delta_time = self._fixed_delta_time or max(now - self._last_frame_time, 1e-4)
         self._last_frame_time = now
 
         imgui.backends.opengl3_new_frame()

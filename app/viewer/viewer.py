@@ -79,7 +79,7 @@ class Viewer:
         self._times_cache = (None, None, np.empty(0, np.int64))
         self.canvas = ImguiSceneCanvas(
             self._build_ui, self._update_views, size=size, title=title, show=not headless,
-            bgcolor=(0.07, 0.07, 0.09, 1.0),
+            bgcolor=(0.07, 0.07, 0.09, 1.0), fixed_delta_time=1 / 60 if headless else None,
         )
         self.input = None
         if not headless:
