@@ -7,6 +7,7 @@ import os
 from typing import Iterator
 
 import numpy as np
+import pyarrow as pa
 
 from rerun.transport.ring import (
     HEADER_BYTES,
@@ -14,8 +15,10 @@ from rerun.transport.ring import (
     RECORD_CHUNK,
     RECORD_FRAME,
     RECORD_HEADER,
+    RECORD_SEGMENT,
     RECORD_WRAP,
     RING_MAGIC_U64,
+    SHM_DIR,
     SLOT_CAPACITY,
     SLOT_CONSUMER_WAITING,
     SLOT_HEAD,
@@ -26,10 +29,32 @@ from rerun.transport.ring import (
     ring_path,
 )
 from rerun.transport.buffers import default_pool
+from rerun.transport.segments import MAX_SEGMENTS, SEGMENT_REF, SLOT_SEG_RELEASED
 from rerun.wire.frames import FRAME_HEADER, MAX_FRAME_BYTES, WireError, parse_frame_header
 
 #: Rings larger than this are refused (a hostile or corrupt handshake must not make us map 1 TB).
 MAX_RING_BYTES = 16 << 30
+#: Segments larger than this are refused, and so is mapping more than this of one producer's.
+MAX_SEGMENT_BYTES = 16 << 30
+
+
+class _SegmentLease:
+    """Owner of the memory of one frame in a segment: Arrow buffers over the frame keep it alive;
+    when the last goes (the store let go of the frame), the segment is released to the producer."""
+
+    __slots__ = ("slots", "index", "generation", "mapping")
+
+    def __init__(self, slots: np.ndarray, index: int, generation: int, mapping: mmap.mmap) -> None:
+        self.slots = slots
+        self.index = index
+        self.generation = generation
+        self.mapping = mapping  # keeps the mapping alive as long as the frame
+
+    def __del__(self) -> None:
+        try:
+            self.slots[SLOT_SEG_RELEASED + self.index] = self.generation
+        except Exception:  # noqa: BLE001 - a finaliser must not raise
+            pass
 
 
 class RingReader:
@@ -79,6 +104,8 @@ class RingReader:
         self._tail = int(self._slots[SLOT_TAIL])
         self._partial: np.ndarray | None = None  # a chunked frame being assembled
         self._partial_filled = 0
+        self._segments: dict[int, tuple[str, mmap.mmap, int]] = {}  # index -> (name, mapping, address)
+        self.segment_frames = 0
 
     def available(self) -> int:
         """Bytes written by the producer and not yet consumed."""
@@ -118,7 +145,7 @@ class RingReader:
                 self._release(cap - offset)
                 continue
             size = align_record(n)
-            if rtype not in (RECORD_FRAME, RECORD_CHUNK) or offset + size > cap or size > head - self._tail:
+            if rtype not in (RECORD_FRAME, RECORD_CHUNK, RECORD_SEGMENT) or offset + size > cap or size > head - self._tail:
                 raise WireError(f"ring {self.name!r}: corrupt record (type {rtype}, length {n}) at offset {offset}")
             start = offset + RECORD_HEADER.size
             data = self._data[start : start + n]
@@ -127,6 +154,14 @@ class RingReader:
                     raise WireError(f"ring {self.name!r}: whole frame inside an unfinished chunked frame")
                 frame = default_pool.take(n)
                 np.copyto(frame, data)
+                self._release(size)
+                yield frame
+                continue
+            if rtype == RECORD_SEGMENT:
+                if self._partial is not None:
+                    raise WireError(f"ring {self.name!r}: segment inside an unfinished chunked frame")
+                frame = self._segment_frame(data)
+                self.segment_frames += 1
                 self._release(size)
                 yield frame
                 continue
@@ -152,11 +187,69 @@ class RingReader:
         frame, self._partial = self._partial, None
         return frame
 
+    def _segment_frame(self, data: np.ndarray) -> np.ndarray:
+        """The frame a SEGMENT record names, as an array over the segment (no copy)."""
+        if data.nbytes < SEGMENT_REF.size:
+            raise WireError(f"ring {self.name!r}: segment record of {data.nbytes} bytes is too short")
+        index, name_len, generation, seg_size, frame_len = SEGMENT_REF.unpack_from(data, 0)
+        if index >= MAX_SEGMENTS or SEGMENT_REF.size + name_len > data.nbytes:
+            raise WireError(f"ring {self.name!r}: bad segment record (index {index}, name of {name_len} bytes)")
+        if not FRAME_HEADER.size <= frame_len <= seg_size or frame_len > self.max_frame_bytes + FRAME_HEADER.size:
+            raise WireError(f"ring {self.name!r}: segment frame of {frame_len} bytes in a segment of {seg_size}")
+        name = data[SEGMENT_REF.size : SEGMENT_REF.size + name_len].tobytes().decode("ascii", "replace")
+        if not name.startswith(self.name + "-s"):
+            raise WireError(f"ring {self.name!r}: segment {name!r} is not this ring's")
+        cached = self._segments.get(index)
+        if cached is None or cached[0] != name:
+            mapped = sum(m.size() for _, m, _ in self._segments.values() if m is not (cached[1] if cached else None))
+            if seg_size > MAX_SEGMENT_BYTES or mapped + seg_size > MAX_SEGMENT_BYTES:
+                raise WireError(f"ring {self.name!r}: segment of {seg_size} bytes would map more than {MAX_SEGMENT_BYTES}")
+            mapping = self._map_segment(name, seg_size)
+            address = np.frombuffer(mapping, dtype=np.uint8).ctypes.data
+            cached = self._segments[index] = (name, mapping, address)
+        _, mapping, address = cached
+        lease = _SegmentLease(self._slots, index, generation, mapping)
+        return np.frombuffer(pa.foreign_buffer(address, frame_len, base=lease), dtype=np.uint8)
+
+    def _map_segment(self, name: str, size: int) -> mmap.mmap:
+        try:
+            path = ring_path(name)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (ValueError, OSError) as exc:
+            raise WireError(f"cannot open segment {name!r}: {exc}") from None
+        try:
+            if os.fstat(fd).st_size != size:
+                raise WireError(f"segment {name!r} holds {os.fstat(fd).st_size} bytes, expected {size}")
+            # No MAP_POPULATE: ingest touches few of the pages (decoding reads metadata and offsets).
+            return mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
+        finally:
+            os.close(fd)
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    def _unlink_segment_names(self) -> None:
+        """Remove segments the producer made but never named in a record (it died, or left first):
+        nothing else would, and /dev/shm must not keep them."""
+        prefix = self.name + "-s"
+        try:
+            names = [n for n in os.listdir(SHM_DIR) if n.startswith(prefix)]
+        except OSError:
+            return
+        for name in names:
+            try:
+                os.unlink(os.path.join(SHM_DIR, name))
+            except OSError:
+                pass
+
     def _release(self, nbytes: int) -> None:
         self._tail += nbytes
         self._slots[SLOT_TAIL] = self._tail
 
     def close(self) -> None:
+        self._segments.clear()  # frames still in the store keep their own mappings
+        self._unlink_segment_names()
         self._bytes = self._data = self._slots = None
         try:
             self._mmap.close()

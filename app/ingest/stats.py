@@ -28,6 +28,7 @@ class SourceStats:
         self.log_rows = 0
         self.bytes = 0
         self.errors = 0
+        self.zero_copy_frames = 0  # frames that came in shared-memory segments (kept without a copy)
         self.goodbye = False
         self.first_frame_time: float | None = None  # wall clock, seconds
         self.last_frame_time: float | None = None
@@ -61,6 +62,7 @@ class SourceStats:
             "log_rows": self.log_rows,
             "bytes": self.bytes,
             "errors": self.errors,
+            "zero_copy_frames": self.zero_copy_frames,
             "last_error": self.last_error,
             "goodbye": self.goodbye,
             "open": self.ended is None,

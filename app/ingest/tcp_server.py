@@ -199,7 +199,8 @@ class TcpServer:
                 ring_error = str(exc)
         elif ring_info is not None:
             ring_error = "handshake field 'ring' must be an object or null"
-        reply = {"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None}
+        # "segments": big frames may come in shared-memory segments the store keeps without a copy.
+        reply = {"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None, "segments": ring is not None}
         if ring_error:
             reply["ring_error"] = ring_error
         conn.sendall(encode_handshake(reply))
@@ -238,6 +239,7 @@ class TcpServer:
         last_data = time.monotonic()
         while True:
             for frame in ring.frames():
+                source.zero_copy_frames = ring.segment_frames
                 self.dispatcher.handle(source, frame)
                 last_data = time.monotonic()
                 if ring.producer_waiting():

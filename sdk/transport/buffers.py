@@ -9,6 +9,7 @@ reference count shows no view alive (the store evicted the batch, the sender fin
 from __future__ import annotations
 
 import mmap
+import os
 import sys
 import threading
 
@@ -59,7 +60,7 @@ class BufferPool:
                     room = free_bytes + size <= self.max_free_bytes
                     if fitting >= self._spares or not room or self._tracked_bytes + size > self.max_tracked_bytes:
                         break
-                owner = _fresh_buffer(size)  # the slow part, outside the lock
+                owner = _fresh_buffer(size, background=True)  # the slow part, outside the lock
                 with self._lock:
                     self._owners.append(owner)
                     self._tracked_bytes += owner.nbytes
@@ -116,15 +117,46 @@ class BufferPool:
         self._owners = [o for o in self._owners if id(o) not in dropped]
 
 
-def _fresh_buffer(size: int) -> np.ndarray:
+def _fresh_buffer(size: int, background: bool = False) -> np.ndarray:
     """New memory, faulted in by the kernel in one go.
 
-    An anonymous mapping with MAP_POPULATE, not ``np.empty``: numpy asks for transparent huge
-    pages on big arrays, and on a fragmented machine that makes each first touch wait for memory
-    compaction (measured 60-70 ms per 12 MB here, against 12 ms for this).
+    An anonymous mapping, not ``np.empty``: numpy asks for transparent huge pages on big arrays,
+    and on a fragmented machine that makes each first touch wait for memory compaction (measured
+    60-70 ms per 12 MB here, against 12 ms for this). In the foreground MAP_POPULATE faults it in
+    fastest; in the background :func:`prefault` does, because CPython holds the GIL inside
+    ``mmap()`` (a 64 MiB MAP_POPULATE stalled every other thread for 55-100 ms here).
     """
-    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_POPULATE", 0)
-    return np.frombuffer(mmap.mmap(-1, size, flags=flags), dtype=np.uint8)
+    if background:
+        mapping = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        prefault(mapping)
+    else:
+        mapping = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_POPULATE", 0))
+    return np.frombuffer(mapping, dtype=np.uint8)
+
+
+_PREFAULT_STEP = 16 << 20
+
+
+def prefault(mapping: mmap.mmap) -> None:
+    """Fault in every page of a writable mapping without holding the GIL: the kernel writes zeros
+    into it (``readv`` from ``/dev/zero``, which releases the GIL), 16 MiB at a time."""
+    view = memoryview(mapping)
+    try:
+        fd = os.open("/dev/zero", os.O_RDONLY)
+    except OSError:
+        view[:] = bytes(len(view))  # no /dev/zero: the slow way
+        view.release()
+        return
+    try:
+        pos, n = 0, len(view)
+        while pos < n:
+            got = os.readv(fd, [view[pos : pos + _PREFAULT_STEP]])
+            if got <= 0:
+                break
+            pos += got
+    finally:
+        os.close(fd)
+        view.release()
 
 
 #: One pool per process (the logging side and the viewer side each have their own).

@@ -8,7 +8,8 @@ A client opens TCP and sends either
   a message of the same shape. Hello fields: ``protocol`` (int), ``format_version``, ``pid``,
   ``recording_id``, ``ring`` (``{"name", "capacity"}`` to move payloads to a shared-memory ring, or
   null for TCP), ``probe`` (true: only asking whether a viewer listens). Reply: ``ok``, ``protocol``,
-  ``ring`` (true if the viewer attached the ring), ``error`` (when not ok).
+  ``ring`` (true if the viewer attached the ring), ``segments`` (true if big frames may come in
+  shared-memory segments, see :mod:`rerun.transport.segments`), ``error`` (when not ok).
 
 After a TCP handshake the client sends the stream header and frames on the socket. After a ring
 handshake the frames go through the ring and the socket only carries one-byte wake-ups

@@ -9,6 +9,7 @@ Layout of a ring segment (a file in ``/dev/shm``, mapped by exactly one producer
         slot 16 tail: bytes ever consumed     (consumer writes, producer reads)
         slot 24 consumer_waiting (1 while the consumer is about to block; producer then wakes it)
         slot 32 producer_waiting (1 while the producer waits for space; consumer then wakes it)
+        slots 256..511  generations of the big-frame segments (see :mod:`rerun.transport.segments`)
     bytes 4096..        data area of ``capacity`` bytes, used as a circular buffer
 
 Records in the data area start at multiples of 64 bytes and never straddle its end::
@@ -18,7 +19,8 @@ Records in the data area start at multiples of 64 bytes and never straddle its e
 A FRAME record holds one whole wire frame (16-byte frame header + payload, see :mod:`rerun.wire`).
 A frame too big for the ring travels as consecutive CHUNK records whose concatenation is the frame
 (the first chunk starts with the frame header, which gives the total). WRAP means "the rest of the
-data area is unused; continue at offset 0".
+data area is unused; continue at offset 0". SEGMENT names a shared-memory segment holding a whole
+frame (big frames, when the viewer accepts segments: it then keeps them without a copy).
 
 Head and tail only grow (positions modulo ``capacity``). The producer writes a record, then stores
 the new head; the consumer copies a record out, then stores the new tail. Each side writes only its
@@ -39,6 +41,8 @@ import pyarrow as pa
 
 from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header
 from rerun.wire.log_table import write_log_payload
+from rerun.transport.buffers import prefault
+from rerun.transport.segments import SEGMENT_MIN_BYTES, SEGMENT_REF, Segment, SegmentPool, encode_segment_ref
 
 RING_MAGIC = b"RRRING01"
 RING_MAGIC_U64 = int.from_bytes(RING_MAGIC, "little")
@@ -50,7 +54,7 @@ SLOT_MAGIC, SLOT_CAPACITY, SLOT_PID = 0, 1, 2
 SLOT_HEAD, SLOT_TAIL = 8, 16
 SLOT_CONSUMER_WAITING, SLOT_PRODUCER_WAITING = 24, 32
 
-RECORD_FRAME, RECORD_CHUNK, RECORD_WRAP = 1, 2, 3
+RECORD_FRAME, RECORD_CHUNK, RECORD_WRAP, RECORD_SEGMENT = 1, 2, 3, 4
 RECORD_HEADER = struct.Struct("<IIQ")
 RECORD_ALIGN = 64
 
@@ -127,7 +131,8 @@ class RingWriter:
                 os.posix_fallocate(fd, 0, size)  # allocate every page now: no faults while streaming
             except OSError:
                 os.ftruncate(fd, size)
-            self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0))
+            self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED)
+            prefault(self._mmap)  # not MAP_POPULATE: CPython holds the GIL inside mmap(), stalling the logging threads
         except BaseException:
             os.close(fd)
             self.unlink()
@@ -141,6 +146,15 @@ class RingWriter:
         self._slots[SLOT_PID] = os.getpid()
         self._slots[SLOT_MAGIC] = RING_MAGIC_U64
         self._head = 0
+        #: Big-frame segments, once the viewer said it takes them (:meth:`enable_segments`).
+        self.segments: SegmentPool | None = None
+
+    def enable_segments(self, max_bytes: int) -> None:
+        self.segments = SegmentPool(self._slots, self.name, max_bytes)
+
+    def wants_segment(self, frame_len: int) -> bool:
+        """True if a frame of ``frame_len`` bytes should go through a segment (and one is free)."""
+        return self.segments is not None and frame_len >= SEGMENT_MIN_BYTES and self.segments.has_free(frame_len)
 
     # -- space accounting -------------------------------------------------------------------
     @property
@@ -208,6 +222,45 @@ class RingWriter:
         self._publish(offset, RECORD_FRAME, frame_len)
         return True
 
+    def try_write_log_segment(self, batch: pa.RecordBatch, payload_size: int) -> bool:
+        """Write a LOG frame for ``batch`` into a free segment and name it in a SEGMENT record.
+
+        Returns False, publishing nothing, if no segment is free or the ring lacks the record's room.
+        """
+        frame_len = FRAME_HEADER.size + payload_size
+        seg = self.segments.acquire(frame_len, create=False) if self.segments is not None else None
+        if seg is None:
+            return False
+        writer = pa.FixedSizeBufferWriter(pa.py_buffer(seg.array[:frame_len]))
+        try:
+            writer.write(encode_frame_header(FrameKind.LOG, payload_size))
+            write_log_payload(batch, writer)
+            written = writer.tell()
+        finally:
+            writer.close()
+            del writer
+        if written != frame_len:
+            raise RuntimeError(f"Arrow wrote {written} bytes for a frame sized at {frame_len}")
+        return self.publish_segment(seg, frame_len)
+
+    def publish_segment(self, seg: Segment, frame_len: int) -> bool:
+        """Name ``frame_len`` bytes written at the start of ``seg`` in a SEGMENT record; False
+        (nothing published, the segment stays free) if the ring lacks the record's room."""
+        pool = self.segments
+        pool.unlink_consumed(self.tail())
+        generation = pool.next_generation(seg)
+        ref = encode_segment_ref(seg, generation, frame_len)
+        offset = self._reserve(len(ref))
+        if offset is None:
+            return False
+        start = offset + RECORD_HEADER.size
+        self._view[start : start + len(ref)] = ref
+        pool.publish(seg, generation)  # busy from now until the viewer releases this generation
+        self._publish(offset, RECORD_SEGMENT, len(ref))
+        if seg.consumed_at is None:
+            seg.consumed_at = self._head
+        return True
+
     def try_write_frame(self, frame: np.ndarray) -> bool:
         """Copy a whole serialised frame (uint8 array) into one record; False if there's no room."""
         n = frame.nbytes
@@ -253,6 +306,8 @@ class RingWriter:
     def close(self) -> None:
         """Unmap (the consumer keeps its own mapping and drains what is left)."""
         self.unlink()
+        if self.segments is not None:
+            self.segments.close()
         self._view.release()
         self._bytes = self._data = self._slots = None
         try:

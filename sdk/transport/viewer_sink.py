@@ -35,6 +35,7 @@ from rerun.transport.handshake import (
     read_handshake,
 )
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
+from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES, segment_size_for
 from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
 from rerun.wire.log_table import log_payload_size, write_log_payload
 
@@ -46,6 +47,8 @@ HANDSHAKE_TIMEOUT_S = 5.0
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
 #: How long a log call may wait for ring space before it copies its frame aside instead.
 CALLER_WAIT_S = 0.005
+#: Free segments of the size of the last big frame kept ready by the spare thread.
+SPARE_SEGMENTS = 2
 _SMALL_FRAME = 256 << 10
 _COALESCE_BYTES = 1 << 20
 
@@ -163,6 +166,7 @@ class ViewerSink(Sink):
         self._want_ring = transport == "ring" or (transport == "auto" and address.is_local())
         self.ring_bytes = ring_bytes or _env_bytes("RERUN_RING_BYTES", DEFAULT_RING_BYTES)
         self.buffer_bytes = buffer_bytes or _env_bytes("RERUN_SINK_BUFFER_BYTES", DEFAULT_BUFFER_BYTES)
+        self.segment_bytes = _env_bytes("RERUN_SEGMENT_BYTES", DEFAULT_SEGMENT_BYTES)
         self.recording_id = recording_id
         self._init_state()
         self._connections_made = 0
@@ -184,6 +188,8 @@ class ViewerSink(Sink):
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
         self._last_connect_failed = False
+        self._spare_size = 0  # a segment of this size is wanted (made by the spare thread)
+        self._spare_thread: threading.Thread | None = None
 
     def _start_worker(self) -> None:
         self._worker = threading.Thread(target=self._run, name=f"rerun-sink {self.address}", daemon=True)
@@ -198,13 +204,70 @@ class ViewerSink(Sink):
                 return
             conn = self._conn
             if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
-                if self._write_log_waiting(conn, batch, payload_size):
+                if self._write_log_segment(conn, batch, payload_size) or self._write_log_waiting(conn, batch, payload_size):
                     self._sent_messages += 1
                     self._sent_bytes += FRAME_HEADER.size + payload_size
                     conn.wake_consumer()
                     return
         frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
         self._enqueue(_Item(frame, control=False))
+
+    def _write_log_segment(self, conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
+        """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).
+        When none is free, the spare thread is asked for one and this frame takes the ring (lock held)."""
+        ring = conn.ring
+        frame_len = FRAME_HEADER.size + payload_size
+        if ring.segments is None or frame_len < SEGMENT_MIN_BYTES:
+            return False
+        if ring.segments.has_free(frame_len) and ring.try_write_log_segment(batch, payload_size):
+            if not ring.segments.has_free(frame_len):
+                self._want_spare(frame_len)
+            return True
+        self._want_spare(frame_len)
+        return False
+
+    def _want_spare(self, nbytes: int) -> None:
+        """Ask the spare thread for a segment of ``nbytes`` (lock held)."""
+        self._spare_size = nbytes
+        if self._spare_thread is None:
+            self._spare_thread = threading.Thread(target=self._spare_loop, name=f"rerun-sink-segments {self.address}", daemon=True)
+            self._spare_thread.start()
+        self._cond.notify_all()
+
+    def _spare_loop(self) -> None:
+        """Makes the segments big frames will need, off the logging thread (creating and faulting in
+        a segment costs more than copying into the ring): up to :data:`SPARE_SEGMENTS` free ones of
+        the size last asked for, within the pool's bounds."""
+        size = 0
+        while True:
+            with self._lock:
+                if self._spare_size:
+                    size, self._spare_size = segment_size_for(self._spare_size), 0
+                conn = self._conn
+                pool = conn.ring.segments if conn is not None and conn.ring is not None else None
+                while not self._closed and (pool is None or not size or pool.count_free(size) >= SPARE_SEGMENTS or pool.slot_for(size, evict=False) is None):
+                    if not self._cond.wait(1.0) and not self._spare_size:
+                        size = 0  # nothing asked for a while: stop topping up
+                    if self._spare_size:
+                        size, self._spare_size = segment_size_for(self._spare_size), 0
+                    conn = self._conn
+                    pool = conn.ring.segments if conn is not None and conn.ring is not None else None
+                if self._closed:
+                    return
+            made = pool.make_mapping(size)  # slow: outside the lock
+            if made is None:
+                size = 0
+                continue
+            with self._lock:
+                index = pool.slot_for(size) if self._conn is conn and conn.alive and not self._closed else None
+                if index is None:
+                    made[1].close()
+                    try:
+                        os.unlink(os.path.join("/dev/shm", made[0]))
+                    except OSError:
+                        pass
+                    continue
+                pool.adopt(index, size, made)
 
     @staticmethod
     def _write_log_waiting(conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
@@ -420,6 +483,9 @@ class ViewerSink(Sink):
         (item,) = items
         frame = item.frame
         ring = conn.ring
+        if ring.segments is not None and frame.nbytes >= SEGMENT_MIN_BYTES and self._write_frame_segment(ring, frame):
+            conn.wake_consumer()
+            return True
         if frame.nbytes <= ring.max_record_data():
             while not ring.try_write_frame(frame):
                 if not self._wait_for_space(conn):
@@ -435,6 +501,25 @@ class ViewerSink(Sink):
             elif not self._wait_for_space(conn):
                 return False
         return True
+
+    def _write_frame_segment(self, ring: RingWriter, frame: np.ndarray) -> bool:
+        """Copy a queued big frame into a free segment (the copy outside the lock); False if none."""
+        pool = ring.segments
+        with self._lock:
+            seg = pool.acquire(frame.nbytes, create=False)
+            if seg is None:
+                self._want_spare(frame.nbytes)
+                return False
+            seg.reserved = True
+        try:
+            np.copyto(seg.array[: frame.nbytes], frame)
+            with self._lock:
+                done = ring.publish_segment(seg, frame.nbytes)
+                if not pool.has_free(frame.nbytes):
+                    self._want_spare(frame.nbytes)
+        finally:
+            seg.reserved = False
+        return done
 
     def _wait_for_space(self, conn: _Connection) -> bool:
         """Block (on the socket, not spinning) until the consumer frees space; False if it is gone."""
@@ -474,6 +559,8 @@ class ViewerSink(Sink):
             if ring is not None and not reply.get("ring"):
                 ring.close()
                 ring = None
+            if ring is not None and reply.get("segments") and self.segment_bytes > 0:
+                ring.enable_segments(self.segment_bytes)
             sock.settimeout(None)
             if ring is None:
                 sock.sendall(STREAM_HEADER)
