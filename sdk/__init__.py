@@ -127,16 +127,10 @@ def disconnect() -> None:
     _session.disconnect()
 
 
-def set_time_sequence(timeline: str, sequence: int | None) -> None:
-    """Set this thread's position on the sequence timeline ``timeline``; ``None`` removes it.
-
-    Raises
-    ------
-    TypeError
-        If ``sequence`` is not an integer. OverflowError if it does not fit in int64.
-    """
-    if _session._enabled:
-        _time.set_time_sequence(timeline, sequence)
+#: ``rr.set_time_sequence(timeline, sequence)``: this thread's position on a sequence timeline
+#: (``None`` removes it); a no-op while logging is disabled. One function call, no wrapper: it is
+#: often called before every log call.
+set_time_sequence = _time.set_time_sequence_if_enabled
 
 
 def set_time_seconds(timeline: str, seconds: float | None) -> None:

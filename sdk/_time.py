@@ -86,6 +86,34 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
     _set(timeline, "sequence", None if sequence is None else _check_int64(sequence, "sequence"))
 
 
+#: Whether logging is on; kept in step by ``rerun._session`` (the public setter is a no-op when off).
+enabled = True
+
+
+def set_time_sequence_if_enabled(timeline: str, sequence: int | None) -> None:
+    """Set this thread's position on the sequence timeline ``timeline``; ``None`` removes it.
+
+    Does nothing while logging is disabled (``RERUN=off``, ``rr.set_enabled(False)``).
+
+    Raises
+    ------
+    TypeError
+        If ``timeline`` is not a str or ``sequence`` is not an integer.
+    OverflowError
+        If ``sequence`` does not fit in int64.
+    """
+    if type(sequence) is int and type(timeline) is str and enabled and _INT64_MIN <= sequence <= _INT64_MAX:
+        # The hot path of set_time_sequence, inlined: ``rr.set_time_sequence`` is this function.
+        try:
+            point = _local.point.copy()
+        except AttributeError:
+            point = {}
+        point[(timeline, "sequence")] = sequence
+        _local.point = point
+    elif enabled:
+        set_time_sequence(timeline, sequence)
+
+
 def set_time_seconds(timeline: str, seconds: float | None) -> None:
     """Set this thread's time on ``timeline`` in seconds (stored as int64 nanoseconds; ``None`` removes it).
 
