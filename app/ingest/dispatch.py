@@ -19,6 +19,47 @@ logger = logging.getLogger("rerun_app.ingest")
 LOG_TIME_COLUMN = timeline_column_name("log_time", "time")
 #: Errors logged per source before the rest are only counted.
 _LOGGED_ERRORS_PER_SOURCE = 5
+#: Decoded schemas kept, keyed by their IPC message bytes (entities x schema variants in flight).
+_SCHEMA_CACHE_SIZE = 1024
+_IPC_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
+
+
+class LogPayloadDecoder:
+    """:func:`rerun.wire.log_table.read_log_payload` with the schema decoded once per distinct schema.
+
+    A LOG payload is an IPC stream: schema message, one record-batch message, end-of-stream. A
+    stream of one entity repeats the same schema message, so its decoded schema (and the entity
+    path and recording id in its metadata) is looked up by the message's bytes; anything that is not
+    exactly that shape goes through ``read_log_payload``, which gives the precise error.
+    """
+
+    def __init__(self) -> None:
+        self._schemas: dict[bytes, tuple[pa.Schema, str, str]] = {}
+
+    def decode(self, payload: pa.Buffer) -> tuple[str, str, pa.RecordBatch]:
+        try:
+            reader = pa.BufferReader(payload)
+            schema_msg = pa.ipc.read_message(reader)
+            batch_msg = pa.ipc.read_message(reader)
+            rest = payload.size - reader.tell()
+        except (pa.ArrowInvalid, OSError, EOFError):
+            return read_log_payload(payload)
+        if schema_msg.type != "schema" or batch_msg.type != "record batch" or rest != len(_IPC_EOS) or payload.slice(payload.size - rest).to_pybytes() != _IPC_EOS:
+            return read_log_payload(payload)
+        key = schema_msg.metadata.to_pybytes()
+        cached = self._schemas.get(key)
+        if cached is None:
+            entity_path, recording_id, batch = read_log_payload(payload)
+            if len(self._schemas) >= _SCHEMA_CACHE_SIZE:
+                self._schemas.clear()
+            self._schemas[key] = (batch.schema, entity_path, recording_id)
+            return entity_path, recording_id, batch
+        schema, entity_path, recording_id = cached
+        try:
+            batch = pa.ipc.read_record_batch(batch_msg, schema)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OSError) as exc:
+            raise WireError(f"LOG payload is not a valid Arrow IPC stream: {exc}") from None
+        return entity_path, recording_id, batch
 
 
 class FrameSaver:
@@ -59,6 +100,7 @@ class Dispatcher:
         self.max_frame_bytes = max_frame_bytes
         self.last_frame_time = time.monotonic()
         self.frames_handled = 0
+        self._decoder = LogPayloadDecoder()
 
     def handle(self, source: SourceStats, frame: np.ndarray) -> None:
         """Decode one whole frame (header + payload, in memory the store may keep) and ingest it.
@@ -103,7 +145,7 @@ class Dispatcher:
         source.bytes += frame.nbytes
         try:
             if kind == FrameKind.LOG:
-                entity_path, recording_id, batch = read_log_payload(pa.py_buffer(payload))
+                entity_path, recording_id, batch = self._decoder.decode(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them
                 return ("log", entity_path, recording_id, batch)
             info = Frame(kind, memoryview(payload), 0).json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import select
 import socket
 import threading
@@ -12,6 +13,8 @@ import numpy as np
 
 from rerun.transport.handshake import (
     HANDSHAKE_MAGIC,
+    is_eventfd,
+    unix_socket_name,
     PROTOCOL_VERSION,
     WAKE_SPACE,
     encode_handshake,
@@ -89,8 +92,25 @@ class TcpServer:
         self._connections: set[socket.socket] = set()
         self._threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._accept_loop, name="rerun-ingest-accept", daemon=True)
+        self._thread = threading.Thread(target=self._accept_loop, args=(self._sock,), name="rerun-ingest-accept", daemon=True)
         self._thread.start()
+        self._unix = self._listen_unix()
+
+    def _listen_unix(self) -> socket.socket | None:
+        """Also listen on an abstract Unix socket named after the port (Linux): same-host producers
+        connect there to hand over eventfds for their ring's wake-ups (a TCP byte costs ~6x more)."""
+        if not hasattr(socket, "AF_UNIX") or not hasattr(os, "eventfd"):
+            return None
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.bind("\0" + unix_socket_name(self.port))
+            sock.listen(64)
+        except OSError as exc:
+            logger.info("ingest: no Unix socket for same-host producers (%s); they use TCP", exc)
+            sock.close()
+            return None
+        threading.Thread(target=self._accept_loop, args=(sock,), name="rerun-ingest-accept-unix", daemon=True).start()
+        return sock
 
     def open_connections(self) -> int:
         with self._lock:
@@ -106,6 +126,12 @@ class TcpServer:
         except OSError:
             pass
         self._sock.close()
+        if self._unix is not None:
+            try:
+                self._unix.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._unix.close()
         self._thread.join(timeout=2)
 
     def close(self, timeout: float = 2.0) -> None:
@@ -122,15 +148,16 @@ class TcpServer:
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
 
-    def _accept_loop(self) -> None:
+    def _accept_loop(self, listener: socket.socket) -> None:
         while not self._stopping:
             try:
-                conn, peer = self._sock.accept()
+                conn, peer = listener.accept()
             except OSError:
                 if self._stopping:
                     return
                 continue
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if conn.family != socket.AF_UNIX:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             thread = threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True)
             with self._lock:
                 self._connections.add(conn)
@@ -138,12 +165,22 @@ class TcpServer:
             thread.start()
 
     def _serve(self, conn: socket.socket, peer) -> None:
-        peer_text = f"{peer[0]}:{peer[1]}"
+        unix = conn.family == socket.AF_UNIX
+        peer_text = "unix socket" if unix else f"{peer[0]}:{peer[1]}"
         source: SourceStats | None = None
+        fds: list[int] = []
         try:
             conn.settimeout(HANDSHAKE_TIMEOUT_S)
             magic = bytearray(4)
-            _recv_into(conn, memoryview(magic), False)
+            if unix:  # a ring handshake brings its wake-up eventfds with its first bytes
+                got, fds, _flags, _addr = socket.recv_fds(conn, 4, 2)
+                if not got:
+                    raise _Closed(False)
+                magic[: len(got)] = got
+                if len(got) < 4:
+                    _recv_into(conn, memoryview(magic)[len(got) :], True)
+            else:
+                _recv_into(conn, memoryview(magic), False)
             if magic == STREAM_MAGIC:
                 rest = bytearray(4)
                 _recv_into(conn, memoryview(rest), True)
@@ -153,7 +190,7 @@ class TcpServer:
                 self._serve_stream(conn, source)
             elif magic == HANDSHAKE_MAGIC:
                 hello = read_handshake_body(conn)
-                source = self._serve_handshake(conn, hello, peer_text)
+                source = self._serve_handshake(conn, hello, peer_text, fds)
             else:
                 raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
         except _Closed as exc:
@@ -174,8 +211,13 @@ class TcpServer:
                 self._connections.discard(conn)
                 self._threads.discard(threading.current_thread())
             conn.close()
+            for fd in fds:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
 
-    def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str) -> SourceStats | None:
+    def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str, fds: list[int] = ()) -> SourceStats | None:
         if hello.get("probe"):
             conn.sendall(encode_handshake({"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app"}))
             return None
@@ -199,8 +241,17 @@ class TcpServer:
                 ring_error = str(exc)
         elif ring_info is not None:
             ring_error = "handshake field 'ring' must be an object or null"
+        # "eventfd": the two fds sent with the hello (data, space) carry the ring's wake-ups.
+        wake = None
+        if ring is not None and len(fds) == 2 and hello.get("wake") == "eventfd" and all(is_eventfd(fd) for fd in fds):
+            for fd in fds:
+                os.set_blocking(fd, False)
+            wake = (fds[0], fds[1])
         # "segments": big frames may come in shared-memory segments the store keeps without a copy.
-        reply = {"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None, "segments": ring is not None}
+        reply = {
+            "ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None,
+            "segments": ring is not None, "wake": "eventfd" if wake else "socket",
+        }
         if ring_error:
             reply["ring_error"] = ring_error
         conn.sendall(encode_handshake(reply))
@@ -217,7 +268,7 @@ class TcpServer:
         else:
             conn.settimeout(None)
             try:
-                self._serve_ring(conn, ring, source)
+                self._serve_ring(conn, ring, source, wake)
             finally:
                 ring.close()
         return source
@@ -234,7 +285,11 @@ class TcpServer:
             _recv_into(conn, memoryview(frame)[FRAME_HEADER.size :], True)
             self.dispatcher.handle(source, frame)
 
-    def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats) -> None:
+    def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:
+        """Drain the ring whenever woken: by the data eventfd of ``wake`` (data, space) when the
+        producer sent them, else by a byte on ``conn``; EOF on ``conn`` means the producer left."""
+        data_fd, space_fd = wake if wake is not None else (None, None)
+        watched = [conn] if data_fd is None else [conn, data_fd]
         eof = False
         last_data = time.monotonic()
         while True:
@@ -243,9 +298,9 @@ class TcpServer:
                 self.dispatcher.handle(source, frame)
                 last_data = time.monotonic()
                 if ring.producer_waiting():
-                    self._wake_producer(conn)
+                    self._wake_producer(conn, space_fd)
             if ring.producer_waiting():
-                self._wake_producer(conn)
+                self._wake_producer(conn, space_fd)
             if eof:
                 if ring.available():
                     continue
@@ -260,8 +315,13 @@ class TcpServer:
                 # A lost wake-up needs both sides racing on the flags; after a quiet second the
                 # flag has long been visible to the producer, so the safety timeout can grow.
                 idle = time.monotonic() - last_data > 1.0
-                readable, _, _ = select.select([conn], [], [], RING_POLL_IDLE_S if idle else RING_POLL_S)
-                if readable and not conn.recv(4096):
+                readable, _, _ = select.select(watched, [], [], RING_POLL_IDLE_S if idle else RING_POLL_S)
+                if data_fd is not None and data_fd in readable:
+                    try:
+                        os.eventfd_read(data_fd)
+                    except BlockingIOError:
+                        pass
+                if conn in readable and not conn.recv(4096):
                     eof = True  # the producer is gone: drain what it published, then stop
             except (BlockingIOError, InterruptedError):
                 pass
@@ -271,7 +331,13 @@ class TcpServer:
                 ring.set_consumer_waiting(False)
 
     @staticmethod
-    def _wake_producer(conn: socket.socket) -> None:
+    def _wake_producer(conn: socket.socket, space_fd: int | None = None) -> None:
+        if space_fd is not None:
+            try:
+                os.eventfd_write(space_fd, 1)
+            except OSError:
+                pass
+            return
         try:
             conn.send(WAKE_SPACE, socket.MSG_DONTWAIT)
         except (BlockingIOError, InterruptedError):

@@ -11,6 +11,11 @@ A client opens TCP and sends either
   ``ring`` (true if the viewer attached the ring), ``segments`` (true if big frames may come in
   shared-memory segments, see :mod:`rerun.transport.segments`), ``error`` (when not ok).
 
+On Linux the viewer also listens on the abstract Unix socket :func:`unix_socket_name` (``port``): a
+same-host ring client connects there and sends, with its hello (``"wake": "eventfd"``), two
+eventfds (data: client→viewer, space: viewer→client) over ``SCM_RIGHTS``; the reply's ``wake``
+says whether the viewer uses them (``"eventfd"``) or wants byte wake-ups on the socket.
+
 After a TCP handshake the client sends the stream header and frames on the socket. After a ring
 handshake the frames go through the ring and the socket only carries one-byte wake-ups
 (:data:`WAKE_DATA` client→viewer, :data:`WAKE_SPACE` viewer→client) until either side closes it.
@@ -19,6 +24,7 @@ handshake the frames go through the ring and the socket only carries one-byte wa
 from __future__ import annotations
 
 import json
+import os
 import socket
 import struct
 
@@ -31,6 +37,19 @@ _LENGTH = struct.Struct("<I")
 
 WAKE_DATA = b"W"
 WAKE_SPACE = b"S"
+
+
+def unix_socket_name(port: int) -> str:
+    """Name (in the abstract namespace, without its leading NUL) of the viewer's Unix socket."""
+    return f"rerun-viewer-{int(port)}"
+
+
+def is_eventfd(fd: int) -> bool:
+    """True if ``fd`` is an eventfd (a peer's fd is checked before we block or write on it)."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:[eventfd]"
+    except OSError:
+        return False
 
 
 def encode_handshake(obj: dict) -> bytes:

@@ -261,6 +261,21 @@ class RingWriter:
             seg.consumed_at = self._head
         return True
 
+    def try_write_frame_parts(self, header: bytes, payload: np.ndarray) -> bool:
+        """Like :meth:`try_write_frame` for a frame given as its header and payload (uint8)."""
+        h = len(header)
+        n = h + payload.nbytes
+        if n > self.max_record_data():
+            return False
+        offset = self._reserve(n)
+        if offset is None:
+            return False
+        start = offset + RECORD_HEADER.size
+        self._view[start : start + h] = header
+        np.copyto(self._data[start + h : start + n], payload)
+        self._publish(offset, RECORD_FRAME, n)
+        return True
+
     def try_write_frame(self, frame: np.ndarray) -> bool:
         """Copy a whole serialised frame (uint8 array) into one record; False if there's no room."""
         n = frame.nbytes

@@ -33,6 +33,7 @@ from rerun.transport.handshake import (
     WAKE_DATA,
     encode_handshake,
     read_handshake,
+    unix_socket_name,
 )
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
 from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES, segment_size_for
@@ -50,9 +51,17 @@ CALLER_WAIT_S = 0.005
 #: Free segments of the size of the last big frame kept ready by the spare thread.
 SPARE_SEGMENTS = 2
 _SMALL_FRAME = 256 << 10
+#: Batches up to this many buffer bytes are serialised once into memory, then copied.
+_SERIALIZE_ONCE_BYTES = 64 << 10
 _COALESCE_BYTES = 1 << 20
 
 _live_sinks: "weakref.WeakSet[ViewerSink]" = weakref.WeakSet()
+#: Same-host ring connections go through the viewer's Unix socket, passing eventfds for wake-ups
+#: (env ``RERUN_UNIX_SOCKET=0``: over TCP, woken by bytes on the socket).
+USE_UNIX_SOCKET = (
+    hasattr(socket, "AF_UNIX") and hasattr(os, "eventfd") and sys.platform.startswith("linux")
+    and os.environ.get("RERUN_UNIX_SOCKET", "1") != "0"
+)
 
 
 def _env_bytes(name: str, default: int) -> int:
@@ -87,11 +96,17 @@ class _Item:
 
 
 class _Connection:
-    """One live connection: the socket, and the ring when payloads go through shared memory."""
+    """One live connection: the socket, and the ring when payloads go through shared memory.
 
-    def __init__(self, sock: socket.socket, ring: RingWriter | None) -> None:
+    Ring wake-ups go through two eventfds when the viewer took them (``wake``: data, space),
+    else as one byte on the socket.
+    """
+
+    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None) -> None:
         self.sock = sock
         self.ring = ring
+        self.wake = wake
+        self._watched = [sock] if wake is None else [sock, wake[1]]
         self.alive = True
 
     @property
@@ -100,6 +115,12 @@ class _Connection:
 
     def wake_consumer(self) -> None:
         if self.ring.consumer_waiting():
+            if self.wake is not None:
+                try:
+                    os.eventfd_write(self.wake[0], 1)
+                except OSError:
+                    self.alive = False
+                return
             try:
                 self.sock.send(WAKE_DATA, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
@@ -108,10 +129,15 @@ class _Connection:
                 self.alive = False
 
     def poll_socket(self, timeout: float) -> None:
-        """Wait up to ``timeout`` for a wake-up byte; mark the connection dead on EOF or error."""
+        """Wait up to ``timeout`` for a wake-up; mark the connection dead on EOF or error."""
         try:
-            readable, _, _ = select.select([self.sock], [], [], timeout)
-            if readable:
+            readable, _, _ = select.select(self._watched, [], [], timeout)
+            if self.wake is not None and self.wake[1] in readable:
+                try:
+                    os.eventfd_read(self.wake[1])
+                except BlockingIOError:
+                    pass
+            if self.sock in readable:
                 if not self.sock.recv(4096, socket.MSG_DONTWAIT):
                     self.alive = False
         except (BlockingIOError, InterruptedError):
@@ -125,6 +151,13 @@ class _Connection:
             self.sock.close()
         except OSError:
             pass
+        if self.wake is not None:
+            for fd in self.wake:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.wake = None
         if self.ring is not None:
             self.ring.close()
 
@@ -197,6 +230,9 @@ class ViewerSink(Sink):
 
     # -- the caller's side ------------------------------------------------------------------
     def send_log(self, batch: pa.RecordBatch) -> None:
+        if batch.get_total_buffer_size() <= _SERIALIZE_ONCE_BYTES:
+            self._send_small_log(batch)
+            return
         payload_size = log_payload_size(batch)
         with self._lock:
             if self._closed:
@@ -211,6 +247,49 @@ class ViewerSink(Sink):
                     return
         frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
         self._enqueue(_Item(frame, control=False))
+
+    def _send_small_log(self, batch: pa.RecordBatch) -> None:
+        """A small batch is serialised once into memory and copied (sizing it first, as big ones
+        are, would run the IPC writer twice, the larger cost for a few KiB)."""
+        sink = pa.BufferOutputStream()
+        write_log_payload(batch, sink)
+        payload = np.frombuffer(sink.getvalue(), dtype=np.uint8)
+        header = encode_frame_header(FrameKind.LOG, payload.nbytes)
+        with self._lock:
+            if self._closed:
+                self._count_drop(len(header) + payload.nbytes)
+                return
+            conn = self._conn
+            if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
+                if self._write_parts_waiting(conn, header, payload):
+                    self._sent_messages += 1
+                    self._sent_bytes += len(header) + payload.nbytes
+                    conn.wake_consumer()
+                    return
+        frame = np.empty(len(header) + payload.nbytes, dtype=np.uint8)
+        frame[: len(header)] = np.frombuffer(header, dtype=np.uint8)
+        frame[len(header) :] = payload
+        self._enqueue(_Item(frame, control=False))
+
+    @staticmethod
+    def _write_parts_waiting(conn: _Connection, header: bytes, payload: np.ndarray) -> bool:
+        """:meth:`_write_log_waiting` for an already serialised small frame."""
+        ring = conn.ring
+        if ring.try_write_frame_parts(header, payload):
+            return True
+        if len(header) + payload.nbytes > ring.max_record_data():
+            return False
+        deadline = time.monotonic() + CALLER_WAIT_S
+        ring.set_producer_waiting(True)
+        try:
+            while not ring.try_write_frame_parts(header, payload):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not conn.alive:
+                    return False
+                conn.poll_socket(remaining)
+            return True
+        finally:
+            ring.set_producer_waiting(False)
 
     def _write_log_segment(self, conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).
@@ -534,12 +613,29 @@ class ViewerSink(Sink):
             closed_hard = self._closed
         return conn.alive and not closed_hard
 
+    def _open_socket(self) -> tuple[socket.socket, tuple[int, int] | None]:
+        """Connect: to the viewer's Unix socket (with fresh wake-up eventfds) for a same-host ring
+        when it has one, else over TCP."""
+        if self._want_ring and USE_UNIX_SOCKET and self.address.is_local():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(CONNECT_TIMEOUT_S)
+            try:
+                sock.connect("\0" + unix_socket_name(self.address.port))
+            except OSError:
+                sock.close()  # an older viewer, or one in another network namespace: TCP
+            else:
+                flags = os.EFD_NONBLOCK | os.EFD_CLOEXEC
+                return sock, (os.eventfd(0, flags), os.eventfd(0, flags))
+        sock = socket.create_connection((self.address.host, self.address.port), timeout=CONNECT_TIMEOUT_S)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock, None
+
     def _connect(self) -> bool:
         ring = None
         sock = None
+        wake = None
         try:
-            sock = socket.create_connection((self.address.host, self.address.port), timeout=CONNECT_TIMEOUT_S)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock, wake = self._open_socket()
             if self._want_ring:
                 ring = RingWriter(self.ring_bytes)
             hello = {
@@ -550,7 +646,14 @@ class ViewerSink(Sink):
                 "ring": {"name": ring.name, "capacity": ring.capacity} if ring is not None else None,
             }
             sock.settimeout(HANDSHAKE_TIMEOUT_S)
-            sock.sendall(encode_handshake(hello))
+            if wake is not None and ring is not None:
+                hello["wake"] = "eventfd"
+                message = encode_handshake(hello)
+                sent = socket.send_fds(sock, [message], list(wake))
+                if sent < len(message):
+                    sock.sendall(message[sent:])
+            else:
+                sock.sendall(encode_handshake(hello))
             reply = read_handshake(sock)
             if ring is not None:
                 ring.unlink()  # the viewer has mapped it by now (or refused it): the name can go
@@ -561,6 +664,10 @@ class ViewerSink(Sink):
                 ring = None
             if ring is not None and reply.get("segments") and self.segment_bytes > 0:
                 ring.enable_segments(self.segment_bytes)
+            if wake is not None and (ring is None or reply.get("wake") != "eventfd"):
+                for fd in wake:
+                    os.close(fd)
+                wake = None
             sock.settimeout(None)
             if ring is None:
                 sock.sendall(STREAM_HEADER)
@@ -569,6 +676,9 @@ class ViewerSink(Sink):
                 ring.close()
             if sock is not None:
                 sock.close()
+            if wake is not None:
+                for fd in wake:
+                    os.close(fd)
             self._last_error = f"{type(exc).__name__}: {exc}"
             self._last_connect_failed = True
             if not self._warned_connect:
@@ -579,7 +689,7 @@ class ViewerSink(Sink):
                     "rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc,
                 )
             return False
-        conn = _Connection(sock, ring)
+        conn = _Connection(sock, ring, wake)
         with self._lock:
             if self._closed:
                 conn.close()

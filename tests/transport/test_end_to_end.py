@@ -15,7 +15,7 @@ import pytest
 
 from rerun.recording import load
 
-from conftest import HERE, free_port, run_logger, start_logger
+from transport_kit import HERE, free_port, run_logger, start_logger
 from logger_proc import expected_points, expected_scalar
 
 
@@ -145,6 +145,19 @@ def test_threads_of_one_process_share_its_ring(viewer):
     recording = load(viewer.save_path)
     for prefix in ["thr"] + [f"thr/thread{k}" for k in range(4)]:
         _check_entity_values(recording, prefix, 25, 32)
+
+
+@pytest.mark.parametrize("unix", ["1", "0"], ids=["eventfd-over-unix-socket", "bytes-over-tcp"])
+def test_ring_wake_ups_through_eventfds_or_the_tcp_socket_deliver_everything(viewer, unix):
+    # Sleeps between calls make the viewer block, so every frame needs a wake-up.
+    result = run_logger("--addr", viewer.addr, "--prefix", "wake", "--count", "30", "--points", "20", "--sleep", "0.003",
+                        env={"RERUN_UNIX_SOCKET": unix})
+    assert result.returncode == 0, result.stderr
+    stats = viewer.stop()
+    (source,) = stats["sources"]
+    assert source["kind"] == "ring" and source["errors"] == 0 and source["goodbye"]
+    assert ("unix socket" in source["name"]) == (unix == "1")
+    _check_entity_values(load(viewer.save_path), "wake", 30, 20)
 
 
 def test_ipv6_loopback_address_streams_through_the_ring(viewer_factory):
