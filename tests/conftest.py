@@ -1,4 +1,6 @@
-"""Shared test fixtures: GL availability (EGL headless, Xvfb windows) and temp recordings.
+"""Shared test fixtures: GL availability (EGL headless, Xvfb windows).
+
+Helpers live in gl_support.py; test modules import them from there, never from ``conftest``.
 
 CI sets ``RERUN_REQUIRE_GL=1``: then a missing GL stack is a test *failure*, never a silent skip.
 """
@@ -14,24 +16,9 @@ from pathlib import Path
 
 import pytest
 
-REQUIRE_GL = os.environ.get("RERUN_REQUIRE_GL") == "1"
+from gl_support import REQUIRE_GL, gl_unavailable, headless_gl_env  # noqa: F401  (re-exported for old imports)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def gl_unavailable(reason: str) -> None:
-    """Skip the calling test for lack of GL, or fail it when CI demands GL."""
-    if REQUIRE_GL:
-        pytest.fail(f"GL is required (RERUN_REQUIRE_GL=1) but unavailable: {reason}")
-    pytest.skip(f"no GL here: {reason}")
-
-
-def headless_gl_env() -> dict[str, str]:
-    """Environment for a subprocess that renders headless through EGL (no display)."""
-    env = dict(os.environ)
-    env.pop("DISPLAY", None)
-    env["EGL_PLATFORM"] = "surfaceless"
-    env["RERUN_GL_BACKEND"] = "egl"
-    return env
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import headless_gl_env
+from gl_support import headless_gl_env
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _scene_oracle as oracle  # noqa: E402

@@ -12,7 +12,7 @@ import pytest
 
 from rerun_app.cli import parse_memory_limit, total_ram_bytes
 
-from conftest import free_port
+from transport_kit import free_port
 
 
 @pytest.mark.parametrize(

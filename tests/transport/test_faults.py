@@ -21,7 +21,7 @@ from rerun.transport.viewer_sink import ViewerSink
 from rerun.wire.frames import FrameKind
 from rerun.wire.log_table import build_log_batch
 
-from conftest import free_port, start_logger
+from transport_kit import free_port, start_logger
 from logger_proc import expected_points
 
 #: A hang check, not a benchmark: a log call that takes this long is blocked on the viewer.

@@ -21,7 +21,7 @@ from rerun.wire.frames import STREAM_HEADER, FrameKind, encode_frame_header, enc
 from rerun.wire.log_table import build_log_batch
 from rerun_app.ingest import Ingest, RecordingTarget, make_target
 
-from conftest import HeadlessViewer
+from transport_kit import HeadlessViewer
 
 
 def scalar_frame(entity: str, frame: int, value: float) -> bytes:

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import headless_gl_env
+from gl_support import headless_gl_env
 
 pytestmark = pytest.mark.gl
 

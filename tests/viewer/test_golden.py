@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import headless_gl_env
+from gl_support import headless_gl_env
 
 pytestmark = pytest.mark.gl
 

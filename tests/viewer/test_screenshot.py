@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import headless_gl_env
+from gl_support import headless_gl_env
 from _viewer_kit import CLOUD_COLORS, FRAME_COLORS
 
 pytestmark = pytest.mark.gl
