@@ -92,6 +92,11 @@ class FileSink(Sink):
     process loses at most the frame being written: readers stop cleanly at such a torn tail.
     ``close()`` adds GOODBYE.
 
+    On Linux, disk blocks are reserved ahead of the writes (``fallocate`` with
+    ``FALLOC_FL_KEEP_SIZE``: the file's size is always exactly what was written). ``close()`` frees
+    the unused reserve; after a ``kill -9`` up to 128 MB stay allocated past the end of the file
+    until it is truncated or deleted.
+
     If a write fails (disk full, file size limit, I/O error), the error is raised once with the path
     in its message, the file is left as it is (every complete frame readable) and later messages are
     counted as dropped instead of being appended after a half-written frame.
