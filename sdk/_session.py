@@ -484,13 +484,19 @@ def log_clear(entity_path: str, recursive: bool) -> None:
 
 
 _SCHEMA_CACHE: dict[tuple, tuple] = {}
+_TIMELINE_COLUMN_NAMES: dict[tuple, str] = {}
 _SCHEMA_CACHE_LIMIT = 4096
 
 
 def _make_batch(entity_path: str, timelines: dict, cells: dict) -> pa.RecordBatch:
     names, arrays = [], []
     for key in sorted(timelines):
-        names.append(timeline_column_name(*key))
+        name = _TIMELINE_COLUMN_NAMES.get(key)
+        if name is None:
+            name = timeline_column_name(*key)
+            if len(_TIMELINE_COLUMN_NAMES) < 4096:
+                _TIMELINE_COLUMN_NAMES[key] = name
+        names.append(name)
         arrays.append(timelines[key])
     for name, array in cells.items():
         names.append(name)

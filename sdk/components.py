@@ -266,7 +266,7 @@ _TENSOR_ID_TYPE = pa.binary(16)
 def _large_binary_one(data: np.ndarray | bytes | memoryview) -> pa.Array:
     """A one-element ``large_binary`` array wrapping ``data`` without copying it."""
     buffer = pa.py_buffer(data)
-    offsets = pa.py_buffer(np.array([0, buffer.size], dtype=np.int64))
+    offsets = pa.py_buffer(bytes(8) + buffer.size.to_bytes(8, "little"))  # int64 [0, size]
     return pa.Array.from_buffers(_LARGE_BINARY, 1, [None, offsets, buffer])
 
 
