@@ -38,6 +38,10 @@ MAX_RING_BYTES = 16 << 30
 MAX_SEGMENT_BYTES = 16 << 30
 
 
+class SegmentUnavailable(WireError):
+    """A segment named in a record cannot be opened (gone, or of the wrong size): that frame is lost."""
+
+
 class _SegmentLease:
     """Owner of the memory of one frame in a segment: Arrow buffers over the frame keep it alive;
     when the last goes (the store let go of the frame), the segment is released to the producer."""
@@ -106,6 +110,7 @@ class RingReader:
         self._partial_filled = 0
         self._segments: dict[int, tuple[str, mmap.mmap, int]] = {}  # index -> (name, mapping, address)
         self.segment_frames = 0
+        self.last_lost: str | None = None
 
     def available(self) -> int:
         """Bytes written by the producer and not yet consumed."""
@@ -122,8 +127,10 @@ class RingReader:
         """True while a chunked frame is incomplete (at EOF it is torn and discarded)."""
         return self._partial is not None
 
-    def frames(self) -> Iterator[np.ndarray]:
-        """Yield every complete frame now available, each copied into its own array.
+    def frames(self) -> Iterator[np.ndarray | None]:
+        """Yield every complete frame now available, each copied into its own array (or, from a
+        segment, an array over it); None for a frame lost because its segment could not be opened
+        (:attr:`last_lost` says why; the stream goes on).
 
         Raises
         ------
@@ -160,8 +167,12 @@ class RingReader:
             if rtype == RECORD_SEGMENT:
                 if self._partial is not None:
                     raise WireError(f"ring {self.name!r}: segment inside an unfinished chunked frame")
-                frame = self._segment_frame(data)
-                self.segment_frames += 1
+                try:
+                    frame = self._segment_frame(data)
+                    self.segment_frames += 1
+                except SegmentUnavailable as exc:
+                    frame = None
+                    self.last_lost = f"lost a frame: {exc}"
                 self._release(size)
                 yield frame
                 continue
@@ -216,10 +227,10 @@ class RingReader:
             path = ring_path(name)
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except (ValueError, OSError) as exc:
-            raise WireError(f"cannot open segment {name!r}: {exc}") from None
+            raise SegmentUnavailable(f"cannot open segment {name!r}: {exc}") from None
         try:
             if os.fstat(fd).st_size != size:
-                raise WireError(f"segment {name!r} holds {os.fstat(fd).st_size} bytes, expected {size}")
+                raise SegmentUnavailable(f"segment {name!r} holds {os.fstat(fd).st_size} bytes, expected {size}")
             # No MAP_POPULATE: ingest touches few of the pages (decoding reads metadata and offsets).
             return mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
         finally:

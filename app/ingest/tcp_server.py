@@ -249,7 +249,7 @@ class TcpServer:
             wake = (fds[0], fds[1])
         # "segments": big frames may come in shared-memory segments the store keeps without a copy.
         reply = {
-            "ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "ring": ring is not None,
+            "ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app", "pid": os.getpid(), "ring": ring is not None,
             "segments": ring is not None, "wake": "eventfd" if wake else "socket",
         }
         if ring_error:
@@ -295,6 +295,9 @@ class TcpServer:
         while True:
             for frame in ring.frames():
                 source.zero_copy_frames = ring.segment_frames
+                if frame is None:  # a frame in a segment that could not be opened: lost, counted
+                    Dispatcher.report_error(source, ring.last_lost)
+                    continue
                 self.dispatcher.handle(source, frame)
                 last_data = time.monotonic()
                 if ring.producer_waiting():

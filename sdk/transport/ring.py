@@ -318,11 +318,17 @@ class RingWriter:
         except FileNotFoundError:
             pass
 
-    def close(self) -> None:
-        """Unmap (the consumer keeps its own mapping and drains what is left)."""
-        self.unlink()
+    def close(self, viewer_alive: bool = False, unlink: bool = True) -> None:
+        """Unmap (the consumer keeps its own mapping and drains what is left).
+
+        ``viewer_alive``: the consumer will still drain the ring, so segments it has yet to open
+        keep their names (it removes them when it closes its end). ``unlink=False``: a forked
+        child dropping its copy of the parent's ring, removing no name.
+        """
+        if unlink:
+            self.unlink()
         if self.segments is not None:
-            self.segments.close()
+            self.segments.close(self.tail(), viewer_alive, unlink)
         self._view.release()
         self._bytes = self._data = self._slots = None
         try:

@@ -76,8 +76,9 @@ class Segment:
             except FileNotFoundError:
                 pass
 
-    def close(self) -> None:
-        self.unlink()
+    def close(self, keep_name: bool = False) -> None:
+        if not keep_name:
+            self.unlink()
         self.array = None
         try:
             self.mmap.close()
@@ -203,11 +204,15 @@ class SegmentPool:
         """Mark ``seg`` busy for the use ``generation`` (from :meth:`next_generation`)."""
         self._slots[SLOT_SEG_PUBLISHED + seg.index] = generation
 
-    def close(self) -> None:
-        """Unlink every name and unmap (the viewer keeps its own mappings while it uses them)."""
+    def close(self, tail: int, viewer_alive: bool, unlink: bool = True) -> None:
+        """Unmap every segment (the viewer keeps its own mappings while it uses them) and unlink
+        their names, except those the viewer has yet to open (named in a record past ``tail``)
+        while it is alive: it drains the ring after we leave, and removes them when it is done.
+        ``unlink=False`` (a forked child dropping its copies of the parent's mappings) removes none."""
         for index, seg in enumerate(self._segments):
             if seg is not None:
-                seg.close()
+                pending = seg.consumed_at is not None and seg.consumed_at > tail
+                seg.close(keep_name=not unlink or (pending and viewer_alive))
                 self._segments[index] = None
 
 

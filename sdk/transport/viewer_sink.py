@@ -102,10 +102,11 @@ class _Connection:
     else as one byte on the socket.
     """
 
-    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None) -> None:
+    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None, viewer_pid: int | None = None) -> None:
         self.sock = sock
         self.ring = ring
         self.wake = wake
+        self.viewer_pid = viewer_pid
         self._watched = [sock] if wake is None else [sock, wake[1]]
         self.alive = True
 
@@ -145,7 +146,9 @@ class _Connection:
         except (OSError, ValueError):
             self.alive = False
 
-    def close(self) -> None:
+    def close(self, forked_copy: bool = False) -> None:
+        """Close; ``forked_copy``: this is a forked child's copy of its parent's connection (remove
+        no shared-memory name the parent still uses)."""
         self.alive = False
         try:
             self.sock.close()
@@ -159,7 +162,18 @@ class _Connection:
                     pass
             self.wake = None
         if self.ring is not None:
-            self.ring.close()
+            self.ring.close(viewer_alive=forked_copy or self._viewer_alive(), unlink=not forked_copy)
+
+    def _viewer_alive(self) -> bool:
+        if not isinstance(self.viewer_pid, int) or self.viewer_pid <= 0:
+            return False
+        try:
+            os.kill(self.viewer_pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
 
 
 class ViewerSink(Sink):
@@ -689,7 +703,7 @@ class ViewerSink(Sink):
                     "rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc,
                 )
             return False
-        conn = _Connection(sock, ring, wake)
+        conn = _Connection(sock, ring, wake, reply.get("pid") if ring is not None else None)
         with self._lock:
             if self._closed:
                 conn.close()
@@ -723,7 +737,7 @@ class ViewerSink(Sink):
         if inherited is not None:
             # Closing our copies (no shutdown) leaves the parent's connection and ring untouched.
             try:
-                inherited.close()
+                inherited.close(forked_copy=True)
             except (OSError, BufferError, ValueError):
                 pass
         self._start_worker()

@@ -209,3 +209,33 @@ def test_spawn_without_a_display_says_what_to_do_instead(tmp_path):
     assert "ERROR:" in result.stdout, result.stderr
     assert "--headless" in result.stdout and "rr.save" in result.stdout
     assert "--headless" in result.stderr  # the viewer's own message
+
+
+def test_logger_leaving_before_a_stopped_viewer_read_its_big_frames_loses_none(viewer):
+    # Big frames go in shared-memory segments the ring only names: the producer closing first must
+    # leave those names for the viewer, which removes them once it has drained the ring.
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="ring", ring_bytes=4 << 20, buffer_bytes=64 << 20)
+    sent = range(0, 12)
+    try:
+        sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults"})
+        wait_connected(sink)
+        send_all(sink, range(100, 103), 2 << 20)  # the spare thread makes segments of this size
+        assert sink.flush()
+        time.sleep(0.5)
+        os.kill(viewer.proc.pid, signal.SIGSTOP)
+        try:
+            for i in sent:
+                sink.send_log(blob_batch(i, 2 << 20))
+                time.sleep(0.05)  # lets the spare thread keep a segment ready
+            sink.close()
+            stats = sink.stats()
+        finally:
+            os.kill(viewer.proc.pid, signal.SIGCONT)
+    finally:
+        sink.close()
+    viewer_stats = viewer.stop()
+    assert stats["dropped_messages"] == 0
+    (source,) = viewer_stats["sources"]
+    assert source["errors"] == 0 and source["goodbye"], source
+    assert source["zero_copy_frames"] > 0
+    assert saved_frames(viewer.save_path) == [100, 101, 102, *sent]
