@@ -89,7 +89,9 @@ class RingReader:
             size = os.fstat(fd).st_size
             if size != HEADER_BYTES + capacity:
                 raise WireError(f"ring {name!r} holds {size} bytes, expected {HEADER_BYTES + capacity}")
-            self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0))
+            # No MAP_POPULATE: CPython holds the GIL inside mmap(), and populating a 256 MiB ring
+            # stalled every other source of this viewer; pages fault in during (GIL-free) copies.
+            self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED)
         finally:
             os.close(fd)
             try:

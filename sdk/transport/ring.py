@@ -26,7 +26,9 @@ Head and tail only grow (positions modulo ``capacity``). The producer writes a r
 the new head; the consumer copies a record out, then stores the new tail. Each side writes only its
 own slot, so no lock is shared between processes; aligned 8-byte numpy stores are single
 instructions, and x86's store ordering keeps the record visible before the head that publishes it.
-Neither side spins: each blocks on the connection's control socket and is woken by one byte.
+Neither side spins: each blocks (``select``) on its wake-up eventfd, passed to the viewer over its
+Unix socket, or else on the connection's control socket, and is woken by a write to it; the
+waiting flags in the header make wake-ups happen only when the other side sleeps.
 """
 
 from __future__ import annotations

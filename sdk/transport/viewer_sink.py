@@ -4,7 +4,9 @@ The calling thread never waits on the viewer. A LOG batch goes straight into the
 room and nothing is queued before it; otherwise its frame is serialised into memory owned by the
 sink (the caller may overwrite its arrays once ``send_log`` returns) and queued for a background
 thread, which connects, performs the handshake, writes to the ring or the socket, reconnects after
-a viewer restart, and waits for ring space by blocking on the control socket. The queue is bounded
+a viewer restart, and waits for ring space by blocking on the wake-up eventfd (or control socket).
+Frames of 1 MiB or more go into shared-memory segments when one is free (the viewer keeps them
+without a copy; :mod:`rerun.transport.segments`), which a background thread makes ahead of need. The queue is bounded
 in bytes: past the bound the oldest queued LOG frames are dropped (control frames never are),
 counted in :meth:`stats`, and one warning is logged.
 """
