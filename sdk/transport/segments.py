@@ -15,6 +15,11 @@ SEGMENT record data (after the ring's record header)::
 
     u32 index, u32 name length, u64 generation, u64 segment bytes, u64 frame bytes, name (ASCII)
 
+Trust: the viewer validates the frame when it arrives and the producer does not write a segment
+again before its release, so a well-behaved producer cannot change data under the store. A
+same-user process that breaks that rule could as well write into the viewer through
+``/proc/<pid>/mem``; segments are not a boundary between users (both files are mode 0600).
+
 The producer trusts no acknowledgement it has not seen: a segment whose release never comes (the
 store keeps the frame, the viewer died) is simply never reused, and once :data:`MAX_SEGMENTS` or the
 byte bound are in use, frames go through the ring again.
