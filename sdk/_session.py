@@ -568,7 +568,8 @@ def _timeline_columns(points, log_times) -> dict:
     if first:
         # Same timelines in every row: every point is as long as the first and has all its keys.
         try:
-            same = min(map(len, points)) == max(map(len, points)) == len(first)
+            width = len(first)
+            same = list(map(len, points)).count(width) == n
         except TypeError:  # a timeless row (None)
             same = False
         if same:
