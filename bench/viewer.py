@@ -2,13 +2,15 @@
 
     python bench/viewer.py frame [--points 100000,1000000]   # full viewer frame vs bare vispy scene, EGL
     python bench/viewer.py idle                              # idle CPU of the window vs playing, Xvfb
-    python bench/viewer.py depth [--seconds 5]               # 640x480 depth stream: viewer fps vs frames sent
+    python bench/viewer.py depth [--seconds 5] [--fps 30]    # 640x480 depth stream: shown fps, log->pixels latency
 
 ``frame``: the whole viewer at 1280x720 (ImGui panels + docked 3D view built from the store) drawing N static points,
 against a bare vispy SceneCanvas drawing the same batch through the same scene view class in a ViewBox of the same
 size (the ratio is the cost of the chrome and the store→scene path per frame).
 ``idle``: CPU seconds per wall second of the viewer process on a static recording, idle vs playing (loop all).
-``depth``: a logger streams 640x480 depth + pinhole as fast as it can; frames drawn per second by the viewer.
+``depth``: a logger streams 640x480 depth under a pinhole to a window (Xvfb), paced at ``--fps`` and then as fast
+as it can; new frames shown per second (the viewer skips to the newest frame when behind, by design) and the latency
+from the log call to the end of the draw that first showed the frame (p50/p99), against the frames sent.
 """
 
 from __future__ import annotations
@@ -182,42 +184,79 @@ def bench_idle(seconds: float) -> None:
 
 
 DEPTH_LOGGER = r"""
-import sys, time, numpy as np, rerun as rr
+import json, sys, time, numpy as np, rerun as rr
 rr.init("depth-bench"); rr.connect("127.0.0.1:" + sys.argv[1])
+seconds, fps = float(sys.argv[2]), float(sys.argv[3])
 K = [[500.0, 0, 320], [0, 500.0, 240], [0, 0, 1]]
 rr.log_pinhole("cam", child_from_parent=K, width=640, height=480, timeless=True)
 yy, xx = np.mgrid[0:480, 0:640]
-end = time.monotonic() + float(sys.argv[2]); f = 0
-while time.monotonic() < end:
+logged = {}
+start = time.monotonic(); f = 0
+while time.monotonic() < start + seconds:
     f += 1
+    depth = (1500 + 500 * np.sin(xx / 40 + f / 5) + yy).astype(np.uint16)
     rr.set_time_sequence("frame", f)
-    rr.log_depth_image("cam/depth", (1500 + 500 * np.sin(xx / 40 + f / 5) + yy).astype(np.uint16), meter=1000)
-print(f)
+    logged[f] = time.time()
+    rr.log_depth_image("cam/depth", depth, meter=1000)
+    if fps > 0:
+        time.sleep(max(0.0, start + f / fps - time.monotonic()))
+rr.disconnect()
+print(json.dumps(logged))
 """
 
 
-def bench_depth(seconds: float) -> None:
+def shown_frames(trace: list, logged: dict[int, float]) -> list[tuple[int, float]]:
+    """(frame, log→pixels seconds) for every logged frame that reached the window, from the viewer's frame trace.
+
+    A frame counts as shown when a drawn frame had it under the time cursor (follow-live) and re-uploaded layers;
+    its latency is the wall-clock time from the logger's log call to the end of that draw.
+    """
+    shown, last_uploads, seen = [], 0, set()
+    for wall, cursor, uploads in trace:
+        if uploads > last_uploads and cursor is not None and cursor in logged and cursor not in seen:
+            seen.add(cursor)
+            shown.append((cursor, wall - logged[cursor]))
+        last_uploads = uploads
+    return shown
+
+
+def _depth_run(display: str, seconds: float, fps: float, work: Path) -> tuple[int, list[tuple[int, float]]]:
+    """Stream for ``seconds`` at ``fps`` (0: as fast as possible) to a window; (frames sent, shown frames)."""
+    port = _free_port()
+    (work / "steps.json").write_text(json.dumps([{"run": seconds + 6, "trace": True}]))
+    env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(work / "steps.json"),
+               RERUN_VIEWER_SCRIPT_OUT=str(work))
+    env.pop("RERUN_GL_BACKEND", None)
+    viewer = subprocess.Popen([sys.executable, "-m", "rerun_app", "--port", str(port), "--size", "1280x720"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        sent = subprocess.run([sys.executable, "-c", DEPTH_LOGGER, str(port), str(seconds), str(fps)],
+                              capture_output=True, text=True, timeout=seconds + 60)
+        viewer.wait(timeout=seconds + 120)
+    finally:
+        if viewer.poll() is None:
+            _stop(viewer)
+    logged = {int(k): v for k, v in json.loads(sent.stdout.strip().splitlines()[-1]).items()}
+    trace = json.loads((work / "run.json").read_text())["trace"]
+    return len(logged), shown_frames(trace, logged)
+
+
+def bench_depth(seconds: float, fps: float) -> None:
+    """Depth stream at ``fps`` (paced like a camera) and unpaced: shown rate and log→pixels latency."""
+    import numpy as np
+
     xvfb, display = _start_xvfb()
     work = Path(tempfile.mkdtemp(prefix="bench-viewer-"))
-    port = _free_port()
     try:
-        (work / "steps.json").write_text(json.dumps([{"run": seconds + 6}]))
-        env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(work / "steps.json"),
-                   RERUN_VIEWER_SCRIPT_OUT=str(work))
-        env.pop("RERUN_GL_BACKEND", None)
-        viewer = subprocess.Popen([sys.executable, "-m", "rerun_app", "--port", str(port), "--size", "1280x720"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(3)
-        sent = subprocess.run([sys.executable, "-c", DEPTH_LOGGER, str(port), str(seconds)], capture_output=True,
-                              text=True, timeout=seconds + 60)
-        viewer.wait(timeout=seconds + 120)
-        run = json.loads((work / "run.json").read_text())
-        frames_sent = int(sent.stdout.strip() or 0)
-        # each new depth frame shown is one cloud upload in the 3D view and one image upload in the 2D view
-        shown = run["set_layer_calls"] / 2 / seconds
-        print(f"depth 640x480 stream over {seconds:.0f} s: logger sent {frames_sent / seconds:.1f} frames/s; the viewer "
-              f"showed {shown:.1f} new clouds/s (as a cloud of up to 307 k points in 3D and an image in 2D); "
-              f"ratio shown/sent {shown / max(frames_sent / seconds, 1e-9):.2f}")
+        for rate in (fps, 0.0):
+            sent, shown = _depth_run(display, seconds, rate, work)
+            latency = np.array([lat for _, lat in shown]) * 1e3
+            p50, p99 = (np.percentile(latency, [50, 99]) if latency.size else (float("nan"),) * 2)
+            label = f"paced at {rate:.0f} fps" if rate else "unpaced"
+            print(f"depth 640x480 {label} over {seconds:.0f} s: logger sent {sent / seconds:.1f} frames/s, the viewer "
+                  f"showed {len(shown) / seconds:.1f} of them per second (ratio shown/sent {len(shown) / max(sent, 1):.2f}; "
+                  f"in 3D a cloud of every 2nd pixel while live, 77 k points); log->pixels latency p50 {p50:.0f} ms, p99 {p99:.0f} ms")
     finally:
         _stop(xvfb)
         shutil.rmtree(work, ignore_errors=True)
@@ -228,13 +267,14 @@ def main() -> None:
     parser.add_argument("what", choices=["frame", "idle", "depth"])
     parser.add_argument("--points", default="100000,1000000")
     parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--fps", type=float, default=30.0, help="depth: the paced stream's rate")
     args = parser.parse_args()
     if args.what == "frame":
         bench_frame([int(v) for v in args.points.split(",")])
     elif args.what == "idle":
         bench_idle(args.seconds)
     else:
-        bench_depth(args.seconds)
+        bench_depth(args.seconds, args.fps)
 
 
 if __name__ == "__main__":

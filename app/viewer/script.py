@@ -19,7 +19,8 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks; a later point may be ``{"projection": key, "index": i}``;
 - ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window
-  and writes ``run.json`` (frames drawn, seconds, layer uploads); it must be the last step;
+  and writes ``run.json`` (frames drawn, seconds, layer uploads); it must be the last step; with ``"trace": true``
+  run.json also lists every frame drawn as (wall-clock seconds after the draw, time cursor, layer uploads so far);
 - ``{"snapshot": "name"}`` writes ``name.png`` and ``name.json`` (see :func:`state_dump`).
 """
 
@@ -201,11 +202,18 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             frames(3)
         elif "run" in step:
             frames_before, started = viewer.canvas.frame_count, time.monotonic()
-            viewer.run(max_seconds=float(step["run"]))  # the real event loop; closes the window at the end
+            trace: list[tuple[float, int | None, int]] = []
+
+            def on_frame(v) -> None:  # wall clock after the frame reached the window, cursor, layer uploads so far
+                trace.append((time.time(), v.time.time, sum(h.set_layer_calls for h in v.views.values())))
+
+            # the real event loop; closes the window at the end
+            viewer.run(max_seconds=float(step["run"]), on_frame=on_frame if step.get("trace") else None)
             (out / "run.json").write_text(json.dumps({
                 "seconds": time.monotonic() - started,
                 "frames": viewer.canvas.frame_count - frames_before,
                 "set_layer_calls": sum(h.set_layer_calls for h in viewer.views.values()),
+                "trace": trace,
             }))
             return 0
         elif "snapshot" in step:

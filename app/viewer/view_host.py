@@ -55,6 +55,7 @@ class ViewHost:
         self.synced_signature = None
         self._placed_rect = None
         self._extent: float | None = None
+        self._batch_boxes: dict = {}  # (entity, layer) → (batch, world box) for the scene extent
         self.looking_through: str | None = None
         self.show_axes = False
 
@@ -182,16 +183,40 @@ class ViewHost:
 
     def _compute_extent(self) -> float:
         lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
-        for layers in self.entity_layers.values():
+        boxes = {}
+        for path, layers in self.entity_layers.items():
             for name, batch in layers.batches.items():
-                pos = getattr(batch, "positions", None)
-                if pos is None or name in ("depth_cloud",) or len(pos) == 0:
+                if name == "depth_cloud" or getattr(batch, "positions", None) is None:
                     continue
-                finite = pos[np.isfinite(pos).all(axis=1)]
-                if finite.size:
-                    t = batch.transform if batch.transform is not None else np.eye(4)
-                    world = finite @ np.asarray(t)[:3, :3].T + np.asarray(t)[:3, 3]
-                    lo, hi = np.minimum(lo, world.min(0)), np.maximum(hi, world.max(0))
+                cached = self._batch_boxes.get((path, name))
+                box = cached[1] if cached is not None and cached[0] is batch else _world_box(batch)
+                boxes[(path, name)] = (batch, box)
+                if box is not None:
+                    lo, hi = np.minimum(lo, box[0]), np.maximum(hi, box[1])
+        self._batch_boxes = boxes  # a streamed layer recomputes its own box only, a static cloud never again
         if not np.isfinite(lo).all():
             return 0.0
         return float(np.linalg.norm(hi - lo))
+
+
+def _world_box(batch) -> tuple[np.ndarray, np.ndarray] | None:
+    """World-space axis-aligned box (lo, hi) of a batch's finite positions (the corners of its local box,
+    transformed), or None when it has none."""
+    pos = np.asarray(batch.positions)
+    if len(pos) == 0:
+        return None
+    cols = [pos[:, i] for i in range(pos.shape[1])]
+    # per column: numpy's row-wise reductions over (N, 3) are several times slower
+    finite = np.ones(len(pos), bool)
+    for col in cols:
+        finite &= np.isfinite(col)
+    if not finite.any():
+        return None
+    all_finite = finite.all()
+    local_lo = np.array([float((c if all_finite else c[finite]).min()) for c in cols] + [0.0] * (3 - len(cols)))
+    local_hi = np.array([float((c if all_finite else c[finite]).max()) for c in cols] + [0.0] * (3 - len(cols)))
+    corners = np.array([[x, y, z] for x in (local_lo[0], local_hi[0]) for y in (local_lo[1], local_hi[1])
+                        for z in (local_lo[2], local_hi[2])])
+    t = np.asarray(batch.transform if batch.transform is not None else np.eye(4), dtype=np.float64)
+    world = corners @ t[:3, :3].T + t[:3, 3]
+    return world.min(0), world.max(0)

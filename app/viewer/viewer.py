@@ -28,12 +28,35 @@ from rerun_app.views.values import transform as decode_transform
 log = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU stays far below 5 %)
+#: Store polling period while data streams in: ingest threads cannot wake glfw's wait, and a 100 ms nap would
+#: skip two of three frames of a 30 fps stream and add their age to the latency.
+LIVE_POLL_SECONDS = 0.002
 SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
 HOVER_PICK_MAX_POINTS = 300_000  # hover picks (CPU, in rerun_scene) on every mouse move; bigger views: clicks only
 MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming
+#: While data streams in live (or plays back), depth clouds back-project every n-th pixel to stay within this many
+#: points, so a 640x480 stream keeps its rate on software GL; the full cloud returns once the stream pauses.
+LIVE_DEPTH_POINT_BUDGET = 100_000
+LIVE_QUIET_SECONDS = 1.0  # no new data for this long (or a paused cursor): not live any more
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
 )
+
+
+def warm_up_kernels() -> None:
+    """Load numba and the compiled depth/colour kernels now (a background thread at window start), so the first
+    depth frame of a stream does not stall the window for the import and the cache load (~0.3-0.5 s)."""
+    try:
+        from rerun_app.views import pixels
+
+        depth = np.full((4, 4), 1000, np.uint16)
+        pixels.depth_cloud(depth, np.array([[2.0, 0, 2], [0, 2.0, 2], [0, 0, 1]]), 1000.0, colormap="turbo")
+        pixels.depth_cloud(depth, np.array([[2.0, 0, 2], [0, 2.0, 2], [0, 0, 1]]), 1000.0,
+                           color_image=np.zeros((4, 4, 3), np.uint8))
+        pixels.apply_colormap(depth, "turbo", ignore_zero=True)
+        pixels.to_rgba8(np.zeros((4, 4, 3), np.uint8))
+    except Exception:  # noqa: BLE001 (an optimisation only: the real call reports any problem)
+        log.debug("kernel warm-up failed", exc_info=True)
 
 
 class Viewer:
@@ -74,8 +97,11 @@ class Viewer:
         self._seen_state_version = -1
         self._views_signature = None
         self._docked: set[str] = set()
+        self._side_node: int | None = None  # dock node of the second and later views (split off the centre)
         self._layout_done = False
         self._last_tick = time.perf_counter()
+        self._last_data_change = -np.inf
+        self.live = False  # data streaming in under a following (or playing) cursor: depth clouds are decimated
         self._times_cache = (None, None, np.empty(0, np.int64))
         self.canvas = ImguiSceneCanvas(
             self._build_ui, self._update_views, size=size, title=title, show=not headless,
@@ -84,6 +110,8 @@ class Viewer:
         self.input = None
         if not headless:
             import glfw
+
+            threading.Thread(target=warm_up_kernels, name="rerun-kernel-warmup", daemon=True).start()
 
             from rerun_app.viewer.input import InputRouter
 
@@ -147,6 +175,7 @@ class Viewer:
             generation = -1 if store is None else store.generation()
             if generation != self._seen_generation:
                 self._seen_generation = generation
+                self._last_data_change = now
                 changed = True
                 self.time.set_timelines(store.timelines() if store is not None else [])
             if store is not None and self.time.timeline is not None:
@@ -154,6 +183,11 @@ class Viewer:
                 time_range = store.time_range(tl)
                 changed |= self.time.update_range(time_range)
                 changed |= self.time.tick(dt, time_range)
+        live = not self.headless and (self.time.playing or (
+            self.time.following and now - self._last_data_change < LIVE_QUIET_SECONDS))
+        if live != self.live:
+            self.live = live
+            changed = True
         if self.state.version != self._seen_state_version:
             self._seen_state_version = self.state.version
             changed = True
@@ -239,12 +273,31 @@ class Viewer:
             self._layout_done = True
         new = [spec for spec in [*self.views, *self.plot_views] if spec.name not in self._docked]
         if new:
-            central = internal.dock_builder_get_central_node(dock_id)
-            if central is not None:
-                for spec in new:
-                    internal.dock_builder_dock_window(spec.name, central.id_)
-                    self._docked.add(spec.name)
-                internal.dock_builder_finish(dock_id)
+            self._dock_new_views(dock_id, new)
+
+    def _dock_new_views(self, dock_id: int, new: list[SpaceViewSpec]) -> None:
+        """Dock views that appeared after the first layout (live streams) as the start-up layout would have.
+
+        The first view fills the centre; the second splits it (side by side, so a 3D view is not hidden behind a
+        2D tab); later ones join the second one's node as tabs. A node the user has closed or merged is not reused.
+        """
+        central = internal.dock_builder_get_central_node(dock_id)
+        if central is None:
+            return
+        for spec in new:
+            target = self._side_node if self._side_node is not None else None
+            if target is not None and internal.dock_builder_get_node(target) is None:
+                target = self._side_node = None
+            if target is None:
+                if not self._docked & {s.name for s in [*self.views, *self.plot_views]}:
+                    target = central.id_  # the first view: the whole centre
+                else:
+                    split = internal.dock_builder_split_node(central.id_, imgui.Dir.right, 0.5)
+                    target = self._side_node = split.id_at_dir
+                    central = internal.dock_builder_get_central_node(dock_id) or central
+            internal.dock_builder_dock_window(spec.name, target)
+            self._docked.add(spec.name)
+        internal.dock_builder_finish(dock_id)
 
     def _initial_layout(self, dock_id: int) -> None:
         viewport = imgui.get_main_viewport()
@@ -259,9 +312,11 @@ class Viewer:
         internal.dock_builder_dock_window(panels.TIMELINE, bottom.id_at_dir)
         center = bottom.id_at_opposite_dir
         specs = [*self.views, *self.plot_views]
+        self._side_node = None
         if len(specs) >= 2:
             split = internal.dock_builder_split_node(center, imgui.Dir.left, 0.5)
             targets = [split.id_at_dir] + [split.id_at_opposite_dir] * (len(specs) - 1)
+            self._side_node = split.id_at_opposite_dir
         else:
             targets = [center] * len(specs)
         for spec, node in zip(specs, targets):
@@ -318,12 +373,13 @@ class Viewer:
                 host.place(self.view_rects.get(spec.name))
                 if store is None or not host.visible:
                     continue  # a view first syncs once it has its size (its camera fits to the content then)
+                host.builder.depth_point_budget = LIVE_DEPTH_POINT_BUDGET if self.live else None
                 if spec.kind == "3d":
                     host.set_up(self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
                     host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
                 signature = (id(store), store.generation(), timeline, time_, self.state.version, host.up,
-                             host.builder.default_image_plane_distance)
+                             host.builder.default_image_plane_distance, host.builder.depth_point_budget)
                 if signature == host.synced_signature:
                     layers = host.entity_layers  # nothing changed since the last frame: no queries, no uploads
                 else:
@@ -478,7 +534,7 @@ class Viewer:
                 if on_frame is not None:
                     on_frame(self)
             else:
-                glfw.wait_events_timeout(IDLE_POLL_SECONDS)
+                glfw.wait_events_timeout(LIVE_POLL_SECONDS if self.live else IDLE_POLL_SECONDS)
         self.close()
 
     def close(self) -> None:

@@ -6,20 +6,24 @@ import numpy as np
 import rerun_kernels
 
 
-def depth_cloud(depth, intrinsics, meter: float, *, color_image=None, colormap: str | None = None,
+def depth_cloud(depth, intrinsics, meter: float, *, step: int = 1, color_image=None, colormap: str | None = None,
                 radius_scale: float | None = 1.0):
-    """Back-project ``depth`` under a row-major pinhole ``intrinsics``; colours from ``color_image`` (nearest
-    pixel, any resolution) or ``colormap`` of depth; world-unit radii of ``radius_scale`` × half a pixel footprint.
+    """Back-project every ``step``-th pixel (in both directions) of ``depth`` under a row-major pinhole
+    ``intrinsics``; colours from ``color_image`` (nearest pixel, any resolution) or ``colormap`` of depth; world-unit
+    radii of ``radius_scale`` × half a (``step``-pixel) footprint, so a decimated cloud still closes its surfaces.
 
     Returns ``rerun_kernels.DepthCloud`` (``points`` (N, 3) float32 in the camera frame, ``colors``, ``radii``).
     """
-    return rerun_kernels.depth_cloud(depth, np.asarray(intrinsics, dtype=np.float64), meter, color_image=color_image,
+    return rerun_kernels.depth_cloud(depth, np.asarray(intrinsics, dtype=np.float64), meter, step=step,
+                                     color_image=color_image,
                                      colormap=colormap, radius_scale=radius_scale)
 
 
-def apply_colormap(values: np.ndarray, name: str = "turbo", vmin=None, vmax=None) -> np.ndarray:
-    """(..., 4) uint8 colours for scalar ``values`` (robust auto range when vmin/vmax are None)."""
-    return rerun_kernels.apply_colormap(values, name, vmin=vmin, vmax=vmax)
+def apply_colormap(values: np.ndarray, name: str = "turbo", vmin=None, vmax=None, *,
+                   ignore_zero: bool = False) -> np.ndarray:
+    """(..., 4) uint8 colours for scalar ``values`` (auto range from the finite values when vmin/vmax are None;
+    with ``ignore_zero`` zeros are invalid too, as in depth images); invalid values are transparent black."""
+    return rerun_kernels.apply_colormap(values, name, vmin=vmin, vmax=vmax, ignore_zero=ignore_zero)
 
 
 def to_rgba8(image: np.ndarray) -> np.ndarray:

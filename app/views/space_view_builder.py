@@ -48,6 +48,8 @@ class SpaceViewBuilder:
         self._cache: dict[str, tuple] = {}  # entity → (key, signature, latest, layers)
         self.builds = 0  # entities actually rebuilt (for tests and the stats overlay)
         self.default_image_plane_distance = 1.0
+        #: Point budget of depth clouds (None: every pixel); the window sets one while a stream is followed live.
+        self.depth_point_budget: int | None = None
 
     def update(
         self,
@@ -92,7 +94,7 @@ class SpaceViewBuilder:
             ann, ann_source = annotations.for_entity(path)
             ann_key = None if ann_source is None else (ann_source, store.generation(ann_source))
             key = (store.generation(path), _timeline_key(timeline), time, _placement_key(placement),
-                   astuple(props), ann_key, self.default_image_plane_distance)
+                   astuple(props), ann_key, self.default_image_plane_distance, self.depth_point_budget)
             cached = self._cache.get(path)
             if cached is not None and cached[0] == key:
                 out[path] = cached[3]
@@ -106,7 +108,8 @@ class SpaceViewBuilder:
                 layers = cached[3]
             else:
                 ctx = BuildContext(placement, ann, props, mode=self.spec.kind,
-                                   default_image_plane_distance=self.default_image_plane_distance)
+                                   default_image_plane_distance=self.default_image_plane_distance,
+                                   depth_point_budget=self.depth_point_budget)
                 if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
                     ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
                 layers = build_entity(latest, ctx)

@@ -59,6 +59,8 @@ class BuildContext:
     #: Latest image-shaped colour tensor next to a depth image (same pinhole), for RGB-coloured depth clouds.
     sibling_color_image: np.ndarray | None = None
     default_image_plane_distance: float = 1.0
+    #: At most about this many points per depth cloud (back-projecting every n-th pixel); None: every pixel.
+    depth_point_budget: int | None = None
 
 
 def _get(components: Mapping[str, pa.Array], name: str) -> pa.Array | None:
@@ -289,7 +291,7 @@ def _tensor(layers, comps, ctx, transform) -> None:
         if ctx.mode == "3d" and placement.pinhole is not None and ctx.properties.backproject_depth:
             use_image = ctx.properties.color_depth_from_image and ctx.sibling_color_image is not None
             cloud = pixels.depth_cloud(
-                image, placement.pinhole.image_from_cam, meter,
+                image, placement.pinhole.image_from_cam, meter, step=depth_step(h * w, ctx.depth_point_budget),
                 color_image=ctx.sibling_color_image if use_image else None,
                 colormap=None if use_image else ctx.properties.depth_colormap,
                 radius_scale=ctx.properties.point_radius_scale,
@@ -300,9 +302,10 @@ def _tensor(layers, comps, ctx, transform) -> None:
             )
             layers.pick_info["depth_cloud"] = (None, None, cloud.points)
             return
-        rgba = pixels.apply_colormap(np.where(image > 0, image / meter, np.nan), ctx.properties.depth_colormap)
-        rgba = np.ascontiguousarray(rgba)
-        rgba[~(np.asarray(image, dtype=np.float64) > 0)] = (0, 0, 0, 0)
+        # One kernel pass over the raw depth: the auto range spans the valid (> 0, finite) values, so scaling by
+        # the meter first would not change a colour; zeros and negatives are transparent.
+        valid = image if np.issubdtype(image.dtype, np.unsignedinteger) else np.where(image > 0, image, 0)
+        rgba = pixels.apply_colormap(valid, ctx.properties.depth_colormap, ignore_zero=True)
     elif tensor.meaning == "class_id" and c == 1:
         ids = np.asarray(image, dtype=np.int64)
         table = ctx.annotations.lookup_table(int(ids.max()) if ids.size else 0)
@@ -310,6 +313,14 @@ def _tensor(layers, comps, ctx, transform) -> None:
     else:
         rgba = pixels.to_rgba8(image)
     layers.batches["image"] = sb.ImageBatch(rgba, transform=transform)
+
+
+def depth_step(pixels_count: int, budget: int | None) -> int:
+    """Pixel stride of a depth cloud: 1 (every pixel) without a budget, else the smallest n whose n-th pixels in
+    both directions fit the point budget (a 640×480 stream under a 100 k budget: every 2nd, 77 k points)."""
+    if budget is None or pixels_count <= budget:
+        return 1
+    return int(np.ceil(np.sqrt(pixels_count / max(int(budget), 1))))
 
 
 def _decode_jpeg(data: bytes | None) -> np.ndarray:
