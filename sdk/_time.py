@@ -86,6 +86,8 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
     _set(timeline, "sequence", None if sequence is None else _check_int64(sequence, "sequence"))
 
 
+_sequence_keys: dict[str, tuple[str, str]] = {}
+
 #: Whether logging is on; kept in step by ``rerun._session`` (the public setter is a no-op when off).
 enabled = True
 
@@ -108,7 +110,12 @@ def set_time_sequence_if_enabled(timeline: str, sequence: int | None) -> None:
             point = _local.point.copy()
         except AttributeError:
             point = {}
-        point[(timeline, "sequence")] = sequence
+        key = _sequence_keys.get(timeline)
+        if key is None:  # one key tuple per timeline: no tuple (a GC-tracked object) per call
+            key = (timeline, "sequence")
+            if len(_sequence_keys) < 1024:
+                _sequence_keys[timeline] = key
+        point[key] = sequence
         _local.point = point
     elif enabled:
         set_time_sequence(timeline, sequence)
