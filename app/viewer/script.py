@@ -47,6 +47,8 @@ def state_dump(viewer) -> dict:
             "layers": sorted(f"{p}|{n}" for p, n in host._shown),
             "set_layer_calls": host.set_layer_calls,
             "builds": host.builder.builds,
+            "points": {f"{p}|{n}": len(b) for p, layers in host.entity_layers.items() for n, b in layers.batches.items()
+                       if type(b).__name__ == "PointBatch"},
         }
     hover = viewer.state.hover
     return {
@@ -56,6 +58,7 @@ def state_dump(viewer) -> dict:
         "selection_range": None if tc.selection is None else list(tc.selection),
         "loop": tc.loop.value,
         "following": tc.following,
+        "live": viewer.live,
         "hidden": sorted(viewer.state.hidden),
         "selected": viewer.state.selected,
         "selection_panel": list(viewer.selection_lines),
