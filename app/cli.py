@@ -8,6 +8,7 @@ is imported only then. ``--headless`` ingests with no window and, on exit (SIGIN
 from __future__ import annotations
 
 import argparse
+import decimal
 import json
 import logging
 import os
@@ -65,6 +66,23 @@ def _size_arg(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _time_arg(text: str) -> int | decimal.Decimal:
+    """``--time``: an integer stays an exact int (sequence numbers, whole seconds); a decimal like ``1.25`` (seconds
+    on a time timeline) is kept as an exact :class:`decimal.Decimal`, so no nanosecond is lost to float rounding."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = decimal.Decimal(text.strip())
+    except decimal.InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise argparse.ArgumentTypeError(
+            f"--time: expected a sequence number (e.g. 42) or seconds on a time timeline (e.g. 1.25), got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rerun",
@@ -95,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stats-json", metavar="PATH", help="(headless) write the per-source counters as JSON on exit")
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the files headless (EGL) into a PNG and exit")
     parser.add_argument("--timeline", help="timeline of the --screenshot time cursor")
-    parser.add_argument("--time", type=int, help="time (on --timeline) of the --screenshot")
+    parser.add_argument("--time", type=_time_arg, metavar="T",
+                        help="time (on --timeline) of the --screenshot: a sequence number, or seconds on a time timeline")
     parser.add_argument("--size", type=_size_arg, default=(1280, 720), metavar="WxH", help="window or screenshot size")
     parser.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log every ingest event")

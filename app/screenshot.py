@@ -6,12 +6,14 @@ EGL pbuffer: ImGui only needs a GL context, not a window.
 
 from __future__ import annotations
 
+import decimal
 from pathlib import Path
 
 import numpy as np
 
 #: ImGui lays out docked windows over its first frames; the views get their rectangles on the second.
 WARMUP_FRAMES = 4
+NANOS_PER_SECOND = 1_000_000_000
 
 
 def render(hub, size=(1280, 720), timeline: str | None = None, time: int | float | None = None, ingest=None,
@@ -49,10 +51,7 @@ def render(hub, size=(1280, 720), timeline: str | None = None, time: int | float
             if viewer.time.timeline is None:
                 raise ValueError("--time: the recording has no timeline data to place the cursor on")
             viewer.time.pause()
-            if viewer.time.timeline.type == "time":  # seconds on time timelines (nanoseconds internally)
-                viewer.time.set_time(round(float(time) * 1e9))
-            else:
-                viewer.time.set_time(int(time))
+            viewer.time.set_time(cursor_time(time, viewer.time.timeline))
         for _ in range(frames - 1):
             viewer.draw_frame()
         viewer.canvas.capture_next_frame = True
@@ -61,6 +60,24 @@ def render(hub, size=(1280, 720), timeline: str | None = None, time: int | float
     finally:
         viewer.close()
     return image
+
+
+def cursor_time(time, timeline) -> int:
+    """The store's int64 time for a ``--time`` value: seconds (exactly, to the nanosecond) on a time timeline, a
+    whole number on a sequence timeline.
+
+    Raises
+    ------
+    ValueError
+        For a fractional value on a sequence timeline.
+    """
+    if timeline.type == "time":  # seconds on time timelines (nanoseconds internally)
+        nanos = decimal.Decimal(str(time)) * NANOS_PER_SECOND
+        return int(nanos.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+    value = decimal.Decimal(str(time))
+    if value != value.to_integral_value():
+        raise ValueError(f"--time: timeline {timeline.name!r} is a sequence and takes a whole number, got {time}")
+    return int(value)
 
 
 def write_screenshot(hub, path: str | Path, **kwargs) -> Path:

@@ -26,6 +26,7 @@ rr.log_pinhole("world/camera/image", child_from_parent=K, width=64, height=48, t
 colours = %r
 for frame, rgb in colours.items():
     rr.set_time_sequence("frame", frame)
+    rr.set_time_seconds("sim_time", 1.25 * frame)
     depth = np.full((48, 64), 2000 + 100 * frame, np.uint16)
     rr.log_depth_image("world/camera/image/depth", depth, meter=1000)
     rr.log_image("world/camera/image/rgb", np.broadcast_to(np.array(rgb, np.uint8), (48, 64, 3)).copy())
@@ -70,6 +71,52 @@ def test_cli_screenshot_of_an_unknown_timeline_is_a_clear_error(egl_available, r
         env=headless_gl_env(), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2
-    assert "timeline must be one of the recording's timelines (frame, log_time); got 'nope'" in result.stderr
+    assert "timeline must be one of the recording's timelines (frame, log_time, sim_time); got 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("seconds, frame", [("2.5", 2), ("3.74", 2), ("1.25", 1)])
+def test_cli_screenshot_at_fractional_seconds_on_a_time_timeline(egl_available, recording, tmp_path, seconds, frame):
+    """``--time`` takes seconds on a time timeline; the cursor shows the latest frame logged at or before them."""
+    import imageio.v3 as iio
+
+    out = tmp_path / "t.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "rerun_app", str(recording), "--screenshot", str(out), "--timeline", "sim_time",
+         "--time", seconds, "--size", "1000x700"],
+        env=headless_gl_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    img = iio.imread(out)
+    shown = FRAME_RGB[frame]
+    assert pixels_near(img, shown) > 20_000
+    assert all(pixels_near(img, rgb) < 100 for f, rgb in FRAME_RGB.items() if f != frame)
+
+
+def test_time_argument_keeps_integers_exact_and_seconds_exact_to_the_nanosecond():
+    from decimal import Decimal
+
+    from rerun_app.cli import build_parser
+    from rerun_app.screenshot import cursor_time
+    from rerun_app.time_control import TimelineRef
+
+    parse = build_parser().parse_args
+    big = 2**62 + 1  # beyond float64's exact integers
+    assert parse(["--time", str(big)]).time == big
+    seconds = parse(["--time", "1700000000.123456789"]).time
+    assert seconds == Decimal("1700000000.123456789")
+    assert cursor_time(seconds, TimelineRef("sim", "time")) == 1700000000123456789
+    assert cursor_time(3, TimelineRef("sim", "time")) == 3_000_000_000
+    assert cursor_time(big, TimelineRef("frame", "sequence")) == big
+    with pytest.raises(ValueError, match="'frame' is a sequence and takes a whole number, got 2.5"):
+        cursor_time(parse(["--time", "2.5"]).time, TimelineRef("frame", "sequence"))
+
+
+def test_time_argument_rejects_text_that_is_no_number(capsys):
+    from rerun_app.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--time", "soon"])
+    assert "--time: expected a sequence number (e.g. 42) or seconds on a time timeline (e.g. 1.25), got 'soon'" \
+        in capsys.readouterr().err
