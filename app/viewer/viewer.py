@@ -31,6 +31,7 @@ IDLE_POLL_SECONDS = 0.1  # store polling period when nothing happens (idle CPU s
 #: Store polling period while data streams in: ingest threads cannot wake glfw's wait, and a 100 ms nap would
 #: skip two of three frames of a 30 fps stream and add their age to the latency.
 LIVE_POLL_SECONDS = 0.002
+VIEW_RECHECK_SECONDS = 0.25  # how often a stream's new components / transform kinds may re-run the view heuristics
 SETTLE_FRAMES = 3  # ImGui needs a couple of frames to settle hover/layout after an input event
 HOVER_PICK_MAX_POINTS = 300_000  # hover picks (CPU, in rerun_scene) on every mouse move; bigger views: clicks only
 MIN_FRAME_SECONDS = 1 / 60  # frame cap while playing or streaming
@@ -96,6 +97,8 @@ class Viewer:
         self._seen_generation = -1
         self._seen_state_version = -1
         self._views_signature = None
+        self._views_generation = -1
+        self._views_checked = -np.inf
         self._docked: set[str] = set()
         self._side_node: int | None = None  # dock node of the second and later views (split off the centre)
         self._layout_done = False
@@ -326,15 +329,23 @@ class Viewer:
 
     # -- views -------------------------------------------------------------------------------------------
     def _ensure_views(self) -> None:
-        """Create space views for new data (re-evaluated when the entity set changes)."""
+        """Create space views for new data.
+
+        Re-evaluated when the entity set changes, and (at most every ``VIEW_RECHECK_SECONDS`` while data arrives)
+        when an entity gains a component kind or its transform changes kind — e.g. a pinhole logged later on a
+        path that had only points, which then gets its 2D view and becomes a camera in the 3D one.
+        """
         store = self.store
         if store is None:
             return
         paths = store.entity_paths()
-        signature = (id(store), len(paths), store.generation() if not self.views else None)
-        if signature == self._views_signature:
-            return
-        self._views_signature = signature
+        generation = store.generation()
+        now = time.monotonic()
+        quick = (id(store), tuple(paths))
+        if self._views_signature is not None and self._views_signature[0] == quick:
+            if generation == self._views_generation or now - self._views_checked < VIEW_RECHECK_SECONDS:
+                return
+        self._views_generation, self._views_checked = generation, now
         # Judge entities by everything logged so far (the end of the timeline), not by the cursor.
         timeline, time_ = self.timeline_key(), np.iinfo(np.int64).max
 
@@ -353,7 +364,13 @@ class Viewer:
             row = found.components["rerun.tensor"][0]
             return classify_tensor([int(d) for d in row["shape"].as_py()], row["dtype"].as_py())
 
-        for spec in choose_space_views(paths, lambda p: set(store.components(p)), transform_kind, tensor_kind):
+        components = {p: frozenset(store.components(p)) for p in paths}
+        kinds = tuple((p, transform_kind(p)) for p in paths if "rerun.transform" in components[p])
+        signature = (quick, tuple(components.values()), kinds)
+        if signature == self._views_signature:
+            return
+        self._views_signature = signature
+        for spec in choose_space_views(paths, components.__getitem__, transform_kind, tensor_kind):
             if not spec.spatial:
                 if spec not in self.plot_views:
                     self.plot_views.append(spec)
