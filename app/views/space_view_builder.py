@@ -16,7 +16,7 @@ import pyarrow as pa
 from rerun_app.views import values
 from rerun_app.views.annotations import AnnotationContext
 from rerun_app.views.heuristics import SpaceViewSpec
-from rerun_app.views.spatial import BuildContext, EntityLayers, EntityProperties, build_entity
+from rerun_app.views.spatial import BuildContext, EntityLayers, EntityProperties, build_entity, strip_segments
 from rerun_app.views.transforms import Placement, join_parts, path_parts, resolve_placement
 
 #: Latest-at component lookups that are metadata for other entities, not primitives of their own.
@@ -189,19 +189,34 @@ def _sibling_color_image(store, timeline, time, pinhole_path: str, depth_path: s
     return None
 
 
+#: Visible history draws at most this many earlier log calls per entity and primitive kind (the newest ones).
+MAX_HISTORY_ROWS = 2000
+_HISTORY_COLOR = (160, 160, 170, 160)
+
+
 def _add_history(layers, store, path: str, timeline, time: int, history: int, placement: Placement) -> None:
-    """Points logged on ``path`` within ``history`` before the cursor, drawn dimmed (e.g. a trajectory)."""
+    """Points and line strips logged on ``path`` within ``history`` before the cursor, drawn dimmed (a trajectory,
+    earlier outlines); the latest-at primitives stay on top in their own colours."""
     from rerun_scene import batches as sb
 
+    transform = placement.world_from_local.astype(np.float32)
     for comp, dims in (("rerun.point3d", 3), ("rerun.point2d", 2)):
-        times, cells = store.range(path, comp, timeline, time - history, time - 1)
-        if not cells:
-            continue
-        try:
-            positions = np.concatenate([values.fixed_vectors(c, dims) for c in cells if len(c)])
-        except ValueError:
-            continue
-        layers.batches["history"] = sb.PointBatch(
-            positions, colors=(160, 160, 170, 160), transform=placement.world_from_local.astype(np.float32)
-        )
-        return
+        cells = [c for c in store.range(path, comp, timeline, time - history, time - 1)[1][-MAX_HISTORY_ROWS:]
+                 if len(c)]
+        if cells:
+            try:
+                positions = np.concatenate([values.fixed_vectors(c, dims) for c in cells])
+            except (ValueError, values.ComponentError):
+                continue
+            layers.batches["history"] = sb.PointBatch(positions, colors=_HISTORY_COLOR, transform=transform)
+            break
+    for comp, dims in (("rerun.linestrip3d", 3), ("rerun.linestrip2d", 2)):
+        cells = [c for c in store.range(path, comp, timeline, time - history, time - 1)[1][-MAX_HISTORY_ROWS:]
+                 if len(c)]
+        if cells:
+            try:
+                segments = np.concatenate([strip_segments(c, dims)[0] for c in cells])
+            except (ValueError, values.ComponentError):
+                continue
+            layers.batches["history_lines"] = sb.LineBatch(segments, colors=_HISTORY_COLOR, transform=transform)
+            break

@@ -184,22 +184,31 @@ def _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform) -> Non
         layers.batches["skeleton"] = sb.LineBatch(seg, colors=np.asarray(colors, np.uint8), transform=transform)
 
 
-def _strips(layers, comps, comp, dims, ctx, transform) -> None:
-    arr = comps[comp]
+def strip_segments(arr: pa.Array, dims: int):
+    """Segments of a ``list<fsl<f32, dims>>`` array of line strips, vectorised.
+
+    Returns (segments (K, 2, dims) float32, strip index of each segment (K,), points, offsets from 0).
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     n = len(arr)
     offsets = np.asarray(arr.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     points = values.fixed_vectors(arr.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0])), dims)
     offsets = offsets - offsets[0]
-    # every pair of consecutive points that lies inside one strip is a segment of that strip (vectorised)
+    # every pair of consecutive points that lies inside one strip is a segment of that strip
     owner = np.repeat(np.arange(n, dtype=np.int32), np.diff(offsets))
     inside = owner[:-1] == owner[1:] if len(owner) > 1 else np.zeros(0, bool)
     starts = np.nonzero(inside)[0]
     segments = np.stack([points[starts], points[starts + 1]], axis=1) if starts.size else np.zeros((0, 2, dims), np.float32)
+    return segments, owner[starts] if starts.size else np.zeros(0, np.int32), points, offsets
+
+
+def _strips(layers, comps, comp, dims, ctx, transform) -> None:
+    arr = comps[comp]
+    n = len(arr)
+    segments, owners, points, offsets = strip_segments(arr, dims)
     colors = _colors(comps, n, ctx)
-    layers.batches["lines"] = sb.LineBatch(segments, owner[starts] if starts.size else np.zeros(0, np.int32),
-                                           colors=colors, transform=transform)
+    layers.batches["lines"] = sb.LineBatch(segments, owners, colors=colors, transform=transform)
     if layers.batches["lines"].n_instances != n and colors is not None and len(colors) == n:
         # trailing strips without segments: keep one colour per logged strip
         layers.batches["lines"] = sb.LineBatch.from_strips(

@@ -217,6 +217,21 @@ def test_visible_history_adds_the_earlier_points_of_the_range():
     np.testing.assert_array_equal(out["traj"].batches["points"].positions[:, 0], [6])
 
 
+def test_visible_history_adds_the_earlier_line_strips_of_the_range_as_segments():
+    hub = new_hub()
+    strips = {frame: [np.array([[frame, 0, 0], [frame, 1, 0], [frame, 1, 1]], np.float32)] for frame in range(1, 8)}
+    for frame, frame_strips in strips.items():
+        log_row(hub, "outline", {"rerun.linestrip3d": C.line_strips(frame_strips, 3)}, frame=frame)
+    _, out = build(hub, SpaceViewSpec("3d", "/"), time=6, props={"outline": EntityProperties(visible_history=2)})
+    history = out["outline"].batches["history_lines"]
+    expected = np.concatenate([np.stack([s[0][:-1], s[0][1:]], axis=1) for f, s in strips.items() if f in (4, 5)])
+    np.testing.assert_array_equal(history.segments, expected)
+    latest = out["outline"].batches["lines"].segments
+    np.testing.assert_array_equal(latest, np.stack([strips[6][0][:-1], strips[6][0][1:]], axis=1))
+    _, plain = build(hub, SpaceViewSpec("3d", "/"), time=6)
+    assert "history_lines" not in plain["outline"].batches
+
+
 def test_heuristics_add_time_series_text_log_and_bar_chart_views():
     comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"},
              "vol": {"rerun.tensor"}}
