@@ -299,10 +299,20 @@ class _ScalarRows:
         return len(self.scalars)
 
 
-class _TextRows(list):
-    """Pending text rows of one entity: (point, log_time, body, level, color)."""
+class _TextRows:
+    """Pending text rows of one entity, column by column (see ``_ScalarRows`` for why)."""
 
-    __slots__ = ()
+    __slots__ = ("points", "log_times", "bodies", "levels", "colors")
+
+    def __init__(self) -> None:
+        self.points: list = []
+        self.log_times: list = []
+        self.bodies: list = []
+        self.levels: list = []
+        self.colors: list = []
+
+    def __len__(self) -> int:
+        return len(self.bodies)
 
 
 class _GenericRows(list):
@@ -364,19 +374,23 @@ def log_text_row(entity_path, body, level, color, timeless, *, _time_ns=time.tim
     if not _enabled:
         return
     if timeless:
-        row = (None, None, body, level, color)
+        point = log_time = None
     else:
         try:
             point = _tl.point
         except AttributeError:
             point = _EMPTY_POINT
-        row = (point, _time_ns(), body, level, color)
+        log_time = _time_ns()
     with _lock:
         rows = _pending.get(entity_path)
         if type(rows) is not _TextRows:
             rows = _start_pending_locked(entity_path, _TEXT)
-        rows.append(row)
-        if len(rows) >= MAX_PENDING_ROWS:
+        rows.points.append(point)
+        rows.log_times.append(log_time)
+        rows.bodies.append(body)
+        rows.levels.append(level)
+        rows.colors.append(color)
+        if len(rows.bodies) >= MAX_PENDING_ROWS:
             _flush_entity_locked(entity_path)
 
 
@@ -650,8 +664,8 @@ def _scalar_batch(entity_path: str, rows: _ScalarRows) -> pa.RecordBatch:
     return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
 
 
-def _text_batch(entity_path: str, rows: list) -> pa.RecordBatch:
-    points, log_times, bodies, levels, colors = zip(*rows)
+def _text_batch(entity_path: str, rows: _TextRows) -> pa.RecordBatch:
+    points, log_times, bodies, levels, colors = rows.points, rows.log_times, rows.bodies, rows.levels, rows.colors
     entries = pa.StructArray.from_arrays(
         [pa.array(bodies, type=pa.utf8()), pa.array(levels, type=pa.utf8())], fields=list(_TEXT_ENTRY_TYPE)
     )
