@@ -1,6 +1,7 @@
 """Benchmark: frame time of rerun_scene's lean point visual vs vispy Markers (EGL, llvmpipe).
 
     python bench/scene.py [--sizes 100000,1000000,5000000] [--frames 3] [--size 1280x720]
+    python bench/scene.py --depth [--frames 40]      # a live 640x480 depth cloud in a view inside the window
 
 Both draw the same random cloud (per-point RGBA8 colours, 3 px diameter) through the same
 SpaceView3D camera at 1280x720 in the same process. Reported per point count:
@@ -14,6 +15,12 @@ SpaceView3D camera at 1280x720 in the same process. Reported per point count:
 - ``set_same``: time of ``set_layer`` with an unchanged batch (should be microseconds);
 - the same for vispy ``Markers`` (skipped at sizes where the previous size predicts more than
   10 s per frame), and ratios Markers / lean for moving frames (goal >= 3) and static frames.
+
+``--depth``: what the viewer does for a live depth stream: a 1280x720 window whose 3D view covers only part of
+it (560x520 px), and every frame a *new* 77 k-point cloud (a 640x480 depth image back-projected every 2nd pixel,
+world-unit radii, colormapped) that the impostor cache re-renders (CPU splat + texture upload). Reported: median
+and p90 frame time (draw + glFinish, no read-back), the splat alone, and the same cloud set once and redrawn with
+the camera turning (no new data).
 
 Frame = ``canvas.render()``: draw, glFinish and a 1280x720 read-back, identical for both.
 Run with DISPLAY unset; EGL_PLATFORM defaults to surfaceless.
@@ -109,17 +116,93 @@ def bench_markers(n, positions, colors, size, frames, camera_state):
     return {"first": first, "moving": statistics.median(moving), "static": statistics.median(static)}
 
 
+def depth_clouds(count: int):
+    """``count`` depth clouds of a moving 640x480 wave (like bench/viewer.py's logger), every 2nd pixel."""
+    import rerun_kernels
+
+    K = np.array([[500.0, 0, 320], [0, 500.0, 240], [0, 0, 1]])
+    yy, xx = np.mgrid[0:480, 0:640]
+    clouds = []
+    for f in range(count):
+        depth = (1500 + 500 * np.sin(xx / 40 + f / 5) + yy).astype(np.uint16)
+        clouds.append(rerun_kernels.depth_cloud(depth, K, 1000.0, step=2, colormap="turbo", radius_scale=1.0))
+    return clouds
+
+
+def bench_depth(frames: int, size) -> None:
+    from vispy import app
+
+    from rerun_scene import PointBatch, offscreen
+    from rerun_scene.view3d import SpaceView3D
+    from rerun_scene.visuals.points import PointsVisual
+
+    clouds = depth_clouds(min(frames, 20))
+    canvas = offscreen.create_canvas(size)
+    view = SpaceView3D(canvas, up="-Y")
+    view.set_rect(700, 100, 560, 520)  # the 3D view beside a 2D view and the panels, like the viewer
+    splat_times = []
+    original = PointsVisual._splat
+
+    def timed_splat(self, viewport, fb_size):
+        start = time.perf_counter()
+        out = original(self, viewport, fb_size)
+        splat_times.append(time.perf_counter() - start)
+        return out
+
+    PointsVisual._splat = timed_splat
+
+    def frame():
+        start = time.perf_counter()
+        canvas.update()
+        app.process_events()
+        canvas.context.finish()
+        return time.perf_counter() - start
+
+    def batch(i):
+        c = clouds[i % len(clouds)]
+        return PointBatch(c.points, colors=c.colors, radii=c.radii, radius_unit="world")
+
+    view.set_layer("cloud", batch(0))
+    view.reset()
+    for i in range(3):  # warm-up: first uploads, kernels
+        view.set_layer("cloud", batch(i))
+        frame()
+    splat_times.clear()
+    live = []
+    for i in range(frames):
+        view.set_layer("cloud", batch(i))
+        live.append(frame())
+    live_splat = sorted(splat_times)
+    turning = []
+    for _ in range(max(frames // 4, 3)):
+        view.camera.rotate(1.0 / 0.4, 0.0)
+        turning.append(frame())
+    PointsVisual._splat = original
+    canvas.close()
+    n = clouds[0].points.shape[0]
+    live.sort()
+    print(f"# live depth cloud: {n} points (world radii) in a 560x520 view of a {size[0]}x{size[1]} window, "
+          f"{frames} frames, each a new batch")
+    print(f"new batch per frame: median {statistics.median(live) * 1e3:.1f} ms, p90 {live[int(0.9 * (len(live) - 1))] * 1e3:.1f} ms "
+          f"(CPU splat median {statistics.median(live_splat) * 1e3:.1f} ms); camera turning, same batch: "
+          f"median {statistics.median(turning) * 1e3:.1f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000,5000000")
     parser.add_argument("--frames", type=int, default=3)
     parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--depth", action="store_true", help="a live depth cloud instead of the static sizes")
     args = parser.parse_args()
     os.environ.pop("DISPLAY", None)
     from rerun_scene import offscreen
 
     offscreen.use_headless()
     size = tuple(int(v) for v in args.size.split("x"))
+    if args.depth:
+        bench_depth(max(args.frames, 10) if args.frames != 3 else 40, size)
+        return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     print(f"# rerun_scene points vs vispy Markers, {size[0]}x{size[1]}, EGL llvmpipe, {args.frames} frames")
     header = ("points", "lean first", "moving", "gl moving", "static", "set same", "mk first", "mk moving",
