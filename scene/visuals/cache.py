@@ -13,27 +13,31 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 
+# The quad covers only the rectangle that holds the cached picture (the whole viewport after a GL rendering, the
+# view's rectangle after a CPU splat): software GL shades every covered fragment, and a view is often a fraction
+# of the window.
 _QUAD_VERTEX = """
 attribute vec2 a_position;
-varying vec2 v_texcoord;
+uniform vec4 u_viewport;   // x, y, w, h of the viewport inside the cached framebuffer
+uniform vec4 u_rect;       // x, y, w, h of the cached picture, framebuffer pixels
+uniform vec2 u_size;       // cached framebuffer size
+varying vec2 v_uv;
 void main() {
-    v_texcoord = a_position * 0.5 + 0.5;
-    gl_Position = vec4(a_position, 0.0, 1.0);
+    vec2 pixel = u_rect.xy + (a_position * 0.5 + 0.5) * u_rect.zw;
+    v_uv = pixel / u_size;
+    gl_Position = vec4((pixel - u_viewport.xy) / u_viewport.zw * 2.0 - 1.0, 0.0, 1.0);
 }
 """
 
 _QUAD_FRAGMENT = """
 uniform sampler2D u_color;
 uniform sampler2D u_depth;
-uniform vec4 u_viewport;   // x, y, w, h of the viewport inside the cached framebuffer
-uniform vec2 u_size;       // cached framebuffer size
-varying vec2 v_texcoord;
+varying vec2 v_uv;
 void main() {
-    vec2 uv = (u_viewport.xy + v_texcoord * u_viewport.zw) / u_size;
-    vec4 color = texture2D(u_color, uv);
+    vec4 color = texture2D(u_color, v_uv);
     if (color.a == 0.0) discard;
     gl_FragColor = color;
-    gl_FragDepth = texture2D(u_depth, uv).r;
+    gl_FragDepth = texture2D(u_depth, v_uv).r;
 }
 """
 
@@ -49,6 +53,7 @@ class ImpostorCache:
         self.coarse = False  # the cached picture is a level-of-detail subset, to be refined
         self._key = None
         self._size = None
+        self._rect = None  # (x, y, w, h) framebuffer pixels of the cached picture
         self._fbo = None
         self._color = None
         self._depth = None
@@ -67,7 +72,9 @@ class ImpostorCache:
         cheaper ``draw_coarse()`` renders this frame and ``request_redraw()`` asks for another,
         which then renders in full (interactive level of detail while the camera moves).
         ``splat(viewport, size)``, when given, renders on the CPU instead of GL: it returns
-        (rgba (H, W, 4) uint8, window depth (H, W, 1) float32) in GL row order, or None to use GL.
+        (rgba (h, w, 4) uint8, window depth (h, w, 1) float32, x0, y0) in GL row order, the picture of the
+        framebuffer rectangle whose first pixel is (x0, y0) (nothing is drawn outside it), or None to use GL. Only
+        that rectangle is uploaded and drawn.
         ``depth_test``: the visual's own setting (2D views draw without depth; then the quad must
         not test the cleared depth either).
         """
@@ -89,8 +96,12 @@ class ImpostorCache:
         if render is not None and splat is not None:
             images = splat(viewport, size)
             if images is not None:
-                self._color.set_data(images[0])
-                self._depth.set_data(images[1])
+                color, depth, x0, y0 = images
+                h, w = color.shape[:2]
+                if h and w:  # sub-image uploads into the textures allocated for the framebuffer
+                    self._color.set_data(color, offset=(y0, x0))
+                    self._depth.set_data(depth, offset=(y0, x0))
+                self._rect = (x0, y0, w, h)
                 self._key, self.coarse, render = key, False, None
                 self.passes += 1
         if render is not None:
@@ -101,11 +112,15 @@ class ImpostorCache:
                 render()
             gloo.set_viewport(*viewport)
             self._key = key
+            self._rect = viewport
             self.passes += 1
             if self.coarse and request_redraw is not None:
                 request_redraw()
+        if self._rect[2] <= 0 or self._rect[3] <= 0:
+            return  # the view's rectangle is empty: nothing cached to show
         gloo.set_state(depth_test=bool(depth_test), blend=False, cull_face=False)
         self._quad["u_viewport"] = tuple(float(v) for v in viewport)
+        self._quad["u_rect"] = tuple(float(v) for v in self._rect)
         self._quad["u_size"] = (float(size[0]), float(size[1]))
         self._quad.draw("triangle_strip")
 

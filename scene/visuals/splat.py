@@ -9,6 +9,8 @@ so occlusion with GL-drawn layers stays exact per pixel.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -28,6 +30,15 @@ def footprint(diameter: float) -> tuple[int, list[tuple[int, int]]]:
         corners = {(0, 0), (n - 1, 0), (0, n - 1), (n - 1, n - 1)}
         offsets = [o for o in offsets if o not in corners]
     return n, offsets
+
+
+class Splat(NamedTuple):
+    """A CPU rendering of a rectangle of the framebuffer, in GL row order (row 0 at the bottom)."""
+
+    color: np.ndarray  #: (h, w, 4) uint8 RGBA, alpha 0 where no point landed
+    depth: np.ndarray  #: (h, w, 1) float32 window depth, 1.0 where no point landed
+    x0: int  #: framebuffer column of the images' first column
+    y0: int  #: framebuffer row of the images' first row
 
 
 class PointSplatter:
@@ -57,10 +68,11 @@ class PointSplatter:
         self._keys = None
 
     def splat(self, fb_from_local, to_ndc_z, size, rect, px_per_radius: float, perspective: bool = False):
-        """Render into (color (H, W, 4) uint8, depth (H, W, 1) float32) in GL row order.
+        """Render the points that fall in ``rect`` into images of that rectangle only.
 
-        Returns None when some visible point would be wider than ``MAX_SPLAT_DIAMETER_PX`` (the
-        caller then draws with GL).
+        Returns a :class:`Splat` (colour + window depth of the rectangle, clamped to the framebuffer), or None when
+        some visible point would be wider than ``MAX_SPLAT_DIAMETER_PX`` (the caller then draws with GL). Only the
+        rectangle is cleared, z-buffered and returned: a view covering part of a window costs its own area.
 
         Parameters
         ----------
@@ -73,9 +85,13 @@ class PointSplatter:
         perspective : radii are in world units: divide by each point's clip w.
         """
         width, height = size
-        if self._keys is None or self._keys.shape != (height * width,):
-            self._keys = np.empty(height * width, dtype=np.uint64)
-        keys = self._keys
+        x0, y0, x1, y1 = (int(v) for v in rect)
+        x0, y0 = min(max(x0, 0), width), min(max(y0, 0), height)
+        x1, y1 = min(max(x1, x0), width), min(max(y1, y0), height)
+        rect_w, rect_h = x1 - x0, y1 - y0
+        if self._keys is None or self._keys.shape[0] < rect_h * rect_w:
+            self._keys = np.empty(rect_h * rect_w, dtype=np.uint64)
+        keys = self._keys[: rect_h * rect_w]
         keys.fill(_EMPTY)
         px, py, pz = self.columns
         m = np.asarray(fb_from_local, dtype=np.float32)
@@ -86,13 +102,13 @@ class PointSplatter:
         w += m[3, 3]
         with np.errstate(divide="ignore", invalid="ignore"):
             inv_w = np.float32(1.0) / w
-            x = (px * m[0, 0] + py * m[0, 1] + pz * m[0, 2] + m[0, 3]) * inv_w
-            y = (px * m[1, 0] + py * m[1, 1] + pz * m[1, 2] + m[1, 3]) * inv_w
+            # x, y relative to the rectangle's corner: the key buffer covers the rectangle only
+            x = (px * m[0, 0] + py * m[0, 1] + pz * m[0, 2] + m[0, 3]) * inv_w - np.float32(x0)
+            y = (px * m[1, 0] + py * m[1, 1] + pz * m[1, 2] + m[1, 3]) * inv_w - np.float32(y0)
             z = (px * zr[0] + py * zr[1] + pz * zr[2] + zr[3]) * inv_w
-        x0, y0, x1, y1 = rect
         margin = MAX_SPLAT_DIAMETER_PX
         visible = (w > 0) & (z >= -1) & (z <= 1)
-        visible &= (x >= x0 - margin) & (x < x1 + margin) & (y >= y0 - margin) & (y < y1 + margin)
+        visible &= (x >= -margin) & (x < rect_w + margin) & (y >= -margin) & (y < rect_h + margin)
         idx_visible = np.flatnonzero(visible)
         # Footprint size per point (the GL visual clamps diameters to >= 1 px as well).
         diameter = self.radii * np.float32(2.0 * px_per_radius)
@@ -100,7 +116,7 @@ class PointSplatter:
             diameter = diameter[idx_visible]
         if perspective:
             diameter = diameter * inv_w[idx_visible]
-        sizes = np.maximum(np.rint(diameter), 1).astype(np.int64)
+        sizes = np.maximum(np.rint(diameter), 1).astype(np.intp)
         if sizes.size and sizes.max() > MAX_SPLAT_DIAMETER_PX:
             return None
         xv, yv = x[idx_visible], y[idx_visible]
@@ -110,14 +126,17 @@ class PointSplatter:
         # patterns, so the minimum key is the nearest point and carries its index, with no second
         # pass to find the winners.
         point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | idx_visible.view(np.uint64)
+        local = (0, 0, rect_w, rect_h)
         if sizes.ndim == 0:
-            groups = [(int(sizes), slice(None))]
+            self._splat_group(keys, xv, yv, point_keys, int(sizes), local, rect_w)
         else:
-            groups = [(int(n), sizes == n) for n in np.unique(sizes)]
-        for n, select in groups:
-            self._splat_group(keys, xv[select], yv[select], point_keys[select], n, rect, width)
-        color = np.zeros(height * width, dtype=np.uint32)
-        depth = np.ones(height * width, dtype=np.float32)
+            # sizes are 1..MAX_SPLAT_DIAMETER_PX: counting them is cheaper than np.unique's sort/hash
+            present = np.flatnonzero(np.bincount(sizes, minlength=MAX_SPLAT_DIAMETER_PX + 1))
+            for n in present:
+                select = slice(None) if present.size == 1 else sizes == n
+                self._splat_group(keys, xv[select], yv[select], point_keys[select], int(n), local, rect_w)
+        color = np.zeros(rect_h * rect_w, dtype=np.uint32)
+        depth = np.ones(rect_h * rect_w, dtype=np.float32)
         hit = np.flatnonzero(keys != _EMPTY)
         hit_keys = keys[hit]
         depth[hit] = (hit_keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
@@ -126,7 +145,7 @@ class PointSplatter:
             color[hit] = packed[0]
         else:
             color[hit] = packed[(hit_keys & np.uint64(0xFFFFFFFF)).view(np.int64)]
-        return color.view(np.uint8).reshape(height, width, 4), depth.reshape(height, width, 1)
+        return Splat(color.view(np.uint8).reshape(rect_h, rect_w, 4), depth.reshape(rect_h, rect_w, 1), x0, y0)
 
     @staticmethod
     def _splat_group(keys, x, y, point_keys, n: int, rect, width: int) -> None:
