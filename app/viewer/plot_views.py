@@ -9,20 +9,15 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
-from rerun_app.time_control import NANOS_PER_SECOND
+from rerun_app.views import time_series as ts
 from rerun_app.views import values
 
 _MAX_TEXT_ROWS = 2000
-_EPOCH_NS = 365 * 24 * 3600 * NANOS_PER_SECOND  # time values past 1971: nanoseconds since the Unix epoch
 _LEVEL_COLOURS = {
     "CRITICAL": imgui.ImVec4(1.0, 0.3, 0.9, 1), "ERROR": imgui.ImVec4(1.0, 0.35, 0.35, 1),
     "WARN": imgui.ImVec4(1.0, 0.8, 0.3, 1), "WARNING": imgui.ImVec4(1.0, 0.8, 0.3, 1),
     "DEBUG": imgui.ImVec4(0.6, 0.6, 0.9, 1), "TRACE": imgui.ImVec4(0.6, 0.6, 0.6, 1),
 }
-
-
-def _to_axis(times: np.ndarray, timeline_type: str) -> np.ndarray:
-    return times.astype(np.float64) / (NANOS_PER_SECOND if timeline_type == "time" else 1.0)
 
 
 def _entities_with(viewer, spec, component: str) -> list[str]:
@@ -32,76 +27,106 @@ def _entities_with(viewer, spec, component: str) -> list[str]:
 
 
 def draw_time_series(viewer, spec) -> None:
-    """One line per scalar entity over the whole timeline; the time cursor is a draggable vertical line."""
+    """Every scalar entity of the view as lines and/or markers with per-sample colour and radius, a legend of
+    their labels, a date-time axis on epoch time timelines, and the time cursor as a draggable vertical line.
+
+    The x axis follows the timeline's data range (re-fitted whenever it changes, e.g. while data streams in);
+    in between, the user may pan and zoom; y fits the samples inside the shown x range.
+    """
     store, key = viewer.store, viewer.timeline_key()
     if store is None or key is None:
         imgui.text("no timeline data")
         return
-    size = imgui.get_content_region_avail()
-    if not implot.begin_plot(f"##plot{spec.name}", imgui.ImVec2(size.x, max(size.y, 50))):
-        return
-    implot.setup_axes(key[0] + (" (s)" if key[1] == "time" else ""), "")
     time_range = viewer.time_range()
-    if key[1] == "time" and time_range is not None and time_range[0] >= _EPOCH_NS:
+    kind = ts.axis_kind(key[1], time_range)
+    series = _series_of_view(viewer, spec, store, key, kind)
+    x_lim = ts.x_limits(time_range, kind)
+    follow_key = (id(store), key, time_range)
+    refit = _FOLLOWED.get(spec.name) != follow_key
+    _FOLLOWED[spec.name] = follow_key
+    size = imgui.get_content_region_avail()
+    implot.push_style_var(implot.StyleVar_.fit_padding, imgui.ImVec2(0.0, 0.08))  # markers at the extremes show whole
+    if not implot.begin_plot(f"##plot{spec.name}", imgui.ImVec2(size.x, max(size.y, 50))):
+        implot.pop_style_var()
+        return
+    x_title = {"sequence": key[0], "seconds": key[0] + " (s)", "datetime": key[0] + " (UTC)"}[kind]
+    implot.setup_axes(x_title, "", 0, implot.AxisFlags_.auto_fit | implot.AxisFlags_.range_fit)
+    if kind == "datetime":
         implot.setup_axis_scale(implot.ImAxis_.x1, implot.Scale_.time)  # date/time tick labels (UTC)
-    for path in _entities_with(viewer, spec, "rerun.scalar"):
-        times, vals = store.range_scalars(path, key)
-        if times.size:
-            label, spec_, scattered = _series_style(store, path)
-            xs, ys = _to_axis(times, key[1]), np.ascontiguousarray(vals, dtype=np.float64)
-            (implot.plot_scatter if scattered else implot.plot_line)(f"{label}##{path}", xs, ys, spec_)
+    if x_lim is not None:
+        implot.setup_axis_limits(implot.ImAxis_.x1, x_lim[0], x_lim[1],
+                                 implot.Cond_.always if refit else implot.Cond_.once)
+    implot.setup_legend(implot.Location_.north_west)
+    for s in series:
+        for run in s.runs:
+            _plot_run(f"{s.label}##{s.entity_path}", run)
     if viewer.time.time is not None:
-        x = float(_to_axis(np.array([viewer.time.time]), key[1])[0])
-        result = implot.drag_line_x(0, x, imgui.ImVec4(1.0, 0.35, 0.3, 1.0), 2.0)
-        changed, new_x = result[0], result[1]
-        if changed:
+        x = float(ts.to_axis(np.array([viewer.time.time]), kind)[0])
+        result = implot.drag_line_x(0, x, _CURSOR_COLOUR, 2.0)
+        if result[0]:
             viewer.time.pause()
-            viewer.time.set_time(new_x * (NANOS_PER_SECOND if key[1] == "time" else 1.0), viewer.time_range())
+            viewer.time.set_time(ts.from_axis(result[1], kind), time_range)
             viewer.on_time_changed()
+    viewer.plot_frames[spec.name] = _plot_frame(series, kind)
     implot.end_plot()
+    implot.pop_style_var()
 
 
-_STYLES: dict[tuple, tuple] = {}  # (store, path, generation) → style: recomputed only when the series changed
+_CURSOR_COLOUR = imgui.ImVec4(1.0, 0.35, 0.3, 1.0)
+_FOLLOWED: dict[str, tuple] = {}  # view name → the data range the x axis was last fitted to
+_SERIES: dict[tuple, ts.PlotSeries | None] = {}  # (store, path, generation, timeline, axis) → built series
 
 
-def _series_style(store, path: str):
-    """(legend label, ImPlot spec, scattered) from the series' latest label / colour / radius / plot props."""
-    key = (id(store), path, store.generation(path))
-    found = _STYLES.get(key)
-    if found is None:
-        if len(_STYLES) > 4096:
-            _STYLES.clear()
-        found = _STYLES[key] = _compute_series_style(store, path)
-    return found
+def _series_of_view(viewer, spec, store, key, kind) -> list[ts.PlotSeries]:
+    """The built series of the view's visible scalar entities (rebuilt only for entities whose data changed)."""
+    out = []
+    for index, path in enumerate(_entities_with(viewer, spec, "rerun.scalar")):
+        cache_key = (id(store), path, store.generation(path), key, kind, index)
+        if cache_key not in _SERIES:
+            if len(_SERIES) > 1024:
+                _SERIES.clear()
+            _SERIES[cache_key] = ts.build_series(store, path, key, kind, _default_colour(index))
+        if _SERIES[cache_key] is not None:
+            out.append(_SERIES[cache_key])
+    return out
 
 
-def _compute_series_style(store, path: str):
-    latest = store.latest_at(path, None, None)  # styles are usually logged with every point; take the newest
-    timelines = store.timelines()
-    if timelines:
-        latest = store.latest_at(path, timelines[0], np.iinfo(np.int64).max) or latest
-    label, spec, scattered = path, implot.Spec(), False
-    if latest is None:
-        return label, spec, scattered
-    comps = latest.components
-    try:
-        if "rerun.label" in comps and len(comps["rerun.label"]) and comps["rerun.label"][0].is_valid:
-            label = comps["rerun.label"][0].as_py()
-        if "rerun.colorrgba" in comps and len(comps["rerun.colorrgba"]):
-            r, g, b, a = values.colors_rgba8(comps["rerun.colorrgba"])[0]
-            spec.line_color = imgui.ImVec4(r / 255, g / 255, b / 255, a / 255)
-            spec.marker_fill_color = spec.line_color
-            spec.marker_line_color = spec.line_color
-        if "rerun.radius" in comps and len(comps["rerun.radius"]):
-            radius = float(values.scalars(comps["rerun.radius"])[0])
-            if np.isfinite(radius) and radius > 0:
-                spec.line_weight = radius * 2
-                spec.marker_size = radius * 2
-        if "rerun.scalar_plot_props" in comps and len(comps["rerun.scalar_plot_props"]):
-            scattered = bool((comps["rerun.scalar_plot_props"][0].as_py() or {}).get("scattered"))
-    except (values.ComponentError, ValueError, TypeError):
-        pass  # a malformed style component keeps the default style
-    return label, spec, scattered
+def _default_colour(index: int) -> tuple[int, int, int, int]:
+    """ImPlot's colormap colour ``index`` as RGBA8 (the colour a series logged without one gets)."""
+    c = implot.get_colormap_color(index)
+    return tuple(int(round(v * 255)) for v in (c.x, c.y, c.z, c.w))
+
+
+def _packed(colors: np.ndarray) -> np.ndarray:
+    """(N, 4) uint8 RGBA → ImGui's packed ImU32 (0xAABBGGRR)."""
+    return np.ascontiguousarray(colors, dtype=np.uint8).view("<u4").ravel()
+
+
+def _plot_run(label_id: str, run: ts.PlotRun) -> None:
+    spec = implot.Spec()
+    r, g, b, a = (int(v) / 255 for v in run.colors[0])
+    spec.line_color = spec.marker_fill_color = spec.marker_line_color = imgui.ImVec4(r, g, b, a)
+    if run.kind == "scatter":
+        spec.marker = implot.Marker_.circle
+        spec.marker_sizes = np.ascontiguousarray(run.radii * 2, dtype=np.float32)
+        spec.marker_fill_colors = spec.marker_line_colors = _packed(run.colors)
+        implot.plot_scatter(label_id, run.xs, run.ys, spec)
+    else:
+        spec.line_weight = float(run.radii[0]) * 2
+        spec.line_colors = _packed(np.roll(run.colors, -1, axis=0))  # segment i (point i → i+1): point i+1's colour
+        implot.plot_line(label_id, run.xs, run.ys, spec)
+
+
+def _plot_frame(series, kind) -> dict:
+    """Where the plot area is on the canvas and which values its edges show (state dumps; pixel tests)."""
+    pos, size, limits = implot.get_plot_pos(), implot.get_plot_size(), implot.get_plot_limits()
+    return {
+        "rect": [pos.x, pos.y, size.x, size.y],
+        "x": [limits.x.min, limits.x.max],
+        "y": [limits.y.min, limits.y.max],
+        "axis": kind,
+        "series": [{"entity": s.entity_path, "label": s.label, "runs": [r.kind for r in s.runs]} for s in series],
+    }
 
 
 def draw_text_log(viewer, spec) -> None:

@@ -65,6 +65,7 @@ def state_dump(viewer) -> dict:
         "hover": None if hover is None else hover.__dict__,
         "warnings": viewer.state.warnings,
         "views": views,
+        "plots": viewer.plot_frames,
         "items": viewer.item_rects,
         "frame_count": viewer.canvas.frame_count,
         "ui_errors": viewer.canvas.ui_errors,

@@ -91,6 +91,7 @@ class Viewer:
         self.drag_select_start = None
         self.density_cache: dict = {}  # timeline panel: per-entity tick positions
         self._summary: tuple = (None, "")
+        self.plot_frames: dict[str, dict] = {}  # plot view name → plot area rect and axis limits (state dumps)
         self.selection_lines: list[str] = []  # what the selection panel shows (state dumps read it)
         self.should_close = False
         self._redraw_frames = SETTLE_FRAMES
