@@ -9,15 +9,9 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
+from rerun_app.views import text_log as tl
 from rerun_app.views import time_series as ts
 from rerun_app.views import values
-
-_MAX_TEXT_ROWS = 2000
-_LEVEL_COLOURS = {
-    "CRITICAL": imgui.ImVec4(1.0, 0.3, 0.9, 1), "ERROR": imgui.ImVec4(1.0, 0.35, 0.35, 1),
-    "WARN": imgui.ImVec4(1.0, 0.8, 0.3, 1), "WARNING": imgui.ImVec4(1.0, 0.8, 0.3, 1),
-    "DEBUG": imgui.ImVec4(0.6, 0.6, 0.9, 1), "TRACE": imgui.ImVec4(0.6, 0.6, 0.6, 1),
-}
 
 
 def _entities_with(viewer, spec, component: str) -> list[str]:
@@ -130,66 +124,126 @@ def _plot_frame(series, kind) -> dict:
 
 
 def draw_text_log(viewer, spec) -> None:
-    """Text entries up to the cursor (newest last): time, entity, level, body."""
+    """Text entries of the view's entities: columns time, entity, level, body; levels coloured; level and entity
+    filters above the table; rows after the cursor dimmed, the cursor's row highlighted and scrolled to."""
     store, key = viewer.store, viewer.timeline_key()
-    if store is None:
+    if store is None or key is None:
+        imgui.text("no timeline data")
         return
-    cache_key = (id(store), store.generation(), key, viewer.time.time, viewer.state.version)
+    paths = _entities_with(viewer, spec, "rerun.text_entry")
+    cache_key = (id(store), tuple((p, store.generation(p)) for p in paths), key)
     cached = _TEXT_ROWS.get(spec.name)
-    if cached is not None and cached[0] == cache_key:
-        rows = cached[1]
-    else:
-        rows = _text_rows(viewer, spec, store, key)
-        _TEXT_ROWS[spec.name] = (cache_key, rows)
-    _text_table(viewer, spec, rows)
+    if cached is None or cached[0] != cache_key:
+        cached = _TEXT_ROWS[spec.name] = (cache_key, tl.text_rows(store, paths, key))
+    all_rows = cached[1]
+    flt = text_filter(spec.name)
+    _text_filters(viewer, spec, flt, all_rows, paths)
+    rows = tl.filter_rows(all_rows, flt)
+    _text_table(viewer, spec, rows, tl.cursor_row(rows, viewer.time.time), flt)
 
 
-_TEXT_ROWS: dict[str, tuple] = {}  # view name → (store generation, cursor …) and the rows shown
+_TEXT_ROWS: dict[str, tuple] = {}  # view name → (entities and their generations, timeline) and all rows
+_TEXT_FILTERS: dict[str, tl.TextLogFilter] = {}
+_SCROLLED_TO: dict[str, tuple] = {}  # view name → the (cursor row, filter, row count) last scrolled to
 
 
-def _text_rows(viewer, spec, store, key) -> list[tuple]:
-    rows = []
-    for path in _entities_with(viewer, spec, "rerun.text_entry"):
-        t1 = viewer.time.time if key is not None else None
-        times, cells = store.range(path, "rerun.text_entry", key, None, t1) if key is not None else ([], [])
-        for t, cell in zip(times[-_MAX_TEXT_ROWS:], cells[-_MAX_TEXT_ROWS:]):
-            for entry in values.struct_rows(cell):
-                if entry:
-                    rows.append((int(t), path, entry.get("level") or "", entry.get("body") or ""))
-    rows.sort(key=lambda r: r[0])
-    return rows[-_MAX_TEXT_ROWS:]
+def text_filter(view_name: str) -> tl.TextLogFilter:
+    """The level/entity filter of a text-log view (created empty: everything shown)."""
+    return _TEXT_FILTERS.setdefault(view_name, tl.TextLogFilter())
 
 
-def _text_table(viewer, spec, rows) -> None:
+def _rgba(colour) -> imgui.ImVec4:
+    return imgui.ImVec4(*(v / 255 for v in colour))
+
+
+def _text_filters(viewer, spec, flt, rows, paths) -> None:
+    """One checkbox per level present (in its colour), and an entity filter popup."""
+    for level in tl.levels_of(rows):
+        shown = level not in flt.hidden_levels
+        colour = tl.LEVEL_COLOURS.get(level.upper())
+        if colour is not None:
+            imgui.push_style_color(imgui.Col_.text, _rgba(colour))
+        changed, shown = imgui.checkbox(f"{level or '(no level)'}##lv{spec.name}", shown)
+        if colour is not None:
+            imgui.pop_style_color()
+        viewer.record_item(f"text-level:{level}")
+        if changed:
+            (flt.hidden_levels.discard if shown else flt.hidden_levels.add)(level)
+            viewer.request_redraw()
+        imgui.same_line()
+    hidden = len(flt.hidden_entities & set(paths))
+    if imgui.small_button(f"entities ({len(paths) - hidden}/{len(paths)})##ent{spec.name}"):
+        imgui.open_popup(f"##entities{spec.name}")
+    viewer.record_item("text-entities")
+    if imgui.begin_popup(f"##entities{spec.name}"):
+        for path in paths:
+            changed, shown = imgui.checkbox(path, path not in flt.hidden_entities)
+            if changed:
+                (flt.hidden_entities.discard if shown else flt.hidden_entities.add)(path)
+                viewer.request_redraw()
+        imgui.end_popup()
+
+
+def _text_table(viewer, spec, rows, cursor_index, flt) -> None:
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.resizable | imgui.TableFlags_.scroll_y
-    if imgui.begin_table(f"##log{spec.name}", 4, flags):
-        fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
-        for title, flags, width in (("time", fixed, 110), ("entity", fixed, 140), ("level", fixed, 70),
+    info = {"rows": len(rows), "cursor_row": cursor_index, "shown": [0, 0]}
+    viewer.plot_frames[spec.name] = info
+    if not imgui.begin_table(f"##log{spec.name}", 4, flags):
+        return
+    fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
+    for title, col_flags, width in (("time", fixed, 110), ("entity", fixed, 140), ("level", fixed, 70),
                                     ("body", stretch, 0)):
-            imgui.table_setup_column(title, flags, width)
-        imgui.table_setup_scroll_freeze(0, 1)
-        imgui.table_headers_row()
-        clipper = imgui.ListClipper()  # only the visible rows are submitted (thousands of entries stay cheap)
-        clipper.begin(len(rows))
-        while clipper.step():
-            for t, path, level, body in rows[clipper.display_start : clipper.display_end]:
-                imgui.table_next_row()
-                imgui.table_next_column()
-                imgui.text(viewer.time.format_time(t))
-                imgui.table_next_column()
-                imgui.text(path)
-                imgui.table_next_column()
-                colour = _LEVEL_COLOURS.get(level.upper())
-                imgui.text_colored(colour, level) if colour is not None else imgui.text(level)
-                imgui.table_next_column()
-                imgui.text(body)
-                if "\n" in body or len(body) > 80:
-                    if imgui.is_item_hovered():
-                        imgui.set_tooltip(body)
-        clipper.end()
-        if viewer.time.following:
-            imgui.set_scroll_here_y(1.0)
-        imgui.end_table()
+        imgui.table_setup_column(title, col_flags, width)
+    imgui.table_setup_scroll_freeze(0, 1)
+    imgui.table_headers_row()
+    target = (cursor_index, flt.key(), len(rows) if viewer.time.following else None)
+    scroll = cursor_index >= 0 and _SCROLLED_TO.get(spec.name) != target
+    cursor_time = viewer.time.time
+    highlight = imgui.color_convert_float4_to_u32(_HIGHLIGHT)
+    clipper = imgui.ListClipper()  # only the visible rows are submitted (thousands of entries stay cheap)
+    clipper.begin(len(rows))
+    if scroll:
+        clipper.include_item_by_index(cursor_index)
+    first = last = None
+    while clipper.step():
+        for index in range(clipper.display_start, clipper.display_end):
+            row = rows[index]
+            imgui.table_next_row()
+            if index == cursor_index:
+                imgui.table_set_bg_color(imgui.TableBgTarget_.row_bg1, highlight)
+                if scroll:
+                    imgui.set_scroll_here_y(0.5)
+                    _SCROLLED_TO[spec.name] = target
+            future = cursor_time is not None and row.time > cursor_time
+            if future:
+                imgui.push_style_var(imgui.StyleVar_.alpha, 0.45)  # after the cursor: not yet happened
+            imgui.table_next_column()
+            imgui.text(viewer.time.format_time(row.time))
+            imgui.table_next_column()
+            imgui.text(row.entity_path)
+            imgui.table_next_column()
+            colour = tl.level_colour(row)
+            imgui.text_colored(_rgba(colour), row.level) if colour is not None else imgui.text(row.level)
+            imgui.table_next_column()
+            imgui.text(row.body)
+            visible = imgui.is_item_visible()  # inside the table's scrolled area (state dumps, tests)
+            if ("\n" in row.body or len(row.body) > 80) and imgui.is_item_hovered():
+                imgui.set_tooltip(row.body)
+            if future:
+                imgui.pop_style_var()
+            if visible:
+                first = index if first is None else min(first, index)
+                last = index if last is None else max(last, index)
+    clipper.end()
+    info["shown"] = [first if first is not None else -1, last if last is not None else -1]
+    if cursor_index >= 0:
+        row = rows[cursor_index]
+        info["cursor_entry"] = [row.time, row.entity_path, row.level, row.body]
+    imgui.end_table()
+    viewer.record_item(f"text-table:{spec.name}")
+
+
+_HIGHLIGHT = imgui.ImVec4(0.25, 0.35, 0.6, 0.6)
 
 
 def draw_bar_chart(viewer, spec) -> None:
