@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from imgui_bundle import imgui, implot
 
+from rerun_app.views import bar_chart as bc
 from rerun_app.views import text_log as tl
 from rerun_app.views import time_series as ts
 from rerun_app.views import values
@@ -247,7 +248,7 @@ _HIGHLIGHT = imgui.ImVec4(0.25, 0.35, 0.6, 0.6)
 
 
 def draw_bar_chart(viewer, spec) -> None:
-    """The latest 1-D tensor of the entity as bars."""
+    """The 1-D tensor of the entity at the time cursor as bars (index on x, value on y; bars grow from 0)."""
     store = viewer.store
     if store is None:
         return
@@ -258,15 +259,30 @@ def draw_bar_chart(viewer, spec) -> None:
         imgui.text("no data at this time")
         return
     try:
-        tensor = values.tensor(latest.components["rerun.tensor"])
+        heights = bc.bar_values(values.tensor(latest.components["rerun.tensor"]))
     except values.ComponentError as exc:
         imgui.text(f"cannot show: {exc}")
         return
-    data = np.ascontiguousarray(np.asarray(tensor.array).ravel(), dtype=np.float64)
     size = imgui.get_content_region_avail()
-    if implot.begin_plot(f"##bars{spec.name}", imgui.ImVec2(size.x, max(size.y, 50))):
-        implot.plot_bars(spec.root, data)
-        implot.end_plot()
+    if not implot.begin_plot(f"##bars{spec.name}", imgui.ImVec2(size.x, max(size.y, 50)), implot.Flags_.no_legend):
+        return
+    implot.setup_axes("index", "value")
+    limits = (len(heights), *bc.y_range(heights))
+    cond = implot.Cond_.always if _BAR_LIMITS.get(spec.name) != limits else implot.Cond_.once
+    _BAR_LIMITS[spec.name] = limits
+    implot.setup_axis_limits(implot.ImAxis_.x1, -0.5, len(heights) - 0.5, cond)
+    implot.setup_axis_limits(implot.ImAxis_.y1, limits[1], limits[2], cond)
+    bar_spec = implot.Spec()
+    bar_spec.fill_color = bar_spec.line_color = _rgba(BAR_COLOUR)
+    implot.plot_bars(spec.root, heights, bc.BAR_WIDTH, 0.0, bar_spec)
+    frame = _plot_frame([], "index")
+    frame["values"] = len(heights)
+    viewer.plot_frames[spec.name] = frame
+    implot.end_plot()
+
+
+BAR_COLOUR = (76, 114, 176, 255)
+_BAR_LIMITS: dict[str, tuple] = {}  # view name → (bar count, y range) the axes were last fitted to
 
 
 DRAWERS = {"timeseries": draw_time_series, "textlog": draw_text_log, "barchart": draw_bar_chart}

@@ -1,0 +1,53 @@
+"""Bar chart of a 1-D tensor in an EGL screenshot: one bar per element, from 0 to its value, at the cursor time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _plot_kit import load, matches, render, to_pixels
+
+from rerun_app.viewer.plot_views import BAR_COLOUR
+from rerun_app.views import bar_chart as bc
+from rerun_app.views import values
+
+pytestmark = pytest.mark.gl
+
+FRAME_VALUES = {1: [3.0, -1.0, 0.5, 2.0, 0.0, -2.5, 1.0], 2: [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]}
+
+LOG = f"""
+for frame, heights in {FRAME_VALUES!r}.items():
+    kit.log_row(hub, 'histogram', kit.image(np.array(heights, np.float32)), frame=frame)
+"""
+
+
+def test_bars_span_from_zero_to_each_value_at_the_cursor_time(egl_available, tmp_path):
+    img, plots = load(render(tmp_path, LOG, timeline="frame", time=1))
+    (frame,) = plots.values()
+    heights = FRAME_VALUES[1]
+    assert frame["values"] == len(heights)
+    x, y, w, h = frame["rect"]
+    bars = matches(img, BAR_COLOUR, 12)
+    zero_y = to_pixels(frame, [0], [0])[0][1]
+    for i, value in enumerate(heights):
+        px, py = to_pixels(frame, [i], [value])[0]
+        column = bars[int(y):int(y + h), int(round(px))]
+        rows = np.flatnonzero(column) + int(y)
+        if value == 0:
+            assert rows.size <= 2, i
+            continue
+        top, bottom = sorted((py, zero_y))
+        assert abs(rows.min() - top) <= 2 and abs(rows.max() - bottom) <= 2, (i, value, rows.min(), rows.max())
+        # the bar is BAR_WIDTH index units wide
+        row = bars[int(round((top + bottom) / 2)), int(x):int(x + w)]
+        width = to_pixels(frame, [bc.BAR_WIDTH], [0])[0][0] - to_pixels(frame, [0], [0])[0][0]
+        runs = np.flatnonzero(row) + int(x)
+        near = runs[np.abs(runs - px) <= width / 2 + 3]  # this bar only (neighbours are 1 unit away)
+        assert abs(near.size - width) <= 3, (i, near.size, width)
+
+
+def test_only_one_dimensional_tensors_make_bars():
+    one = values.Tensor(np.arange(5, dtype=np.uint8).reshape(1, 5, 1), None, (), "unknown", None)
+    assert bc.bar_values(one).tolist() == [0, 1, 2, 3, 4]
+    with pytest.raises(values.ComponentError, match=r"1-D tensor, got shape \[2, 3\]"):
+        bc.bar_values(values.Tensor(np.zeros((2, 3)), None, (), "unknown", None))
+    assert bc.y_range(np.array([2.0, 4.0]))[0] == 0.0 and bc.y_range(np.array([-2.0]))[1] == 0.0
