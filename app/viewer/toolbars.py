@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rerun_kernels
 from imgui_bundle import imgui
 
 
@@ -63,8 +64,16 @@ def draw_view_toolbar(viewer, spec, host) -> None:
             imgui.same_line()
             imgui.text_colored(imgui.ImVec4(0.6, 0.6, 0.6, 1), f"up {host.up}")
 
+def _same_line_if_fits(width: float) -> None:
+    """Continue the toolbar row when an item ``width`` px wide still fits, else start a new row (narrow views)."""
+    imgui.same_line()
+    if imgui.get_content_region_avail().x < width:
+        imgui.new_line()
+        imgui.set_cursor_pos_x(imgui.get_cursor_pos_x() + 4)
+
+
 def _tensor_toolbar(viewer, host) -> None:
-    """Displayed axes (height, width) and a slider per other axis of a tensor view."""
+    """Displayed axes, a slider per other axis, the colormap and keep-aspect (wrapping onto more rows if narrow)."""
     builder = host.builder
     if builder.shape is None:
         return
@@ -73,7 +82,7 @@ def _tensor_toolbar(viewer, host) -> None:
               for i, n in enumerate(shape)]
     changed = False
     for title, attr in (("H", "height_axis"), ("W", "width_axis")):
-        imgui.same_line()
+        _same_line_if_fits(125)
         imgui.text(title)
         imgui.same_line()
         imgui.set_next_item_width(105)
@@ -82,12 +91,25 @@ def _tensor_toolbar(viewer, host) -> None:
             setattr(state, attr, index)
             changed = True
     for axis in sorted(state.indices):
-        imgui.same_line()
+        _same_line_if_fits(100)
         imgui.set_next_item_width(100)
         c, value = imgui.slider_int(f"##axis{axis}", state.indices[axis], 0, shape[axis] - 1, f"{axis}: %d")
         if c:
             state.indices[axis] = value
             changed = True
+    _same_line_if_fits(95)
+    imgui.set_next_item_width(95)
+    names = list(rerun_kernels.COLORMAPS)
+    current = names.index(state.colormap) if state.colormap in names else 0
+    c, index = imgui.combo("##colormap", current, names)
+    viewer.record_item("tensor-colormap")
+    if c:
+        state.colormap = names[index]
+        changed = True
+    _same_line_if_fits(110)
+    c, state.keep_aspect = imgui.checkbox("keep aspect", state.keep_aspect)
+    viewer.record_item("tensor-keep-aspect")
+    changed |= c
     if changed:
         state.fit(shape)
         host.synced_signature = None  # rebuild the slice on this frame

@@ -396,14 +396,20 @@ class Viewer:
                     host.set_up(self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
                     host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
+                if spec.kind == "tensor":  # Fill mode stretches the slice to the view's aspect
+                    host.builder.view_size = None if host.rect is None else (host.rect[2], host.rect[3])
                 signature = (id(store), store.generation(), timeline, time_, self.state.version, host.up,
-                             host.builder.default_image_plane_distance, host.builder.depth_point_budget)
+                             host.builder.default_image_plane_distance, host.builder.depth_point_budget,
+                             getattr(host.builder, "view_size", None))
                 if signature == host.synced_signature:
                     layers = host.entity_layers  # nothing changed since the last frame: no queries, no uploads
                 else:
                     layers = host.builder.update(store, timeline, time_, self.state.is_hidden, self.state.props)
                     host.sync(layers)
                     host.synced_signature = signature
+                    if getattr(host.builder, "needs_fit", False):  # a tensor slice changed its extent
+                        host.builder.needs_fit = False
+                        host.reset_camera()
                 for path, entity_layers in layers.items():
                     if entity_layers.warnings:
                         warnings.setdefault(path, []).extend(w for w in entity_layers.warnings

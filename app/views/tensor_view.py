@@ -35,7 +35,8 @@ class SliceState:
     height_axis: int | None = None  # None: chosen by fit() (the two largest axes, in order)
     width_axis: int | None = None
     indices: dict[int, int] = field(default_factory=dict)
-    colormap: str = "viridis"
+    colormap: str = "viridis"  # one of rerun_kernels.COLORMAPS
+    keep_aspect: bool = True  # False: the slice is stretched to fill the view (Rerun's scaling "Fill")
 
     def fit(self, shape: tuple[int, ...]) -> None:
         """Make the state valid for ``shape`` (defaults: the two largest axes, middle slices)."""
@@ -53,7 +54,17 @@ class SliceState:
             del self.indices[axis]
 
     def key(self) -> tuple:
-        return (self.height_axis, self.width_axis, tuple(sorted(self.indices.items())), self.colormap)
+        return (self.height_axis, self.width_axis, tuple(sorted(self.indices.items())), self.colormap,
+                self.keep_aspect)
+
+
+def fill_corners(height: int, width: int, view_size: tuple[float, float] | None) -> np.ndarray | None:
+    """Quad corners (TL, TR, BR, BL in 2D view units) stretching an ``height`` x ``width`` picture to the view's
+    aspect ratio, so the camera's square-pixel fit fills the whole view; None (natural size) without a view size."""
+    if view_size is None or view_size[0] < 1 or view_size[1] < 1:
+        return None
+    w = height * view_size[0] / view_size[1]
+    return np.array([[0, 0, 0], [w, 0, 0], [w, height, 0], [0, height, 0]], dtype=np.float32)
 
 
 def slice_rgba(array: np.ndarray, state: SliceState) -> np.ndarray:
@@ -76,7 +87,10 @@ class TensorViewBuilder:
         self.names: tuple = ()
         self.builds = 0
         self.default_image_plane_distance = 1.0
+        self.view_size: tuple[float, float] | None = None  # the view's size in px (set by the viewer; Fill mode)
+        self.needs_fit = False  # the picture's extent changed: the host refits its camera
         self._cache: tuple | None = None
+        self._extent: tuple | None = None
 
     def update(self, store, timeline, time, hidden, properties) -> dict[str, EntityLayers]:
         path = self.spec.root
@@ -87,7 +101,8 @@ class TensorViewBuilder:
         if latest is None or "rerun.tensor" not in latest.components:
             return {}
         cell = latest.raw("rerun.tensor") if hasattr(latest, "raw") else latest.components["rerun.tensor"]
-        key = (cell.buffers()[-1].address if cell.buffers()[-1] is not None else 0, cell.offset, self.state.key())
+        aspect = None if self.state.keep_aspect or not self.view_size else round(self.view_size[0] / self.view_size[1], 4)
+        key = (cell.buffers()[-1].address if cell.buffers()[-1] is not None else 0, cell.offset, self.state.key(), aspect)
         if self._cache is not None and self._cache[0] == key:
             return {path: self._cache[1]}
         layers = EntityLayers()
@@ -97,7 +112,12 @@ class TensorViewBuilder:
                 raise values.ComponentError("a JPEG tensor is an image: see the 2D view")
             self.shape, self.names = tuple(tensor.array.shape), tensor.names
             rgba = slice_rgba(tensor.array, self.state)
-            layers.batches["slice"] = sb.ImageBatch(rgba)
+            corners = None if self.state.keep_aspect else fill_corners(rgba.shape[0], rgba.shape[1], self.view_size)
+            layers.batches["slice"] = sb.ImageBatch(rgba, corners=corners)
+            extent = (rgba.shape[:2], aspect)
+            if extent != self._extent:
+                self.needs_fit = self._extent is not None  # the first build is fitted by the host anyway
+                self._extent = extent
         except Exception as exc:  # noqa: BLE001 (bad data: a warning on the entity, never a crash)
             layers.warnings.append(f"rerun.tensor: {exc}")
         self.builds += 1

@@ -40,7 +40,7 @@ def shot(name):
     viewer.draw_frame()
     iio.imwrite({out!r} + '/' + name + '.png', viewer.canvas.last_image[..., :3])
     with open({out!r} + '/' + name + '.json', 'w') as f:
-        json.dump({{'plots': viewer.plot_frames}}, f)
+        json.dump({{'plots': viewer.plot_frames, 'views': viewer.view_rects}}, f)
 shot('first')
 {after}
 viewer.close()
@@ -58,12 +58,12 @@ def render(tmp_path, log_code: str, size=(900, 600), timeline=None, time=None, a
     return tmp_path
 
 
-def load(out: Path, name: str = "first"):
-    """(image, the only plot frame) of shot ``name``."""
+def load(out: Path, name: str = "first", what: str = "plots"):
+    """(image, the plot frames or, with ``what="views"``, the space views' rectangles) of shot ``name``."""
     import imageio.v3 as iio
 
-    plots = json.loads((out / f"{name}.json").read_text())["plots"]
-    return iio.imread(out / f"{name}.png"), plots
+    found = json.loads((out / f"{name}.json").read_text())[what]
+    return iio.imread(out / f"{name}.png"), found
 
 
 def to_pixels(frame: dict, xs, ys) -> np.ndarray:
