@@ -146,3 +146,41 @@ def test_epoch_nanoseconds_map_to_axis_seconds_exactly():
     assert ts.from_axis(float(got[0]), "datetime") // 1000 == int(t[0]) // 1000
     assert ts.axis_kind("time", (0, 10**9)) == "seconds" and ts.axis_kind("sequence", None) == "sequence"
     assert math.isclose(ts.to_axis(np.array([1_500_000_000]), "seconds")[0], 1.5)
+
+
+SDK_SCRIPT = """
+import sys
+import rerun as rr
+rr.init("scatter-demo")
+rr.save(sys.argv[1])
+for f in range(8):
+    rr.set_time_sequence("step", f * 10)
+    rr.log_scalar("plots/events", 0.0, label="events", color=(255, 0, 255), radius=4.0, scattered=True)
+    rr.log_scalar("plots/ramp", float(f), color=(0, 220, 220), radius=1.0)
+rr.disconnect()
+"""
+
+
+def test_log_scalar_scattered_through_the_sdk_and_cli_screenshot(egl_available, tmp_path):
+    import subprocess
+    import sys
+
+    import imageio.v3 as iio
+    from gl_support import headless_gl_env
+
+    rrd, png = tmp_path / "plots.rrd", tmp_path / "plots.png"
+    subprocess.run([sys.executable, "-c", SDK_SCRIPT, str(rrd)], check=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "rerun_app", str(rrd), "--screenshot", str(png), "--size",
+                             "900x600", "--timeline", "step", "--time", "35"],  # the cursor between two markers
+                            env=headless_gl_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    img = iio.imread(png)
+    # the events sit at the bottom of the plot (value 0 of 0..7), below the legend: one marker per logged sample
+    magenta = matches(img, MAGENTA)[img.shape[0] // 2:]
+    columns = magenta.any(axis=0).astype(np.int8)
+    markers = int(((columns[1:] == 1) & (columns[:-1] == 0)).sum() + columns[0])
+    assert markers == 8
+    # the ramp is one unbroken line: every pixel column between its ends holds some of its colour
+    cyan_columns = np.flatnonzero(matches(img, CYAN).any(axis=0))
+    span = cyan_columns[(cyan_columns > cyan_columns.min() + 20)]  # skip the legend swatch at the left
+    assert np.diff(span).max() <= 4  # only the 2 px cursor line crosses it (samples are ~60 px apart)
