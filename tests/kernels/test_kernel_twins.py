@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import rerun_kernels as rk
-from rerun_kernels import _dispatch, classes, color, colormaps, depth, points, srgb, yuv
+from rerun_kernels import _dispatch, classes, color, colormaps, depth, points, splat, srgb, yuv
 
 RNG = np.random.default_rng(1234)
 K = np.array([[5.0, 0.3, 3.5], [0.0, 6.0, 2.0], [0.0, 0.0, 1.0]])
@@ -92,6 +92,21 @@ TENSOR[1, 2, :, 1] = [NAN, INF, 0.0, -0.0]
 DEPTH_BIG = RNG.integers(0, 9000, (512, 512)).astype(np.uint16)
 DEPTH_BIG[::7, ::3] = 0
 
+def _splat_scene():
+    """A cloud in front of a perspective camera looking down +z, framebuffer 64x48 (x0, y0 = 10, 6 for the rect)."""
+    pts = RNG.uniform(-1.0, 1.0, (2000, 3)).astype(np.float32)
+    pts[:, 2] = RNG.uniform(1.0, 4.0, 2000)
+    pts[3], pts[4] = pts[5], pts[5]  # exact duplicates: the lower index wins in every backend
+    pts[7, 0], pts[8, 2] = NAN, INF
+    fb = np.array([[24.0, 0, 32, 0], [0, 24, 24, 0], [0, 0, 1.2, -1.1], [0, 0, 1, 0]], np.float32)
+    fb[0, 2], fb[1, 2] = 32.0, 24.0  # x = 24 x / z + 32, y = 24 y / z + 24
+    packed = RNG.integers(0, 2**32, 2000, dtype=np.uint64).astype(np.uint32)
+    radii = RNG.uniform(0.0, 1.6, 2000).astype(np.float32)
+    return (pts[:, 0], pts[:, 1], pts[:, 2]), fb, fb[2], packed, radii
+
+
+SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, SPLAT_COLORS, SPLAT_RADII = _splat_scene()
+
 TABLE = {
     depth._backproject: [
         *[(f"backproject {name}", lambda d=d: rk.backproject_depth(d, K, 1000.0 if d.dtype.kind in "ui" else 1.0))
@@ -171,6 +186,24 @@ TABLE = {
         *[(f"i420 bt709 full {n}", lambda f=f: rk.i420_to_rgb(*_nv12(f), matrix="bt709", full_range=True, alpha=True))
           for n, f in FRAMES.items()],
         *[(f"yuyv {n}", lambda f=f: rk.yuyv_to_rgb(*f)) for n, f in FRAMES.items()],
+    ],
+    splat._splat: [
+        ("splat per-point px radii, full framebuffer", lambda: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (0, 0), (48, 64), SPLAT_RADII, 1.0, SPLAT_COLORS)),
+        ("splat world radii, perspective, sub-rectangle", lambda: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (10, 6), (30, 41), SPLAT_RADII * 0.05, 24.0, SPLAT_COLORS,
+            perspective=True)),
+        ("splat shared radius and colour", lambda: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (5, 0), (48, 50), np.float32([1.5]), 1.0, SPLAT_COLORS[:1])),
+        ("splat too wide: left to GL", lambda: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (0, 0), (48, 64), SPLAT_RADII, 3.0, SPLAT_COLORS)),
+        ("splat nothing in the rectangle", lambda: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (0, 0), (3, 2), SPLAT_RADII * 0.0, 1.0, SPLAT_COLORS)),
+        ("splat empty cloud and empty rectangle", lambda: (
+            rk.splat.splat_points((np.zeros(0, np.float32),) * 3, SPLAT_FB, SPLAT_Z, (0, 0), (4, 4),
+                                  np.float32([1.0]), 1.0, SPLAT_COLORS[:1]),
+            rk.splat.splat_points(SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (9, 9), (0, 5), SPLAT_RADII, 1.0,
+                                  SPLAT_COLORS))),
     ],
     points._finite: [(f"finite_mask {n}", lambda p=p: rk.finite_mask(p)) for n, p in CLOUDS.items()],
     points._bounds: [(f"bounds {n}", lambda p=p: rk.bounds(p)) for n, p in CLOUDS.items()],

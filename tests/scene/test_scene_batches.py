@@ -171,7 +171,19 @@ def test_importing_the_package_loads_no_gl():
     assert out.strip() == "False"
 
 
-def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle():
+def _framebuffer(splat, size):
+    """The splat pasted into an empty (height, width) framebuffer (its images cover only the drawn pixels)."""
+    color = np.zeros((size[1], size[0], 4), np.uint8)
+    depth = np.ones((size[1], size[0], 1), np.float32)
+    h, w = splat.color.shape[:2]
+    color[splat.y0:splat.y0 + h, splat.x0:splat.x0 + w] = splat.color
+    depth[splat.y0:splat.y0 + h, splat.x0:splat.x0 + w] = splat.depth
+    return color, depth
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle(backend):
+    import rerun_kernels
     from rerun_scene.visuals.splat import PointSplatter
 
     positions = np.array([[2.5, 3.5, 0.0], [2.5, 3.5, -0.5], [6.5, 1.5, 0.2], [0.5, 0.5, 0.9]], np.float32)
@@ -179,25 +191,29 @@ def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle():
     identity = np.eye(4)  # framebuffer pixel = local x, y; NDC z = local z
     splatter = PointSplatter(positions, colors, 0.5, None)  # radius 0.5 px: 1-pixel points
     rect = (1, 1, 8, 6)  # excludes column 0 / row 0: the last point is clipped away
-    color, depth, x0, y0 = splatter.splat(identity, identity[2], (8, 6), rect, 1.0)
-    assert (x0, y0) == (1, 1) and color.shape == (5, 7, 4) and depth.shape == (5, 7, 1)  # the rectangle only
-    np.testing.assert_array_equal(color[3 - y0, 2 - x0], colors[1])  # nearer (z -0.5) wins over z 0
-    assert depth[3 - y0, 2 - x0, 0] == np.float32(-0.5 * 0.5 + 0.5)
-    np.testing.assert_array_equal(color[1 - y0, 6 - x0], colors[2])
-    assert (color[..., 3] > 0).sum() == 2
-    assert (depth[color[..., 3] == 0] == 1.0).all()
-    wide = splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 3.0).color  # diameter 3 px
-    np.testing.assert_array_equal(wide[2:5, 1:4].reshape(-1, 4), np.tile(colors[1], (9, 1)))  # 3 x 3 block
-    # A rectangle reaching past the framebuffer is clamped to it; an empty one gives empty images.
-    clamped = splatter.splat(identity, identity[2], (8, 6), (-3, 2, 20, 40), 3.0)
-    assert (clamped.x0, clamped.y0, clamped.color.shape) == (0, 2, (4, 8, 4))
-    np.testing.assert_array_equal(clamped.color, wide[2:])
-    empty = splatter.splat(identity, identity[2], (8, 6), (5, 5, 5, 9), 1.0)
-    assert empty.color.shape == (1, 0, 4) and empty.depth.shape == (1, 0, 1)  # rows 5..6, no column
-    assert splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 5.0) is None  # 5 px: left to GL
-    # World-unit radii shrink with w: a point at w = 2 gets half the footprint of one at w = 1.
-    perspective = np.eye(4)
-    perspective[3] = [0.0, 0.0, 1.0, 1.0]  # w = 1 + z
-    spl = PointSplatter(np.array([[2.0, 2.0, 0.0], [6.0, 4.0, 1.0]], np.float32), colors[:2], 1.0, None)
-    image = spl.splat(perspective, np.array([0.0, 0.0, 0.0, 0.0]), (8, 6), (0, 0, 8, 6), 1.0, perspective=True).color
-    assert (image[..., 3] > 0).sum() == 4 + 1  # 2 px diameter at w = 1, 1 px at w = 2
+    with rerun_kernels.use_backend(backend):
+        splat = splatter.splat(identity, identity[2], (8, 6), rect, 1.0)
+        # only the drawn pixels come back: columns 2..6, rows 1..3
+        assert (splat.x0, splat.y0, splat.color.shape, splat.depth.shape) == (2, 1, (3, 5, 4), (3, 5, 1))
+        color, depth = _framebuffer(splat, (8, 6))
+        np.testing.assert_array_equal(color[3, 2], colors[1])  # nearer (z -0.5) wins over z 0
+        assert depth[3, 2, 0] == np.float32(-0.5 * 0.5 + 0.5)
+        np.testing.assert_array_equal(color[1, 6], colors[2])
+        assert (color[..., 3] > 0).sum() == 2
+        assert (depth[color[..., 3] == 0] == 1.0).all()
+        wide, _ = _framebuffer(splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 3.0), (8, 6))  # 3 px
+        np.testing.assert_array_equal(wide[2:5, 1:4].reshape(-1, 4), np.tile(colors[1], (9, 1)))  # 3 x 3 block
+        # A rectangle reaching past the framebuffer is clamped to it; one without points gives empty images.
+        clamped = splatter.splat(identity, identity[2], (8, 6), (-3, 2, 20, 40), 3.0)
+        np.testing.assert_array_equal(_framebuffer(clamped, (8, 6))[0][2:], wide[2:])
+        assert not _framebuffer(clamped, (8, 6))[0][:2].any()
+        empty = splatter.splat(identity, identity[2], (8, 6), (4, 4, 6, 6), 1.0)
+        assert empty.color.size == 0 and empty.depth.size == 0
+        assert splatter.splat(identity, identity[2], (8, 6), (0, 0, 8, 6), 5.0) is None  # 5 px: left to GL
+        # World-unit radii shrink with w: a point at w = 2 gets half the footprint of one at w = 1.
+        perspective = np.eye(4)
+        perspective[3] = [0.0, 0.0, 1.0, 1.0]  # w = 1 + z
+        spl = PointSplatter(np.array([[2.0, 2.0, 0.0], [6.0, 4.0, 1.0]], np.float32), colors[:2], 1.0, None)
+        image = spl.splat(perspective, np.array([0.0, 0.0, 0.0, 0.0]), (8, 6), (0, 0, 8, 6), 1.0,
+                          perspective=True).color
+        assert (image[..., 3] > 0).sum() == 4 + 1  # 2 px diameter at w = 1, 1 px at w = 2
