@@ -136,11 +136,11 @@ def draw_text_log(viewer, spec) -> None:
     cached = _TEXT_ROWS.get(spec.name)
     if cached is None or cached[0] != cache_key:
         cached = _TEXT_ROWS[spec.name] = (cache_key, tl.text_rows(store, paths, key))
-    all_rows = cached[1]
+    table = cached[1]
     flt = text_filter(spec.name)
-    _text_filters(viewer, spec, flt, all_rows, paths)
-    rows = tl.filter_rows(all_rows, flt)
-    _text_table(viewer, spec, rows, tl.cursor_row(rows, viewer.time.time), flt)
+    _text_filters(viewer, spec, flt, table, paths)
+    shown = tl.filter_rows(table, flt)
+    _text_table(viewer, spec, table, shown, tl.cursor_row(table.times[shown], viewer.time.time), flt)
 
 
 _TEXT_ROWS: dict[str, tuple] = {}  # view name → (entities and their generations, timeline) and all rows
@@ -157,9 +157,9 @@ def _rgba(colour) -> imgui.ImVec4:
     return imgui.ImVec4(*(v / 255 for v in colour))
 
 
-def _text_filters(viewer, spec, flt, rows, paths) -> None:
+def _text_filters(viewer, spec, flt, table, paths) -> None:
     """One checkbox per level present (in its colour), and an entity filter popup."""
-    for level in tl.levels_of(rows):
+    for level in tl.levels_of(table):
         shown = level not in flt.hidden_levels
         colour = tl.LEVEL_COLOURS.get(level.upper())
         if colour is not None:
@@ -185,9 +185,10 @@ def _text_filters(viewer, spec, flt, rows, paths) -> None:
         imgui.end_popup()
 
 
-def _text_table(viewer, spec, rows, cursor_index, flt) -> None:
+def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
+    """The table of the entries ``table[shown]``; ``cursor_index`` indexes ``shown``."""
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.resizable | imgui.TableFlags_.scroll_y
-    info = {"rows": len(rows), "cursor_row": cursor_index, "shown": [0, 0]}
+    info = {"rows": len(shown), "cursor_row": cursor_index, "shown": [0, 0]}
     viewer.plot_frames[spec.name] = info
     if not imgui.begin_table(f"##log{spec.name}", 4, flags):
         return
@@ -197,18 +198,18 @@ def _text_table(viewer, spec, rows, cursor_index, flt) -> None:
         imgui.table_setup_column(title, col_flags, width)
     imgui.table_setup_scroll_freeze(0, 1)
     imgui.table_headers_row()
-    target = (cursor_index, flt.key(), len(rows) if viewer.time.following else None)
+    target = (cursor_index, flt.key(), len(shown) if viewer.time.following else None)
     scroll = cursor_index >= 0 and _SCROLLED_TO.get(spec.name) != target
     cursor_time = viewer.time.time
     highlight = imgui.color_convert_float4_to_u32(_HIGHLIGHT)
     clipper = imgui.ListClipper()  # only the visible rows are submitted (thousands of entries stay cheap)
-    clipper.begin(len(rows))
+    clipper.begin(len(shown))
     if scroll:
         clipper.include_item_by_index(cursor_index)
     first = last = None
     while clipper.step():
         for index in range(clipper.display_start, clipper.display_end):
-            row = rows[index]
+            row = table.row(int(shown[index]))
             imgui.table_next_row()
             if index == cursor_index:
                 imgui.table_set_bg_color(imgui.TableBgTarget_.row_bg1, highlight)
@@ -238,7 +239,7 @@ def _text_table(viewer, spec, rows, cursor_index, flt) -> None:
     clipper.end()
     info["shown"] = [first if first is not None else -1, last if last is not None else -1]
     if cursor_index >= 0:
-        row = rows[cursor_index]
+        row = table.row(int(shown[cursor_index]))
         info["cursor_entry"] = [row.time, row.entity_path, row.level, row.body]
     imgui.end_table()
     viewer.record_item(f"text-table:{spec.name}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rerun_app.views import values
+from rerun_app.views.column_reader import read_column
 
 #: Newest entries kept per entity (the table stays cheap to build for chatty loggers).
 MAX_ROWS_PER_ENTITY = 20_000
@@ -55,52 +56,86 @@ def level_colour(row: TextRow) -> tuple[int, int, int, int] | None:
     return LEVEL_COLOURS.get(row.level.upper(), row.color)
 
 
-def text_rows(store, entity_paths, timeline) -> list[TextRow]:
-    """Every timed text entry of ``entity_paths`` on ``timeline``, sorted by time (stable: log order within a time).
+@dataclass(frozen=True)
+class TextTable:
+    """All entries of a view, column by column, in time order (stable: log order within a time)."""
+
+    times: np.ndarray  # (N,) int64
+    entities: np.ndarray  # (N,) object: entity path
+    levels: np.ndarray  # (N,) object: level ("" when none)
+    bodies: np.ndarray  # (N,) object
+    colors: np.ndarray  # (N, 4) uint8: the colour logged with the entry
+    has_color: np.ndarray  # (N,) bool
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def row(self, i: int) -> TextRow:
+        """Entry ``i`` as a :class:`TextRow`."""
+        colour = tuple(int(v) for v in self.colors[i]) if self.has_color[i] else None
+        return TextRow(int(self.times[i]), str(self.entities[i]), str(self.levels[i]), str(self.bodies[i]), colour)
+
+
+def text_rows(store, entity_paths, timeline) -> TextTable:
+    """Every timed text entry of ``entity_paths`` on ``timeline`` (the newest ``MAX_ROWS_PER_ENTITY`` of each).
 
     Parameters
     ----------
     store : Store
-        Interface E (``range``).
+        Interface E.
     entity_paths : iterable of str
     timeline : (str, str)
     """
-    rows: list[TextRow] = []
+    parts = []
     for path in entity_paths:
-        times, cells = store.range(path, "rerun.text_entry", timeline)
-        colour_times, colour_cells = store.range(path, "rerun.colorrgba", timeline)
-        colours = dict(zip(np.asarray(colour_times).tolist(), colour_cells))
-        for t, cell in zip(np.asarray(times)[-MAX_ROWS_PER_ENTITY:].tolist(), cells[-MAX_ROWS_PER_ENTITY:]):
-            colour = None
-            if t in colours and len(colours[t]):
-                try:
-                    colour = tuple(int(v) for v in values.colors_rgba8(colours[t])[0])
-                except values.ComponentError:
-                    colour = None
-            for entry in values.struct_rows(cell):
-                if entry:
-                    rows.append(TextRow(int(t), path, entry.get("level") or "", entry.get("body") or "", colour))
-    rows.sort(key=lambda r: r.time)
-    return rows
+        column = read_column(store, path, "rerun.text_entry", timeline)
+        if column is None:
+            continue
+        entries = column.values
+        times = np.repeat(column.times, column.counts)[-MAX_ROWS_PER_ENTITY:]
+        entries = entries.slice(max(len(entries) - MAX_ROWS_PER_ENTITY, 0))
+        bodies = np.array(entries.field("body").fill_null("").to_pylist(), dtype=object)
+        levels = np.array(entries.field("level").fill_null("").to_pylist(), dtype=object)
+        colors, has_color = np.zeros((len(times), 4), np.uint8), np.zeros(len(times), bool)
+        colour_column = read_column(store, path, "rerun.colorrgba", timeline)
+        if colour_column is not None:
+            try:
+                logged = values.colors_rgba8(colour_column.firsts())
+            except values.ComponentError:
+                logged = None
+            if logged is not None:  # the colour logged in the same row (same time), not a later one
+                at = np.searchsorted(colour_column.times, times, side="right") - 1
+                same = (at >= 0) & (colour_column.times[np.maximum(at, 0)] == times)
+                colors[same], has_color[same] = logged[at[same]], True
+        parts.append((times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color))
+    if not parts:
+        empty = np.empty(0, dtype=object)
+        return TextTable(np.empty(0, np.int64), empty, empty, empty, np.zeros((0, 4), np.uint8), np.zeros(0, bool))
+    columns = [np.concatenate(c) for c in zip(*parts)]
+    order = np.argsort(columns[0], kind="stable")
+    return TextTable(*(c[order] for c in columns))
 
 
-def levels_of(rows: list[TextRow]) -> list[str]:
+def levels_of(table: TextTable) -> list[str]:
     """The distinct levels present, most severe first (known levels), then the others by name."""
     order = ["CRITICAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "TRACE"]
-    found = {r.level for r in rows}
+    found = set(table.levels.tolist())
     return sorted(found, key=lambda lv: (order.index(lv.upper()) if lv.upper() in order else len(order), lv))
 
 
-def filter_rows(rows: list[TextRow], flt: TextLogFilter) -> list[TextRow]:
-    """The rows whose level and entity are not filtered out."""
-    if not flt.hidden_levels and not flt.hidden_entities:
-        return rows
-    return [r for r in rows if r.level not in flt.hidden_levels and r.entity_path not in flt.hidden_entities]
+def filter_rows(table: TextTable, flt: TextLogFilter) -> np.ndarray:
+    """Indices (into ``table``) of the entries whose level and entity are not filtered out."""
+    keep = np.ones(len(table), bool)
+    for level in flt.hidden_levels:
+        keep &= table.levels != level
+    for path in flt.hidden_entities:
+        keep &= table.entities != path
+    return np.flatnonzero(keep)
 
 
-def cursor_row(rows: list[TextRow], time: int | None) -> int:
-    """Index of the newest row at or before ``time`` (the row the view scrolls to); -1 when none (or no cursor)."""
-    if time is None or not rows:
+def cursor_row(times: np.ndarray, time: int | None) -> int:
+    """Index of the newest of the sorted ``times`` at or before ``time`` (the row the view scrolls to); -1 when
+    none (or no cursor)."""
+    if time is None or not len(times):
         return -1
-    times = np.fromiter((r.time for r in rows), dtype=np.int64, count=len(rows))
     return int(np.searchsorted(times, time, side="right")) - 1

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from rerun_app.store.chunk import ROW_BITS, ROW_MASK
 from rerun_app.views import values
+from rerun_app.views.column_reader import read_column
 
 NANOS_PER_SECOND = 1_000_000_000
 #: Time values at or above this (nanoseconds, i.e. after 1971) are epoch times: the x axis shows dates.
@@ -86,47 +86,13 @@ def _latest_index(sample_times: np.ndarray, style_times: np.ndarray) -> np.ndarr
     return np.searchsorted(style_times, sample_times, side="right") - 1
 
 
-def _first_instances(store, path, component, timeline) -> tuple[np.ndarray, pa.Array] | None:
-    """(times, first instance of each non-empty cell) of ``component`` on ``timeline``, or None when never logged.
-
-    Reads the store's chunks column-wise (one ``take`` per chunk) instead of one cell per row: 100 k styled rows
-    take ~10 ms instead of ~0.5 s. Falls back to the public ``Store.range`` if the store's layout differs.
-    """
-    try:
-        index = store._range_index(path, component, timeline)
-        if index is None:
-            return None
-        keys, times = np.asarray(index.keys), np.asarray(index.times)
-        seqs = keys >> ROW_BITS
-        parts, part_times = [], []
-        bounds = np.flatnonzero(np.diff(seqs)) + 1
-        for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(keys)]):
-            chunk, base = store._chunks[int(seqs[lo])]
-            cells = chunk.cells(component)
-            rows = base + (keys[lo:hi] & ROW_MASK)
-            lengths = cells.lengths()[rows]
-            keep = lengths > 0
-            parts.append(cells.values.take(pa.array(cells.offsets[rows[keep]])))
-            part_times.append(times[lo:hi][keep])
-    except (AttributeError, KeyError, TypeError):
-        cell_times, cells = store.range(path, component, timeline)
-        keep = [i for i, c in enumerate(cells) if len(c)]
-        if not keep:
-            return None
-        return np.asarray(cell_times)[keep], pa.concat_arrays([cells[i].slice(0, 1) for i in keep])
-    if not parts or not sum(len(p) for p in parts):
-        return None
-    return np.concatenate(part_times), pa.concat_arrays(parts)
-
-
 def _style_column(store, path, component, timeline, sample_times, decode, default):
     """Per-sample values of a style component (the latest at each sample's time; ``default`` before the first
     one), or None when the entity never logged it on ``timeline``."""
-    found = _first_instances(store, path, component, timeline)
-    if found is None:
+    column = read_column(store, path, component, timeline)
+    if column is None:
         return None
-    style_times, firsts = found
-    decoded = decode(firsts)
+    style_times, decoded = column.times, decode(column.firsts())
     idx = _latest_index(sample_times, style_times)
     picked = decoded[np.maximum(idx, 0)]  # fancy indexing: a new array, safe to fill
     picked[idx < 0] = default
