@@ -101,8 +101,11 @@ class TensorViewBuilder:
         if latest is None or "rerun.tensor" not in latest.components:
             return {}
         cell = latest.raw("rerun.tensor") if hasattr(latest, "raw") else latest.components["rerun.tensor"]
-        aspect = None if self.state.keep_aspect or not self.view_size else round(self.view_size[0] / self.view_size[1], 4)
-        key = (cell.buffers()[-1].address if cell.buffers()[-1] is not None else 0, cell.offset, self.state.key(), aspect)
+        aspect = None
+        if not self.state.keep_aspect and self.view_size and self.view_size[1] > 0:
+            aspect = round(self.view_size[0] / self.view_size[1], 4)
+        data = cell.buffers()[-1]
+        key = (data.address if data is not None else 0, cell.offset, self.state.key(), aspect)
         if self._cache is not None and self._cache[0] == key:
             return {path: self._cache[1]}
         layers = EntityLayers()
