@@ -38,6 +38,9 @@ MAX_RING_BYTES = 16 << 30
 MAX_SEGMENT_BYTES = 16 << 30
 
 
+_ANNOUNCED = np.empty(0, dtype=np.uint8)  # what _segment_frame returns for an announcement
+
+
 class SegmentUnavailable(WireError):
     """A segment named in a record cannot be opened (gone, or of the wrong size): that frame is lost."""
 
@@ -171,12 +174,13 @@ class RingReader:
                     raise WireError(f"ring {self.name!r}: segment inside an unfinished chunked frame")
                 try:
                     frame = self._segment_frame(data)
-                    self.segment_frames += 1
                 except SegmentUnavailable as exc:
                     frame = None
                     self.last_lost = f"lost a frame: {exc}"
                 self._release(size)
-                yield frame
+                if frame is not _ANNOUNCED:
+                    self.segment_frames += frame is not None
+                    yield frame
                 continue
             frame = self._append_chunk(data)
             self._release(size)
@@ -207,7 +211,7 @@ class RingReader:
         index, name_len, generation, seg_size, frame_len = SEGMENT_REF.unpack_from(data, 0)
         if index >= MAX_SEGMENTS or SEGMENT_REF.size + name_len > data.nbytes:
             raise WireError(f"ring {self.name!r}: bad segment record (index {index}, name of {name_len} bytes)")
-        if not FRAME_HEADER.size <= frame_len <= seg_size or frame_len > self.max_frame_bytes + FRAME_HEADER.size:
+        if not (frame_len == 0 or FRAME_HEADER.size <= frame_len <= seg_size) or frame_len > self.max_frame_bytes + FRAME_HEADER.size:
             raise WireError(f"ring {self.name!r}: segment frame of {frame_len} bytes in a segment of {seg_size}")
         name = data[SEGMENT_REF.size : SEGMENT_REF.size + name_len].tobytes().decode("ascii", "replace")
         if not name.startswith(self.name + "-s"):
@@ -221,6 +225,8 @@ class RingReader:
             address = np.frombuffer(mapping, dtype=np.uint8).ctypes.data
             cached = self._segments[index] = (name, mapping, address)
         _, mapping, address = cached
+        if frame_len == 0:
+            return _ANNOUNCED  # a new segment, mapped (and its name removed) ahead of its first use
         lease = _SegmentLease(self._slots, index, generation, mapping)
         return np.frombuffer(pa.foreign_buffer(address, frame_len, base=lease), dtype=np.uint8)
 

@@ -263,6 +263,20 @@ class RingWriter:
             seg.consumed_at = self._head
         return True
 
+    def announce_segments(self) -> None:
+        """Name every segment not yet named in a record (frame length 0: "map it"), so the viewer
+        maps it and removes its name at once: a name in /dev/shm lives for milliseconds, and a
+        crash of both sides later leaves nothing. Stops early if the ring is full (retried later)."""
+        for seg in self.segments.unannounced():
+            ref = encode_segment_ref(seg, self.segments.next_generation(seg) - 1, 0)
+            offset = self._reserve(len(ref))
+            if offset is None:
+                return
+            start = offset + RECORD_HEADER.size
+            self._view[start : start + len(ref)] = ref
+            self._publish(offset, RECORD_SEGMENT, len(ref))
+            seg.consumed_at = self._head
+
     def try_write_frame_parts(self, header: bytes, payload: np.ndarray) -> bool:
         """Like :meth:`try_write_frame` for a frame given as its header and payload (uint8)."""
         h = len(header)

@@ -15,6 +15,9 @@ SEGMENT record data (after the ring's record header)::
 
     u32 index, u32 name length, u64 generation, u64 segment bytes, u64 frame bytes, name (ASCII)
 
+A record with 0 frame bytes only announces a new segment: the viewer maps it and unlinks its name
+at once (every segment is announced as soon as it is made), so names never outlive a crash by long.
+
 Trust: the viewer validates the frame when it arrives and the producer does not write a segment
 again before its release, so a well-behaved producer cannot change data under the store. A
 same-user process that breaks that rule could as well write into the viewer through
@@ -55,6 +58,12 @@ _GRANULE = 1 << 20
 def segment_size_for(nbytes: int) -> int:
     """Size of a new segment for a frame of ``nbytes`` (rounded up to 1 MiB)."""
     return (nbytes + _GRANULE - 1) // _GRANULE * _GRANULE
+
+
+def max_segment_for(nbytes: int) -> int:
+    """Largest segment a frame of ``nbytes`` may take: the store keeps the whole segment as long as
+    the frame, so a small frame must not pin a big one (at most 2x, or 4 MiB more)."""
+    return max(2 * nbytes, nbytes + (4 << 20))
 
 
 class Segment:
@@ -128,8 +137,9 @@ class SegmentPool:
     def acquire(self, nbytes: int, create: bool = True) -> Segment | None:
         """A free segment of at least ``nbytes`` (reused, else new if ``create``), or None."""
         best = None
+        largest = max_segment_for(nbytes)
         for index, seg in enumerate(self._segments):
-            if seg is not None and seg.size >= nbytes and not seg.reserved and self.is_free(index) and (best is None or seg.size < best.size):
+            if seg is not None and nbytes <= seg.size <= largest and not seg.reserved and self.is_free(index) and (best is None or seg.size < best.size):
                 best = seg
         if best is not None or not create:
             return best
@@ -140,36 +150,48 @@ class SegmentPool:
         mapping = self.make_mapping(size)
         return None if mapping is None else self.adopt(index, size, mapping)
 
+    def unannounced(self) -> list[Segment]:
+        """Segments no record has named yet (their names wait in /dev/shm for the viewer)."""
+        return [seg for seg in self._segments if seg is not None and seg.consumed_at is None]
+
     def has_free(self, nbytes: int) -> bool:
         return self.acquire(nbytes, create=False) is not None
 
     def count_free(self, nbytes: int) -> int:
         """Free segments that could hold ``nbytes``."""
+        largest = max_segment_for(nbytes)
         return sum(
-            1 for i, seg in enumerate(self._segments) if seg is not None and seg.size >= nbytes and not seg.reserved and self.is_free(i)
+            1 for i, seg in enumerate(self._segments)
+            if seg is not None and nbytes <= seg.size <= largest and not seg.reserved and self.is_free(i)
         )
 
     def slot_for(self, size: int, evict: bool = True) -> int | None:
-        """An index for a new segment of ``size`` bytes within the bounds (closing the smallest free
-        segment to make room if needed and ``evict``), or None."""
+        """An index for a new segment of ``size`` bytes within the bounds, or None.
+
+        To make room it may close (when ``evict``) a free segment of a size that a frame needing
+        ``size`` could not use; never one it could use (that would only trade a free segment for
+        a new one of the same kind).
+        """
         if self.failed:
             return None
         total = self.total_bytes()
-        smallest_free = None
+        largest = max_segment_for(size)
+        victim = None
         for index, seg in enumerate(self._segments):
             if seg is None:
                 if total + size <= self.max_bytes:
                     return index
                 continue
-            if not seg.reserved and self.is_free(index) and (smallest_free is None or seg.size < smallest_free.size):
-                smallest_free = seg
-        if smallest_free is None or total - smallest_free.size + size > self.max_bytes:
+            unusable = seg.size < size or seg.size > largest
+            if unusable and not seg.reserved and self.is_free(index) and total - seg.size + size <= self.max_bytes:
+                if victim is None or seg.size < victim.size:
+                    victim = seg
+        if victim is None:
             return None
-        if not evict:
-            return smallest_free.index
-        smallest_free.close()
-        self._segments[smallest_free.index] = None
-        return smallest_free.index
+        if evict:
+            victim.close()
+            self._segments[victim.index] = None
+        return victim.index
 
     def make_mapping(self, size: int) -> tuple[str, mmap.mmap] | None:
         """Create, allocate and map a new segment file (the slow part: call it without locks held)."""

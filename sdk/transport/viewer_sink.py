@@ -52,6 +52,9 @@ RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection at
 CALLER_WAIT_S = 0.005
 #: Free segments of the size of the last big frame kept ready by the spare thread.
 SPARE_SEGMENTS = 2
+#: One segment of this size is made as soon as a ring connection takes segments, so the first big
+#: frames (point clouds, HD images: 4-16 MiB) need not wait for one (nor take the two-copy path).
+INITIAL_SEGMENT_BYTES = 16 << 20
 _SMALL_FRAME = 256 << 10
 #: Batches up to this many buffer bytes are serialised once into memory, then copied.
 _SERIALIZE_ONCE_BYTES = 64 << 10
@@ -104,11 +107,10 @@ class _Connection:
     else as one byte on the socket.
     """
 
-    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None, viewer_pid: int | None = None) -> None:
+    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None) -> None:
         self.sock = sock
         self.ring = ring
         self.wake = wake
-        self.viewer_pid = viewer_pid
         self._watched = [sock] if wake is None else [sock, wake[1]]
         self.alive = True
 
@@ -151,6 +153,7 @@ class _Connection:
     def close(self, forked_copy: bool = False) -> None:
         """Close; ``forked_copy``: this is a forked child's copy of its parent's connection (remove
         no shared-memory name the parent still uses)."""
+        viewer_alive = forked_copy or (self.ring is not None and self._viewer_still_connected())
         self.alive = False
         try:
             self.sock.close()
@@ -164,18 +167,19 @@ class _Connection:
                     pass
             self.wake = None
         if self.ring is not None:
-            self.ring.close(viewer_alive=forked_copy or self._viewer_alive(), unlink=not forked_copy)
+            self.ring.close(viewer_alive=viewer_alive, unlink=not forked_copy)
 
-    def _viewer_alive(self) -> bool:
-        if not isinstance(self.viewer_pid, int) or self.viewer_pid <= 0:
-            return False
+    def _viewer_still_connected(self) -> bool:
+        """True unless the viewer's end of the socket is closed (it exited or was killed: the
+        kernel closes its sockets at once, even before its parent reaps it)."""
         try:
-            os.kill(self.viewer_pid, 0)
-        except ProcessLookupError:
-            return False
+            while True:
+                if not self.sock.recv(4096, socket.MSG_DONTWAIT):
+                    return False  # EOF
+        except (BlockingIOError, InterruptedError):
+            return True  # nothing more to read, and no EOF
         except OSError:
-            return True
-        return True
+            return False
 
 
 class ViewerSink(Sink):
@@ -322,7 +326,7 @@ class ViewerSink(Sink):
         return False
 
     def _want_spare(self, nbytes: int) -> None:
-        """Ask the spare thread for a segment of ``nbytes`` (lock held)."""
+        """Ask the spare thread for free segments of ``nbytes`` (lock held)."""
         self._spare_size = nbytes
         if self._spare_thread is None:
             self._spare_thread = threading.Thread(target=self._spare_loop, name=f"rerun-sink-segments {self.address}", daemon=True)
@@ -363,6 +367,9 @@ class ViewerSink(Sink):
                         pass
                     continue
                 pool.adopt(index, size, made)
+                if self._inflight is None:  # else the worker writes the ring, and announces after
+                    conn.ring.announce_segments()
+                    conn.wake_consumer()
 
     @staticmethod
     def _write_log_waiting(conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
@@ -483,6 +490,11 @@ class ViewerSink(Sink):
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(timeout=2.0)
+        spare = self._spare_thread
+        if spare is not None and spare is not threading.current_thread():
+            # It may be making a segment: let it finish and remove it, or a process exiting now
+            # would freeze it (a daemon thread) and leave the file in /dev/shm.
+            spare.join(timeout=2.0)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -543,6 +555,8 @@ class ViewerSink(Sink):
                 self._last_error = str(exc)
             with self._lock:
                 self._inflight = None
+                if conn.alive and conn.ring is not None and conn.ring.segments is not None and conn.ring.segments.unannounced():
+                    conn.ring.announce_segments()
                 if ok:
                     self._sent_messages += len(items)
                     self._sent_bytes += sum(item.frame.nbytes for item in items)
@@ -629,6 +643,19 @@ class ViewerSink(Sink):
             closed_hard = self._closed
         return conn.alive and not closed_hard
 
+    @staticmethod
+    def _make_initial_segment(ring: RingWriter) -> None:
+        """One segment of :data:`INITIAL_SEGMENT_BYTES`, made here (the background thread, before
+        the connection is in use) so the first big frames need not wait for one."""
+        size = INITIAL_SEGMENT_BYTES
+        if not size or size > ring.segments.max_bytes:
+            return
+        made = ring.segments.make_mapping(size)
+        index = ring.segments.slot_for(size) if made is not None else None
+        if index is not None:
+            ring.segments.adopt(index, size, made)
+            ring.announce_segments()  # the connection is not in use yet: the ring is ours
+
     def _open_socket(self) -> tuple[socket.socket, tuple[int, int] | None]:
         """Connect: to the viewer's Unix socket (with fresh wake-up eventfds) for a same-host ring
         when it has one, else over TCP."""
@@ -680,6 +707,7 @@ class ViewerSink(Sink):
                 ring = None
             if ring is not None and reply.get("segments") and self.segment_bytes > 0:
                 ring.enable_segments(self.segment_bytes)
+                self._make_initial_segment(ring)
             if wake is not None and (ring is None or reply.get("wake") != "eventfd"):
                 for fd in wake:
                     os.close(fd)
@@ -705,7 +733,7 @@ class ViewerSink(Sink):
                     "rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc,
                 )
             return False
-        conn = _Connection(sock, ring, wake, reply.get("pid") if ring is not None else None)
+        conn = _Connection(sock, ring, wake)
         with self._lock:
             if self._closed:
                 conn.close()

@@ -91,3 +91,40 @@ def test_segments_made_but_never_announced_are_removed_when_the_reader_closes():
     reader.close()  # the producer died before naming it: the viewer cleans up
     assert segment_files(writer.name) == []
     writer.close()
+
+
+def test_a_full_pool_makes_room_only_by_closing_segments_the_frame_could_not_use():
+    writer = RingWriter(1 << 20)
+    reader = RingReader(writer.name, writer.capacity)
+    MiB = 1 << 20
+    try:
+        writer.enable_segments(10 * MiB)
+        pool = writer.segments
+        small = pool.acquire(2 * MiB)
+        big = pool.acquire(6 * MiB)  # 8 of 10 MiB in use, both free
+        assert small is not None and big is not None
+        # A 6 MiB frame can use ``big``: closing ``small`` would not make room, and ``big`` is
+        # never traded for another segment of the same use.
+        assert pool.count_free(6 * MiB) == 1 and pool.slot_for(6 * MiB, evict=False) is None
+        # A 4 MiB frame cannot use ``small``: closing it makes room (8 - 2 + 4 = 10 MiB).
+        assert pool.slot_for(4 * MiB, evict=False) == small.index
+        # A 7 MiB frame can use neither: ``big`` (the one whose closing makes room) goes.
+        assert pool.slot_for(7 * MiB) == big.index
+        assert segment_files(writer.name) == [small.name]
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_an_announced_segment_loses_its_name_before_its_first_use(pair):
+    writer, reader = pair
+    batch, positions = points_batch(3)
+    size = log_payload_size(batch)
+    assert writer.segments.acquire(16 + size) is not None
+    writer.announce_segments()
+    assert list(reader.frames()) == []  # an announcement carries no frame
+    assert segment_files(writer.name) == []  # but the viewer mapped it and removed the name
+    assert writer.try_write_log_segment(batch, size)
+    (frame,) = list(reader.frames())
+    _, _, got = read_log_payload(pa.py_buffer(frame[16:]))
+    np.testing.assert_array_equal(got.column("rerun.point3d")[0].values.flatten().to_numpy().reshape(-1, 3), positions)
