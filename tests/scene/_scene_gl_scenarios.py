@@ -382,6 +382,44 @@ def world_radius_splat():
             "splat_gl_uploads": images["gl_uploads_True"]}
 
 
+@scenario
+def splat_in_a_sub_view():
+    """A CPU-splatted cloud in a view covering part of the canvas, zoomed so it overflows the view; then the view
+    moves (new rectangle, same textures), then the same frame by GL and by the numpy twin."""
+    import rerun_kernels
+    from rerun_scene.visuals.points import PointsVisual
+
+    rng = np.random.default_rng(3)
+    positions = rng.uniform(-1.0, 1.0, size=(3000, 3)).astype(np.float32)
+    colors = rng.integers(0, 256, (3000, 4), dtype=np.uint8)
+    colors[:, 3] = 255
+    rects = [(60, 30, 100, 90), (10, 40, 80, 80)]
+    out = {"rects": np.array(rects), "colors": colors}
+    PointsVisual.cache_min_points, PointsVisual.cpu_splat = 1, True
+    try:
+        canvas = offscreen.create_canvas((200, 150))
+        view = SpaceView3D(canvas)
+        view.set_rect(*rects[0])
+        view.set_layer("cloud", PointBatch(positions, colors=colors, radii=1.5, radius_unit="px"))
+        view.reset()
+        view.camera.distance *= 0.4  # the cloud now reaches past the view's edges
+        view.camera.view_changed()
+        out["first"] = offscreen.read_pixels(canvas)
+        view.set_rect(*rects[1])
+        out["moved"] = offscreen.read_pixels(canvas)
+        with rerun_kernels.use_backend("numpy"):
+            view.set_layer("cloud", PointBatch(positions, colors=colors, radii=1.5, radius_unit="px"))
+            out["moved_numpy"] = offscreen.read_pixels(canvas)
+        PointsVisual.cpu_splat = False
+        view.set_layer("cloud", PointBatch(positions, colors=colors, radii=1.5, radius_unit="px"))
+        out["moved_gl"] = offscreen.read_pixels(canvas)
+        out["splat_gl_uploads"] = np.array(view.layer("cloud").points.gl_uploads)
+        canvas.close()
+    finally:
+        PointsVisual.cache_min_points, PointsVisual.cpu_splat = 50_000, True
+    return out
+
+
 def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

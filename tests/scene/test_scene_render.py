@@ -285,3 +285,29 @@ def test_cpu_splat_handles_world_radii_like_gl(scene_results):
     assert abs(int(gl_lit.sum()) - int(splat_lit.sum())) <= 0.25 * gl_lit.sum()
     seen = lambda image: {tuple(c) for c in r["colors"] if (image == c).all(-1).any()}  # noqa: E731
     assert len(seen(gl) ^ seen(splat)) <= 0.05 * len(seen(gl))
+
+
+def test_cpu_splat_in_a_view_inside_the_window_draws_only_there(scene_results):
+    r = result(scene_results, "splat_in_a_sub_view")
+    (x0, y0, w0, h0), (x1, y1, w1, h1) = r["rects"]
+
+    def inside(x, y, w, h):
+        mask = np.zeros(r["first"].shape[:2], bool)
+        mask[y:y + h, x:x + w] = True
+        return mask
+
+    first, moved = oracle.coloured_mask(r["first"]), oracle.coloured_mask(r["moved"])
+    first_rect, moved_rect = inside(x0, y0, w0, h0), inside(x1, y1, w1, h1)
+    # The zoomed cloud fills its view to the edges and nothing outside it (no stale pixels after the move).
+    assert first[first_rect].mean() > 0.3 and not first[~first_rect].any()
+    assert moved[moved_rect].mean() > 0.3 and not moved[~moved_rect].any()
+    for edge in (first[y0, x0:x0 + w0], first[y0 + h0 - 1, x0:x0 + w0], first[y0:y0 + h0, x0],
+                 first[y0:y0 + h0, x0 + w0 - 1]):
+        assert edge.any()  # points drawn up to each edge of the view, clipped there
+    # Only the batch's colours appear; numba and its numpy twin draw the same pixels.
+    assert {tuple(p) for p in r["moved"][moved]} <= {tuple(c) for c in r["colors"]}
+    np.testing.assert_array_equal(r["moved_numpy"], r["moved"])
+    # GL_POINTS in the same view light about as many pixels, inside the view only.
+    gl = oracle.coloured_mask(r["moved_gl"])
+    assert not gl[~moved_rect].any()
+    assert abs(int(gl.sum()) - int(moved.sum())) <= 0.1 * gl.sum()
