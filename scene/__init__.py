@@ -51,11 +51,14 @@ Visuals (``rerun_scene.visuals``; node classes in ``rerun_scene.visuals.nodes``)
     through an impostor cache (``visuals/cache.py``): the points are re-rendered only when their
     data, transform, camera or framebuffer changed; other frames (ImGui redraws, other layers
     changing) cost one depth-writing quad, pixel-identical to drawing directly.
-    Re-renders of such clouds are z-buffered on the CPU with numpy (``visuals/splat.py``, 3-10x
-    faster than llvmpipe's GL_POINTS; coverage matches GL up to edge pixels) whenever every
-    visible point is at most 4 px wide (pixel or world radii, shared or per point); otherwise,
-    or with ``PointsVisual.cpu_splat = False``, GL draws them. CPU-drawn clouds never get GL
-    buffers (``gl_uploads`` stays 0).
+    Re-renders of such clouds are z-buffered on the CPU (``visuals/splat.py`` over the numba
+    kernel ``rerun_kernels.splat``, numpy twin without numba; 3-10x faster than llvmpipe's
+    GL_POINTS; coverage matches GL up to edge pixels) whenever every visible point is at most
+    4 px wide (pixel or world radii, shared or per point); otherwise, or with
+    ``PointsVisual.cpu_splat = False``, GL draws them. Only the view's rectangle is z-buffered,
+    and only the box the points cover is uploaded (sub-image into textures kept per framebuffer
+    size) and drawn by the quad: a live depth cloud in a view costs the view's area, not the
+    window's. CPU-drawn clouds never get GL buffers (``gl_uploads`` stays 0).
     ``PointsVisual.interactive_max_points = 1_000_000`` (off by default; set it in the window
     process, not for screenshots) draws a random subset while only the camera moves and
     requests one more frame (``update()``) that draws everything once it stops.
