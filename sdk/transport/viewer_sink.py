@@ -50,8 +50,12 @@ HANDSHAKE_TIMEOUT_S = 5.0
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
 #: How long a log call may wait for ring space before it copies its frame aside instead.
 CALLER_WAIT_S = 0.005
-#: Free segments of the size of the last big frame kept ready by the spare thread.
-SPARE_SEGMENTS = 2
+#: Free segments of the size of the last big frame kept ready by the spare thread: up to
+#: SPARE_SEGMENTS, fewer for huge frames (at most SPARE_BYTES of them, but at least 2). A burst of big
+#: frames outruns the viewer's releases by a few frames, and making a segment takes longer than
+#: filling one (64 MiB: ~100 ms against ~5 ms), so a frame finding none takes the two-copy path.
+SPARE_SEGMENTS = 4
+SPARE_BYTES = 256 << 20
 #: One segment of this size is made as soon as a ring connection takes segments, so the first big
 #: frames (point clouds, HD images: 4-16 MiB) need not wait for one (nor take the two-copy path).
 INITIAL_SEGMENT_BYTES = 16 << 20
@@ -78,6 +82,10 @@ def _env_bytes(name: str, default: int) -> int:
     except ValueError:
         logger.warning("ignoring %s=%r: expected a number of bytes", name, value)
         return default
+
+
+def _spares_for(size: int) -> int:
+    return max(2, min(SPARE_SEGMENTS, SPARE_BYTES // max(size, 1)))
 
 
 def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) -> np.ndarray:
@@ -344,9 +352,8 @@ class ViewerSink(Sink):
                     size, self._spare_size = segment_size_for(self._spare_size), 0
                 conn = self._conn
                 pool = conn.ring.segments if conn is not None and conn.ring is not None else None
-                while not self._closed and (pool is None or not size or pool.count_free(size) >= SPARE_SEGMENTS or pool.slot_for(size, evict=False) is None):
-                    if not self._cond.wait(1.0) and not self._spare_size:
-                        size = 0  # nothing asked for a while: stop topping up
+                while not self._closed and (pool is None or not size or pool.count_free(size) >= _spares_for(size) or pool.slot_for(size, evict=False) is None):
+                    self._cond.wait(1.0)
                     if self._spare_size:
                         size, self._spare_size = segment_size_for(self._spare_size), 0
                     conn = self._conn
