@@ -55,16 +55,21 @@ def _splat_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspectiv
     xv, yv = x[idx], y[idx]
     zz = z[idx] * np.float32(0.5) + np.float32(0.5)
     point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | idx.astype(np.uint64)
-    for n in np.flatnonzero(np.bincount(sizes, minlength=max_diameter + 1)):
-        select = sizes == n
+    present = np.flatnonzero(np.bincount(sizes, minlength=max_diameter + 1))
+    for n in present:
+        if present.size == 1:
+            x_n, y_n, k = xv, yv, point_keys
+        else:
+            select = sizes == n
+            x_n, y_n, k = xv[select], yv[select], point_keys[select]
         start = np.float32(0.5 - n / 2.0)
-        xi = np.floor(xv[select] + start).astype(np.intp)
-        yi = np.floor(yv[select] + start).astype(np.intp)
-        k = point_keys[select]
+        xi = np.floor(x_n + start).astype(np.intp)
+        yi = np.floor(y_n + start).astype(np.intp)
         # Blocks wholly inside the rectangle need no bounds check per footprint pixel.
         interior = (xi >= 0) & (xi <= width - n) & (yi >= 0) & (yi <= height - n)
-        base = yi[interior] * width + xi[interior]
-        k_in = k[interior]
+        all_inside = bool(interior.all())
+        base = yi * width + xi if all_inside else yi[interior] * width + xi[interior]
+        k_in = k if all_inside else k[interior]
         border = ~interior
         xb, yb, kb = xi[border], yi[border], k[border]
         for dx, dy in _footprint_offsets(int(n)):
@@ -73,23 +78,22 @@ def _splat_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspectiv
                 xs, ys = xb + dx, yb + dy
                 inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
                 np.minimum.at(flat, ys[inside] * width + xs[inside], kb[inside])
-    drawn = keys != _EMPTY
-    drawn_rows, drawn_cols = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
-    if drawn_rows.size == 0:
+    hit = np.flatnonzero(flat != _EMPTY)  # ascending: the first and last give the row range
+    if hit.size == 0:
         extent[:] = 0
         return 0
-    c0, r0, c1, r1 = drawn_cols[0], drawn_rows[0], drawn_cols[-1] + 1, drawn_rows[-1] + 1
+    r0, r1 = hit[0] // width, hit[-1] // width + 1
+    drawn_cols = np.flatnonzero((keys[r0:r1] != _EMPTY).any(axis=0))
+    c0, c1 = drawn_cols[0], drawn_cols[-1] + 1
     extent[:] = (c0, r0, c1, r1)
-    box = keys[r0:r1, c0:c1]
-    found = box != _EMPTY
-    box_keys = box[found]
     color[r0:r1, c0:c1] = 0
     depth[r0:r1, c0:c1] = np.float32(1.0)
-    depth[r0:r1, c0:c1][found] = (box_keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
+    hit_keys = flat[hit]
+    depth.reshape(-1)[hit] = (hit_keys >> np.uint64(32)).astype(np.uint32).view(np.float32)
     if packed.shape[0] == 1:
-        color[r0:r1, c0:c1][found] = packed[0]
+        color.reshape(-1)[hit] = packed[0]
     else:
-        color[r0:r1, c0:c1][found] = packed[(box_keys & np.uint64(0xFFFFFFFF)).astype(np.intp)]
+        color.reshape(-1)[hit] = packed[(hit_keys & np.uint64(0xFFFFFFFF)).astype(np.intp)]
     return 0
 
 
