@@ -88,3 +88,10 @@ class PointSplatter:
         h, w = color.shape
         color = np.ascontiguousarray(color).view(np.uint8).reshape(h, w, 4)
         return Splat(color, np.ascontiguousarray(depth), x0 + int(c0), y0 + int(r0))
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the splat kernel now, e.g. from a background thread at window start:
+    the first CPU-splatted frame otherwise waits ~0.25 s (cached) to ~1 s (first run after install) for it."""
+    splatter = PointSplatter(np.zeros((1, 3), np.float32), np.zeros(4, np.uint8), 0.5, None)
+    splatter.splat(np.eye(4), np.eye(4)[2], (2, 2), (0, 0, 2, 2), 1.0)
