@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import atexit
 import collections
+# getaddrinfo imports this codec lazily; if a sink thread does that while the process forks, the child
+# inherits a half-imported module and its connect() fails with "unknown encoding: idna". Import it up front.
+import encodings.idna  # noqa: F401
 import logging
 import os
 import select
