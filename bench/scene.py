@@ -8,7 +8,7 @@ SpaceView3D camera at 1280x720 in the same process. Reported per point count:
 
 - ``first``: set_layer + first frame (upload and draw);
 - ``moving``: median frame while the camera turns 1 degree per frame (every frame redraws all
-  points; for both visuals); the lean visual re-renders big clouds with the numpy CPU splat,
+  points; for both visuals); the lean visual re-renders big clouds with the CPU splat (numba kernel),
   ``gl moving`` is the same with ``PointsVisual.cpu_splat = False`` (GL_POINTS);
 - ``static``: median frame after re-setting the *same* batch with nothing changed (upload
   skipped; clouds >= 200 k points are then drawn from the impostor cache: one textured quad);
