@@ -16,6 +16,7 @@ from .color import bgr_to_rgb, to_rgba8
 from .colormaps import apply_colormap, value_range
 from .depth import backproject_depth, depth_cloud
 from .points import bounds, finite_mask, voxel_downsample
+from .splat import splat_points
 from .srgb import linear_to_srgb8, srgb_to_linear
 from .tensor import slice_tensor
 from .yuv import i420_to_rgb, nv12_to_rgb, yuyv_to_rgb
@@ -51,6 +52,10 @@ def exercise_all_kernels() -> None:
         slice_tensor(values, 0, 2, {1: 0})
         slice_tensor(np.zeros((2, 3, 4, 3), dtype), 0, 1, {2: 1}, color_axis=3)
     bgr_to_rgb(np.zeros((2, 2, 3), np.uint8))
+    points = tuple(np.zeros(1, np.float32) for _ in range(3))
+    for perspective in (False, True):
+        splat_points(points, np.eye(4), np.eye(4)[2], (0, 0), (2, 2), np.ones(1, np.float32), 1.0,
+                     np.zeros(1, np.uint32), perspective=perspective)
     frame = np.zeros(4 * 2 * 3 // 2, np.uint8)
     nv12_to_rgb(frame, 4, 2)
     i420_to_rgb(frame, 4, 2, alpha=True)

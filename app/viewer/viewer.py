@@ -56,6 +56,9 @@ def warm_up_kernels() -> None:
                            color_image=np.zeros((4, 4, 3), np.uint8))
         pixels.apply_colormap(depth, "turbo", ignore_zero=True)
         pixels.to_rgba8(np.zeros((4, 4, 3), np.uint8))
+        from rerun_scene.visuals.splat import warm_up as warm_up_point_splat
+
+        warm_up_point_splat()
     except Exception:  # noqa: BLE001 (an optimisation only: the real call reports any problem)
         log.debug("kernel warm-up failed", exc_info=True)
 
