@@ -326,7 +326,7 @@ def _tensor(layers, comps, ctx, transform) -> None:
 
 def depth_step(pixels_count: int, budget: int | None) -> int:
     """Pixel stride of a depth cloud: 1 (every pixel) without a budget, else the smallest n whose n-th pixels in
-    both directions fit the point budget (a 640×480 stream under a 100 k budget: every 2nd, 77 k points)."""
+    both directions fit the point budget (e.g. a 640×480 stream under a 100 k budget: every 2nd, 77 k points)."""
     if budget is None or pixels_count <= budget:
         return 1
     return int(np.ceil(np.sqrt(pixels_count / max(int(budget), 1))))

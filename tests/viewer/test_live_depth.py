@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from rerun_app.viewer.viewer import LIVE_DEPTH_POINT_BUDGET
 from rerun_app.views.spatial import depth_step
 
 pytestmark = pytest.mark.gl
 
-WIDTH, HEIGHT = 400, 300  # 120 k pixels: over the live point budget
+WIDTH, HEIGHT = 400, 300  # 120 k pixels: over the live point budget set below (the default keeps 640x480 whole)
+LIVE_DEPTH_POINT_BUDGET = 100_000
 STREAM_SECONDS = 3.0
 LOGGER = """
 import sys, time
@@ -66,7 +66,7 @@ def test_live_depth_stream_shows_both_views_and_a_decimated_cloud_until_it_pause
              {"sleep": STREAM_SECONDS + 2.0}, {"snapshot": "paused"}]
     (tmp_path / "steps.json").write_text(json.dumps(steps))
     env = dict(os.environ, DISPLAY=xvfb_display, RERUN_VIEWER_SCRIPT=str(tmp_path / "steps.json"),
-               RERUN_VIEWER_SCRIPT_OUT=str(tmp_path))
+               RERUN_VIEWER_SCRIPT_OUT=str(tmp_path), RERUN_LIVE_DEPTH_POINTS=str(LIVE_DEPTH_POINT_BUDGET))
     env.pop("RERUN_GL_BACKEND", None)
     viewer = subprocess.Popen([sys.executable, "-m", "rerun_app", "--port", str(port), "--size", "1000x700"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
