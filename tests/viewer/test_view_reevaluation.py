@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import headless_gl_env
+from gl_support import headless_gl_env
 
 pytestmark = pytest.mark.gl
 
