@@ -78,7 +78,8 @@ def render_screenshot(recording: Path, png: Path, last_frame: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=300, help="number of frames to stream (default 300)")
+    parser.add_argument("--frames", type=int, default=None,
+                        help="number of frames to stream (default 300; 90 when recording for a screenshot)")
     parser.add_argument("--resolution", type=parse_resolution, default=(640, 480), help="WxH, default 640x480")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second of simulated time (default 30)")
     parser.add_argument("--no-pacing", action="store_true", help="log as fast as possible instead of in real time")
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         args.save = str(OUT_DIR / "depth_stream.rrd")
         args.screenshot = args.screenshot or OUT_DIR / "depth_stream.png"
         print(f"No display found: recording to {args.save} and rendering a screenshot instead of opening a window.")
+    if args.frames is None:
+        args.frames = 90 if headless_fallback else 300
 
     if args.screenshot is not None and not args.save:
         parser.error("--screenshot needs --save FILE.rrd")  # before minutes of logging, not after
