@@ -34,16 +34,35 @@ BEGIN = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-bad",
 VALID_STREAM = STREAM_HEADER + BEGIN + scalar_frame("ok/a", 1, 1.5) + scalar_frame("ok/b", 2, 2.5)
 
 
+#: How long a test waits for the viewer to finish with one connection. Generous: on a loaded 2-core CI machine
+#: the viewer's accept and reader threads can be descheduled for seconds; a quick viewer answers at once.
+VIEWER_DONE_S = 60
+
+
+def wait_until_viewer_hangs_up(sock: socket.socket) -> None:
+    """Block until the viewer closes its end: it closes a connection only after recording the source's outcome
+    (the error or the ingested rows), so a later ``viewer.stop()`` cannot lose it. A connection still waiting in
+    the listen backlog at stop would never be accepted at all."""
+    sock.settimeout(VIEWER_DONE_S)
+    try:
+        while sock.recv(65536):
+            pass
+    except TimeoutError:
+        raise
+    except OSError:
+        pass  # the viewer hung up on unread bytes (a reset): it is done with us all the same
+
+
 def send_raw(port: int, data: bytes) -> None:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=VIEWER_DONE_S) as sock:
         try:
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
-            sock.settimeout(2)
-            while sock.recv(65536):
-                pass
+        except TimeoutError:
+            raise
         except OSError:
             pass  # the viewer may hang up on us first: that is one of the allowed outcomes
+        wait_until_viewer_hangs_up(sock)
 
 
 def scalars_saved(path, entity: str) -> dict[int, float]:
@@ -78,11 +97,13 @@ def test_malformed_input_is_dropped_with_a_clear_reason_and_the_viewer_keeps_ser
         for data, _ in CASES.values():
             send_raw(viewer.port, data)
         # A ring announcement pointing outside /dev/shm is refused; the connection falls back to TCP.
-        with socket.create_connection(("127.0.0.1", viewer.port), timeout=5) as sock:
+        with socket.create_connection(("127.0.0.1", viewer.port), timeout=VIEWER_DONE_S) as sock:
             sock.sendall(encode_handshake({"protocol": 1, "ring": {"name": "../../etc/passwd", "capacity": 1 << 20}}))
             reply = read_handshake(sock)
             assert reply["ok"] and reply["ring"] is False and "ring name" in reply["ring_error"]
             sock.sendall(VALID_STREAM.replace(b"ok/a", b"fb/a").replace(b"ok/b", b"fb/b"))
+            sock.shutdown(socket.SHUT_WR)
+            wait_until_viewer_hangs_up(sock)
         send_raw(viewer.port, VALID_STREAM)
         assert viewer.alive()
         stats = viewer.stop()
