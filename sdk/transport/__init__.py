@@ -8,6 +8,8 @@ readiness signal and connects. ``rr.get_sink_stats()`` reports what was sent and
 
 from __future__ import annotations
 
+import logging
+
 from rerun.transport.address import DEFAULT_PORT, Address, parse_address
 
 __all__ = ["connect", "spawn", "serve", "get_sink_stats", "parse_address", "Address"]
@@ -69,15 +71,25 @@ def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> None:
         globals()["connect"](str(address))
 
 
-def serve(open_browser: bool = True) -> None:
-    """Serve a web viewer: not part of this implementation (use ``rr.spawn()`` or ``rr.save()``).
+def serve(open_browser: bool = True) -> bool:
+    """Serve a web viewer: not part of this implementation yet.
+
+    Logs a warning naming the alternatives (``rr.spawn()``, ``rr.connect()``, ``rr.save()``) and returns False;
+    everything logged keeps being buffered in memory, so a later ``rr.save()`` or ``rr.connect()`` still gets it.
+    In strict mode it raises instead.
 
     Raises
     ------
     NotImplementedError
-        Always, with a message naming the alternatives.
+        In strict mode only.
     """
-    raise NotImplementedError("rr.serve (the web viewer) is not available here; use rr.spawn(), rr.connect() or rr.save()")
+    from rerun import _session
+
+    message = "rr.serve (the web viewer) is not available in this version; use rr.spawn(), rr.connect() or rr.save()"
+    if _session.strict_mode():
+        raise NotImplementedError(message)
+    logging.getLogger("rerun").warning(message)
+    return False
 
 
 def get_sink_stats() -> dict:
