@@ -17,6 +17,9 @@ Typical use by the viewer::
         xyz = shown.numpy("rerun.point3d")      # (N, 3) float32, zero copy
         rgba = shown.numpy("rerun.colorrgba")   # (N, 4) uint8; a splat is a broadcast view
     times, values = store.range_scalars("plot/value", frame, t0, t1)   # time-series view
+    log = store.range_column("log", "rerun.text_entry", frame, t0, t1)   # text log / style columns:
+    bodies = log.values.field("body")           # every row's instances in one array; row i is log.cell(i),
+                                                # logged at log.times[i] (offsets: log.offsets)
     key = ("world/points", store.generation("world/points"), frame, cursor)   # view cache key
 
 Entity paths are keyed in ``rerun.entity_path``'s display form (``"world/points"``, root ``"/"``);
@@ -29,6 +32,7 @@ from rerun_app.store.chunk import INSTANCE_KEY, SPLAT_KEY
 from rerun_app.store.hub import StoreHub
 from rerun_app.store.latest_at import LatestAt, array_to_numpy
 from rerun_app.store.paths import EntityNode, canonical_entity_path
+from rerun_app.store.range_column import RangeColumn
 from rerun_app.store.store import EntityStats, Store, StoreStats
 from rerun_app.store.timeline import Timeline, parse_time_point
 
@@ -39,6 +43,7 @@ __all__ = [
     "EntityStats",
     "LatestAt",
     "MemoryBudget",
+    "RangeColumn",
     "Store",
     "StoreHub",
     "StoreStats",

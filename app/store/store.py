@@ -26,6 +26,7 @@ from rerun_app.store.paths import (
     canonical_entity_path,
     is_descendant_or_self,
 )
+from rerun_app.store.range_column import RangeColumn, empty_column, gather
 from rerun_app.store.time_index import ByteMeter, TimeIndex
 from rerun_app.store.timeline import TIMELINE_TYPES, Timeline, parse_time_point
 
@@ -778,6 +779,51 @@ class Store:
         return _readonly(index.times[start:stop]), cells
 
     @_locked
+    def range_column(
+        self, entity_path: str, component: str, timeline: Timeline | tuple | str, t0: int | None = None, t1: int | None = None
+    ) -> RangeColumn:
+        """The rows :meth:`range` returns, column-wise: times, per-row offsets, all instances in one array.
+
+        For views that read whole series (plots, the text log): no Python object per row. The
+        instances of rows that lie next to each other in one stored batch are a zero-copy slice of
+        it (a whole in-order series stored in one batch costs no copy); other rows are gathered
+        with one ``take`` per batch and concatenated. The result references the stored (immutable)
+        Arrow buffers and stays valid after the memory limit evicts them; rows evicted before the
+        call are not part of it.
+
+        Parameters
+        ----------
+        entity_path : str
+            The entity.
+        component : str
+            The component, e.g. ``"rerun.text_entry"``.
+        timeline : Timeline, (name, type) or str
+            The timeline (a bare name must be unambiguous).
+        t0, t1 : int, optional
+            Inclusive time window (None: unbounded).
+
+        Returns
+        -------
+        RangeColumn
+            ``times`` (R,) int64, ``offsets`` (R + 1,) int64 and ``values`` (the flattened
+            instances); row ``i`` equals ``range(...)[1][i]``. Empty (``len() == 0``) when the
+            entity, component or timeline is unknown or nothing lies in the window.
+
+        Raises
+        ------
+        TypeError
+            If ``component`` is not a str or ``t0`` / ``t1`` is not an int or None.
+        """
+        if not isinstance(component, str):
+            raise TypeError(f"component: expected a component name (str), got {type(component).__name__} ({component!r})")
+        index = self._range_index(entity_path, component, timeline)
+        if index is None:
+            _span_args(t0, t1)
+            return empty_column()
+        start, stop = _span(index, t0, t1)
+        return gather(self._chunks, component, _readonly(index.times[start:stop]), index.keys[start:stop])
+
+    @_locked
     def range_scalars(
         self,
         entity_path: str,
@@ -916,10 +962,14 @@ def _clamp_int64(value) -> int:
     return min(max(int(value), _INT64_MIN), _INT64_MAX)
 
 
-def _span(index: TimeIndex, t0: int | None, t1: int | None) -> tuple[int, int]:
+def _span_args(t0: int | None, t1: int | None) -> None:
     for name, bound in (("t0", t0), ("t1", t1)):
         if bound is not None and (isinstance(bound, bool) or not hasattr(bound, "__index__")):
             raise TypeError(f"{name}: expected an int time or None, got {bound!r}")
+
+
+def _span(index: TimeIndex, t0: int | None, t1: int | None) -> tuple[int, int]:
+    _span_args(t0, t1)
     start, stop = index.span(_INT64_MIN if t0 is None else _clamp_int64(t0), _INT64_MAX if t1 is None else _clamp_int64(t1))
     return start, max(start, stop)
 
