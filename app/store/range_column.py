@@ -90,17 +90,20 @@ def gather(chunks: dict, component: str, times: np.ndarray, keys: np.ndarray) ->
     if len(keys) == 0:
         return empty_column()
     seqs = keys >> ROW_BITS
-    bounds = (np.flatnonzero(seqs[1:] != seqs[:-1]) + 1).tolist()
-    # Consecutive entries in one stored batch form one group (a compacted batch answers for
-    # several sequence numbers, so neighbouring sequence groups may share it).
+    starts = np.flatnonzero(np.r_[True, seqs[1:] != seqs[:-1]])
+    placed = [chunks[seq] for seq in seqs[starts].tolist()]
+    # Row of each entry inside its stored batch (a compacted batch answers for several sequence
+    # numbers, each from its own row offset).
+    bases = np.fromiter((base for _, base in placed), dtype=np.int64, count=len(placed))
+    rows_all = np.repeat(bases, np.diff(np.r_[starts, len(keys)])) + (keys & ROW_MASK)
+    # Consecutive entries in one stored batch form one group.
     groups: list[tuple[object, np.ndarray]] = []
-    for lo, hi in zip([0, *bounds], [*bounds, len(keys)]):
-        chunk, base = chunks[int(seqs[lo])]
-        rows = base + (keys[lo:hi] & ROW_MASK)
-        if groups and groups[-1][0] is chunk:
-            groups[-1] = (chunk, np.concatenate([groups[-1][1], rows]))
-        else:
-            groups.append((chunk, rows))
+    lo = 0
+    for i in range(1, len(placed) + 1):
+        if i == len(placed) or placed[i][0] is not placed[lo][0]:
+            end = len(keys) if i == len(placed) else int(starts[i])
+            groups.append((placed[lo][0], rows_all[int(starts[lo]) : end]))
+            lo = i
     parts, part_counts = [], []
     for chunk, rows in groups:
         cells = chunk.cells(component)
