@@ -93,8 +93,11 @@ class SpaceViewBuilder:
                     continue
             ann, ann_source = annotations.for_entity(path)
             ann_key = None if ann_source is None else (ann_source, store.generation(ann_source))
+            # Only a depth image under a pinhole in 3D is back-projected with the live budget: other entities must
+            # not be rebuilt and uploaded again each time a stream starts or stops being live.
+            depth_budget = self.depth_point_budget if self.spec.kind == "3d" and placement.pinhole is not None else None
             key = (store.generation(path), _timeline_key(timeline), time, _placement_key(placement),
-                   astuple(props), ann_key, self.default_image_plane_distance, self.depth_point_budget)
+                   astuple(props), ann_key, self.default_image_plane_distance, depth_budget)
             cached = self._cache.get(path)
             if cached is not None and cached[0] == key:
                 out[path] = cached[3]
@@ -109,7 +112,7 @@ class SpaceViewBuilder:
             else:
                 ctx = BuildContext(placement, ann, props, mode=self.spec.kind,
                                    default_image_plane_distance=self.default_image_plane_distance,
-                                   depth_point_budget=self.depth_point_budget)
+                                   depth_point_budget=depth_budget)
                 if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
                     ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
                 layers = build_entity(latest, ctx)
