@@ -54,6 +54,19 @@ def test_free_buffers_beyond_the_bound_go_back_to_the_os():
     assert free_total <= 4 * MIN_POOLED_BYTES + max(sizes) * MIN_POOLED_BYTES
 
 
+def wait_for_spares(pool: BufferPool, nbytes: int, count: int, timeout: float = 30.0) -> None:
+    """Wait until the pool's background thread has ``count`` free buffers fitting ``nbytes`` ready (a fixed
+    sleep was too short when a loaded 2-core machine descheduled that thread)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with pool._lock:
+            fitting, _ = pool._count_free(nbytes)
+        if fitting >= count:
+            return
+        assert time.monotonic() < deadline, f"only {fitting} of {count} spare buffers made after {timeout} s"
+        time.sleep(0.01)
+
+
 def test_spares_are_ready_for_a_stream_of_same_size_frames():
     pool = BufferPool()
     pool.keep_spares(2)
@@ -62,6 +75,6 @@ def test_spares_are_ready_for_a_stream_of_same_size_frames():
         frame = pool.take(SIZE)
         frame[:] = 1
         kept.append(frame)
-        time.sleep(0.2)  # the next frame comes later; the spares are made meanwhile
+        wait_for_spares(pool, SIZE, 2)  # the next frame comes later; the spares are made meanwhile
     assert pool.allocated == 1 and pool.reused == 4  # only the first frame waited for new memory
     assert len({id(f.base) for f in kept}) == 5
