@@ -32,8 +32,8 @@ class RangeColumn:
     offsets : np.ndarray
         (R + 1,) int64, read-only; ``offsets[0] == 0`` and ``offsets[-1] == len(values)``.
     values : pa.Array
-        Every instance of every row, row by row (the component's instance type; ``pa.null()``
-        when the store has never seen the component there and the column is empty).
+        Every instance of every row, row by row, of the component's instance type (``pa.null()``
+        only for an empty column when no row of the component is stored on that timeline).
     """
 
     times: np.ndarray

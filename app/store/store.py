@@ -821,6 +821,9 @@ class Store:
             _span_args(t0, t1)
             return empty_column()
         start, stop = _span(index, t0, t1)
+        if start == stop:
+            # Nothing in the window: still typed like the component's instances when it has rows.
+            return empty_column(self._cell(component, int(index.keys[0])).type if len(index) else None)
         return gather(self._chunks, component, _readonly(index.times[start:stop]), index.keys[start:stop])
 
     @_locked

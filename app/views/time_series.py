@@ -105,7 +105,7 @@ def build_series(store, entity_path: str, timeline, kind: str, default_color=(76
     Parameters
     ----------
     store : Store
-        Interface E (``range_scalars``, ``range``).
+        Interface E (``range_scalars``, ``range_column``).
     entity_path : str
     timeline : (str, str)
     kind : str

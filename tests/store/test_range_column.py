@@ -124,6 +124,7 @@ def test_unknown_things_give_an_empty_column_and_bad_arguments_a_clear_error():
         column = store.range_column(*args)
         assert len(column) == 0 and len(column.values) == 0 and column.offsets.tolist() == [0]
         assert len(column.nonempty()) == 0 and len(column.firsts()) == 0
+    assert store.range_column("log", "rerun.text_entry", FRAME, 2, 5).values.type == TEXT  # typed though empty
     with pytest.raises(TypeError, match="t0: expected an int"):
         store.range_column("log", "rerun.text_entry", FRAME, 1.5)
     with pytest.raises(TypeError, match="t1: expected an int"):
