@@ -91,6 +91,26 @@ def _spares_for(size: int) -> int:
     return max(2, min(SPARE_SEGMENTS, SPARE_BYTES // max(size, 1)))
 
 
+def _wait_to_write(conn: "_Connection", frame_len: int, try_write, *args) -> bool:
+    """Retry ``try_write(*args)`` (a ring write of ``frame_len`` bytes that just found no room)
+    until it succeeds, :data:`CALLER_WAIT_S` passes or the connection dies; False at once for a
+    frame larger than any ring record."""
+    ring = conn.ring
+    if frame_len > ring.max_record_data():
+        return False
+    deadline = time.monotonic() + CALLER_WAIT_S
+    ring.set_producer_waiting(True)
+    try:
+        while not try_write(*args):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not conn.alive:
+                return False
+            conn.poll_socket(remaining)
+        return True
+    finally:
+        ring.set_producer_waiting(False)
+
+
 def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) -> np.ndarray:
     """A whole LOG frame (header + Arrow IPC payload) in a new uint8 array owned by the caller."""
     if payload_size is None:
@@ -308,19 +328,7 @@ class ViewerSink(Sink):
         ring = conn.ring
         if ring.try_write_frame_parts(header, payload):
             return True
-        if len(header) + payload.nbytes > ring.max_record_data():
-            return False
-        deadline = time.monotonic() + CALLER_WAIT_S
-        ring.set_producer_waiting(True)
-        try:
-            while not ring.try_write_frame_parts(header, payload):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not conn.alive:
-                    return False
-                conn.poll_socket(remaining)
-            return True
-        finally:
-            ring.set_producer_waiting(False)
+        return _wait_to_write(conn, len(header) + payload.nbytes, ring.try_write_frame_parts, header, payload)
 
     def _write_log_segment(self, conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).
@@ -391,19 +399,7 @@ class ViewerSink(Sink):
         ring = conn.ring
         if ring.try_write_log(batch, payload_size):
             return True
-        if FRAME_HEADER.size + payload_size > ring.max_record_data():
-            return False
-        deadline = time.monotonic() + CALLER_WAIT_S
-        ring.set_producer_waiting(True)
-        try:
-            while not ring.try_write_log(batch, payload_size):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not conn.alive:
-                    return False
-                conn.poll_socket(remaining)
-            return True
-        finally:
-            ring.set_producer_waiting(False)
+        return _wait_to_write(conn, FRAME_HEADER.size + payload_size, ring.try_write_log, batch, payload_size)
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
         frame = np.frombuffer(encode_json_frame(kind, obj), dtype=np.uint8)
