@@ -44,17 +44,25 @@ def connect(addr: str | None = None, *, transport: str | None = None) -> None:
     _session.set_sink(ViewerSink(address, transport=transport, recording_id=_session.recording_id()))
 
 
-def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> None:
+def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> bool:
     """Start a viewer process (``python -m rerun_app``) and stream to it through shared memory.
 
     Returns once the viewer listens (a readiness handshake, within 5 s). A viewer already listening
     on ``port`` is reused. Env ``RERUN_VIEWER_ARGS`` adds viewer arguments (e.g. ``--headless``).
 
+    If the viewer cannot start (no display, not ready within 5 s, ``port`` held by another program), a
+    warning says why and what to do instead, and the program goes on: everything logged stays buffered
+    in memory for a later ``rr.save()`` or ``rr.connect()``. Strict mode raises instead.
+
+    Returns
+    -------
+    bool
+        True when a viewer is running (started or reused), False when none could be started.
+
     Raises
     ------
     RuntimeError
-        If the viewer cannot start (no display: the message says what to do instead), is not ready
-        within 5 s, or ``port`` is held by a program that is not a rerun viewer.
+        In strict mode only, when no viewer could be started.
     """
     from rerun import _session
     from rerun.transport.spawn import probe_viewer, start_viewer
@@ -66,9 +74,16 @@ def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> None:
         return
     address = Address("127.0.0.1", port)
     if not probe_viewer(address):
-        start_viewer(port)
+        try:
+            start_viewer(port)
+        except RuntimeError as exc:  # the viewer's own message is already on stderr
+            if _session.strict_mode():
+                raise
+            logging.getLogger("rerun").warning("rr.spawn: %s Logged data stays buffered in memory meanwhile.", exc)
+            return False
     if connect:
         globals()["connect"](str(address))
+    return True
 
 
 def serve(open_browser: bool = True) -> bool:

@@ -203,12 +203,25 @@ def test_viewer_on_a_taken_port_exits_with_a_clear_message():
 
 
 def test_spawn_without_a_display_says_what_to_do_instead(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "RERUN_VIEWER_ARGS")}
-    code = f"import rerun as rr\ntry:\n    rr.spawn(port={free_port()})\nexcept RuntimeError as e:\n    print('ERROR:', e)\n"
+    # Default mode: a warning saying what to do, no traceback, the program goes on and loses nothing.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "RERUN_VIEWER_ARGS",
+                                                           "RERUN_STRICT")}
+    saved = tmp_path / "after_failed_spawn.rrd"
+    code = (f"import rerun as rr, rerun.recording\nrr.init('nodisplay')\nrr.log_scalar('before', 1.0)\n"
+            f"print('spawned:', rr.spawn(port={free_port()}))\nrr.log_scalar('after', 2.0)\n"
+            f"rr.save({str(saved)!r})\nrr.disconnect()\n"
+            f"print('entities:', sorted(rerun.recording.load({str(saved)!r}).entity_paths))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "spawned: False" in result.stdout
+    assert "entities: ['after', 'before']" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "rr.spawn:" in result.stderr and "--headless" in result.stderr and "rr.save" in result.stderr
+    # Strict mode: the same message raised.
+    strict = f"import rerun as rr\nrr.set_strict_mode(True)\ntry:\n    rr.spawn(port={free_port()})\nexcept RuntimeError as e:\n    print('ERROR:', e)\n"
+    result = subprocess.run([sys.executable, "-c", strict], capture_output=True, text=True, timeout=60, env=env)
     assert "ERROR:" in result.stdout, result.stderr
     assert "--headless" in result.stdout and "rr.save" in result.stdout
-    assert "--headless" in result.stderr  # the viewer's own message
 
 
 def test_logger_leaving_before_a_stopped_viewer_read_its_big_frames_loses_none(viewer):
