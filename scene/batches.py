@@ -25,6 +25,16 @@ def _set(obj, **values) -> None:
         object.__setattr__(obj, key, value)
 
 
+def _anchors(name: str, value, n: int, item: str) -> np.ndarray:
+    """``value`` as (n, 3) positions, one per ``item``; all at the origin when None."""
+    if value is None:
+        return np.zeros((n, 3), np.float32)
+    positions = chk.as_positions(name, value)
+    if positions.shape[0] != n:
+        raise ValueError(f"{name}: expected {n} {name} (one per {item}), got {positions.shape[0]}")
+    return positions
+
+
 @dataclass(frozen=True, eq=False)
 class PointBatch:
     """Points with per-point or shared colour and radius.
@@ -342,9 +352,7 @@ class BoxBatch:
     def __post_init__(self):
         half = chk.as_positions("half_sizes", self.half_sizes)
         n = half.shape[0]
-        centers = np.zeros((n, 3), np.float32) if self.centers is None else chk.as_positions("centers", self.centers)
-        if centers.shape[0] != n:
-            raise ValueError(f"centers: expected {n} centers (one per box), got {centers.shape[0]}")
+        centers = _anchors("centers", self.centers, n, "box")
         widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=1.0)
         _set(
             self,
@@ -386,9 +394,7 @@ class ArrowBatch:
     def __post_init__(self):
         vectors = chk.as_positions("vectors", self.vectors)
         n = vectors.shape[0]
-        origins = np.zeros((n, 3), np.float32) if self.origins is None else chk.as_positions("origins", self.origins)
-        if origins.shape[0] != n:
-            raise ValueError(f"origins: expected {n} origins (one per arrow), got {origins.shape[0]}")
+        origins = _anchors("origins", self.origins, n, "arrow")
         widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=1.0)
         _set(
             self,
