@@ -70,6 +70,22 @@ def align_record(nbytes: int) -> int:
     return (RECORD_HEADER.size + nbytes + RECORD_ALIGN - 1) & ~(RECORD_ALIGN - 1)
 
 
+def _write_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> None:
+    """Write the LOG frame of ``batch`` (header + Arrow payload of ``payload_size`` bytes) into
+    ``target``, a writable buffer exactly the frame's size, letting Arrow write the buffers there."""
+    target = pa.py_buffer(target)
+    writer = pa.FixedSizeBufferWriter(target)
+    try:
+        writer.write(encode_frame_header(FrameKind.LOG, payload_size))
+        write_log_payload(batch, writer)
+        written = writer.tell()
+    finally:
+        writer.close()
+        del writer, target  # release the export of the mapping (it must close later)
+    if written != FRAME_HEADER.size + payload_size:
+        raise RuntimeError(f"Arrow wrote {written} bytes for a frame sized at {FRAME_HEADER.size + payload_size}")
+
+
 def ring_path(name: str) -> str:
     """Path of the segment called ``name``; refuses names that could escape ``/dev/shm``."""
     if not name.startswith(NAME_PREFIX) or "/" in name or "\0" in name or len(name) > 200:
@@ -210,17 +226,7 @@ class RingWriter:
         if offset is None:
             return False
         start = offset + RECORD_HEADER.size
-        target = pa.py_buffer(self._view[start : start + frame_len])
-        writer = pa.FixedSizeBufferWriter(target)
-        try:
-            writer.write(encode_frame_header(FrameKind.LOG, payload_size))
-            write_log_payload(batch, writer)
-            written = writer.tell()
-        finally:
-            writer.close()
-            del writer, target
-        if written != frame_len:
-            raise RuntimeError(f"Arrow wrote {written} bytes for a frame sized at {frame_len}")
+        _write_log_frame(self._view[start : start + frame_len], batch, payload_size)
         self._publish(offset, RECORD_FRAME, frame_len)
         return True
 
@@ -233,16 +239,7 @@ class RingWriter:
         seg = self.segments.acquire(frame_len, create=False) if self.segments is not None else None
         if seg is None:
             return False
-        writer = pa.FixedSizeBufferWriter(pa.py_buffer(seg.array[:frame_len]))
-        try:
-            writer.write(encode_frame_header(FrameKind.LOG, payload_size))
-            write_log_payload(batch, writer)
-            written = writer.tell()
-        finally:
-            writer.close()
-            del writer
-        if written != frame_len:
-            raise RuntimeError(f"Arrow wrote {written} bytes for a frame sized at {frame_len}")
+        _write_log_frame(seg.array[:frame_len], batch, payload_size)
         return self.publish_segment(seg, frame_len)
 
     def publish_segment(self, seg: Segment, frame_len: int) -> bool:
