@@ -41,6 +41,15 @@ MAX_SEGMENT_BYTES = 16 << 30
 _ANNOUNCED = np.empty(0, dtype=np.uint8)  # what _segment_frame returns for an announcement
 
 
+def _close_and_unlink(fd: int, path: str) -> None:
+    """Close a shared-memory file opened to be mapped and remove its name (a mapping keeps the memory)."""
+    os.close(fd)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 class SegmentUnavailable(WireError):
     """A segment named in a record cannot be opened (gone, or of the wrong size): that frame is lost."""
 
@@ -96,11 +105,7 @@ class RingReader:
             # stalled every other source of this viewer; pages fault in during (GIL-free) copies.
             self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED)
         finally:
-            os.close(fd)
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            _close_and_unlink(fd, path)
         self.name = name
         self.capacity = capacity
         self.max_frame_bytes = max_frame_bytes
@@ -242,11 +247,7 @@ class RingReader:
             # No MAP_POPULATE: ingest touches few of the pages (decoding reads metadata and offsets).
             return mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
         finally:
-            os.close(fd)
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            _close_and_unlink(fd, path)
 
     def _unlink_segment_names(self) -> None:
         """Remove segments the producer made but never named in a record (it died, or left first):
