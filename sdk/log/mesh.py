@@ -112,8 +112,6 @@ def log_mesh(
 def _buffer_list(argument: str, value: object, count: int | None) -> list:
     if value is None:
         return [None] * (count or 0)
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        raise bad_type(argument, "a list with one entry (or None) per mesh", describe(value))
     if not isinstance(value, (list, tuple)):
         raise bad_type(argument, "a list with one entry (or None) per mesh", describe(value))
     return list(value)
