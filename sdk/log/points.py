@@ -64,8 +64,7 @@ def log_point(
         inst.components[C.POINT2D if array.size == 2 else C.POINT3D] = C.fixed_size_list(point)
     if radius is not None:
         _args.real_number("radius", radius, non_negative=True)
-    if label is not None:
-        _args.single_label("label", label)
+    _args.single_label("label", label)
     _args.single_id("class_id", class_id)
     _args.single_id("keypoint_id", keypoint_id)
     _args.add_standard(
