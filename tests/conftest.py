@@ -8,6 +8,7 @@ CI sets ``RERUN_REQUIRE_GL=1``: then a missing GL stack is a test *failure*, nev
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -35,26 +36,39 @@ def egl_available() -> None:
 
 @pytest.fixture(scope="session")
 def xvfb_display():
-    """A running Xvfb server; yields its DISPLAY string (e.g. ``":99"``)."""
+    """A running Xvfb server; yields its DISPLAY string (e.g. ``":99"``).
+
+    Xvfb picks the display number itself (``-displayfd``: it takes the number's lock atomically and writes the
+    number once it accepts connections). Choosing a number here by looking for free lock files raced with other
+    test runs on the same machine: two sessions could pick the same number and one would use, then lose, the
+    other's server.
+    """
     if shutil.which("Xvfb") is None:
         gl_unavailable("Xvfb is not installed (apt-get install xvfb xauth)")
-    for number in range(90, 140):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            break
-    else:
-        gl_unavailable("no free X display number")
-    display = f":{number}"
+    read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            gl_unavailable(f"Xvfb {display} did not start")
-        time.sleep(0.05)
+    os.close(write_fd)
+    number = b""
+    deadline = time.monotonic() + 60  # generous: a loaded 2-core CI machine may start it slowly
+    try:
+        while not number.endswith(b"\n") and time.monotonic() < deadline:
+            readable, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(read_fd, 64) if readable else b""
+            if not chunk:
+                break  # Xvfb exited (EOF) or the deadline passed
+            number += chunk
+    finally:
+        os.close(read_fd)
+    if not number.strip().isdigit():
+        proc.kill()
+        proc.wait()
+        gl_unavailable(f"Xvfb did not start (it reported display {number!r})")
+    display = f":{number.strip().decode()}"
     yield display
     proc.terminate()
     try:
