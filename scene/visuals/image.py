@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import gloo
-from vispy.visuals import Visual
+
+from ._base import LeanVisual
 
 VERTEX_SHADER = """
 attribute vec3 a_position;
@@ -34,11 +35,11 @@ _TEXCOORDS = np.array([[0, 0], [1, 0], [1, 1], [0, 0], [1, 1], [0, 1]], dtype=np
 _CORNER_ORDER = [0, 1, 2, 0, 2, 3]
 
 
-class ImageVisual(Visual):
+class ImageVisual(LeanVisual):
     """A texture on two triangles. Re-uploads only the texture or only the corners that changed."""
 
     def __init__(self, rgba=None, corners=None, interpolation="nearest", opacity=1.0):
-        Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        LeanVisual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         self._draw_mode = "triangles"
         self.set_gl_state("translucent", depth_test=True, cull_face=False)
         self.upload_count = 0
@@ -67,20 +68,10 @@ class ImageVisual(Visual):
         program["a_position"] = self._vbo_position
         self._opacity = float(opacity)
         self._bounds = (corners.min(axis=0), corners.max(axis=0))
-        self.upload_count += 1
-        self._vshare.bounds.clear()
-        self.update()
-
-    def _prepare_transforms(self, view):
-        view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")
+        self._uploaded()
 
     def _prepare_draw(self, view):
         if self._texture is None:
             return False
         view.view_program["u_opacity"] = self._opacity
         return True
-
-    def _compute_bounds(self, axis, view):
-        if self._bounds is None:
-            return None
-        return self._bounds[0][axis], self._bounds[1][axis]

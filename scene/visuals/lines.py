@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import gloo
-from vispy.visuals import Visual
 
+from ._base import LeanVisual
 from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes
 
 VERTEX_SHADER = UNPACK_RGB_GLSL + """
@@ -28,11 +28,11 @@ void main() {
 """
 
 
-class LinesVisual(Visual):
+class LinesVisual(LeanVisual):
     """Independent segments (GL_LINES); segments with a non-finite end are dropped on upload."""
 
     def __init__(self, segments=None, colors=(200, 200, 200, 255), width_px=1.0):
-        Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        LeanVisual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         self._draw_mode = "lines"
         self.set_gl_state("translucent", depth_test=True, cull_face=False, line_width=1.0)
         self.upload_count = 0
@@ -73,17 +73,7 @@ class LinesVisual(Visual):
         self.update_gl_state(line_width=max(float(width_px), 1.0))
         self._bounds = (vertices.min(axis=0), vertices.max(axis=0)) if self._n else None
         self.update_gl_state(blend=not is_opaque(colors))  # opaque data skips blending per fragment
-        self.upload_count += 1
-        self._vshare.bounds.clear()
-        self.update()
-
-    def _prepare_transforms(self, view):
-        view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")
+        self._uploaded()
 
     def _prepare_draw(self, view):
         return self._n > 0
-
-    def _compute_bounds(self, axis, view):
-        if self._bounds is None:
-            return None
-        return self._bounds[0][axis], self._bounds[1][axis]

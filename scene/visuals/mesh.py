@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import gloo
-from vispy.visuals import Visual
 
+from ._base import LeanVisual
 from ._common import UNPACK_RGB_GLSL, is_opaque, color_attributes, eye_in_local, transform_matrix
 
 VERTEX_SHADER = UNPACK_RGB_GLSL + """
@@ -46,11 +46,11 @@ void main() {
 """
 
 
-class MeshVisual(Visual):
+class MeshVisual(LeanVisual):
     """Indexed triangles; triangles touching a non-finite vertex are dropped on upload."""
 
     def __init__(self, vertices=None, indices=None, normals=None, vertex_colors=None, albedo=None, shading=True):
-        Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        LeanVisual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         self._draw_mode = "triangles"
         self.set_gl_state("translucent", depth_test=True, cull_face=False)
         self.upload_count = 0
@@ -97,12 +97,7 @@ class MeshVisual(Visual):
         self._bounds = (used.min(axis=0), used.max(axis=0)) if used.shape[0] else None
         opaque = is_opaque(colors) and (albedo is None or int(albedo[3]) == 255)
         self.update_gl_state(blend=not opaque)  # opaque data skips blending per fragment
-        self.upload_count += 1
-        self._vshare.bounds.clear()
-        self.update()
-
-    def _prepare_transforms(self, view):
-        view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")
+        self._uploaded()
 
     def _prepare_draw(self, view):
         if self._n == 0:
@@ -116,8 +111,3 @@ class MeshVisual(Visual):
         else:
             program["u_eye"] = (0.0, 0.0, 1.0, 0.0)
         return True
-
-    def _compute_bounds(self, axis, view):
-        if self._bounds is None:
-            return None
-        return self._bounds[0][axis], self._bounds[1][axis]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import gloo
-from vispy.visuals import Visual
 
+from ._base import LeanVisual
 from ._common import UNPACK_RGB_GLSL, color_attributes, is_opaque, pixels_per_unit, transform_matrix
 from .cache import ImpostorCache
 from .splat import MAX_SPLAT_DIAMETER_PX, PointSplatter
@@ -54,7 +54,7 @@ void main() {
 """
 
 
-class PointsVisual(Visual):
+class PointsVisual(LeanVisual):
     """Points with per-point (or shared) RGBA8 colour and radius.
 
     Call :meth:`set_data` to upload; drawing never copies data. Non-finite positions are skipped
@@ -76,7 +76,7 @@ class PointsVisual(Visual):
     cpu_splat: bool = True
 
     def __init__(self, positions=None, colors=(200, 200, 200, 255), radii=1.5, radius_unit="px", finite=None):
-        Visual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
+        LeanVisual.__init__(self, vcode=VERTEX_SHADER, fcode=FRAGMENT_SHADER)
         self._draw_mode = "points"
         self.set_gl_state("translucent", depth_test=True, cull_face=False)
         self.upload_count = 0
@@ -130,9 +130,7 @@ class PointsVisual(Visual):
         self._bounds = _finite_bounds(positions if finite is None else positions[finite])
         self._opaque = is_opaque(colors)
         self.update_gl_state(blend=not self._opaque)  # opaque data skips blending per fragment
-        self.upload_count += 1
-        self._vshare.bounds.clear()
-        self.update()
+        self._uploaded()
 
     def _ensure_gl(self) -> None:
         """Send data set by :meth:`set_data` to GL buffers, if not done yet."""
@@ -174,7 +172,7 @@ class PointsVisual(Visual):
         if not self._uses_cache():
             if self._n:
                 self._ensure_gl()
-            return Visual.draw(self)
+            return LeanVisual.draw(self)
         if not self.visible or self._prepare_draw(view=self) is False:
             return
         if self._cache is None:
@@ -238,9 +236,6 @@ class PointsVisual(Visual):
             self._coarse = ((self.upload_count, limit), gloo.IndexBuffer(np.flatnonzero(keep).astype(np.uint32)))
         return self._coarse[1]
 
-    def _prepare_transforms(self, view):
-        view.view_program.vert["visual_to_render"] = view.get_transform("visual", "render")
-
     def _prepare_draw(self, view):
         if self._n == 0:
             return False
@@ -253,11 +248,6 @@ class PointsVisual(Visual):
         else:
             program["u_px_per_unit"] = 0.0
         return True
-
-    def _compute_bounds(self, axis, view):
-        if self._bounds is None:
-            return None
-        return self._bounds[0][axis], self._bounds[1][axis]
 
 
 def _finite_bounds(positions: np.ndarray):
