@@ -47,9 +47,11 @@ def raw_mesh(positions, indices, normals, albedo_factor, vertex_colors, *, suffi
         index_array = index_array.reshape(-1)
         if index_array.size % 3:
             raise bad_value("indices" + suffix, "a length divisible by 3 (a triangle list)", f"{index_array.size} indices")
-        if index_array.size and (index_array.min() < 0 or index_array.max() >= vertices):
-            bad = index_array.max() if index_array.max() >= vertices else index_array.min()
-            raise bad_value("indices" + suffix, f"indices in 0..{vertices - 1} ({vertices} vertices)", f"index {bad}")
+        if index_array.size:
+            low, high = index_array.min(), index_array.max()
+            if low < 0 or high >= vertices:
+                bad = high if high >= vertices else low
+                raise bad_value("indices" + suffix, f"indices in 0..{vertices - 1} ({vertices} vertices)", f"index {bad}")
         mesh["indices"] = index_array.astype(np.uint32)
     if normals is not None:
         normal_array = _flat("normals" + suffix, normals, np.float32)
