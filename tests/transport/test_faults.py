@@ -116,7 +116,9 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
     dropped = sorted(set(sent) - set(frames))
     kept_inside = set(range(dropped[0], dropped[-1] + 1)) - set(dropped)
     assert len(kept_inside) <= 1
-    assert frames[: frames.index(dropped[0] - 1) + 1] == list(range(dropped[0]))
+    # (On a loaded machine the sender may not have taken even frame 0 before the queue overflowed: then that
+    # prefix is empty, which the old ``frames.index(dropped[0] - 1)`` could not express.)
+    assert [f for f in frames if f < dropped[0]] == list(range(dropped[0]))
 
 
 def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
