@@ -111,14 +111,13 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
     assert stats["dropped_messages"] > 0
     assert len(frames) + stats["dropped_messages"] == len(sent)
     assert frames == sorted(frames) and frames[-1] == sent[-1]
-    # Dropped = the oldest *queued*: kept are what reached the ring before the stall, the one frame
-    # the sender was busy writing when the queue overflowed, and the newest.
+    # Dropped = the oldest *queued*: kept are what the sender wrote into the (stalled) ring and the newest, a queue
+    # bound's worth. Which frames reached the ring depends on when the sender thread got the CPU (on a loaded
+    # machine it may get none until frame 60: kept 59..69 and 105..119), so the policy is checked, not that timing:
+    # every dropped frame is older than a whole queue's worth of the newest, all kept.
     dropped = sorted(set(sent) - set(frames))
-    kept_inside = set(range(dropped[0], dropped[-1] + 1)) - set(dropped)
-    assert len(kept_inside) <= 1
-    # (On a loaded machine the sender may not have taken even frame 0 before the queue overflowed: then that
-    # prefix is empty, which the old ``frames.index(dropped[0] - 1)`` could not express.)
-    assert [f for f in frames if f < dropped[0]] == list(range(dropped[0]))
+    newest_run = [f for f in frames if f > max(dropped)]
+    assert len(newest_run) >= (3 << 20) // 210_000  # 3 MiB of 200 kB frames (+ their headers)
 
 
 def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
