@@ -16,6 +16,12 @@ ImGui and vispy is exercised for real. Steps (JSON objects):
 - ``{"scroll": [x, y, dy]}`` or ``{"scroll": [item or view name, dy]}``, ``{"key": "RIGHT"}`` (a glfw key name without ``KEY_``);
 - ``{"look_through": pinhole entity}`` (as the 3D toolbar's camera combo);
 - ``{"set_time": t}`` (scrub from code), ``{"sleep": s}`` (wall time, frames keep drawing);
+- condition waits draw frames until their condition holds in the state a snapshot would dump, then return at once;
+  on timeout (``"timeout": s``, default 30) they write ``timeout.json`` (the state dump plus ``"timed_out"``, the
+  step) and raise :class:`ScriptTimeout`, so the viewer exits non-zero with the step and what was seen instead:
+  ``{"wait_live": true | false}`` (the viewer's live flag); ``{"wait_layer": "entity|layer", "kind": "3d",
+  "points": n}`` (a view, of that kind if given, shows the layer, with exactly n points if given);
+  ``{"wait_time_after": t}`` (the time cursor is past t; t may name an earlier snapshot, meaning its cursor time);
 - ``{"project": [[x, y, z], …], "view": root or name, "as": key}`` records where world points land on the canvas
   (through the view's camera), for pixel checks; a later point may be ``{"projection": key, "index": i}``;
 - ``{"run": seconds}`` hands over to the real event loop (idle waits, ingest polling), then closes the window
@@ -76,6 +82,36 @@ def state_dump(viewer) -> dict:
     }
 
 
+class ScriptTimeout(RuntimeError):
+    """A condition-wait step of a viewer script did not see its condition within its timeout."""
+
+
+def _layer_points(dump: dict, layer: str, kind: str | None) -> list:
+    """(view name, points or None) for each view (of ``kind`` when given) that shows ``layer``."""
+    return [(name, v["points"].get(layer)) for name, v in dump["views"].items()
+            if (kind is None or v["kind"] == kind) and layer in v["layers"]]
+
+
+def _condition(step: dict, dump: dict, snapshots: dict) -> tuple[bool, str]:
+    """Whether a condition-wait step holds in ``dump``, and what was seen (for the timeout message)."""
+    if "wait_live" in step:
+        return dump["live"] == bool(step["wait_live"]), f"live={dump['live']}"
+    if "wait_layer" in step:
+        shown = _layer_points(dump, step["wait_layer"], step.get("kind"))
+        ok = bool(shown) if "points" not in step else any(n == int(step["points"]) for _, n in shown)
+        return ok, f"views showing it (name, points): {shown}; views: " + str(
+            {name: (v["kind"], v["layers"]) for name, v in dump["views"].items()})
+    after = step["wait_time_after"]
+    if isinstance(after, str):
+        if after not in snapshots:
+            raise KeyError(f"wait_time_after: no earlier snapshot named {after!r}; taken: {sorted(snapshots)}")
+        after = snapshots[after]["time"]
+    if after is None:
+        raise ValueError(f"wait_time_after: expected a time (or a snapshot with one), got {step['wait_time_after']!r}"
+                         " whose cursor time is None")
+    return dump["time"] is not None and dump["time"] > after, f"time={dump['time']} (waiting for > {after})"
+
+
 def _centre(rect) -> tuple[float, float]:
     x, y, w, h = rect
     return x + w / 2, y + h / 2
@@ -115,7 +151,23 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             raise KeyError(f"no recorded item or view named {value!r}; known: {sorted(viewer.item_rects)}")
         return float(value[0]), float(value[1])
 
+    def wait_for(step: dict) -> None:
+        timeout = float(step.get("timeout", 30))
+        deadline = time.monotonic() + timeout
+        while True:
+            frames(1)
+            dump = state_dump(viewer)
+            ok, seen = _condition(step, dump, snapshots)
+            if ok:
+                return
+            if time.monotonic() >= deadline:
+                dump["timed_out"] = step
+                (out / "timeout.json").write_text(json.dumps(dump, default=_jsonable, indent=1))
+                viewer.close()
+                raise ScriptTimeout(f"script step {step!r} timed out after {timeout:g} s; seen: {seen}")
+
     projections: dict[str, list] = {}
+    snapshots: dict[str, dict] = {}
     frames(3)
     for step in steps:
         if "frames" in step:
@@ -197,6 +249,8 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             deadline = time.monotonic() + float(step["sleep"])
             while time.monotonic() < deadline:
                 frames(1)
+        elif "wait_live" in step or "wait_layer" in step or "wait_time_after" in step:
+            wait_for(step)
         elif "project" in step:
             host = next(h for spec, h in viewer.views.items() if spec.name == step["view"] or spec.root == step["view"])
             projections[step.get("as", "projection")] = host.world_to_canvas(step["project"]).tolist()
@@ -228,6 +282,7 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
             iio.imwrite(out / f"{step['snapshot']}.png", viewer.canvas.last_image[..., :3])
             dump = state_dump(viewer)
             dump["projections"] = dict(projections)
+            snapshots[step["snapshot"]] = dump
             (out / f"{step['snapshot']}.json").write_text(json.dumps(dump, default=_jsonable, indent=1))
         else:
             raise ValueError(f"unknown script step {step!r}")

@@ -53,9 +53,10 @@ def test_viewer_shows_a_live_stream_and_closing_it_mid_stream_is_clean(xvfb_disp
     port = free_port()
     steps = [
         {"wait_entities": 2, "timeout": 30},
-        {"sleep": 0.5},
+        {"wait_layer": "live/points|points", "kind": "3d", "timeout": 30},
+        {"wait_live": True, "timeout": 30},
         {"snapshot": "early"},
-        {"sleep": 0.5},
+        {"wait_time_after": "early", "timeout": 30},  # returns as soon as the cursor has moved on
         {"snapshot": "later"},
         {"run": 1.0},
     ]

@@ -62,8 +62,9 @@ def test_live_depth_stream_shows_both_views_and_a_decimated_cloud_until_it_pause
     step = depth_step(WIDTH * HEIGHT, LIVE_DEPTH_POINT_BUDGET)
     assert step == 2
     port = free_port()
-    steps = [{"wait_entities": 2, "timeout": 30}, {"sleep": 1.0}, {"snapshot": "live"},
-             {"sleep": STREAM_SECONDS + 2.0}, {"snapshot": "paused"}]
+    cloud = {"wait_layer": "cam/depth|depth_cloud", "kind": "3d", "timeout": 30}
+    steps = [{"wait_entities": 2, "timeout": 30}, cloud, {"wait_live": True, "timeout": 30}, {"snapshot": "live"},
+             {"wait_live": False, "timeout": 60}, cloud, {"snapshot": "paused"}]
     (tmp_path / "steps.json").write_text(json.dumps(steps))
     env = dict(os.environ, DISPLAY=xvfb_display, RERUN_VIEWER_SCRIPT=str(tmp_path / "steps.json"),
                RERUN_VIEWER_SCRIPT_OUT=str(tmp_path), RERUN_LIVE_DEPTH_POINTS=str(LIVE_DEPTH_POINT_BUDGET))
