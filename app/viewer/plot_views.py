@@ -62,11 +62,37 @@ def draw_time_series(viewer, spec) -> None:
             viewer.time.pause()
             viewer.time.set_time(ts.from_axis(result[1], kind), time_range)
             viewer.on_time_changed()
+    _click_to_time(viewer, spec, kind, time_range)
     viewer.plot_frames[spec.name] = _plot_frame(series, kind)
     implot.end_plot()
     implot.pop_style_var()
 
 
+def _click_to_time(viewer, spec, kind, time_range) -> None:
+    """A left click (press and release without moving) inside the plot moves the time cursor to the clicked x,
+    snapped to the nearest time with data, and pauses playback (a drag still pans the plot)."""
+    pos, size = implot.get_plot_pos(), implot.get_plot_size()
+    viewer.item_rects[f"plot-area:{spec.name}"] = (pos.x, pos.y, size.x, size.y)  # for scripted clicks (tests)
+    hovered = implot.is_plot_hovered()
+    if hovered and imgui.is_mouse_clicked(0):
+        mouse = imgui.get_mouse_pos()
+        _PRESSED_AT[spec.name] = (mouse.x, mouse.y)
+    if not imgui.is_mouse_released(0):
+        return
+    pressed = _PRESSED_AT.pop(spec.name, None)
+    if pressed is None or not hovered:
+        return
+    mouse = imgui.get_mouse_pos()
+    if (mouse.x - pressed[0]) ** 2 + (mouse.y - pressed[1]) ** 2 > _CLICK_SLOP_PX ** 2:
+        return  # a pan, not a click
+    clicked = ts.from_axis(implot.get_plot_mouse_pos().x, kind)
+    viewer.time.pause()
+    viewer.time.set_time(ts.snap_to_data(clicked, viewer.times_with_data()), time_range)
+    viewer.on_time_changed()
+
+
+_CLICK_SLOP_PX = 3.0
+_PRESSED_AT: dict[str, tuple[float, float]] = {}  # view name → where a left press inside the plot began
 _CURSOR_COLOUR = imgui.ImVec4(1.0, 0.35, 0.3, 1.0)
 _FOLLOWED: dict[str, tuple] = {}  # view name → the data range the x axis was last fitted to
 _SERIES: dict[tuple, ts.PlotSeries | None] = {}  # (store, path, generation, timeline, axis) → built series
@@ -198,6 +224,7 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
         imgui.table_setup_column(title, col_flags, width)
     imgui.table_setup_scroll_freeze(0, 1)
     imgui.table_headers_row()
+    header_bottom = imgui.get_item_rect_max().y
     target = (cursor_index, flt.key(), len(shown) if viewer.time.following else None)
     scroll = cursor_index >= 0 and _SCROLLED_TO.get(spec.name) != target
     cursor_time = viewer.time.time
@@ -206,7 +233,8 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     clipper.begin(len(shown))
     if scroll:
         clipper.include_item_by_index(cursor_index)
-    first = last = None
+    first = last = clicked_time = None
+    click_y = _row_click_y(header_bottom)
     while clipper.step():
         for index in range(clipper.display_start, clipper.display_end):
             row = table.row(int(shown[index]))
@@ -220,7 +248,9 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
             if future:
                 imgui.push_style_var(imgui.StyleVar_.alpha, 0.45)  # after the cursor: not yet happened
             imgui.table_next_column()
+            row_top = imgui.get_cursor_screen_pos().y
             imgui.text(viewer.time.format_time(row.time))
+            time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
             imgui.table_next_column()
             imgui.text(row.entity_path)
             imgui.table_next_column()
@@ -233,7 +263,11 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
                 imgui.set_tooltip(row.body)
             if future:
                 imgui.pop_style_var()
+            if click_y is not None and row_top <= click_y < imgui.get_item_rect_max().y:
+                clicked_time = row.time  # Rerun: clicking an entry moves the time cursor to it and pauses
             if visible:
+                lo, hi = time_cell  # the row's time cell (scripted clicks, tests)
+                viewer.item_rects[f"text-row:{spec.name}:{index}"] = (lo.x, lo.y, hi.x - lo.x, hi.y - lo.y)
                 first = index if first is None else min(first, index)
                 last = index if last is None else max(last, index)
     clipper.end()
@@ -243,6 +277,19 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
         info["cursor_entry"] = [row.time, row.entity_path, row.level, row.body]
     imgui.end_table()
     viewer.record_item(f"text-table:{spec.name}")
+    if clicked_time is not None:
+        viewer.time.pause()
+        viewer.time.set_time(clicked_time)
+        viewer.on_time_changed()
+
+
+def _row_click_y(header_bottom: float) -> float | None:
+    """The y of a left click on the table's rows this frame (not the frozen header, not the scrollbar), or None."""
+    if not (imgui.is_mouse_clicked(0) and imgui.is_window_hovered(_ROW_CLICK_HOVER)):
+        return None
+    mouse = imgui.get_mouse_pos()
+    right = imgui.get_window_pos().x + imgui.get_window_width() - imgui.get_style().scrollbar_size
+    return mouse.y if mouse.y > header_bottom and mouse.x < right else None
 
 
 _HIGHLIGHT = imgui.ImVec4(0.25, 0.35, 0.6, 0.6)
@@ -287,3 +334,5 @@ _BAR_LIMITS: dict[str, tuple] = {}  # view name → (bar count, y range) the axe
 
 
 DRAWERS = {"timeseries": draw_time_series, "textlog": draw_text_log, "barchart": draw_bar_chart}
+_ROW_CLICK_HOVER = imgui.HoveredFlags_.child_windows | imgui.HoveredFlags_.allow_when_blocked_by_active_item
+

@@ -72,6 +72,17 @@ def from_axis(x: float, kind: str) -> int:
     return int(round(x)) if kind == "sequence" else int(round(x * NANOS_PER_SECOND))
 
 
+def snap_to_data(time: int, times_with_data: np.ndarray) -> int:
+    """The time in the sorted ``times_with_data`` nearest to ``time`` (the earlier on a tie); ``time`` itself when
+    there is none (a click in the plot moves the cursor to a time that has data)."""
+    times = np.asarray(times_with_data, dtype=np.int64)
+    if not len(times):
+        return int(time)
+    i = int(np.searchsorted(times, time))
+    candidates = times[max(i - 1, 0):i + 1]
+    return int(candidates[np.argmin(np.abs(candidates - time))])
+
+
 def x_limits(time_range: tuple[int, int] | None, kind: str) -> tuple[float, float] | None:
     """The x-axis range that follows the timeline's data range (with a small margin), or None without data."""
     if time_range is None:
