@@ -10,24 +10,19 @@ import json
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from net_support import free_port  # noqa: F401  (re-exported to the tests here)
 
 HERE = Path(__file__).resolve().parent
 
 SHM = Path("/dev/shm")
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now (never 9876, which a developer's viewer may hold)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ring_files() -> set[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
+from net_support import free_port, wait_listening
 from rerun_app.views.spatial import depth_step
 
 pytestmark = pytest.mark.gl
@@ -39,23 +39,8 @@ time.sleep(60)  # stays connected but quiet: the stream is paused, not gone
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait_listening(port: int, proc, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"viewer exited early: {proc.stderr.read()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail("viewer never listened")
 
 
 def test_live_depth_stream_shows_both_views_and_a_decimated_cloud_until_it_pauses(xvfb_display, tmp_path):
