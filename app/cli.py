@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
+import faulthandler
 import json
 import logging
 import os
@@ -22,6 +23,8 @@ DEFAULT_PORT = 9876
 DEFAULT_MEMORY_SHARE = 0.75
 #: On SIGINT/SIGTERM a headless viewer lets open connections finish for at most this long.
 DRAIN_ON_EXIT_S = 3.0
+#: A headless viewer still shutting down after this long dumps every thread's stack to stderr (diagnostics).
+SHUTDOWN_STACK_DUMP_S = 8.0
 
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
@@ -221,6 +224,8 @@ def _run_headless(args, ingest) -> None:
         if ingest.open_sources() == 0 and ingest.idle_seconds() >= args.exit_after_idle:
             return
     # Asked to stop: take no new connections, let loggers that already left finish draining (bounded).
+    # Shutdown is bounded everywhere; should it ever hang, every thread's stack goes to stderr to say where.
+    faulthandler.dump_traceback_later(SHUTDOWN_STACK_DUMP_S)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     if ingest.server is not None:

@@ -71,7 +71,8 @@ class HeadlessViewer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.stdout, self.stderr = self.proc.communicate()
-            raise
+            # The viewer dumps every thread's stack to stderr when its shutdown hangs: show where.
+            pytest.fail(f"headless viewer did not exit within {timeout} s of SIGTERM; its stderr:\n{self.stderr[-6000:]}")
         return json.loads(self.stats_path.read_text())
 
     def kill(self) -> None:
