@@ -20,8 +20,9 @@ COMPONENTS_3D = frozenset(
     {"rerun.point3d", "rerun.box3d", "rerun.arrow3d", "rerun.linestrip3d", "rerun.mesh3d", "rerun.vec3d"}
 )
 COMPONENTS_2D = frozenset({"rerun.point2d", "rerun.rect2d", "rerun.linestrip2d", "rerun.tensor"})
-_LABELS = {"3d": "3D", "2d": "2D", "timeseries": "Time series", "textlog": "Text log", "barchart": "Bar chart",
-           "tensor": "Tensor"}
+#: Category names the original puts after "/" in the title of a view rooted at "/".
+_CATEGORY_NAMES = {"3d": "Spatial", "2d": "Spatial", "timeseries": "Time Series", "textlog": "Text",
+                   "barchart": "Bar Chart", "tensor": "Tensor"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,16 @@ class SpaceViewSpec:
     root: str
 
     @property
+    def title(self) -> str:
+        """What the view's tab shows, as in Rerun 0.4: the last part of the space path (``"world/camera"`` →
+        ``"camera"``), or ``"/ (Category)"`` for a view of the root."""
+        parts = path_parts(self.root)
+        return parts[-1] if parts else f"/ ({_CATEGORY_NAMES.get(self.kind, self.kind)})"
+
+    @property
     def name(self) -> str:
-        """Window title, unique per view (ImGui uses it as the window id)."""
-        label = _LABELS.get(self.kind, self.kind)
-        return f"{label}: {self.root}###{self.kind}:{self.root}"
+        """ImGui window name: the title, then a unique id (``###kind:root``) that does not change with it."""
+        return f"{self.title}###{self.kind}:{self.root}"
 
     @property
     def spatial(self) -> bool:

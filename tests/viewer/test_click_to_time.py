@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rerun_app.views.heuristics import SpaceViewSpec
 
 pytestmark = pytest.mark.gl
 
@@ -57,7 +58,7 @@ def run_viewer(display: str, steps: list, out: Path) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def clicks(xvfb_display, tmp_path_factory):
     out = tmp_path_factory.mktemp("click_to_time")
-    text_view, plot_view = "Text log: /###textlog:/", "Time series: /###timeseries:/"
+    text_view, plot_view = SpaceViewSpec("textlog", "/").name, SpaceViewSpec("timeseries", "/").name
     steps = [
         {"wait_entities": 2, "timeout": 20},
         {"frames": 4},

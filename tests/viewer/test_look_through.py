@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 from _viewer_kit import CAMERA_RGB, run_window
+from rerun_app.views.heuristics import SpaceViewSpec
 
 pytestmark = pytest.mark.gl
 
-VIEW_3D = "3D: /###3d:/"
+VIEW_3D = SpaceViewSpec("3d", "/").name
 
 
 def test_look_through_a_camera_fills_the_view_with_its_picture(xvfb_display, tmp_path):

@@ -9,10 +9,11 @@ import pytest
 from _plot_kit import load, matches, render
 
 from rerun_app.views import text_log as tl
+from rerun_app.views.heuristics import SpaceViewSpec
 
 pytestmark = pytest.mark.gl
 
-VIEW = "Text log: /###textlog:/"
+VIEW = SpaceViewSpec("textlog", "/").name
 LEVELS = ["ERROR", "WARN", "INFO", "DEBUG"]
 N = 200
 

@@ -25,7 +25,7 @@ from rerun_app.viewer import viewer as viewer_module
 from rerun_app.viewer.viewer import Viewer
 
 def views(v):
-    return {s.name.split("###")[0]: {"kind": s.kind, "root": s.root, "rect": h.rect, "visible": h.visible,
+    return {s.name: {"kind": s.kind, "root": s.root, "rect": h.rect, "visible": h.visible,
                                      "layers": sorted(f"{p}|{n}" for p, n in h._shown)}
             for s, h in v.views.items()}
 

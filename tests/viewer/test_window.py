@@ -12,11 +12,12 @@ import json
 import numpy as np
 import pytest
 from _viewer_kit import CLOUD, CLOUD_COLORS, FRAME_COLORS, run_window
+from rerun_app.views.heuristics import SpaceViewSpec
 
 pytestmark = pytest.mark.gl
 
-VIEW_3D = "3D: /###3d:/"
-VIEW_2D = "2D: image###2d:image"
+VIEW_3D = SpaceViewSpec("3d", "/").name
+VIEW_2D = SpaceViewSpec("2d", "image").name
 
 
 def colour_near(img: np.ndarray, xy, radius: int = 2) -> np.ndarray:
@@ -26,7 +27,7 @@ def colour_near(img: np.ndarray, xy, radius: int = 2) -> np.ndarray:
     return np.median(patch, axis=0)
 
 
-def pose(state: dict, view: str = "3D: /###3d:/") -> dict:
+def pose(state: dict, view: str = VIEW_3D) -> dict:
     """The camera pose of a view in a state dump (without bookkeeping such as ``user_moved``)."""
     return {k: v for k, v in state["views"][view]["camera"].items() if k != "user_moved"}
 
