@@ -24,15 +24,27 @@ ROTATE_DEG_PER_PX = 0.4
 WHEEL_ZOOM_PER_STEP = 0.85  # distance (3D) or 1/scale (2D) multiplier per wheel notch
 PITCH_LIMIT_DEG = 89.0
 
-# Rotations taking the canonical Z-up orbit frame to each world up axis (columns: images of x, y, z).
-_UP_FRAMES = {
-    "+Z": np.eye(3),
-    "+Y": np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=float).T,
-    "+X": np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0]], dtype=float).T,
-    "-Z": np.array([[1, 0, 0], [0, -1, 0], [0, 0, -1]], dtype=float).T,
-    "-Y": np.array([[0, 0, 1], [-1, 0, 0], [0, -1, 0]], dtype=float).T,
-    "-X": np.array([[0, 1, 0], [0, 0, -1], [-1, 0, 0]], dtype=float).T,
+#: Unit vectors of the signed world axes that view coordinates name.
+AXIS_VECTORS = {
+    "+X": np.array([1.0, 0.0, 0.0]), "-X": np.array([-1.0, 0.0, 0.0]),
+    "+Y": np.array([0.0, 1.0, 0.0]), "-Y": np.array([0.0, -1.0, 0.0]),
+    "+Z": np.array([0.0, 0.0, 1.0]), "-Z": np.array([0.0, 0.0, -1.0]),
 }
+
+
+def orbit_frame(up: str, right: str | None = None) -> np.ndarray:
+    """Rotation (columns: images of x, y, z) from the canonical Z-up orbit frame to the world.
+
+    Canonical z is the world ``up`` axis and canonical x the world ``right`` axis, so the default
+    orbit angles show ``up`` pointing up on screen and ``right`` pointing (mostly) right, for any
+    handedness: the view looks along up x right, as Rerun 0.4's default eye does. Without a right
+    axis (or one parallel to up) the first of +X, +Y, +Z across ``up`` is used.
+    """
+    z = AXIS_VECTORS[up]
+    if right is None or abs(float(AXIS_VECTORS[right] @ z)) > 0.5:
+        right = next(a for a in ("+X", "+Y", "+Z") if abs(float(AXIS_VECTORS[a] @ z)) < 0.5)
+    x = AXIS_VECTORS[right]
+    return np.stack([x, np.cross(z, x), z], axis=1)
 
 
 class _MatrixCamera(BaseCamera):
@@ -98,6 +110,8 @@ class OrbitCamera(_MatrixCamera):
         self.pitch_deg = 25.0
         self.scene_radius = 1.0
         self._up_axis = "+Z"
+        self._right_axis: str | None = None
+        self._frame = np.eye(3)
         self._pinhole = None  # (intrinsics, resolution, eye_from_world) while looking through a camera
         self.set_up(up)
 
@@ -107,12 +121,20 @@ class OrbitCamera(_MatrixCamera):
     def up_axis(self) -> str:
         return self._up_axis
 
-    def set_up(self, axis: str) -> None:
-        """Set the world up axis ("+Z", "-Y", ...)."""
+    @property
+    def right_axis(self) -> str | None:
+        return self._right_axis
+
+    def set_up(self, axis: str, right: str | None = None) -> None:
+        """Set the world up axis ("+Z", "-Y", ...) and optionally the right axis (view coordinates)."""
         key = str(axis).upper()
-        if key not in _UP_FRAMES:
-            raise ValueError(f"axis: expected one of {sorted(_UP_FRAMES)}, got {axis!r}")
-        self._up_axis = key
+        if key not in AXIS_VECTORS:
+            raise ValueError(f"axis: expected one of {sorted(AXIS_VECTORS)}, got {axis!r}")
+        right_key = None if right is None else str(right).upper()
+        if right_key is not None and right_key not in AXIS_VECTORS:
+            raise ValueError(f"right: expected one of {sorted(AXIS_VECTORS)} or None, got {right!r}")
+        self._up_axis, self._right_axis = key, right_key
+        self._frame = orbit_frame(key, right_key)
         self.view_changed()
 
     @property
@@ -126,7 +148,7 @@ class OrbitCamera(_MatrixCamera):
             return np.linalg.inv(self._pinhole[2])[:3, 3]
         pitch, yaw = math.radians(self.pitch_deg), math.radians(self.yaw_deg)
         offset = np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)])
-        return self.center_point + self.distance * (_UP_FRAMES[self._up_axis] @ offset)
+        return self.center_point + self.distance * (self._frame @ offset)
 
     def _clip_planes(self) -> tuple[float, float]:
         reach = np.linalg.norm(self.eye_position() - self.center_point) + 2.0 * self.scene_radius
@@ -138,7 +160,7 @@ class OrbitCamera(_MatrixCamera):
         """eye_from_world (OpenGL eye space)."""
         if self._pinhole is not None:
             return self._pinhole[2]
-        up = _UP_FRAMES[self._up_axis][:, 2]
+        up = self._frame[:, 2]
         return geometry.look_at(self.eye_position(), self.center_point, up)
 
     def projection_matrix(self) -> np.ndarray:
@@ -220,7 +242,7 @@ class OrbitCamera(_MatrixCamera):
         self._pinhole = None
         self.distance = max(self.distance, 1e-3)
         self.center_point = eye + forward * self.distance
-        canonical = _UP_FRAMES[self._up_axis].T @ (-forward)
+        canonical = self._frame.T @ (-forward)
         self.pitch_deg = math.degrees(math.asin(float(np.clip(canonical[2], -1.0, 1.0))))
         self.pitch_deg = float(np.clip(self.pitch_deg, -PITCH_LIMIT_DEG, PITCH_LIMIT_DEG))
         self.yaw_deg = math.degrees(math.atan2(canonical[1], canonical[0]))

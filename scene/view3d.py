@@ -29,9 +29,10 @@ class SpaceView3D(SpaceView):
         super().__init__(parent, OrbitCamera(fov=fov, up=up), bgcolor=bgcolor)
         self.camera.fit(*self._default_bounds())
 
-    def set_up(self, axis: str) -> None:
-        """World up axis from view coordinates: "+X", "-X", "+Y", "-Y", "+Z" or "-Z"."""
-        self.camera.set_up(axis)
+    def set_up(self, axis: str, right: str | None = None) -> None:
+        """World up axis from view coordinates: "+X", "-X", "+Y", "-Y", "+Z" or "-Z"; ``right``: the
+        axis shown to the right (None: any axis across ``up``)."""
+        self.camera.set_up(axis, right)
 
     def focus(self, point) -> None:
         """Orbit around world ``point``."""
@@ -51,6 +52,7 @@ class SpaceView3D(SpaceView):
             "pitch_deg": float(cam.pitch_deg),
             "fov_deg": float(cam.fov_deg),
             "up": cam.up_axis,
+            "right": cam.right_axis,
             "looking_through": cam.looking_through,
             "user_moved": bool(cam.user_moved),
         }

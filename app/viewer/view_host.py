@@ -52,6 +52,7 @@ class ViewHost:
         self.auto_fitted = False
         self.set_layer_calls = 0
         self.up: str | None = None
+        self.right: str | None = None
         self.synced_signature = None
         self._placed_rect = None
         self._extent: float | None = None
@@ -127,14 +128,14 @@ class ViewHost:
         if reset is not None:
             reset()
 
-    def set_up(self, axis: str | None) -> None:
-        """World up axis (``"+Z"``, ``"-Y"`` …) from the view coordinates; None keeps the default."""
-        if axis is None or axis == self.up:
+    def set_up(self, axis: str | None, right: str | None = None) -> None:
+        """World up axis (``"+Z"``, ``"-Y"`` …) and right axis from the view coordinates; None keeps the default."""
+        if axis is None or (axis, right) == (self.up, self.right):
             return
-        self.up = axis
+        self.up, self.right = axis, right
         setter = getattr(self.scene_view, "set_up", None)
         if setter is not None:
-            setter(axis)
+            setter(axis, right)
 
     def pinhole_paths(self) -> list[str]:
         """Entities of this view that draw a camera frustum."""

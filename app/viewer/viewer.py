@@ -19,7 +19,7 @@ from imgui_bundle.imgui import internal
 from rerun_app.time_control import TimeControl
 from rerun_app.viewer import panels, plot_views, toolbars
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
-from rerun_app.viewer.view_coordinates import up_axis
+from rerun_app.viewer.view_coordinates import right_axis, up_axis
 from rerun_app.viewer.state import Hover, ViewerState
 from rerun_app.viewer.view_host import ViewHost
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
@@ -400,7 +400,7 @@ class Viewer:
                     continue  # a view first syncs once it has its size (its camera fits to the content then)
                 host.builder.depth_point_budget = LIVE_DEPTH_POINT_BUDGET if self.live else None
                 if spec.kind == "3d":
-                    host.set_up(self._up_axis_of(store, spec.root))
+                    host.set_up(*self._up_axis_of(store, spec.root))
                     extent = host.scene_extent()
                     host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
                 if spec.kind == "tensor":  # Fill mode stretches the slice to the view's aspect
@@ -423,8 +423,8 @@ class Viewer:
                                                              if w not in warnings.get(path, []))
             self.state.warnings = warnings
 
-    def _up_axis_of(self, store, root: str) -> str | None:
-        """World up axis from ``rerun.view_coordinates`` on the space root or one of its top-level entities."""
+    def _up_axis_of(self, store, root: str) -> tuple[str | None, str | None]:
+        """World up and right axes from ``rerun.view_coordinates`` on the space root or one of its top-level entities."""
         timeline, time_ = self.cursor()
         from rerun_app.views.transforms import path_parts
 
@@ -435,8 +435,9 @@ class Viewer:
             found = store.latest_at(path, timeline, time_, components=["rerun.view_coordinates"]) if timeline else \
                 store.latest_at(path, None, None, components=["rerun.view_coordinates"])
             if found is not None and "rerun.view_coordinates" in found.components and len(found.components["rerun.view_coordinates"]):
-                return up_axis(found.components["rerun.view_coordinates"][0].as_py())
-        return None
+                code = found.components["rerun.view_coordinates"][0].as_py()
+                return up_axis(code), right_axis(code)
+        return None, None
 
     # -- input -------------------------------------------------------------------------------------------
     def _shortcut(self, key: int, mods: int) -> bool:
