@@ -6,6 +6,20 @@
 before it exits, writing PNGs and state JSON into ``RERUN_VIEWER_SCRIPT_OUT`` (see :mod:`rerun_app.viewer.script`).
 
 Heavy modules (vispy, glfw, imgui) are imported only inside :func:`run`, after the GL backend is chosen.
+
+Map of the package:
+
+- ``viewer``: :class:`Viewer`, the window: wires the parts below together and runs the redraw-on-change loop;
+- ``shown``: which recording is shown and its time cursor (no GL);
+- ``view_sync``: which space views exist (heuristics) and syncing their layers with the store at the cursor;
+- ``view_host``: one spatial view: a ``rerun_scene`` view placed in its docked window, fed by a view builder;
+- ``layout``: the ImGui dock layout; ``picking``: click / double-click / hover picks in the views;
+- ``context``: :class:`PanelContext`, the narrow object the panels draw from;
+- ``panels`` (entity tree, selection, timeline), ``toolbars`` (menu bar, view toolbars), ``plot_views``
+  (time series, text log, bar chart in ImPlot);
+- ``imgui_canvas`` (vispy canvas with ImGui drawn on top), ``input`` (event routing ImGui / vispy),
+  ``gl_setup`` (GL backend choice), ``state`` (UI state), ``view_coordinates``;
+- ``script``: the test hook (scripted input, state dumps).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The ImGui panels around the space views: entity tree, selection inspector, timeline.
 
-Each ``draw_*`` function draws one window from the viewer's state and store; they are called inside the viewer's
-``build_ui`` while the ingest lock is held (store reads are consistent).
+Each ``draw_*`` function draws one window from a :class:`~rerun_app.viewer.context.PanelContext` (its ``viewer``
+argument); they are called inside the viewer's ``build_ui`` while the ingest lock is held (store reads are
+consistent).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Non-spatial views drawn with ImGui / ImPlot: time series (scalars), text log, bar chart (1-D tensors).
 
 Each ``draw_*`` fills the body of the view's docked window (called between ``begin`` and ``end``), reading the
-store through the range queries (the scalar fast path returns float64 arrays straight for ImPlot).
+store through the range queries (the scalar fast path returns float64 arrays straight for ImPlot). The ``viewer``
+argument is a :class:`~rerun_app.viewer.context.PanelContext`.
 """
 
 from __future__ import annotations

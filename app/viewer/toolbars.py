@@ -1,4 +1,7 @@
-"""Toolbars of the viewer window: the main menu bar and the row above each space view."""
+"""Toolbars of the viewer window: the main menu bar and the row above each space view.
+
+Each ``draw_*`` function draws from a :class:`~rerun_app.viewer.context.PanelContext` (its ``viewer`` argument).
+"""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ import numpy as np
 from rerun_app.viewer.gl_setup import choose_backend
 choose_backend(headless=True)
 import _viewer_kit as kit
-from rerun_app.viewer import viewer as viewer_module
+from rerun_app.viewer import view_sync
 from rerun_app.viewer.viewer import Viewer
 
 def views(v):
@@ -37,7 +37,7 @@ for _ in range(4):
     v.poll(); v.draw_frame()
 before = views(v)
 kit.log_row(hub, "world/cam", kit.pinhole(40, 40, 20, 15, 40, 30), frame=2)
-time.sleep(viewer_module.VIEW_RECHECK_SECONDS + 0.05)
+time.sleep(view_sync.VIEW_RECHECK_SECONDS + 0.05)
 for _ in range(4):
     v.poll(); v.draw_frame()
 after = views(v)

@@ -1,0 +1,107 @@
+"""Mouse picking in the space views: a click selects the entity under the mouse, a double-click focuses the
+camera on it, hovering shows it in the selection panel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import numpy as np
+
+from rerun_app.viewer.state import Hover, ViewerState
+
+log = logging.getLogger(__name__)
+
+HOVER_PICK_MAX_POINTS = 300_000  # hover picks (CPU, in rerun_scene) on every mouse move; bigger views: clicks only
+CLICK_MAX_TRAVEL = 3  # px between press and release: more is a drag (camera), not a click
+
+
+class Picker:
+    """Turns mouse positions into picks in the space views and updates the UI state.
+
+    Parameters
+    ----------
+    views : callable
+        Returns the space views (spec → ViewHost).
+    state : ViewerState
+        Selection and hover are written here.
+    request_redraw : callable
+        Called when selection, hover or a camera changed.
+    """
+
+    def __init__(self, views: Callable[[], dict], state: ViewerState, request_redraw: Callable[[], None]) -> None:
+        self._views = views
+        self.state = state
+        self.request_redraw = request_redraw
+
+    def host_at(self, pos):
+        """The visible view whose rectangle holds canvas point ``pos``, or None."""
+        for host in self._views().values():
+            r = host.rect
+            if r is not None and host.visible and r[0] <= pos[0] < r[0] + r[2] and r[1] <= pos[1] < r[1] + r[3]:
+                return host
+        return None
+
+    def pick(self, pos, max_points: int = 2_000_000):
+        """(view host or None, ((entity, layer), row) or None) under ``pos``; no pick in views above
+        ``max_points`` points."""
+        host = self.host_at(pos)
+        if host is None:
+            return None, None
+        if host.point_count() > max_points:
+            return host, None
+        try:
+            return host, host.pick(pos[0], pos[1])
+        except Exception:  # noqa: BLE001 (picking is best effort)
+            log.debug("pick failed", exc_info=True)
+            return host, None
+
+    def click(self, pos, press_pos) -> None:
+        """A left button released at ``pos`` after a press at ``press_pos``: select what is under it."""
+        if self.host_at(pos) is None:
+            return
+        if np.hypot(*(np.asarray(pos, float) - np.asarray(press_pos, float))) > CLICK_MAX_TRAVEL:
+            return  # a drag (camera), not a click
+        _, hit = self.pick(pos)
+        self.state.select(None if hit is None else hit[0][0])
+        self.request_redraw()
+
+    def double_click(self, pos) -> None:
+        """Focus the camera on the point under the mouse, or reset it on empty space."""
+        host, hit = self.pick(pos)
+        if host is None:
+            return
+        if hit is None:
+            reset = getattr(host.scene_view, "reset", None)
+            if reset is not None:
+                reset()
+        else:
+            (path, layer), index = hit
+            self.state.select(path)
+            info = host.entity_layers.get(path)
+            pick = info.pick_info.get(layer) if info else None
+            focus = getattr(host.scene_view, "focus", None)
+            if pick is not None and pick[2] is not None and focus is not None and index < len(pick[2]):
+                batch = info.batches[layer]
+                p = np.append(pick[2][index][:3], 1.0) if pick[2].shape[1] == 3 else np.array([*pick[2][index], 0, 1])
+                focus((np.asarray(batch.transform) @ p)[:3])
+        self.request_redraw()
+
+    def hover(self, pos) -> None:
+        """The mouse moved to ``pos`` inside a view (no button held): update the hovered instance."""
+        host, hit = self.pick(pos, max_points=HOVER_PICK_MAX_POINTS)
+        hover = None
+        if hit is not None:
+            (path, layer), index = hit
+            info = host.entity_layers.get(path)
+            pick = info.pick_info.get(layer) if info else None
+            label = position = instance = None
+            if pick is not None:
+                keys, labels, positions = pick
+                instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
+                label = labels[index] if labels is not None and index < len(labels) else None
+                position = tuple(float(v) for v in positions[index]) if positions is not None else None
+            hover = Hover(path, instance, label, position)
+        if hover != self.state.hover:
+            self.state.hover = hover
+            self.request_redraw()
