@@ -52,12 +52,20 @@ class ConversionError(ValueError):
     """A component's arrays do not have the shape Rerun 0.4 gives that component."""
 
 
-def convert_component(name: str, values: pa.Array, warnings: list[str], warned: set[str]) -> pa.Array | None:
+#: Conversion failures reported per component name; later ones of that component are only counted.
+MAX_FAILURES_REPORTED = 5
+
+
+def convert_component(
+    name: str, values: pa.Array, warnings: list[str], warned: set[str], where: str = ""
+) -> pa.Array | None:
     """Convert the instances of component ``name`` to our type.
 
-    Returns None for a component that is dropped on purpose (``rerun.msg_id``). Components without a
-    converter, and ones whose arrays are not shaped as expected, are returned unchanged; the first time
-    per component name a warning is appended to ``warnings`` (``warned`` remembers which were reported).
+    Returns None for a component that is dropped: on purpose (``rerun.msg_id``), or because its arrays
+    are not shaped as Rerun 0.4 writes that component. A failed conversion is a warning naming the
+    record and entity (``where``) and the problem, and the rest of the row is kept; it never stops the
+    file. Components without a converter are returned unchanged; the first time per component name a
+    warning says so (``warned`` remembers what was reported).
     """
     if name in DROPPED_COMPONENTS:
         return None
@@ -72,11 +80,21 @@ def convert_component(name: str, values: pa.Array, warnings: list[str], warned: 
         target = TARGET_TYPES[name]
         # Field nullability and names must match too, or our tables would hold two types for one component.
         return converted if converted.type == target else converted.cast(target)
-    except (ConversionError, pa.ArrowException, ValueError, TypeError, KeyError, IndexError) as exc:
-        if name not in warned:
-            warned.add(name)
-            warnings.append(f"component {name!r} ({values.type}) could not be converted ({exc}): kept as stored")
-        return values
+    except (ConversionError, pa.ArrowException, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        _report_failure(name, values, exc, warnings, warned, where)
+        return None
+
+
+def _report_failure(name: str, values: pa.Array, exc: Exception, warnings: list[str], warned: set[str], where: str) -> None:
+    reported = sum(1 for key in warned if key.startswith(f"failed:{name}:"))
+    warned.add(f"failed:{name}:{reported}")
+    if reported < MAX_FAILURES_REPORTED:
+        prefix = f"{where}: " if where else ""
+        more = "" if reported < MAX_FAILURES_REPORTED - 1 else f" (further failures of {name!r} are not reported)"
+        warnings.append(
+            f"{prefix}component {name!r} ({values.type}) could not be converted "
+            f"({type(exc).__name__}: {exc}): dropped from this row{more}"
+        )
 
 
 # --- simple casts ----------------------------------------------------------------------------------------
@@ -135,19 +153,41 @@ def rgba_u32_to_bytes(values: pa.Array) -> pa.Array:
 
 
 def _union_parts(values: pa.Array) -> tuple[np.ndarray, np.ndarray, list[str], list[pa.Array]]:
-    """(child index per instance, offset into that child per instance, child names, children)."""
+    """(child index per instance, offset into that child per instance, child names, children).
+
+    Read from the union's buffers, each checked before use: arrow2 writes an *empty* dense union (the
+    instances of ``log_rects(path, [])``) without type-id and offset buffers, and pyarrow's
+    ``UnionArray.type_codes`` / ``.offsets`` dereference those missing buffers (a segfault, not an
+    exception). Every offset is checked against the length of the child it points into.
+    """
     if not isinstance(values, pa.UnionArray) or values.type.mode != "dense":
         raise ConversionError(f"expected a dense union, got {values.type}")
-    codes = np.asarray(values.type_codes, dtype=np.int64)
-    offsets = np.asarray(values.offsets, dtype=np.int64)
+    names = [field.name for field in values.type]
+    arrays = [values.field(i) for i in range(values.type.num_fields)]
+    count = len(values)
+    if count == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), names, arrays
+    buffers = values.buffers()
+    type_ids, offset_buffer = buffers[1], buffers[2]
+    start = values.offset
+    if type_ids is None or type_ids.size < start + count:
+        raise ConversionError(f"dense union of {count} instances lacks its type ids")
+    if offset_buffer is None or offset_buffer.size < 4 * (start + count):
+        raise ConversionError(f"dense union of {count} instances lacks its offsets")
+    codes = np.frombuffer(type_ids, dtype=np.int8, count=count, offset=start).astype(np.int64)
+    offsets = np.frombuffer(offset_buffer, dtype=np.int32, count=count, offset=4 * start).astype(np.int64)
     code_to_child = np.full(128, -1, dtype=np.int64)
     for child, code in enumerate(values.type.type_codes):
         code_to_child[code] = child
+    if (codes < 0).any():
+        raise ConversionError("union type code outside the declared variants")
     children = code_to_child[codes]
     if (children < 0).any():
         raise ConversionError("union type code outside the declared variants")
-    names = [field.name for field in values.type]
-    return children, offsets, names, [values.field(i) for i in range(values.type.num_fields)]
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    if (offsets < 0).any() or (offsets >= lengths[children]).any():
+        raise ConversionError("union offset beyond the instances of its variant")
+    return children, offsets, names, arrays
 
 
 def _variant_names(values: pa.Array, mapping: dict[str, str]) -> list[str]:

@@ -45,7 +45,7 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
         The whole file.
     warnings : list of str, optional
         Problems that did not stop reading: a writer version other than 0.4, a torn tail (with the
-        number of records read), components kept as stored because they could not be converted, unknown
+        number of records read), components dropped from a row because they could not be converted, unknown
         message kinds. When a list is given they are appended to it; otherwise each is yielded in stream
         order as a ``("warning", message)`` event.
 
@@ -215,7 +215,9 @@ class _Decoder:
                     values = _cell(column, row_index)
                     if values is None:
                         continue
-                    converted = convert_component(name, values, self.warnings, self.warned_components)
+                    converted = convert_component(
+                        name, values, self.warnings, self.warned_components, f"record {index} ({entity_path!r})"
+                    )
                     if converted is not None:
                         row.components[name] = converted
                 yield row
