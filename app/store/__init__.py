@@ -25,6 +25,17 @@ Typical use by the viewer::
 Entity paths are keyed in ``rerun.entity_path``'s display form (``"world/points"``, root ``"/"``);
 queries also accept a leading or trailing ``/``. Timelines are ``Timeline(name, type)``; a bare
 name works when only one type uses it.
+
+Map of the package (``Store`` is split the way Rerun's store crate is: write / read / GC / stats):
+
+- ``store``: :class:`Store`, assembled from ``store_write`` (LOG batches, clears), ``store_gc`` (compaction,
+  eviction), ``store_structure`` (entities, components, timelines, times with data), ``store_read_latest``
+  (latest-at with clears, joins and splats), ``store_read_range`` (range, range_column, range_scalars) and
+  ``store_stats``; ``store_state`` holds the fields they share;
+- ``columns`` (an incoming batch's timeline and component columns), ``chunk`` (a stored batch and its row keys),
+  ``time_index`` (sorted time → row key arrays), ``latest_at`` (latest-at results), ``range_column``
+  (column-wise range results), ``paths`` (entity paths and tree), ``timeline``;
+- ``budget``: the memory limit shared by the stores of a hub; ``hub``: :class:`StoreHub`, recording id → store.
 """
 
 from rerun_app.store.budget import MemoryBudget, process_rss_bytes, store_budget_for_process_limit
