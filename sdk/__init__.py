@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
-from rerun import _session, _time
+from rerun import _errors, _session, _time
 from rerun._recording_id import check_recording_id as _check_recording_id
 from rerun.log import *  # noqa: F401,F403  (the log_* functions and their helper types)
 from rerun.log import __all__ as _log_all
@@ -48,15 +48,22 @@ def init(application_id: str, spawn: bool = False, default_enabled: bool = True,
 
     Raises
     ------
-    TypeError
-        If ``application_id`` is not a str.
+    TypeError, ValueError
+        In strict mode only, if ``application_id`` is not a str that encodes as UTF-8; by default a
+        warning says so and the application id stays as it was.
     """
-    if not isinstance(application_id, str):
-        raise TypeError(
-            f"argument 'application_id': expected a str, got {type(application_id).__name__} ({application_id!r})"
-        )
+    strict = bool(strict) or bool(_session._env_switch("RERUN_STRICT"))
+    try:
+        if not isinstance(application_id, str):
+            raise _errors.bad_type("application_id", "a str", _errors.describe(application_id))
+        _errors.check_utf8("application_id", application_id)
+    except (TypeError, ValueError) as exc:
+        if strict:  # asked for now, or already on (report raises then)
+            raise type(exc)(f"rr.init: {exc}") from None
+        _errors.report("rr.init", exc)
+        return
     _session.set_enabled(_session.decide_enabled(default_enabled))
-    _session.set_strict_mode(bool(strict) or bool(_session._env_switch("RERUN_STRICT")))
+    _session.set_strict_mode(strict)
     _session.set_application_id(application_id)
     if spawn:
         globals()["spawn"]()
@@ -93,9 +100,15 @@ def set_recording_id(value: str) -> None:
     Raises
     ------
     TypeError
-        If ``value`` is not a UUID.
+        In strict mode only, if ``value`` is not a UUID; by default a warning says so and the
+        recording id stays as it was.
     """
-    _session.set_recording_id(_check_recording_id(value))
+    try:
+        value = _check_recording_id(value)
+    except TypeError as exc:
+        _errors.report("rr.set_recording_id", _errors.as_argument_error(exc))
+        return
+    _session.set_recording_id(value)
 
 
 def save(path: str | os.PathLike) -> None:
@@ -108,18 +121,31 @@ def save(path: str | os.PathLike) -> None:
     Raises
     ------
     OSError
-        If the file cannot be created (the message names the path).
+        In strict mode only, if the file cannot be created (the message names the path); by default
+        a warning says so and logged data stays buffered in memory for a later ``save``/``connect``.
+    TypeError
+        In strict mode only, if ``path`` is not a str or ``os.PathLike`` (by default: a warning).
     """
     if not _session.is_enabled():
         print("Rerun is disabled - save() call ignored")
         return
     from rerun.sinks import FileSink
 
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        _errors.report("rr.save", _errors.bad_type("path", "a str or os.PathLike", _errors.describe(path)))
+        return
     active = _session.get_sink()
-    if isinstance(active, FileSink) and os.path.abspath(active.path) == os.path.abspath(os.fspath(path)):
+    if isinstance(active, FileSink) and os.path.abspath(active.path) == os.path.abspath(path):
         # Re-creating the file under the open sink would interleave two writers; start it afresh.
         _session.disconnect()
-    _session.set_sink(FileSink(path))
+    try:
+        sink = FileSink(path)
+    except OSError as exc:
+        _errors.environment_failure("rr.save", exc, "logged data stays buffered in memory")
+        return
+    _session.set_sink(sink)
 
 
 def disconnect() -> None:

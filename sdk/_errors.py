@@ -26,6 +26,7 @@ from typing import Callable, TypeVar
 import numpy as np
 
 from rerun import _session
+from rerun._utf8 import describe_lone_surrogate, lone_surrogate_at
 
 _logger = logging.getLogger("rerun")
 
@@ -43,6 +44,23 @@ class ArgumentValueError(ValueError):
     """An argument of a ``log_*`` call has the right type but a wrong value or shape."""
 
 
+class ArgumentOverflowError(ArgumentValueError, OverflowError):
+    """An integer or time argument outside the range the wire can carry (int64)."""
+
+
+def as_argument_error(exc: Exception) -> Exception:
+    """``exc`` as the matching ``Argument*Error`` (same text), for checks written without this module."""
+    if isinstance(exc, (ArgumentTypeError, ArgumentValueError)):
+        return exc
+    if isinstance(exc, OverflowError):
+        return ArgumentOverflowError(str(exc))
+    if isinstance(exc, TypeError):
+        return ArgumentTypeError(str(exc))
+    if isinstance(exc, ValueError):
+        return ArgumentValueError(str(exc))
+    return exc
+
+
 def _phrase(argument: str, expected: str, given: str) -> str:
     return f"argument '{argument}' must be {expected}, got {given}"
 
@@ -55,6 +73,14 @@ def bad_type(argument: str, expected: str, given: str) -> ArgumentTypeError:
 def bad_value(argument: str, expected: str, given: str) -> ArgumentValueError:
     """Build the error for an argument with a wrong value or shape (raise the result)."""
     return ArgumentValueError(_phrase(argument, expected, given))
+
+
+def check_utf8(argument: str, text: str, expected: str = "a str that encodes as UTF-8") -> str:
+    """``text`` unchanged, or an :class:`ArgumentValueError` if it holds a lone surrogate."""
+    index = lone_surrogate_at(text)
+    if index is not None:
+        raise bad_value(argument, expected, f"{describe(text)} with {describe_lone_surrogate(text, index)}")
+    return text
 
 
 def describe(value: object) -> str:
@@ -71,6 +97,8 @@ def describe(value: object) -> str:
 
 def _emit_warning(message: str, stacklevel: int) -> None:
     # stacklevel counts frames from _emit_warning up to the user's call, so the record points there
+    # A message quoting user text must itself be valid UTF-8 to become a text row.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     _logger.warning(message, stacklevel=stacklevel)
     try:
         _session.log_text_row(WARNING_ENTITY_PATH, message, "WARN", None, False)
@@ -78,8 +106,12 @@ def _emit_warning(message: str, stacklevel: int) -> None:
         pass
 
 
-def report(function_name: str, exc: BaseException) -> None:
-    """Apply the bad-input policy to ``exc`` raised inside ``function_name``: raise or warn-and-drop."""
+def report(function_name: str, exc: BaseException, stacklevel: int = 4) -> None:
+    """Apply the bad-input policy to ``exc`` raised inside ``function_name``: raise or warn-and-drop.
+
+    ``stacklevel`` counts the frames from :func:`_emit_warning` to the user's call (the default
+    fits ``report`` <- wrapper <- user), so the warning points at that call.
+    """
     if isinstance(exc, (ArgumentTypeError, ArgumentValueError)):
         message = f"{function_name}: {exc}"
         if _session.strict_mode():
@@ -88,7 +120,27 @@ def report(function_name: str, exc: BaseException) -> None:
         if _session.strict_mode():
             raise exc
         message = f"{function_name}: call dropped after an unexpected {type(exc).__name__}: {exc}"
-    _emit_warning(message, 4)  # report <- wrapper <- user
+    _emit_warning(message, stacklevel)
+
+
+def environment_failure(function_name: str, exc: OSError, consequence: str) -> None:
+    """A call that failed on the environment (a file that cannot be created): raise in strict mode, else warn.
+
+    ``consequence`` says what happens instead (e.g. "logged data stays buffered in memory").
+    Call it from inside the ``except`` of the public function, so the warning points at the user's call.
+    """
+    if _session.strict_mode():
+        raise type(exc)(exc.errno, f"{function_name}: {exc.strerror}") from None
+    _emit_warning(f"{function_name}: {exc.strerror}; {consequence}", 4)  # environment_failure <- function <- user
+
+
+def notice(function_name: str, message: str, stacklevel: int) -> None:
+    """Warn about something a call did that the user likely did not mean; the call still happened.
+
+    Unlike :func:`soft_warning` it never raises (nothing was wrong with the input). ``stacklevel``
+    counts the frames from :func:`_emit_warning` to the user's call, as for :func:`report`.
+    """
+    _emit_warning(f"{function_name}: {message}", stacklevel)
 
 
 def soft_warning(function_name: str, message: str) -> None:

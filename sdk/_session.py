@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import operator
 import os
 import sys
@@ -700,18 +701,37 @@ def _generic_batch(entity_path: str, rows: _GenericRows) -> pa.RecordBatch:
 
 
 def _flush_entity_locked(entity_path: str) -> None:
+    """Send ``entity_path``'s pending rows as one batch; never raises.
+
+    Rows that cannot become a batch (the log calls check their arguments, so this is a bug or
+    a caller that skipped the checks) are dropped with a warning naming the entity and the error;
+    a sink that fails (disk full) has said so and counts the message as dropped. Either way only
+    this entity's rows are affected: the caller goes on with the other entities.
+    """
     rows = _pending.pop(entity_path, None)
     if not rows:
         return
     kind = type(rows)
-    if kind is _ScalarRows:
-        batch = _scalar_batch(entity_path, rows)
-    elif kind is _TextRows:
-        batch = _text_batch(entity_path, rows)
-    else:
-        batch = _generic_batch(entity_path, rows)
-    _ensure_begin_locked()
-    _sink.send_log(batch)
+    try:
+        if kind is _ScalarRows:
+            batch = _scalar_batch(entity_path, rows)
+        elif kind is _TextRows:
+            batch = _text_batch(entity_path, rows)
+        else:
+            batch = _generic_batch(entity_path, rows)
+    except Exception as exc:
+        _rows_lost(f"{len(rows)} pending row(s) of entity {entity_path!r} could not be encoded and were dropped: {exc!r}")
+        return
+    try:
+        _ensure_begin_locked()
+        _sink.send_log(batch)
+    except Exception as exc:
+        _rows_lost(f"{len(rows)} pending row(s) of entity {entity_path!r} were not written: {exc}")
+
+
+def _rows_lost(message: str) -> None:
+    # The session lock is held here, so the warning cannot become a text row (that takes the lock).
+    logging.getLogger("rerun").warning("rerun: %s", message)
 
 
 def _flush_all_locked() -> None:

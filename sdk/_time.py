@@ -12,6 +12,8 @@ import numbers
 import operator
 import threading
 
+from rerun._utf8 import describe_lone_surrogate, lone_surrogate_at
+
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 
@@ -39,6 +41,9 @@ def _set(timeline: str, timeline_type: str, value: int | None) -> None:
 def _check_timeline(timeline) -> str:
     if not isinstance(timeline, str):
         raise TypeError(f"argument 'timeline': expected a str, got {type(timeline).__name__} ({timeline!r})")
+    index = lone_surrogate_at(timeline)
+    if index is not None:
+        raise ValueError(f"argument 'timeline': expected a str that encodes as UTF-8, got {describe_lone_surrogate(timeline, index)}")
     return timeline
 
 
@@ -56,6 +61,44 @@ def _check_int64(value, argument: str) -> int:
     return value
 
 
+def _seconds_to_nanos(seconds) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+        raise TypeError(f"argument 'seconds': must be real number, not {type(seconds).__name__}")
+    if isinstance(seconds, numbers.Integral):
+        nanos = int(seconds) * 1_000_000_000
+    else:
+        seconds = float(seconds)
+        if math.isnan(seconds):
+            raise ValueError("argument 'seconds': NaN is not a valid time")
+        if math.isinf(seconds * 1e9):
+            raise OverflowError(f"argument 'seconds': {seconds} does not fit in int64 nanoseconds")
+        nanos = round(seconds * 1e9)
+    return _check_int64(nanos, "seconds")
+
+
+#: Frames from ``rerun._errors._emit_warning`` up to the user's call of a setter:
+#: _emit_warning <- report <- _checked_set <- setter <- public entry point <- user.
+_WARNING_STACKLEVEL = 6
+
+
+def _checked_set(function_name: str, timeline, timeline_type: str, value, convert) -> None:
+    """Set ``timeline`` to ``convert(value)`` after checking both; a bad call follows the bad-input policy.
+
+    Default mode: a warning names the call, the argument and the problem, and the thread's time
+    point is left as it was. Strict mode: the error is raised (``TypeError``, ``ValueError`` or
+    ``OverflowError``, prefixed with the function name).
+    """
+    try:
+        timeline = _check_timeline(timeline)
+        value = None if value is None else convert(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        from rerun import _errors  # lazily: rerun._errors imports the session, which imports this module
+
+        _errors.report(function_name, _errors.as_argument_error(exc), stacklevel=_WARNING_STACKLEVEL)
+        return
+    _set(timeline, timeline_type, value)
+
+
 def set_time_sequence(timeline: str, sequence: int | None) -> None:
     """Set this thread's value on the sequence timeline ``timeline`` (``None`` removes it).
 
@@ -69,11 +112,14 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
     Raises
     ------
     TypeError
-        If ``timeline`` is not a str or ``sequence`` is not an integer.
+        In strict mode only, if ``timeline`` is not a str or ``sequence`` is not an integer
+        (otherwise a warning names the problem and the call is dropped).
+    ValueError
+        In strict mode only, if ``timeline`` holds a lone surrogate (cannot be encoded as UTF-8).
     OverflowError
-        If ``sequence`` does not fit in int64.
+        In strict mode only, if ``sequence`` does not fit in int64.
     """
-    if type(sequence) is int and type(timeline) is str and _INT64_MIN <= sequence <= _INT64_MAX:
+    if type(sequence) is int and type(timeline) is str and _INT64_MIN <= sequence <= _INT64_MAX and timeline.isascii():
         # Hot path (set before every log call in many programs): no helper calls.
         try:
             point = _local.point.copy()
@@ -82,8 +128,11 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
         point[(timeline, "sequence")] = sequence
         _local.point = point
         return
-    timeline = _check_timeline(timeline)
-    _set(timeline, "sequence", None if sequence is None else _check_int64(sequence, "sequence"))
+    _checked_set("rr.set_time_sequence", timeline, "sequence", sequence, _sequence_value)
+
+
+def _sequence_value(sequence) -> int:
+    return _check_int64(sequence, "sequence")
 
 
 _sequence_keys: dict[str, tuple[str, str]] = {}
@@ -95,26 +144,23 @@ enabled = True
 def set_time_sequence_if_enabled(timeline: str, sequence: int | None) -> None:
     """Set this thread's position on the sequence timeline ``timeline``; ``None`` removes it.
 
-    Does nothing while logging is disabled (``RERUN=off``, ``rr.set_enabled(False)``).
-
-    Raises
-    ------
-    TypeError
-        If ``timeline`` is not a str or ``sequence`` is not an integer.
-    OverflowError
-        If ``sequence`` does not fit in int64.
+    Does nothing while logging is disabled (``RERUN=off``, ``rr.set_enabled(False)``). A bad
+    argument is reported as by :func:`set_time_sequence` (warning by default, raised in strict mode).
     """
     if type(sequence) is int and type(timeline) is str and enabled and _INT64_MIN <= sequence <= _INT64_MAX:
         # The hot path of set_time_sequence, inlined: ``rr.set_time_sequence`` is this function.
+        key = _sequence_keys.get(timeline)
+        if key is None:  # one key tuple per timeline: no tuple (a GC-tracked object) per call
+            if lone_surrogate_at(timeline) is not None:
+                set_time_sequence(timeline, sequence)  # reports the name and drops the call
+                return
+            key = (timeline, "sequence")
+            if len(_sequence_keys) < 1024:
+                _sequence_keys[timeline] = key
         try:
             point = _local.point.copy()
         except AttributeError:
             point = {}
-        key = _sequence_keys.get(timeline)
-        if key is None:  # one key tuple per timeline: no tuple (a GC-tracked object) per call
-            key = (timeline, "sequence")
-            if len(_sequence_keys) < 1024:
-                _sequence_keys[timeline] = key
         point[key] = sequence
         _local.point = point
     elif enabled:
@@ -127,31 +173,17 @@ def set_time_seconds(timeline: str, seconds: float | None) -> None:
     Raises
     ------
     TypeError
-        If ``seconds`` is not a real number.
+        In strict mode only, if ``seconds`` is not a real number (otherwise a warning names the
+        problem and the call is dropped).
     ValueError
-        If ``seconds`` is NaN.
+        In strict mode only, if ``seconds`` is NaN.
     OverflowError
-        If ``seconds`` is infinite or out of the int64 nanosecond range.
+        In strict mode only, if ``seconds`` is infinite or out of the int64 nanosecond range.
     """
-    if type(seconds) is float and type(timeline) is str and -9.2e9 < seconds < 9.2e9:  # hot path; excludes NaN/inf
-        _set(timeline, "time", round(seconds * 1e9))
+    if type(seconds) is float and type(timeline) is str and -9.2e9 < seconds < 9.2e9 and timeline.isascii():
+        _set(timeline, "time", round(seconds * 1e9))  # hot path; the range test excludes NaN and inf
         return
-    timeline = _check_timeline(timeline)
-    if seconds is None:
-        _set(timeline, "time", None)
-        return
-    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
-        raise TypeError(f"argument 'seconds': must be real number, not {type(seconds).__name__}")
-    if isinstance(seconds, numbers.Integral):
-        nanos = int(seconds) * 1_000_000_000
-    else:
-        seconds = float(seconds)
-        if math.isnan(seconds):
-            raise ValueError("argument 'seconds': NaN is not a valid time")
-        if math.isinf(seconds):
-            raise OverflowError(f"argument 'seconds': {seconds} does not fit in int64 nanoseconds")
-        nanos = round(seconds * 1e9)
-    _set(timeline, "time", _check_int64(nanos, "seconds"))
+    _checked_set("rr.set_time_seconds", timeline, "time", seconds, _seconds_to_nanos)
 
 
 def set_time_nanos(timeline: str, nanos: int | None) -> None:
@@ -160,12 +192,15 @@ def set_time_nanos(timeline: str, nanos: int | None) -> None:
     Raises
     ------
     TypeError
-        If ``nanos`` is not an integer.
+        In strict mode only, if ``nanos`` is not an integer (otherwise a warning, and the call is dropped).
     OverflowError
-        If ``nanos`` does not fit in int64.
+        In strict mode only, if ``nanos`` does not fit in int64.
     """
-    timeline = _check_timeline(timeline)
-    _set(timeline, "time", None if nanos is None else _check_int64(nanos, "nanos"))
+    _checked_set("rr.set_time_nanos", timeline, "time", nanos, _nanos_value)
+
+
+def _nanos_value(nanos) -> int:
+    return _check_int64(nanos, "nanos")
 
 
 def reset_time() -> None:

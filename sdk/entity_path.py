@@ -25,8 +25,14 @@ import uuid
 from typing import NamedTuple
 
 from rerun._errors import ArgumentValueError, bad_type, describe
+from rerun._utf8 import describe_lone_surrogate, lone_surrogate_at
 
 ROOT = "/"
+
+#: Longest entity path a log call accepts. Rerun 0.4 has no limit, but every batch of an entity
+#: carries its path, and no view can show a path this long; a longer one is a bug (a whole file's
+#: contents, say), reported at the call rather than silently costing every frame that much.
+MAX_PATH_CHARS = 64 << 10
 
 _I128_MIN = -(1 << 127)
 _I128_MAX = (1 << 127) - 1
@@ -119,6 +125,9 @@ def parse(path: str) -> tuple[Part, ...]:
         raise bad_type("entity_path", "a str such as 'world/points'", describe(path))
     if path == ROOT:
         return ()
+    surrogate = lone_surrogate_at(path)
+    if surrogate is not None:
+        raise _bad(path, describe_lone_surrogate(path, surrogate))
     if not path:
         raise _bad(path, "Expected path, found empty string")
     if path[0] == "/":
@@ -188,11 +197,16 @@ def validated(path: str, *, allow_root: bool = False) -> str:
     Raises
     ------
     EntityPathError
-        For a bad path, or the root when ``allow_root`` is false.
+        For a bad path, a path longer than ``MAX_PATH_CHARS``, or the root when ``allow_root`` is false.
     """
     try:
         normal = _valid_cache[path]
     except (KeyError, TypeError):
+        if type(path) is str and len(path) > MAX_PATH_CHARS:
+            raise EntityPathError(
+                f"argument 'entity_path' must be at most {MAX_PATH_CHARS} characters long, got one of "
+                f"{len(path)} characters starting {path[:40]!r} (the call was not logged)"
+            )
         normal = normalize(path)
         if len(_valid_cache) < _CACHE_LIMIT:
             _valid_cache[path] = normal

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun import components as C
-from rerun._errors import bad_type, bad_value, describe
+from rerun._errors import bad_type, bad_value, check_utf8, describe
 from rerun.color import normalize_colors
 from rerun.entity_path import validated
 
@@ -116,9 +116,10 @@ def labels(argument: str, value: object) -> list[str] | None:
     if isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
         raise bad_type(argument, "a str or a sequence of str", describe(value))
     result = list(value)
-    for item in result:
+    for index, item in enumerate(result):
         if not isinstance(item, str):
             raise bad_type(argument, "a str or a sequence of str", f"an item {describe(item)}")
+        check_utf8(f"{argument}[{index}]", item)
     return result
 
 
@@ -171,8 +172,10 @@ def instance_keys(argument: str, value: object) -> np.ndarray | None:
 
 def single_label(argument: str, value: object) -> str | None:
     """One label string, or None."""
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):
+        return check_utf8(argument, value)
     raise bad_type(argument, "a str", describe(value))
 
 
@@ -285,6 +288,7 @@ def extension_components(argument: str, ext: object) -> dict[str, pa.Array]:
     for name, value in ext.items():
         if not isinstance(name, str) or not name:
             raise bad_type(argument, "a dict with non-empty str keys", f"key {describe(name)}")
+        check_utf8(argument, name, "a dict whose keys encode as UTF-8")
         if value is None:
             continue
         full = name if name.startswith(C.EXTENSION_PREFIX) else C.EXTENSION_PREFIX + name

@@ -7,12 +7,38 @@ import struct
 
 import numpy as np
 
-from rerun._errors import bad_type, bad_value, describe, log_function, soft_warning
+from rerun._errors import bad_type, bad_value, describe, log_function, notice, soft_warning
 from rerun.enums import ImageFormat, coerce_enum
 from rerun.log import _args
 from rerun.log.tensor import as_array, log_tensor_row, meter_value, storable, tensor_component
 
 __all__ = ["log_image", "log_depth_image", "log_segmentation_image", "log_image_file"]
+
+
+#: No display or GPU texture shows more pixels than this along a side (16384 is the common maximum
+#: texture size; the largest monitors are 7680 wide). Bigger images are logged, with a warning.
+MAX_DISPLAY_PIXELS = 16384
+
+
+def _note_if_oversized(function_name: str, source: np.ndarray, stored: np.ndarray) -> None:
+    """Warn when an image is too large to show, saying how many bytes were logged.
+
+    ``source`` is the caller's array, ``stored`` what was logged: a broadcast view of a few bytes
+    (``np.broadcast_to``) is expanded to its full size when stored, which the warning says.
+    """
+    if stored.ndim < 2 or max(stored.shape[:2]) <= MAX_DISPLAY_PIXELS:
+        return
+    expanded = ""
+    if source.size > 1 and 0 in source.strides:
+        held = source.itemsize + sum((n - 1) * abs(st) for n, st in zip(source.shape, source.strides) if n > 0)
+        expanded = f", expanded from a broadcast view of {held} bytes"
+    notice(
+        function_name,
+        f"argument 'image' is {stored.shape[1]}x{stored.shape[0]} pixels, more than any display shows "
+        f"({MAX_DISPLAY_PIXELS} per side); it was logged in full: {stored.nbytes / 1e9:.2f} GB "
+        f"({stored.nbytes} bytes{expanded}). Downscale it before logging to save that.",
+        6,  # _emit_warning <- notice <- _note_if_oversized <- log function <- wrapper <- user
+    )
 
 
 def _squeezed(array: np.ndarray) -> np.ndarray:
@@ -39,7 +65,8 @@ def log_image(entity_path: str, image, *, ext=None, timeless: bool = False) -> N
     """
     path = _args.entity_path(entity_path)
     timeless = _args.flag("timeless", timeless)
-    array = storable("image", as_array("image", image))
+    source = as_array("image", image)
+    array = storable("image", source)
     squeezed = _squeezed(array)
     if squeezed.ndim not in (2, 3):
         soft_warning("rr.log_image", f"argument 'image' must be an image of shape (H, W) or (H, W, 1|3|4), got shape {array.shape}; logged as a tensor")
@@ -51,6 +78,7 @@ def log_image(entity_path: str, image, *, ext=None, timeless: bool = False) -> N
     else:
         array = squeezed
     log_tensor_row(path, tensor_component(array), ext, timeless)
+    _note_if_oversized("rr.log_image", source, array)
 
 
 @log_function
@@ -76,7 +104,8 @@ def log_depth_image(entity_path: str, image, *, meter=None, ext=None, timeless: 
     path = _args.entity_path(entity_path)
     timeless = _args.flag("timeless", timeless)
     meter = meter_value(meter)
-    array = storable("image", as_array("image", image))
+    source = as_array("image", image)
+    array = storable("image", source)
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     squeezed = _squeezed(array)
@@ -85,6 +114,7 @@ def log_depth_image(entity_path: str, image, *, meter=None, ext=None, timeless: 
     else:
         array = squeezed
     log_tensor_row(path, tensor_component(array, meaning="depth", meter=meter), ext, timeless)
+    _note_if_oversized("rr.log_depth_image", source, array)
 
 
 @log_function
@@ -106,7 +136,7 @@ def log_segmentation_image(entity_path: str, image, *, ext=None, timeless: bool 
     """
     path = _args.entity_path(entity_path)
     timeless = _args.flag("timeless", timeless)
-    array = as_array("image", image)
+    array = source = as_array("image", image)
     if array.dtype not in (np.uint8, np.uint16):
         array = storable("image", array)
         if array.size:
@@ -126,6 +156,7 @@ def log_segmentation_image(entity_path: str, image, *, ext=None, timeless: bool 
         log_tensor_row(path, tensor_component(array), ext, timeless)
         return
     log_tensor_row(path, tensor_component(squeezed, meaning="class_id"), ext, timeless)
+    _note_if_oversized("rr.log_segmentation_image", source, squeezed)
 
 
 _JPEG_MAGIC = b"\xff\xd8\xff"

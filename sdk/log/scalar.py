@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from rerun import _session
 from rerun import components as C
-from rerun._errors import bad_type, describe, report
+from rerun._errors import bad_type, check_utf8, describe, report
 from rerun.color import normalize_color_bytes
 from rerun.entity_path import validated
 from rerun.log import _args
@@ -66,8 +66,10 @@ def log_scalar(entity_path: str, scalar, label=None, color=None, radius=None, sc
                 _known_paths[entity_path] = path
         if type(scalar) is not float:
             scalar = _scalar_value(scalar)
-        if label is not None and type(label) is not str:
-            raise bad_type("label", "a str", describe(label))
+        if label is not None:
+            if type(label) is not str:
+                raise bad_type("label", "a str", describe(label))
+            check_utf8("label", label)
         if color is not None:
             color = normalize_color_bytes(color, "color")
         if radius is not None and not (type(radius) is float and radius >= 0.0):

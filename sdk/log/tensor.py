@@ -7,7 +7,7 @@ import numpy as np
 
 from rerun import _session
 from rerun import components as C
-from rerun._errors import bad_type, bad_value, describe, log_function
+from rerun._errors import bad_type, bad_value, check_utf8, describe, log_function
 from rerun.log import _args
 
 __all__ = ["log_tensor"]
@@ -72,9 +72,11 @@ def dimension_names(argument: str, names: object, ndim: int) -> list[str | None]
     result = list(names)
     if len(result) != ndim:
         raise bad_value(argument, f"{ndim} names, one per dimension", f"{len(result)} names")
-    for item in result:
+    for index, item in enumerate(result):
         if item is not None and not isinstance(item, str):
             raise bad_type(argument, "names that are str or None", f"an item {describe(item)}")
+        if item is not None:
+            check_utf8(f"{argument}[{index}]", item)
     return result
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from rerun import _session
 from rerun import components as C
-from rerun._errors import bad_type, describe, report
+from rerun._errors import bad_type, check_utf8, describe, report
 from rerun.color import normalize_color_bytes
 from rerun.entity_path import validated
 from rerun.enums import LogLevel
@@ -49,8 +49,12 @@ def log_text_entry(entity_path: str, text: str, *, level: str | None = LogLevel.
                 _known_paths[entity_path] = path
         if type(text) is not str:
             raise bad_type("text", "a str", describe(text))
-        if level is not None and type(level) is not str:
-            raise bad_type("level", "a str such as 'INFO' or None", describe(level))
+        if not text.isascii():
+            check_utf8("text", text)
+        if level is not None:
+            if type(level) is not str:
+                raise bad_type("level", "a str such as 'INFO' or None", describe(level))
+            check_utf8("level", level)
         if color is not None:
             color = normalize_color_bytes(color, "color")
         if timeless is not False:

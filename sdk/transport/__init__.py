@@ -32,16 +32,26 @@ def connect(addr: str | None = None, *, transport: str | None = None) -> None:
     Raises
     ------
     ValueError
-        If ``addr`` is not a valid address (the message quotes it).
+        In strict mode only, if ``addr`` is not a valid address (the message quotes it); by default
+        a warning says so and the call is dropped (logged data stays buffered in memory).
     """
-    from rerun import _session
+    from rerun import _errors, _session
     from rerun.transport.viewer_sink import ViewerSink
 
-    address = parse_address(addr)
+    try:
+        address = parse_address(addr)
+    except (TypeError, ValueError) as exc:
+        _errors.report("rr.connect", _errors.as_argument_error(exc))
+        return
     if not _session.is_enabled():
         print("Rerun is disabled - connect() call ignored")
         return
-    _session.set_sink(ViewerSink(address, transport=transport, recording_id=_session.recording_id()))
+    try:
+        sink = ViewerSink(address, transport=transport, recording_id=_session.recording_id())
+    except ValueError as exc:  # an unknown transport (argument or RERUN_TRANSPORT)
+        _errors.report("rr.connect", _errors.as_argument_error(exc))
+        return
+    _session.set_sink(sink)
 
 
 def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> bool:
@@ -62,25 +72,28 @@ def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> bool:
     Raises
     ------
     RuntimeError
-        In strict mode only, when no viewer could be started.
+        In strict mode only, when no viewer could be started (``port`` taken by another program included).
+    ValueError
+        In strict mode only, if ``port`` is not an int in 1..65535 (by default: a warning, and False).
     """
-    from rerun import _session
+    from rerun import _errors, _session
     from rerun.transport.spawn import probe_viewer, start_viewer
 
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-        raise ValueError(f"port: expected an int in 1..65535, got {port!r}")
+        _errors.report("rr.spawn", _errors.bad_value("port", "an int in 1..65535", _errors.describe(port)))
+        return False
     if not _session.is_enabled():
         print("Rerun is disabled - spawn() call ignored")
-        return
+        return False
     address = Address("127.0.0.1", port)
-    if not probe_viewer(address):
-        try:
+    try:
+        if not probe_viewer(address):
             start_viewer(port)
-        except RuntimeError as exc:  # the viewer's own message is already on stderr
-            if _session.strict_mode():
-                raise
-            logging.getLogger("rerun").warning("rr.spawn: %s Logged data stays buffered in memory meanwhile.", exc)
-            return False
+    except RuntimeError as exc:  # a start failure's own message is already on the viewer's stderr
+        if _session.strict_mode():
+            raise
+        logging.getLogger("rerun").warning("rr.spawn: %s Logged data stays buffered in memory meanwhile.", exc)
+        return False
     if connect:
         globals()["connect"](str(address))
     return True

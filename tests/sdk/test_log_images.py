@@ -1,5 +1,7 @@
 """Images, depth, segmentation, tensors and image files: shapes, dtypes, meaning, bytes as logged."""
 
+import logging
+
 import imageio.v3 as iio
 import numpy as np
 import pytest
@@ -125,3 +127,20 @@ def test_png_file_is_decoded_into_a_pixel_tensor(tmp_path):
     tensor = stored_tensor(rec, "png")
     assert tensor["dtype"] == "uint8"
     np.testing.assert_array_equal(decode(tensor), rgba)
+
+
+def test_an_image_no_display_can_show_warns_and_says_what_was_written(tmp_path, caplog):
+    """A broadcast view declares a huge image from one byte; it is logged in full, with a warning saying so."""
+    image = np.broadcast_to(np.uint8(9), (16385, 4, 3))  # taller than 16384: small enough to test quickly
+    with caplog.at_level(logging.WARNING, logger="rerun"):
+        with recorded(tmp_path) as rec:
+            rr.log_image("huge", image)
+            rr.log_image("fine", np.zeros((16384, 2), np.uint8))
+    (record,) = [r for r in caplog.records if r.name == "rerun"]
+    assert record.pathname == __file__
+    message = record.getMessage()
+    assert message.startswith("rr.log_image: argument 'image' is 4x16385 pixels")
+    assert f"({image.size} bytes, expanded from a broadcast view of 1 bytes)" in message
+    (tensor,) = rec.cells("huge", C.TENSOR)[0]
+    assert tuple(tensor["shape"]) == (16385, 4, 3)
+    assert decode(tensor).size == image.size

@@ -6,6 +6,7 @@ variables, atexit, fork, kill -9).
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -116,8 +117,15 @@ def test_strict_mode_switches_work(fresh):
 
 def test_recording_id_is_a_uuid_and_checked(fresh):
     assert uuid.UUID(rr.get_recording_id()).version == 4
-    with pytest.raises(TypeError, match='expected a UUID, got "xyz"'):
-        rr.set_recording_id("xyz")
+    before = rr.get_recording_id()
+    rr.set_recording_id("xyz")  # warned and dropped (see test_bad_input)
+    assert rr.get_recording_id() == before
+    rr.set_strict_mode(True)
+    try:
+        with pytest.raises(TypeError, match='expected a UUID, got "xyz"'):
+            rr.set_recording_id("xyz")
+    finally:
+        rr.set_strict_mode(False)
 
 
 def test_set_recording_id_starts_a_new_recording(fresh, tmp_path):
@@ -297,8 +305,12 @@ def test_rows_reach_the_file_without_an_explicit_flush(fresh, tmp_path):
 
 def test_save_to_an_impossible_path_names_it(fresh, tmp_path):
     missing = tmp_path / "no" / "such" / "dir" / "x.rrd"
-    with pytest.raises(OSError, match="Failed to create file .*x.rrd"):
-        rr.save(missing)
+    rr.set_strict_mode(True)
+    try:
+        with pytest.raises(OSError, match="Failed to create file .*x.rrd"):
+            rr.save(missing)
+    finally:
+        rr.set_strict_mode(False)
 
 
 def test_logging_from_many_threads_keeps_every_row(fresh, tmp_path):
@@ -511,3 +523,45 @@ def test_a_new_sink_gets_begin_then_the_backlog_in_order_then_close(fresh):
         ("log", "a", [[3.0]]),
         ("closed",),
     ]
+
+
+def test_a_lone_surrogate_is_refused_at_the_call_and_loses_no_other_entity(tmp_path):
+    """The reported sequence: rows logged after a bad path or text all reach the file, nothing raises."""
+    path = tmp_path / "surrogates.rrd"
+    result = run_python(
+        f"""
+        import rerun as rr
+        rr.init("app")
+        rr.save({str(path)!r})
+        rr.log_text_entry("good/before", "ok")
+        rr.log_text_entry("a/\\udcff", "bad path")
+        rr.log_text_entry("good/text", "bad \\udcff body")
+        rr.log_points("good/after", [[1, 2, 3]])
+        rr.log_text_entry("good/after2", "ok")
+        rr.disconnect()
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "rr.log_text_entry: argument 'entity_path'" in result.stderr and "lone surrogate" in result.stderr
+    assert "rr.log_text_entry: argument 'text'" in result.stderr
+    rec = rerun.recording.load(path)
+    assert rec.entity_paths == ["good/after", "good/after2", "good/before", "rerun"]
+    assert rec.complete
+
+
+def test_a_row_that_cannot_be_encoded_drops_only_its_entity_and_the_flush_never_raises(fresh, tmp_path, caplog):
+    """Defence behind the call checks: a row that reached the session unchecked costs only its own entity."""
+    path = tmp_path / "isolated.rrd"
+    rr.save(path)
+    _session.log_scalar_row("first", 1.0, None, None, None, None)
+    _session.log_text_row("broken", "bad \udcff body", "INFO", None, False)  # skips log_text_entry's check
+    _session.log_scalar_row("last", 2.0, None, None, None, None)
+    with caplog.at_level(logging.WARNING, logger="rerun"):
+        rr.disconnect()  # must not raise
+    rec = rerun.recording.load(path)
+    assert rec.entity_paths == ["first", "last"]
+    assert rec.table("last").column("rerun.scalar").to_pylist() == [[2.0]]
+    assert rec.complete
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "rerun"]
+    assert "1 pending row(s) of entity 'broken' could not be encoded" in message and "UnicodeEncodeError" in message

@@ -11,10 +11,23 @@ from rerun import _time
 
 @pytest.fixture(autouse=True)
 def clean_time():
+    """Strict mode, so bad values raise (by default they warn and are dropped: see test_bad_input)."""
     _time.reset_time()
     rr.set_enabled(True)
+    rr.set_strict_mode(True)
     yield
+    rr.set_strict_mode(False)
     _time.reset_time()
+
+
+def test_a_bad_value_by_default_leaves_the_time_point_as_it_was():
+    rr.set_strict_mode(False)
+    rr.set_time_sequence("frame", 3)
+    rr.set_time_sequence("frame", "abc")
+    rr.set_time_sequence("frame", 2**70)
+    rr.set_time_seconds("t", float("nan"))
+    rr.set_time_nanos("t", 1.5)
+    assert _time.current_time_point() == {("frame", "sequence"): 3}
 
 
 def test_sequence_accepts_python_and_numpy_ints():
