@@ -62,6 +62,26 @@ def _memory_limit_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--memory-limit: ")) from None
 
 
+def _positive_int_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def _positive_float_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def _size_arg(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d+)x(\d+)", text)
     if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
@@ -94,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="*", metavar="FILE", help=".rrd files to open (ours or Rerun 0.4.0's)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)")
+    parser.add_argument(
+        "--max-connections", type=_positive_int_arg, default=None, metavar="N",
+        help="serve at most N connections at once; more are turned away (default 64)",
+    )
+    parser.add_argument(
+        "--idle-timeout", type=_positive_float_arg, default=None, metavar="SECONDS",
+        help="close a connection that has not sent a complete frame within SECONDS (default 30)",
+    )
     parser.add_argument("--save", metavar="OUT.rrd", help="also record everything received into this file")
     parser.add_argument(
         "--memory-limit",
@@ -122,6 +150,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log every ingest event")
     return parser
+
+
+def receive_budget_for(memory_limit: int) -> int:
+    """Bytes that frames being received may take together: what the process has left under the limit.
+
+    Also caps the free buffers the transport keeps for reuse, which count against the same limit.
+    """
+    from rerun.transport.buffers import default_pool
+    from rerun_app.store.budget import process_rss_bytes
+
+    default_pool.max_free_bytes = min(default_pool.max_free_bytes, memory_limit // 16)
+    return max(memory_limit - process_rss_bytes(), 1 << 20) * 9 // 10
+
+
+def non_loopback_warning(bind: str) -> str | None:
+    """What to tell the user when ``--bind`` reaches beyond this host (None for a loopback address)."""
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(bind.strip("[]")).is_loopback
+    except ValueError:  # a host name: loopback only if it is "localhost"
+        loopback = bind.lower() == "localhost"
+    if loopback:
+        return None
+    return (
+        f"--bind {bind} accepts connections from other hosts: anyone who can reach this port can send data "
+        "(and fill the memory limit); the viewer has no authentication. Bind 127.0.0.1 unless on a trusted network"
+    )
 
 
 def _signal_ready(fd: int | None) -> None:
@@ -164,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     from rerun.transport.ring import sweep_stale_rings
     from rerun_app.ingest import Ingest, make_target
+    from rerun_app.ingest.file_loader import UNREADABLE
+    from rerun_app.ingest.limits import DEFAULT_HALF_OPEN_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, ConnectionLimits
 
     sweep_stale_rings()
     memory_limit = args.memory_limit if args.memory_limit is not None else int(total_ram_bytes() * DEFAULT_MEMORY_SHARE)
@@ -177,14 +235,23 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"rerun: error: {exc}", file=sys.stderr)
             return 2
+    receive_budget = receive_budget_for(memory_limit)
     try:
-        ingest = Ingest(target, save_path=args.save, max_frame_bytes=min(memory_limit, 4 << 30))
+        ingest = Ingest(target, save_path=args.save, max_frame_bytes=min(receive_budget, 4 << 30), receive_budget_bytes=receive_budget)
     except OSError as exc:
         print(f"rerun: error: {exc}", file=sys.stderr)
         return 1
     if args.screenshot is None:
+        warning = non_loopback_warning(args.bind)
+        if warning:
+            print(f"rerun: warning: {warning}", file=sys.stderr)
+        limits = ConnectionLimits(
+            max_connections=args.max_connections or DEFAULT_MAX_CONNECTIONS,
+            half_open_timeout_s=args.idle_timeout or DEFAULT_HALF_OPEN_TIMEOUT_S,
+            receive_budget_bytes=receive_budget,
+        )
         try:
-            ingest.listen(args.bind, args.port)
+            ingest.listen(args.bind, args.port, limits)
         except OSError as exc:
             if not args.files:
                 print(f"rerun: error: {exc.strerror or exc}", file=sys.stderr)
@@ -193,14 +260,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"rerun: warning: {exc.strerror or exc}; showing the files only", file=sys.stderr)
     _signal_ready(args.ready_fd)
     if args.headless or args.screenshot is not None:
-        for path in args.files:
-            ingest.load_file(path)
+        loaded = [ingest.load_file(path) for path in args.files]
+        unreadable = [source for source in loaded if source.end_reason == UNREADABLE]
+        if args.screenshot is not None:  # a picture of data that never came is no answer
+            unreadable = [source for source in loaded if source.end_reason is not None and source.log_rows == 0]
+        for source in unreadable:
+            print(f"rerun: error: {source.last_error}", file=sys.stderr)
+        if unreadable and args.screenshot is not None:
+            ingest.close()
+            return 1
+        exit_code = 1 if unreadable else 0
     else:
+        exit_code = 0
         threading.Thread(target=lambda: [ingest.load_file(p) for p in args.files], name="rerun-load-files", daemon=True).start()
     try:
         if args.headless:
             _run_headless(args, ingest)
-            return 0
+            return exit_code
         from rerun_app.viewer import run
 
         return int(run(args, hub, ingest) or 0)
@@ -239,6 +315,8 @@ def _report(args, ingest) -> None:
     stats = ingest.stats()
     lines = ["rerun headless: per-source counts"]
     lines += ["  " + s.summary_line() for s in ingest.sources()]
+    if ingest.refused_connections:
+        lines.append(f"  {ingest.refused_connections} connections refused or closed before their first frame (last: {ingest.last_refusal})")
     print("\n".join(lines), flush=True)
     if args.stats_json:
         with open(args.stats_json, "w") as fh:

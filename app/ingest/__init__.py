@@ -12,6 +12,8 @@ import time
 
 from rerun_app.ingest.dispatch import Dispatcher, FrameSaver
 from rerun_app.ingest.file_loader import load_file
+from rerun_app.ingest.limits import ConnectionLimits
+from rerun_app.ingest.log_limit import ingest_log
 from rerun_app.ingest.stats import SourceStats
 from rerun_app.ingest.targets import DiscardTarget, HubTarget, RecordingTarget
 from rerun_app.ingest.tcp_server import TcpServer
@@ -57,9 +59,13 @@ class Ingest:
         Also append every accepted frame to this file (``--save``).
     max_frame_bytes : int, optional
         Frames announcing a larger payload are refused before anything is allocated.
+    receive_budget_bytes : int, optional
+        Bytes that frames being received over TCP may announce together (within the memory limit).
     """
 
-    def __init__(self, target, *, save_path: str | None = None, max_frame_bytes: int | None = None) -> None:
+    def __init__(
+        self, target, *, save_path: str | None = None, max_frame_bytes: int | None = None, receive_budget_bytes: int | None = None
+    ) -> None:
         from rerun.transport.buffers import default_pool
 
         default_pool.keep_spares(2)  # big frames land in faulted-in memory
@@ -67,9 +73,13 @@ class Ingest:
         self.target = target
         self.saver = FrameSaver(save_path) if save_path else None
         self.dispatcher = Dispatcher(target, self.lock, self.saver, max_frame_bytes)
+        self.receive_budget_bytes = receive_budget_bytes
         self.server: TcpServer | None = None
         self._sources: list[SourceStats] = []
         self._sources_lock = threading.Lock()
+        #: Connections turned away or dropped before their first frame: counted together, not one source each.
+        self.refused_connections = 0
+        self.last_refusal: str | None = None
 
     def new_source(self, name: str, kind: str) -> SourceStats:
         source = SourceStats(name, kind)
@@ -81,10 +91,22 @@ class Ingest:
             self._sources.append(source)
         return source
 
-    def listen(self, bind: str = "127.0.0.1", port: int = 9876) -> TcpServer:
-        """Start the TCP server (raises OSError with a clear message if the port is taken)."""
-        self.server = TcpServer(self.dispatcher, self.new_source, bind, port)
+    def listen(self, bind: str = "127.0.0.1", port: int = 9876, limits: ConnectionLimits | None = None) -> TcpServer:
+        """Start the TCP server (raises OSError with a clear message if the port is taken).
+
+        ``limits`` defaults to :class:`ConnectionLimits` with this ingest's ``receive_budget_bytes``.
+        """
+        if limits is None:
+            limits = ConnectionLimits(receive_budget_bytes=self.receive_budget_bytes)
+        self.server = TcpServer(self.dispatcher, self.new_source, bind, port, limits=limits, on_refused=self._refused)
         return self.server
+
+    def _refused(self, peer: str, reason: str, source: SourceStats | None) -> None:
+        with self._sources_lock:
+            self.refused_connections += 1
+            self.last_refusal = f"{peer}: {reason}"
+            if source is not None:
+                self._sources = [s for s in self._sources if s is not source]
 
     def load_file(self, path: str) -> SourceStats:
         """Ingest a ``.rrd`` file now; problems are on the returned source's counters."""
@@ -107,7 +129,12 @@ class Ingest:
 
     def stats(self) -> dict:
         store_stats = self.target.stats() if hasattr(self.target, "stats") else {}
-        return {"sources": [s.as_dict() for s in self.sources()], "store": store_stats}
+        connections = {
+            "refused_or_silent": self.refused_connections,
+            "last_refusal": self.last_refusal,
+            "suppressed_log_lines": ingest_log.suppressed_total,
+        }
+        return {"sources": [s.as_dict() for s in self.sources()], "store": store_stats, "connections": connections}
 
     def close(self) -> None:
         """Stop listening, close connections and the ``--save`` file."""

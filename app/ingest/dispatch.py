@@ -12,6 +12,7 @@ import pyarrow as pa
 from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, parse_frame_header
 from rerun.wire.log_table import read_log_payload, timeline_column_name
 
+from rerun_app.ingest.log_limit import ingest_log
 from rerun_app.ingest.stats import SourceStats
 
 logger = logging.getLogger("rerun_app.ingest")
@@ -182,7 +183,7 @@ class Dispatcher:
         source.errors += 1
         source.last_error = message
         if source.errors <= _LOGGED_ERRORS_PER_SOURCE:
-            logger.warning("ingest: %s: %s", source.name, message)
+            ingest_log.warning("ingest: %s: %s", source.name, message)
         elif source.errors == _LOGGED_ERRORS_PER_SOURCE + 1:
-            logger.warning("ingest: %s: more errors; counting them silently from now on", source.name)
+            ingest_log.warning("ingest: %s: more errors; counting them silently from now on", source.name)
 

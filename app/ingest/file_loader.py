@@ -23,6 +23,8 @@ from rerun_app.ingest.stats import SourceStats
 from rerun_app.ingest.targets import HubTarget
 
 LEGACY_MAGIC = b"RRF0"
+#: ``SourceStats.end_reason`` of a file that could not be opened or read at all (the CLI exits non-zero).
+UNREADABLE = "unreadable"
 #: Events handed to ``StoreHub.add_events`` per hold of the ingest lock (the window reads between).
 BULK_EVENTS_PER_LOCK = 4096
 
@@ -41,7 +43,7 @@ def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
             data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, WireError, ValueError) as exc:
         Dispatcher.report_error(source, f"cannot read {path!r}: {exc}")
-        source.end_reason = "error"
+        source.end_reason = UNREADABLE
         return
     try:
         if data[:4] == LEGACY_MAGIC:

@@ -12,6 +12,7 @@ import pyarrow as pa
 from rerun.transport.ring import (
     HEADER_BYTES,
     MIN_RING_BYTES,
+    NAME_PREFIX,
     RECORD_CHUNK,
     RECORD_FRAME,
     RECORD_HEADER,
@@ -23,6 +24,7 @@ from rerun.transport.ring import (
     SLOT_CONSUMER_WAITING,
     SLOT_HEAD,
     SLOT_MAGIC,
+    SLOT_PID,
     SLOT_PRODUCER_WAITING,
     SLOT_TAIL,
     align_record,
@@ -48,6 +50,12 @@ def _close_and_unlink(fd: int, path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def ring_owner_pid(name: str) -> int | None:
+    """The process id a ring's name carries (``rerun-ring-<pid>-<token>``), or None."""
+    pid_text = name[len(NAME_PREFIX) :].split("-", 1)[0]
+    return int(pid_text) if pid_text.isdigit() else None
 
 
 class SegmentUnavailable(WireError):
@@ -80,41 +88,72 @@ class RingReader:
     whichever dies first. Frames are copied out into new memory (the store keeps them; the ring
     space is released at once).
 
+    Parameters
+    ----------
+    name, capacity : str, int
+        From the handshake.
+    max_frame_bytes : int
+        Largest frame accepted.
+    owner_pid : int, optional
+        The process that announced the ring: its name and header must carry this id.
+    owner_is_peer : callable() -> bool, optional
+        Whether ``owner_pid`` is really the connected peer (asked before any file is touched).
+
     Raises
     ------
     WireError
-        If the segment is missing, of the wrong size, or its header is not a ring's.
+        If the segment is missing, of the wrong size, its header is not a ring's, or it is not
+        the connected peer's. Only a ring that passed every check has its name removed.
     """
 
-    def __init__(self, name: str, capacity: int, max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
+    def __init__(
+        self, name: str, capacity: int, max_frame_bytes: int = MAX_FRAME_BYTES, owner_pid: int | None = None, owner_is_peer=None
+    ) -> None:
         if not isinstance(capacity, int) or not MIN_RING_BYTES <= capacity <= MAX_RING_BYTES:
             raise WireError(f"ring capacity must be an int in {MIN_RING_BYTES}..{MAX_RING_BYTES}, got {capacity!r}")
         try:
             path = ring_path(name) if isinstance(name, str) else ring_path(repr(name))
         except ValueError as exc:
             raise WireError(str(exc)) from None
+        if owner_is_peer is not None and not owner_is_peer():
+            raise WireError(f"the connected peer is not process {owner_pid!r} on this host; a ring needs a same-host producer")
+        if owner_pid is not None and ring_owner_pid(name) != owner_pid:
+            raise WireError(f"ring {name!r} is not named after the connected process {owner_pid}")
         try:
             fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
             raise WireError(f"cannot open ring {name!r}: {exc.strerror}") from None
+        # The name is removed only once the file proved to be a live ring of the connected process:
+        # a peer must not be able to make the viewer delete any other file (issue 9 item 5).
+        validated = False
         try:
-            size = os.fstat(fd).st_size
-            if size != HEADER_BYTES + capacity:
-                raise WireError(f"ring {name!r} holds {size} bytes, expected {HEADER_BYTES + capacity}")
+            stat = os.fstat(fd)
+            if stat.st_uid != os.geteuid():
+                raise WireError(f"ring {name!r} belongs to another user")
+            if stat.st_size != HEADER_BYTES + capacity:
+                raise WireError(f"ring {name!r} holds {stat.st_size} bytes, expected {HEADER_BYTES + capacity}")
             # No MAP_POPULATE: CPython holds the GIL inside mmap(), and populating a 256 MiB ring
             # stalled every other source of this viewer; pages fault in during (GIL-free) copies.
-            self._mmap = mmap.mmap(fd, size, flags=mmap.MAP_SHARED)
+            self._mmap = mmap.mmap(fd, stat.st_size, flags=mmap.MAP_SHARED)
+            slots = np.frombuffer(self._mmap, dtype=np.uint64, count=HEADER_BYTES // 8)
+            header_ok = int(slots[SLOT_MAGIC]) == RING_MAGIC_U64 and int(slots[SLOT_CAPACITY]) == capacity
+            pid_ok = owner_pid is None or int(slots[SLOT_PID]) == owner_pid
+            del slots
+            if not header_ok or not pid_ok:
+                self._mmap.close()
+                raise WireError(f"ring {name!r} has a bad header (magic, capacity or owner mismatch)")
+            validated = True
         finally:
-            _close_and_unlink(fd, path)
+            if validated:
+                _close_and_unlink(fd, path)
+            else:
+                os.close(fd)
         self.name = name
         self.capacity = capacity
         self.max_frame_bytes = max_frame_bytes
         self._bytes = np.frombuffer(self._mmap, dtype=np.uint8)
         self._data = self._bytes[HEADER_BYTES:]
         self._slots = self._bytes[:HEADER_BYTES].view(np.uint64)
-        if int(self._slots[SLOT_MAGIC]) != RING_MAGIC_U64 or int(self._slots[SLOT_CAPACITY]) != capacity:
-            self.close()
-            raise WireError(f"ring {name!r} has a bad header (magic or capacity mismatch)")
         self._tail = int(self._slots[SLOT_TAIL])
         self._partial: np.ndarray | None = None  # a chunked frame being assembled
         self._partial_filled = 0

@@ -24,6 +24,10 @@ from rerun.transport.buffers import default_pool
 from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
+from rerun_app.ingest.limits import ConnectionLimits
+from rerun_app.ingest.log_limit import ingest_log
+from rerun_app.ingest.receive_budget import NoRoom, ReceiveBudget, lazy_buffer
+from rerun_app.ingest.peer_check import peer_is_process
 from rerun_app.ingest.ring_reader import RingReader
 from rerun_app.ingest.stats import SourceStats
 
@@ -34,6 +38,8 @@ logger = logging.getLogger("rerun_app.ingest")
 RING_POLL_S = 0.02
 RING_POLL_IDLE_S = 0.5
 HANDSHAKE_TIMEOUT_S = 5.0
+#: A frame's payload is received (and its memory reserved) this many bytes at a time.
+RECEIVE_STEP = 8 << 20
 
 
 class _Closed(Exception):
@@ -42,6 +48,22 @@ class _Closed(Exception):
     def __init__(self, torn: bool, got: int = 0, wanted: int = 0) -> None:
         super().__init__(f"connection closed after {got} of {wanted} bytes of a frame" if torn else "connection closed")
         self.torn = torn
+
+
+class _Silent(Exception):
+    """The peer sent nothing for longer than its connection's timeout allows."""
+
+
+def _recv_timed(sock: socket.socket, view: memoryview, frame_started: bool, what: str) -> None:
+    """:func:`_recv_into` under the socket's timeout, which turns into :class:`_Silent` naming ``what``."""
+    try:
+        _recv_into(sock, view, frame_started)
+    except TimeoutError:
+        raise _Silent(f"{what} for {sock.gettimeout():.0f} s") from None
+
+
+def _peer_text(conn: socket.socket, peer) -> str:
+    return "unix socket" if conn.family == socket.AF_UNIX else f"{peer[0]}:{peer[1]}"
 
 
 def _recv_into(sock: socket.socket, view: memoryview, frame_started: bool) -> None:
@@ -64,6 +86,12 @@ class TcpServer:
         Creates the counters of a new source.
     bind, port : str, int
         Where to listen (port 0 picks a free port; see :attr:`port`).
+    limits : ConnectionLimits
+        How many connections at once, how long a silent one may stay, how much memory frames in
+        flight may take together.
+    on_refused : callable(peer, reason, source), optional
+        Told about each connection turned away (too many open, ``source`` None) or dropped before
+        it completed a frame (``source``: its counters, if it had some yet).
 
     Raises
     ------
@@ -71,9 +99,17 @@ class TcpServer:
         If the port is taken (the message says which and what to do).
     """
 
-    def __init__(self, dispatcher: Dispatcher, registry, bind: str = "127.0.0.1", port: int = 9876) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, registry, bind: str = "127.0.0.1", port: int = 9876,
+        limits: ConnectionLimits = ConnectionLimits(), on_refused=None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.registry = registry
+        self.limits = limits
+        self.receive_budget = ReceiveBudget(limits.receive_budget_bytes)
+        #: Called with (peer text, reason) for a connection turned away before it became a source.
+        self.on_refused = on_refused
+        self.refused_connections = 0
         family = socket.AF_INET6 if ":" in bind else socket.AF_INET
         self._sock = socket.socket(family, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -156,6 +192,11 @@ class TcpServer:
                 if self._stopping:
                     return
                 continue
+            with self._lock:
+                full = len(self._connections) >= self.limits.max_connections
+            if full:  # one thread per connection: their number is bounded, not the peers' choice
+                self._refuse(conn, peer, f"{self.limits.max_connections} connections are open (--max-connections)")
+                continue
             if conn.family != socket.AF_UNIX:
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             thread = threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True)
@@ -164,9 +205,17 @@ class TcpServer:
                 self._threads.add(thread)
             thread.start()
 
+    def _refuse(self, conn: socket.socket, peer, reason: str) -> None:
+        self.refused_connections += 1
+        peer_text = _peer_text(conn, peer)
+        conn.close()
+        ingest_log.warning("ingest: refused a connection from %s: %s", peer_text, reason)
+        if self.on_refused is not None:
+            self.on_refused(peer_text, reason, None)
+
     def _serve(self, conn: socket.socket, peer) -> None:
         unix = conn.family == socket.AF_UNIX
-        peer_text = "unix socket" if unix else f"{peer[0]}:{peer[1]}"
+        peer_text = _peer_text(conn, peer)
         source: SourceStats | None = None
         fds: list[int] = []
         try:
@@ -180,12 +229,11 @@ class TcpServer:
                 if len(got) < 4:
                     _recv_into(conn, memoryview(magic)[len(got) :], True)
             else:
-                _recv_into(conn, memoryview(magic), False)
+                _recv_timed(conn, memoryview(magic), False, "sent nothing")
             if magic == STREAM_MAGIC:
                 rest = bytearray(4)
                 _recv_into(conn, memoryview(rest), True)
                 parse_stream_header(bytes(magic + rest))
-                conn.settimeout(None)
                 source = self.registry(f"tcp {peer_text}", "tcp")
                 self._serve_stream(conn, source)
             elif magic == HANDSHAKE_MAGIC:
@@ -193,6 +241,16 @@ class TcpServer:
                 source = self._serve_handshake(conn, hello, peer_text, fds)
             else:
                 raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
+        except (_Silent, NoRoom, TimeoutError) as exc:
+            if source is None or source.frames == 0:
+                if self.on_refused is not None:
+                    self.on_refused(peer_text, str(exc), source)
+                ingest_log.warning("ingest: dropped the connection from %s: %s", peer_text, exc)
+                if source is not None:
+                    source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
+            else:
+                Dispatcher.report_error(source, f"dropping the source: {exc or 'timed out'}")
+                source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
         except _Closed as exc:
             if source is not None:
                 source.end_reason = "torn frame at disconnect" if exc.torn else "closed"
@@ -236,7 +294,12 @@ class TcpServer:
         ring_error = None
         if isinstance(ring_info, dict):
             try:
-                ring = RingReader(ring_info.get("name"), ring_info.get("capacity"), self.dispatcher.max_frame_bytes or (4 << 30))
+                # Only the process really on the other end may hand over a ring (its own): anything
+                # else could make the viewer map, and remove, a file that is not that peer's.
+                ring = RingReader(
+                    ring_info.get("name"), ring_info.get("capacity"), self.dispatcher.max_frame_bytes or (4 << 30),
+                    owner_pid=pid, owner_is_peer=lambda: peer_is_process(conn, pid),
+                )
             except WireError as exc:
                 ring_error = str(exc)
         elif ring_info is not None:
@@ -263,7 +326,6 @@ class TcpServer:
             magic_and_version = bytearray(8)
             _recv_into(conn, memoryview(magic_and_version), False)
             parse_stream_header(bytes(magic_and_version))
-            conn.settimeout(None)
             self._serve_stream(conn, source)
         else:
             conn.settimeout(None)
@@ -274,16 +336,42 @@ class TcpServer:
         return source
 
     def _serve_stream(self, conn: socket.socket, source: SourceStats) -> None:
+        """Frames from a plain stream until the peer leaves.
+
+        Until its first frame a connection may stay silent for ``half_open_timeout_s``; inside a
+        frame, for ``frame_stall_timeout_s`` between two reads. A frame's memory is committed, and
+        reserved against the shared :class:`ReceiveBudget`, only as its bytes arrive.
+        """
         header = bytearray(FRAME_HEADER.size)
         header_view = memoryview(header)
         limit = self.dispatcher.max_frame_bytes or (4 << 30)
+        limits = self.limits
         while True:
-            _recv_into(conn, header_view, False)
+            # Between frames a logger that already sent one may be quiet for as long as it likes.
+            conn.settimeout(None if source.frames else limits.half_open_timeout_s)
+            _recv_timed(conn, header_view[:1], False, "sent no frame")
+            conn.settimeout(limits.frame_stall_timeout_s)
+            _recv_timed(conn, header_view[1:], True, "stalled inside a frame header")
             _kind, length = parse_frame_header(header, 0, limit)  # before allocating anything
-            frame = default_pool.take(FRAME_HEADER.size + length)
+            size = FRAME_HEADER.size + length
+            frame = default_pool.take_free(size)
+            if frame is None:
+                frame = lazy_buffer(size)
             frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
-            _recv_into(conn, memoryview(frame)[FRAME_HEADER.size :], True)
-            self.dispatcher.handle(source, frame)
+            reserved = 0
+            try:
+                payload = memoryview(frame)[FRAME_HEADER.size :]
+                for start in range(0, length, RECEIVE_STEP):
+                    # Bytes are reserved only as they are about to arrive: a header costs nothing.
+                    step = min(RECEIVE_STEP, length - start)
+                    self.receive_budget.reserve(step, limits.frame_stall_timeout_s)
+                    reserved += step
+                    _recv_timed(conn, payload[start : start + step], True, "stalled inside a frame")
+                payload.release()
+                self.dispatcher.handle(source, frame)
+            finally:
+                frame = payload = None  # a torn frame's memory goes now, not when the next one arrives
+                self.receive_budget.release(reserved)
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:
         """Drain the ring whenever woken: by the data eventfd of ``wake`` (data, space) when the

@@ -154,7 +154,31 @@ def _tagged(store_index: int, chunks: Iterable[Chunk]) -> Iterator[tuple[int, in
 
 
 def process_rss_bytes() -> int:
-    """Resident set size of this process in bytes (Linux ``/proc/self/statm``; 0 where unavailable)."""
+    """Resident memory of this process that the memory limit is about, in bytes (0 where unknown).
+
+    Private and file-backed pages (``RssAnon + RssFile`` of ``/proc/self/status``), not shared
+    memory: a producer's ring is a mapping both sides share, a transport buffer and not data this
+    viewer keeps (256 MiB of it once touched), and the frames the store keeps in shared-memory
+    segments are counted by the store's own byte accounting.
+    """
+    try:
+        with open("/proc/self/status", "rb") as f:
+            text = f.read()
+    except OSError:
+        return 0
+    total = 0
+    found = 0
+    for line in text.splitlines():
+        if line.startswith((b"RssAnon:", b"RssFile:")):
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                total += int(parts[1]) * 1024  # the kernel writes kB
+                found += 1
+    return total if found == 2 else _statm_rss_bytes()
+
+
+def _statm_rss_bytes() -> int:
+    """All resident pages (``/proc/self/statm``), for kernels without the split counters."""
     try:
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

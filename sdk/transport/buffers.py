@@ -76,6 +76,17 @@ class BufferPool:
                 fitting += size <= o.nbytes <= size + size // 4 + _GRANULE
         return fitting, free_bytes
 
+    def take_free(self, nbytes: int) -> np.ndarray | None:
+        """A free buffer of about ``nbytes`` already owned by the pool (no new memory), or None."""
+        if nbytes < MIN_POOLED_BYTES:
+            return None
+        with self._lock:
+            fitting = [o for o in self._owners if sys.getrefcount(o) <= 3 and nbytes <= o.nbytes <= nbytes + nbytes // 4 + _GRANULE]
+            if not fitting:
+                return None
+            self.reused += 1
+            return min(fitting, key=lambda o: o.nbytes)[:nbytes]
+
     def take(self, nbytes: int) -> np.ndarray:
         """A writable uint8 array of ``nbytes`` (contents undefined)."""
         if nbytes < MIN_POOLED_BYTES:

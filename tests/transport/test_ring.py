@@ -156,9 +156,10 @@ def test_reader_refuses_a_size_mismatch():
     try:
         with pytest.raises(WireError, match="expected"):
             RingReader(writer.name, CAPACITY * 2)
-        assert not os.path.exists(writer.path)  # refused, but still unlinked
+        assert os.path.exists(writer.path)  # refused: not the reader's to remove (the writer does, on close)
     finally:
         writer.close()
+    assert not os.path.exists(writer.path)
 
 
 def test_sweep_removes_rings_of_dead_processes_only():

@@ -1,0 +1,43 @@
+"""What one viewer grants its peers: connections at once, silence allowed, memory for frames in flight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Connections served at once (each holds a thread); more are turned away until some close.
+DEFAULT_MAX_CONNECTIONS = 64
+#: A connection that has not completed a frame within this long is closed (a logger sends its
+#: BEGIN_RECORDING as soon as it connects; a peer that sends only a header holds a thread for nothing).
+DEFAULT_HALF_OPEN_TIMEOUT_S = 30.0
+#: Inside a frame, the longest pause between two reads before the connection is dropped.
+DEFAULT_FRAME_STALL_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """Limits of a :class:`~rerun_app.ingest.tcp_server.TcpServer`.
+
+    Parameters
+    ----------
+    max_connections : int
+        Connections open at once (TCP and Unix socket together).
+    half_open_timeout_s : float
+        Seconds a connection may stay before its first complete frame.
+    frame_stall_timeout_s : float
+        Seconds without a byte inside a frame (or while waiting for room to receive one).
+    receive_budget_bytes : int or None
+        Bytes that all frames being received may announce together (None: unbounded).
+    """
+
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    half_open_timeout_s: float = DEFAULT_HALF_OPEN_TIMEOUT_S
+    frame_stall_timeout_s: float = DEFAULT_FRAME_STALL_TIMEOUT_S
+    receive_budget_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_connections, bool) or not isinstance(self.max_connections, int) or self.max_connections < 1:
+            raise ValueError(f"max_connections: expected an int >= 1, got {self.max_connections!r}")
+        for name in ("half_open_timeout_s", "frame_stall_timeout_s"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name}: expected a positive number of seconds, got {value!r}")
