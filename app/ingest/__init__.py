@@ -130,7 +130,7 @@ class Ingest:
     def stats(self) -> dict:
         store_stats = self.target.stats() if hasattr(self.target, "stats") else {}
         connections = {
-            "refused_or_silent": self.refused_connections,
+            "without_a_frame": self.refused_connections,
             "last_refusal": self.last_refusal,
             "suppressed_log_lines": ingest_log.suppressed_total,
         }

@@ -9,8 +9,9 @@ DEFAULT_MAX_CONNECTIONS = 64
 #: A connection that has not completed a frame within this long is closed (a logger sends its
 #: BEGIN_RECORDING as soon as it connects; a peer that sends only a header holds a thread for nothing).
 DEFAULT_HALF_OPEN_TIMEOUT_S = 30.0
-#: Inside a frame, the longest pause between two reads before the connection is dropped.
-DEFAULT_FRAME_STALL_TIMEOUT_S = 60.0
+#: Inside a frame, the longest pause between two reads (or wait for room in the receive budget)
+#: before the connection is dropped: an announced frame holds its share of the budget meanwhile.
+DEFAULT_FRAME_STALL_TIMEOUT_S = 20.0
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 A frame header announces a payload length; a peer may then send nothing more. The buffer for the
 payload is therefore a lazily committed mapping (a page costs memory only once bytes land in it),
-and each step of bytes about to be received is first reserved against a budget that every
-connection shares, so the frames in flight together never hold more than the memory limit. A
-connection waits for room (its peer is held back by TCP flow control meanwhile); the reservation
-and the memory go with the frame, or with the connection.
+and the announced length is first reserved against a budget that every connection shares, so the
+frames in flight together never hold more than the memory limit. A connection waits for room (its
+peer is held back by TCP flow control meanwhile); the reservation and the memory go with the
+frame, or with the connection. Reserving whole frames (not the bytes as they come) means two big
+frames can never each hold half of the budget and wait on each other for ever.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class NoRoom(Exception):
 
 
 class ReceiveBudget:
-    """Bytes all connections may have received into unfinished frames (or frames not yet handed to the store).
+    """Bytes that all connections' frames in flight (announced, not yet handed to the store) may hold together.
 
     Parameters
     ----------

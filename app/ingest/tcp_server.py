@@ -38,8 +38,6 @@ logger = logging.getLogger("rerun_app.ingest")
 RING_POLL_S = 0.02
 RING_POLL_IDLE_S = 0.5
 HANDSHAKE_TIMEOUT_S = 5.0
-#: A frame's payload is received (and its memory reserved) this many bytes at a time.
-RECEIVE_STEP = 8 << 20
 
 
 class _Closed(Exception):
@@ -252,7 +250,13 @@ class TcpServer:
                 Dispatcher.report_error(source, f"dropping the source: {exc or 'timed out'}")
                 source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
         except _Closed as exc:
-            if source is not None:
+            if source is not None and source.frames == 0 and self.on_refused is not None:
+                # Gone before its first frame: one aggregate count, not a source of its own.
+                self.on_refused(peer_text, f"closed before its first frame ({exc})", source)
+                if exc.torn:
+                    ingest_log.warning("ingest: %s closed before its first frame: %s; discarded it", peer_text, exc)
+                source.end_reason = "closed before its first frame"
+            elif source is not None:
                 source.end_reason = "torn frame at disconnect" if exc.torn else "closed"
                 if exc.torn:
                     Dispatcher.report_error(source, f"{exc}; the torn frame was discarded")
@@ -339,8 +343,8 @@ class TcpServer:
         """Frames from a plain stream until the peer leaves.
 
         Until its first frame a connection may stay silent for ``half_open_timeout_s``; inside a
-        frame, for ``frame_stall_timeout_s`` between two reads. A frame's memory is committed, and
-        reserved against the shared :class:`ReceiveBudget`, only as its bytes arrive.
+        frame, for ``frame_stall_timeout_s`` between two reads. Each frame is admitted against the
+        shared :class:`ReceiveBudget`; its memory is committed only as its bytes arrive.
         """
         header = bytearray(FRAME_HEADER.size)
         header_view = memoryview(header)
@@ -354,24 +358,23 @@ class TcpServer:
             _recv_timed(conn, header_view[1:], True, "stalled inside a frame header")
             _kind, length = parse_frame_header(header, 0, limit)  # before allocating anything
             size = FRAME_HEADER.size + length
-            frame = default_pool.take_free(size)
-            if frame is None:
-                frame = lazy_buffer(size)
-            frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
-            reserved = 0
+            # The whole frame is admitted against the shared budget before its first byte (frames
+            # that each held part of it could wait on one another for ever), but its memory is
+            # committed only as bytes arrive: a peer that sends a header alone costs no memory.
+            self.receive_budget.reserve(size, limits.frame_stall_timeout_s)
+            frame = payload = None
             try:
+                frame = default_pool.take_free(size)
+                if frame is None:
+                    frame = lazy_buffer(size)
+                frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
                 payload = memoryview(frame)[FRAME_HEADER.size :]
-                for start in range(0, length, RECEIVE_STEP):
-                    # Bytes are reserved only as they are about to arrive: a header costs nothing.
-                    step = min(RECEIVE_STEP, length - start)
-                    self.receive_budget.reserve(step, limits.frame_stall_timeout_s)
-                    reserved += step
-                    _recv_timed(conn, payload[start : start + step], True, "stalled inside a frame")
+                _recv_timed(conn, payload, True, "stalled inside a frame")
                 payload.release()
                 self.dispatcher.handle(source, frame)
             finally:
                 frame = payload = None  # a torn frame's memory goes now, not when the next one arrives
-                self.receive_budget.release(reserved)
+                self.receive_budget.release(size)
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:
         """Drain the ring whenever woken: by the data eventfd of ``wake`` (data, space) when the
