@@ -2,6 +2,7 @@
 
 import sys
 
+from rerun import unregister_shutdown  # noqa: F401  (0.4.0 exposed it here)
 from rerun.cli import main
 
 if __name__ == "__main__":

@@ -155,6 +155,17 @@ def soft_warning(function_name: str, message: str) -> None:
     _emit_warning(f"{function_name}: {message}", 5)  # soft_warning <- log function <- wrapper <- user
 
 
+def send_warning(message: str, stacklevel: int) -> None:
+    """Warn about a recoverable misuse outside a ``log_*`` function (strict mode: raise ``TypeError``).
+
+    ``stacklevel`` counts frames up from the caller of this function to the user's code, as for
+    :func:`warnings.warn`.
+    """
+    if _session.strict_mode():
+        raise TypeError(message)
+    _emit_warning(message, stacklevel + 1)
+
+
 def log_function(fn: F) -> F:
     """Wrap a ``log_*`` function with the disabled no-op and the bad-input policy (see module doc)."""
     function_name = "rr." + fn.__name__

@@ -269,7 +269,7 @@ def log_image_file(entity_path: str, *, img_bytes=None, img_path=None, img_forma
             raise bad_value(source, "a grey or RGB JPEG (1 or 3 channels)", f"{channels} channels")
         from rerun import components as C
 
-        component = C.tensor(
+        component = C.tensor_array(
             data,
             shape=(height, width, channels),
             dtype="jpeg",

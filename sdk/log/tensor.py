@@ -53,7 +53,7 @@ def storable(argument: str, array: np.ndarray) -> np.ndarray:
 
 def tensor_component(array: np.ndarray, *, names=None, meaning: str = "unknown", meter: float | None = None):
     """The ``rerun.tensor`` instance of a storable array (its bytes are shared, not copied)."""
-    return C.tensor(
+    return C.tensor_array(
         array,
         shape=array.shape,
         dtype=array.dtype.name,

@@ -45,7 +45,7 @@ def points2d(positions, colors=None) -> dict[str, pa.Array]:
 def image(array: np.ndarray, meaning: str = "unknown", meter: float | None = None) -> dict[str, pa.Array]:
     array = np.ascontiguousarray(array)
     return {
-        "rerun.tensor": C.tensor(array, shape=array.shape, dtype=array.dtype.name, meaning=meaning, meter=meter,
+        "rerun.tensor": C.tensor_array(array, shape=array.shape, dtype=array.dtype.name, meaning=meaning, meter=meter,
                                  tensor_id=bytes(16))
     }
 

@@ -320,7 +320,7 @@ def _tensor_parts(shape: tuple, dtype: str, names, meaning: str, meter) -> tuple
     return parts
 
 
-def tensor(
+def tensor_array(
     data: np.ndarray | bytes,
     *,
     shape: tuple[int, ...],
@@ -461,3 +461,7 @@ def extension(name: str, values: np.ndarray) -> pa.Array:
     if array.type != known:
         array = array.cast(known)
     return array
+
+
+# 0.4.0 exposed these two helpers at ``rerun.components`` (its per-component modules sit beside this one).
+from rerun.components._v04 import ComponentTypeFactory, build_dense_union  # noqa: E402
