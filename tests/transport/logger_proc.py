@@ -40,6 +40,39 @@ def log_series(prefix: str, count: int, points: int, sleep: float) -> None:
             time.sleep(sleep)
 
 
+MID_FRAME_LINE = "frozen inside a frame"
+
+
+def freeze_inside_the_second_chunked_frame() -> None:
+    """Make the sender stop for good right after the first chunk of the second frame sent in chunks.
+
+    Frames bigger than a quarter of the ring travel as several CHUNK records (``RingWriter.write_chunk``,
+    called with the rest of the frame each time). The first call for a frame gets the whole frame;
+    once a second frame has been started (one whole frame went before it), the process prints
+    ``MID_FRAME_LINE`` and the sender thread blocks forever: a kill after that line is certain to
+    land inside a frame.
+    """
+    import threading
+
+    from rerun.transport.ring import RingWriter
+
+    original = RingWriter.write_chunk
+    state = {"frame_bytes": None, "starts": 0}
+
+    def write_chunk(self, data):
+        taken = original(self, data)
+        if state["frame_bytes"] is None:
+            state["frame_bytes"] = data.nbytes
+        if taken and data.nbytes == state["frame_bytes"]:
+            state["starts"] += 1
+            if state["starts"] == 2 and taken < data.nbytes:
+                print(MID_FRAME_LINE, flush=True)
+                threading.Event().wait()
+        return taken
+
+    RingWriter.write_chunk = write_chunk
+
+
 def _child(prefix: str, count: int, points: int, addr: str | None, transport: str, connect: bool) -> None:
     if connect:  # spawn start method: a fresh interpreter must connect itself
         rr.init("transport-test")
@@ -62,7 +95,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="also log from this many threads (prefix/thread<k>)")
     parser.add_argument("--no-disconnect", action="store_true", help="rely on interpreter exit to flush")
     parser.add_argument("--forever", action="store_true", help="keep logging until killed")
+    parser.add_argument("--freeze-mid-frame", action="store_true", help="see freeze_inside_the_second_chunked_frame")
     args = parser.parse_args()
+    if args.freeze_mid_frame:
+        freeze_inside_the_second_chunked_frame()
 
     rr.init("transport-test")
     if args.recording_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -22,7 +23,7 @@ from rerun.wire.frames import FrameKind
 from rerun.wire.log_table import build_log_batch
 
 from transport_kit import free_port, start_logger
-from logger_proc import expected_points
+from logger_proc import MID_FRAME_LINE, expected_points
 
 #: A hang check, not a benchmark: a log call that takes this long is blocked on the viewer.
 HANG_S = 2.0
@@ -120,13 +121,33 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
     assert len(newest_run) >= (3 << 20) // 210_000  # 3 MiB of 200 kB frames (+ their headers)
 
 
+def _wait_for_line(proc, line: str, timeout: float) -> None:
+    """Read ``proc``'s stdout until ``line`` appears; fail if it exits or time runs out first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not readable:
+            break
+        got = proc.stdout.readline()
+        if not got:
+            pytest.fail(f"the logger exited (code {proc.wait()}) before printing {line!r}: {proc.stderr.read()[-2000:]}")
+        if got.strip() == line:
+            return
+    pytest.fail(f"the logger did not print {line!r} within {timeout} s")
+
+
 def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
-    # 300 k points = 3.6 MB frames, bigger than half the 4 MiB test ring: they travel in chunks,
-    # so the kill very likely lands inside a frame.
-    doomed = start_logger("--addr", viewer.addr, "--transport", "ring", "--prefix", "doomed", "--points", "300000", "--forever")
+    # 300 k points = 3.6 MB frames, more than a quarter of the 4 MiB test ring: they travel in
+    # chunks (segments are off). The doomed logger's sender stops for good right after the first
+    # chunk of its second such frame and says so; the kill comes after that line, so it is certain
+    # to land inside a frame.
+    doomed = start_logger(
+        "--addr", viewer.addr, "--transport", "ring", "--prefix", "doomed", "--points", "300000", "--forever", "--freeze-mid-frame",
+        env={"RERUN_SEGMENT_BYTES": "0"},
+    )
     steady = start_logger("--addr", viewer.addr, "--transport", "ring", "--prefix", "steady", "--count", "40", "--points", "500", "--sleep", "0.02")
     try:
-        time.sleep(1.5)
+        _wait_for_line(doomed, MID_FRAME_LINE, timeout=120)
         doomed.kill()
         doomed.communicate()
         out, err = steady.communicate(timeout=60)
@@ -147,6 +168,7 @@ def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(view
     table = recording.table("steady/points")
     assert table.column("frame").to_pylist() == list(range(40))
     doomed_table = recording.table("doomed/points")
+    assert doomed_table.num_rows == 1  # the frame before the frozen one; the frozen one's chunk is not a frame
     cells = doomed_table.column("rerun.point3d").combine_chunks()
     for row, frame in enumerate(doomed_table.column("frame").to_pylist()):  # every kept frame is whole
         got = cells[row].values.flatten().to_numpy().reshape(-1, 3)
