@@ -74,3 +74,57 @@ def closed_by_peer(sock: socket.socket) -> bool:
         return True
     finally:
         sock.setblocking(True)
+
+
+def start_viewer(tmp_path, *extra: str):
+    """A headless viewer (no ``--save``: these tests stream hundreds of MB) writing its counters to
+    ``tmp_path/stats.json`` on exit; returns ``(proc, port, stats_path)`` once it listens."""
+    import os
+    import select
+    import subprocess
+    import sys
+
+    from net_support import free_port
+
+    port = free_port()
+    stats_path = tmp_path / f"stats-{port}.json"
+    read_fd, write_fd = os.pipe()
+    cmd = [sys.executable, "-m", "rerun_app", "--headless", "--port", str(port), "--stats-json", str(stats_path),
+           "--ready-fd", str(write_fd), *extra]
+    proc = subprocess.Popen(cmd, pass_fds=(write_fd,), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(write_fd)
+    try:
+        readable, _, _ = select.select([read_fd], [], [], 60)
+        ready = os.read(read_fd, 16) if readable else b""
+    finally:
+        os.close(read_fd)
+    if b"ready" not in ready:
+        proc.kill()
+        raise RuntimeError(f"headless viewer did not start: {proc.communicate()[1][-2000:]}")
+    return proc, port, stats_path
+
+
+class PeakSampler:
+    """Samples a process's private + file-backed resident memory (not shared memory) on a thread; ``peak`` in bytes."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, proc_status(self.pid, "RssAnon") + proc_status(self.pid, "RssFile"))
+            except (OSError, KeyError):
+                return
+            self._stop.wait(0.01)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
