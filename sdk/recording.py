@@ -17,6 +17,7 @@ from typing import Iterator
 
 import pyarrow as pa
 
+from rerun.wire.events import BeginRecording, ClearEvent, LogEvent
 from rerun.wire.frames import FrameKind, WireError, iter_frames, parse_stream_header
 from rerun.wire.log_table import parse_timeline_column, read_log_payload
 
@@ -45,14 +46,14 @@ class Recording:
         self._events = events
         self.warnings = warnings
         self.complete = complete
-        self.begins = [e[1] for e in events if e[0] == "begin"]
-        self.clears = [e[1] for e in events if e[0] == "clear"]
+        self.begins = [e.info for e in events if isinstance(e, BeginRecording)]
+        self.clears = [e.info for e in events if isinstance(e, ClearEvent)]
         self._batches: dict[str, list[pa.RecordBatch]] = {}
         self._batch_recordings: dict[str, list[str]] = {}
         for event in events:
-            if event[0] == "log":
-                self._batches.setdefault(event[1], []).append(event[3])
-                self._batch_recordings.setdefault(event[1], []).append(event[2])
+            if isinstance(event, LogEvent):
+                self._batches.setdefault(event.entity_path, []).append(event.batch)
+                self._batch_recordings.setdefault(event.entity_path, []).append(event.recording_id)
 
     @property
     def application_id(self) -> str | None:
@@ -81,7 +82,9 @@ class Recording:
         return sorted(self._batches)
 
     def events(self) -> Iterator[tuple]:
-        """The stream in file order: ``("begin", dict)``, ``("log", entity_path, recording_id, batch)``, ``("clear", dict)``."""
+        """The stream in file order: :class:`~rerun.wire.events.BeginRecording`, :class:`~rerun.wire.events.LogEvent`
+        and :class:`~rerun.wire.events.ClearEvent` (named tuples: ``("begin", dict)``, ``("log", entity_path,
+        recording_id, batch)``, ``("clear", dict)``)."""
         return iter(self._events)
 
     def num_rows(self, entity_path: str) -> int:
@@ -230,11 +233,11 @@ def _decode_frames(path: str, buf: pa.Buffer) -> tuple[list, list[str], bool]:
         if frame.kind == FrameKind.LOG:
             start = frame.offset + 16
             entity_path, recording_id, batch = read_log_payload(buf.slice(start, len(frame.payload)))
-            events.append(("log", entity_path, recording_id, batch))
+            events.append(LogEvent(entity_path, recording_id, batch))
         elif frame.kind == FrameKind.BEGIN_RECORDING:
-            events.append(("begin", frame.json()))
+            events.append(BeginRecording(frame.json()))
         elif frame.kind == FrameKind.CLEAR:
-            events.append(("clear", frame.json()))
+            events.append(ClearEvent(frame.json()))
         elif frame.kind == FrameKind.GOODBYE:
             complete = True
     for torn in tail:
@@ -282,12 +285,7 @@ def load(path: str | os.PathLike) -> Recording:
 
 
 def _load_legacy(path: str, buf: pa.Buffer) -> Recording:
-    try:
-        from rerun.legacy import read_legacy_rrd
-    except ImportError:
-        raise WireError(
-            f"{path}: this is a Rerun 0.4 (RRF0) file, but the legacy reader (rerun.legacy) is not available"
-        ) from None
+    from rerun.legacy import read_legacy_rrd  # only for 0.4.0 files
     warnings: list[str] = []
     events = []
     try:

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pyarrow as pa
 
+from rerun.wire.events import BeginRecording, ClearEvent, Event, Goodbye, LogEvent, deliver
 from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, parse_frame_header
 from rerun.wire.log_table import read_log_payload, timeline_column_name
 
@@ -91,8 +92,12 @@ class FrameSaver:
                 self._file = None
 
 
+_CONTROL_EVENTS = {FrameKind.BEGIN_RECORDING: BeginRecording, FrameKind.CLEAR: ClearEvent, FrameKind.GOODBYE: Goodbye}
+
+
 class Dispatcher:
-    """Turns frames into target calls. Thread-safe: one lock orders every store mutation."""
+    """Turns frames into typed events and delivers them to the target (:func:`rerun.wire.events.deliver`).
+    Thread-safe: one lock orders every store mutation."""
 
     def __init__(self, target, lock: threading.RLock, saver: FrameSaver | None = None, max_frame_bytes: int | None = None) -> None:
         self.target = target
@@ -113,27 +118,20 @@ class Dispatcher:
         event = self.decode(source, frame)
         if event is None:
             return
-        kind = event[0]
         try:
             with self.lock:
-                if kind == "log":
-                    self.target.on_log(event[2], event[1], event[3])
-                elif kind == "begin":
-                    self.target.on_begin(event[1])
-                elif kind == "clear":
-                    self.target.on_clear(event[1])
+                deliver(event, self.target)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the viewer
-            self.report_error(source, f"dropped a {kind} frame: {type(exc).__name__}: {exc}")
+            self.report_error(source, f"dropped a {event.kind} frame: {type(exc).__name__}: {exc}")
             return
-        if kind == "log":
-            source.log_rows += event[3].num_rows
-            self._measure_latency(source, event[3])
-        self._accepted(source, frame)
+        if isinstance(event, LogEvent):
+            source.log_rows += event.batch.num_rows
+            self._measure_latency(source, event.batch)
+        self.accepted(source, frame)
 
-    def decode(self, source: SourceStats, frame: np.ndarray) -> tuple | None:
-        """One whole frame as an event of ``rerun.recording.Recording.events()``'s shape:
-        ``("log", entity_path, recording_id, batch)``, ``("begin", dict)``, ``("clear", dict)``
-        or ``("goodbye", dict)``; None (counted and logged) when the payload is bad.
+    def decode(self, source: SourceStats, frame: np.ndarray) -> Event | None:
+        """One whole frame as a typed event (:mod:`rerun.wire.events`); None (counted and logged) when the
+        payload is bad.
 
         Counts the frame on ``source``. Raises :class:`WireError` on a bad frame header.
         """
@@ -148,16 +146,16 @@ class Dispatcher:
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = self._decoder.decode(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them
-                return ("log", entity_path, recording_id, batch)
+                return LogEvent(entity_path, recording_id, batch)
             info = Frame(kind, memoryview(payload), 0).json()
             if kind == FrameKind.GOODBYE:
                 source.goodbye = True
-            return (kind.name.lower() if kind != FrameKind.BEGIN_RECORDING else "begin", info)
+            return _CONTROL_EVENTS[kind](info)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the viewer
             self.report_error(source, f"dropped a {kind.name} frame: {type(exc).__name__}: {exc}")
             return None
 
-    def _accepted(self, source: SourceStats, frame: np.ndarray) -> None:
+    def accepted(self, source: SourceStats, frame: np.ndarray) -> None:
         """Bookkeeping for a frame the target took: arrival time, and ``--save``."""
         source.last_frame_time = time.time()
         if source.first_frame_time is None:

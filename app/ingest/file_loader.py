@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from rerun.wire.events import Event, LogEvent, deliver
 from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, iter_frames, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
@@ -90,19 +91,14 @@ def _load_legacy(path: str, dispatcher: Dispatcher, source: SourceStats) -> None
     target = dispatcher.target
     for event in recording.events():
         with dispatcher.lock:
-            if event[0] == "begin":
-                target.on_begin(event[1])
-            elif event[0] == "log":
-                _, entity_path, recording_id, batch = event
-                target.on_log(recording_id, entity_path, batch)
-                source.log_rows += batch.num_rows
-            elif event[0] == "clear":
-                target.on_clear(event[1])
+            deliver(event, target)
+        if isinstance(event, LogEvent):
+            source.log_rows += event.batch.num_rows
         source.frames += 1
     source.end_reason = "end of file"
 
 
-def _decoded(dispatcher: Dispatcher, source: SourceStats, frames: Iterator[np.ndarray], failure: list) -> Iterator[tuple]:
+def _decoded(dispatcher: Dispatcher, source: SourceStats, frames: Iterator[np.ndarray], failure: list) -> Iterator[Event]:
     """Events of the good frames (bad payloads counted and skipped); each is saved with ``--save``.
     A corrupt frame header ends the events and is appended to ``failure``."""
     while True:
@@ -116,27 +112,27 @@ def _decoded(dispatcher: Dispatcher, source: SourceStats, frames: Iterator[np.nd
             return
         if event is None:
             continue
-        if event[0] == "log":
-            source.log_rows += event[3].num_rows
-        dispatcher._accepted(source, frame)
+        if isinstance(event, LogEvent):
+            source.log_rows += event.batch.num_rows
+        dispatcher.accepted(source, frame)
         yield event
 
 
-def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[tuple]) -> Iterator[tuple]:
+def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[Event]) -> Iterator[Event]:
     """Legacy-file events with every LOG batch fully validated (bad ones counted and skipped)."""
     for event in events:
         source.frames += 1
-        if event[0] == "log":
+        if isinstance(event, LogEvent):
             try:
-                event[3].validate(full=True)
+                event.batch.validate(full=True)
             except Exception as exc:  # noqa: BLE001
                 Dispatcher.report_error(source, f"dropped a LOG event: {type(exc).__name__}: {exc}")
                 continue
-            source.log_rows += event[3].num_rows
+            source.log_rows += event.batch.num_rows
         yield event
 
 
-def _bulk_ingest(dispatcher: Dispatcher, source: SourceStats, events: Iterator[tuple]) -> None:
+def _bulk_ingest(dispatcher: Dispatcher, source: SourceStats, events: Iterator[Event]) -> None:
     """Feed ``events`` to ``StoreHub.add_events`` in slices, each under the ingest lock.
 
     The store rejecting an event (it raises) loses at most the slice being added, which is

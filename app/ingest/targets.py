@@ -1,35 +1,35 @@
 """Where decoded messages go: the viewer's ``StoreHub``, or a plain recorder (tests, tools).
 
-A target has three methods, called with the ingest lock held:
-``on_begin(info: dict)``, ``on_log(recording_id, entity_path, batch)``, ``on_clear(info: dict)``.
+A target is a :class:`rerun.wire.events.EventHandler`: ``on_begin(info)``, ``on_log(entity_path, recording_id,
+batch)``, ``on_clear(info)``, called by :func:`rerun.wire.events.deliver` with the ingest lock held.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
+from rerun.wire.events import BeginRecording, ClearEvent, Event, LogEvent
 
 
 class RecordingTarget:
-    """Keeps every event in arrival order: ``events`` holds ("begin", info), ("log", rid, path,
-    batch) and ("clear", info) tuples."""
+    """Keeps every event in arrival order (:class:`BeginRecording`, :class:`LogEvent`, :class:`ClearEvent`)."""
 
     def __init__(self) -> None:
-        self.events: list[tuple] = []
+        self.events: list[Event] = []
 
     def on_begin(self, info: dict) -> None:
-        self.events.append(("begin", info))
+        self.events.append(BeginRecording(info))
 
-    def on_log(self, recording_id: str, entity_path: str, batch: pa.RecordBatch) -> None:
-        self.events.append(("log", recording_id, entity_path, batch))
+    def on_log(self, entity_path: str, recording_id: str, batch: pa.RecordBatch) -> None:
+        self.events.append(LogEvent(entity_path, recording_id, batch))
 
     def on_clear(self, info: dict) -> None:
-        self.events.append(("clear", info))
+        self.events.append(ClearEvent(info))
 
     def stats(self) -> dict:
         rows: dict[str, int] = {}
         for event in self.events:
-            if event[0] == "log":
-                rows[event[2]] = rows.get(event[2], 0) + event[3].num_rows
+            if isinstance(event, LogEvent):
+                rows[event.entity_path] = rows.get(event.entity_path, 0) + event.batch.num_rows
         return {"rows_per_entity": rows}
 
 
@@ -39,7 +39,7 @@ class DiscardTarget:
     def on_begin(self, info: dict) -> None:
         pass
 
-    def on_log(self, recording_id: str, entity_path: str, batch: pa.RecordBatch) -> None:
+    def on_log(self, entity_path: str, recording_id: str, batch: pa.RecordBatch) -> None:
         pass
 
     def on_clear(self, info: dict) -> None:
@@ -56,13 +56,13 @@ class HubTarget:
         self.hub = hub
 
     def on_begin(self, info: dict) -> None:
-        self.hub.begin_recording(info)
+        self.hub.on_begin(info)
 
-    def on_log(self, recording_id: str, entity_path: str, batch: pa.RecordBatch) -> None:
-        self.hub.add_log_batch(entity_path, batch, recording_id)
+    def on_log(self, entity_path: str, recording_id: str, batch: pa.RecordBatch) -> None:
+        self.hub.on_log(entity_path, recording_id, batch)
 
     def on_clear(self, info: dict) -> None:
-        self.hub.add_clear_event(info)
+        self.hub.on_clear(info)
 
     def stats(self) -> dict:
         """Rows per entity of every recording, plus evictions (for the headless report)."""

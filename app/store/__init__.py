@@ -9,7 +9,7 @@ Typical use by the viewer::
     # --memory-limit: the store's byte count reacts at once, the resident-memory check catches the rest
     hub = StoreHub(memory_limit=store_budget_for_process_limit(limit_bytes), process_memory_limit=limit_bytes)
     hub.add_events(recording.events())          # a whole file: small batches are concatenated first
-    hub.add_event(event)                        # live: ("begin", dict) / ("log", path, rid, batch) / ("clear", dict)
+    hub.add_event(event)                        # live: a rerun.wire.events BeginRecording / LogEvent / ClearEvent
     store = hub.active
     frame = Timeline("frame", "sequence")
     shown = store.latest_at("world/points", frame, cursor, primary="rerun.point3d")

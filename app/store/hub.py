@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
+from rerun.wire.events import Event, LogEvent, deliver
 
 from rerun_app.store.budget import MemoryBudget
 from rerun_app.store.store import Store
@@ -103,21 +104,22 @@ class StoreHub:
         time_point = event.get("time_point", event.get("timelines")) or []
         self.clear(event["entity_path"], bool(event.get("recursive", False)), time_point, event.get("recording_id"))
 
-    def add_event(self, event: tuple) -> None:
-        """Apply one event of ``rerun.recording.Recording.events()`` (or of the live ingest):
-        ``("begin", dict)``, ``("log", entity_path, recording_id, batch)`` or ``("clear", dict)``.
-        Other kinds (``"goodbye"``) are ignored.
-        """
-        kind = event[0]
-        if kind == "log":
-            _, entity_path, recording_id, batch = event
-            self.add_log_batch(entity_path, batch, recording_id)
-        elif kind == "begin":
-            self.begin_recording(event[1])
-        elif kind == "clear":
-            self.add_clear_event(event[1])
+    # the hub is a rerun.wire.events.EventHandler
+    def on_begin(self, info: dict) -> None:
+        self.begin_recording(info)
 
-    def add_events(self, events: Iterable[tuple], small_batch_bytes: int = 64 << 10, max_group: int = 4096) -> None:
+    def on_log(self, entity_path: str | None, recording_id: str | None, batch: pa.RecordBatch) -> None:
+        self.add_log_batch(entity_path, batch, recording_id)
+
+    def on_clear(self, info: dict) -> None:
+        self.add_clear_event(info)
+
+    def add_event(self, event: Event) -> None:
+        """Apply one event of ``rerun.recording.Recording.events()`` (or of the live ingest); a
+        :class:`~rerun.wire.events.Goodbye` changes nothing."""
+        deliver(event, self)
+
+    def add_events(self, events: Iterable[Event], small_batch_bytes: int = 64 << 10, max_group: int = 4096) -> None:
         """Apply many events in order (a whole file): consecutive small LOG batches of one entity
         with one schema are concatenated first, so one-row-per-message recordings (Rerun 0.4 files)
         load at batch speed rather than paying the per-batch cost for every row.
@@ -133,9 +135,9 @@ class StoreHub:
             group.clear()
 
         for event in events:
-            if event[0] == "log" and event[3].get_total_buffer_size() <= small_batch_bytes:
-                _, entity_path, recording_id, batch = event
-                key = (recording_id, entity_path)
+            if isinstance(event, LogEvent) and event.batch.get_total_buffer_size() <= small_batch_bytes:
+                batch = event.batch
+                key = (event.recording_id, event.entity_path)
                 if group and (key != group_key or len(group) >= max_group or not group[-1].schema.equals(batch.schema)):
                     flush()
                 group_key = key

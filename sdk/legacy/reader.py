@@ -29,6 +29,7 @@ from rerun.legacy.container import RecordStats, decode_record, iter_records, par
 from rerun.legacy.convert import convert_component
 from rerun.legacy.ipc import IpcReader
 from rerun.legacy.rows import Row, RowGrouper, TimePoint, merge_splat
+from rerun.wire.events import BeginRecording, ClearEvent
 from rerun.wire.frames import WireError
 
 NIL_RECORDING_ID = str(uuid.UUID(int=0))
@@ -109,7 +110,7 @@ class _Decoder:
             raise self._error(index, f"expected a LogMsg (a one-key map), got {_describe(message)}")
         if kind == "BeginRecordingMsg":
             yield from self.flush_all()
-            yield ("begin", self._begin(body, index))
+            yield BeginRecording(self._begin(body, index))
         elif kind == "ArrowMsg":
             yield from self._arrow(body, index)
         elif kind == "EntityPathOpMsg":
@@ -177,8 +178,7 @@ class _Decoder:
         entity_path = _format_path(parts, index)
         yield from self.flush_all()
         point = _time_point_from_msgpack(body.get("time_point"), index)
-        yield (
-            "clear",
+        yield ClearEvent(
             {
                 "recording_id": self._current_recording_id(),
                 "entity_path": entity_path,

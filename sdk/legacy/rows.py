@@ -22,6 +22,7 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
+from rerun.wire.events import LogEvent
 from rerun.wire.log_table import build_log_batch
 
 SPLAT_INSTANCE_KEY = 2**64 - 1
@@ -142,7 +143,7 @@ def _batch_event(entity_path: str, recording_id: str, rows: list[Row]) -> tuple:
         key: pa.array([row.time_point[key] for row in rows], type=pa.int64()) for key in rows[0].time_point
     }
     components = {name: _list_column([row.components[name] for row in rows]) for name in rows[0].components}
-    return ("log", entity_path, recording_id, build_log_batch(entity_path, recording_id, timelines, components))
+    return LogEvent(entity_path, recording_id, build_log_batch(entity_path, recording_id, timelines, components))
 
 
 def _list_column(cells: list[pa.Array]) -> pa.Array:

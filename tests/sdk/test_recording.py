@@ -14,6 +14,7 @@ import rerun as rr
 import rerun.recording
 from rerun import _session, _time
 from rerun.wire import FORMAT_VERSION, STREAM_MAGIC, WireError
+from rerun.wire.events import LogEvent
 
 
 def _fresh_session():
@@ -291,11 +292,11 @@ def test_list_and_large_list_cells_of_one_component_combine(tmp_path):
     small = pa.ListArray.from_arrays(pa.array([0, 2], pa.int32()), pa.array([1.0, 2.0], pa.float32()))
     large = pa.LargeListArray.from_arrays(pa.array([0, 1], pa.int64()), pa.array([3.0], pa.float32()))
     batches = [pa.RecordBatch.from_arrays([cells], names=["rerun.radius"]) for cells in (small, large)]
-    rec = Recording("mem", [("log", "e", "r", b) for b in batches], [], True)
+    rec = Recording("mem", [LogEvent("e", "r", b) for b in batches], [], True)
     column = rec.table("e").column("rerun.radius")
     assert pa.types.is_large_list(column.type)
     assert column.to_pylist() == [[1.0, 2.0], [3.0]]
     clash = pa.RecordBatch.from_arrays([pa.array([["x"]])], names=["rerun.radius"])
-    rec = Recording("mem", [("log", "e", "r", b) for b in (batches[0], clash)], [], True)
+    rec = Recording("mem", [LogEvent("e", "r", b) for b in (batches[0], clash)], [], True)
     with pytest.raises(WireError, match="cannot be combined"):
         rec.table("e")

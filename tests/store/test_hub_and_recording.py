@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from rerun.recording import load
+from rerun.wire.events import ClearEvent, LogEvent
 from rerun_app.store import Store, StoreHub, Timeline
 from store_helpers import batch, frame
 
@@ -138,9 +139,9 @@ def test_add_events_in_bulk_gives_what_one_by_one_gives(recording):
     for t in range(60):
         rid = REC_ID if t % 3 else "other-rec"
         path = ["one/a", "one/b"][t % 2]
-        events.append(("log", path, rid, batch(path, [{"time": frame(t), "rerun.radius": [float(t)]}], recording_id=rid)))
+        events.append(LogEvent(path, rid, batch(path, [{"time": frame(t), "rerun.radius": [float(t)]}], recording_id=rid)))
         if t % 17 == 0:
-            events.append(("clear", {"recording_id": rid, "entity_path": "one", "recursive": True, "time_point": [["frame", "sequence", t]]}))
+            events.append(ClearEvent({"recording_id": rid, "entity_path": "one", "recursive": True, "time_point": [["frame", "sequence", t]]}))
     one_by_one, bulk = StoreHub(), StoreHub()
     for event in events:
         one_by_one.add_event(event)

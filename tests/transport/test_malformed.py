@@ -17,6 +17,7 @@ from rerun.recording import load
 from rerun.transport.address import Address
 from rerun.transport.handshake import HANDSHAKE_MAGIC, encode_handshake, read_handshake
 from rerun.transport.viewer_sink import ViewerSink, serialize_log_frame
+from rerun.wire.events import LogEvent
 from rerun.wire.frames import STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
 from rerun.wire.log_table import build_log_batch
 from rerun_app.ingest import Ingest, RecordingTarget, make_target
@@ -188,7 +189,7 @@ def test_fuzzed_files_never_raise_from_the_loader(tmp_path):
     assert hub.store("rec-bad") is not None
     recorder = RecordingTarget()
     Ingest(recorder).load_file(str(good))
-    assert [(e[0], e[2]) for e in recorder.events if e[0] == "log"] == [("log", "ok/a"), ("log", "ok/b")]
+    assert [e.entity_path for e in recorder.events if isinstance(e, LogEvent)] == ["ok/a", "ok/b"]
 
 
 def test_file_into_a_hub_matches_frame_by_frame_ingest_and_skips_a_bad_frame(tmp_path):
@@ -206,7 +207,7 @@ def test_file_into_a_hub_matches_frame_by_frame_ingest_and_skips_a_bad_frame(tmp
     Ingest(recorder).load_file(str(path))
     one_by_one, _ = make_target()
     for event in recorder.events:
-        one_by_one.add_event(event if event[0] != "log" else ("log", event[2], event[1], event[3]))
+        one_by_one.add_event(event)
 
     for entity in ("bulk/x", "bulk/y"):
         expected = {i: v for i, v in enumerate(values) if (entity == "bulk/x") == bool(i % 3)}
