@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-FOLDERS = {"sdk": "rerun", "app": "rerun_app", "scene": "rerun_scene", "kernels": "rerun_kernels"}
+FOLDERS = {"sdk": "rerun", "app": "rerun_app", "scene": "rerun_scene", "kernels": "rerun_kernels", "demo": "rerun_demo"}
 
 
 def expected_packages() -> set[str]:
@@ -59,7 +59,7 @@ def test_every_subpackage_is_in_the_wheel(wheel):
     names = set(wheel.namelist())
     in_wheel = {n[: -len("/__init__.py")].replace("/", ".") for n in names if n.endswith("/__init__.py")}
     expected = expected_packages()
-    assert {"rerun", "rerun.wire", "rerun.sinks"} <= expected
+    assert {"rerun", "rerun.wire", "rerun.sinks", "rerun.components", "rerun_demo"} <= expected
     assert expected - in_wheel == set()
 
 
