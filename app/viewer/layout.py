@@ -1,13 +1,22 @@
-"""The ImGui dock layout: panels left / right / bottom, space views in the centre, views that appear later
-docked as the start-up layout would have placed them."""
+"""The ImGui dock layout: panels left / right / bottom, space views in the centre in Rerun 0.4's automatic grid
+(every view visible at once, :mod:`rerun_app.viewer.auto_layout`), one view maximised on request.
+
+Until the user moves a view window (docks it elsewhere, tabs it), the grid is rebuilt whenever views appear, as
+the original does; afterwards new views are docked beside the existing ones without touching the user's layout.
+"""
 
 from __future__ import annotations
 
 from imgui_bundle import imgui
 from imgui_bundle.imgui import internal
 
+from typing import Callable
+
 from rerun_app.viewer import panels
+from rerun_app.viewer.auto_dock import dock_views
 from rerun_app.views.heuristics import SpaceViewSpec
+
+Rect = tuple[float, float, float, float]
 
 
 class DockLayout:
@@ -15,28 +24,65 @@ class DockLayout:
 
     def __init__(self) -> None:
         self._docked: set[str] = set()
-        self._side_node: int | None = None  # dock node of the second and later views (split off the centre)
+        self._side_node: int | None = None  # dock node of later views once the user has edited the layout
         self._layout_done = False
+        self._assigned: dict[str, int] = {}  # window → dock node the automatic grid put it in
+        self.user_edited = False  # the user moved a view window: stop rebuilding the grid on new views
+        self.maximised: str | None = None  # window name of the view shown alone, filling the view area
+        self.view_area: Rect | None = None  # the views' area (union of their windows) in the last grid frame
 
     def reset(self) -> None:
         """Dock the panels and views as at start-up (on the next frame)."""
         self._layout_done = False
+        self.user_edited = False
 
     def forget_views(self) -> None:
         """Another recording is shown: its views get a fresh start-up layout."""
         self._layout_done = False
         self._docked.clear()
+        self.user_edited = False
+        self.maximised = None
 
-    def draw(self, specs: list[SpaceViewSpec]) -> None:
-        """The dockspace over the whole window; (re)builds the layout when needed and docks new views."""
+    def toggle_maximise(self, name: str) -> None:
+        """Show view ``name`` alone over the whole view area, or (when it already is) bring the grid back."""
+        if self.maximised == name:
+            self.maximised = None
+            if not self.user_edited:
+                self.reset()  # the hidden windows' dock nodes may have been merged away meanwhile
+        else:
+            self.maximised = name
+
+    def note_window(self, name: str, dock_id: int) -> None:
+        """Called inside each view window: a window no longer in the node the grid gave it was moved by the user."""
+        assigned = self._assigned.get(name)
+        if assigned is not None and dock_id != assigned and self.maximised is None:
+            self.user_edited = True
+
+    def note_view_area(self, rects: list[Rect]) -> None:
+        """The windows of the grid drawn this frame (the area a maximised view fills)."""
+        if rects and self.maximised is None:
+            x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
+            x1, y1 = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
+            self.view_area = (x0, y0, x1 - x0, y1 - y0)
+
+    def draw(self, specs: list[SpaceViewSpec], size_2d: Callable[[SpaceViewSpec], tuple | None]) -> None:
+        """The dockspace over the whole window; (re)builds the layout when needed and docks new views.
+
+        ``size_2d`` gives a 2D view's content size (width, height), for its tile's aspect ratio.
+        """
         dock_id = imgui.get_id("rerun-dockspace")
         imgui.push_style_color(imgui.Col_.window_bg, imgui.ImVec4(0, 0, 0, 0))  # pitfall 4
         imgui.dock_space_over_viewport(dock_id, imgui.get_main_viewport(), imgui.DockNodeFlags_.passthru_central_node)
         imgui.pop_style_color()
-        if not self._layout_done:
-            self._initial_layout(dock_id, specs)
-            self._layout_done = True
+        if self.maximised is not None and self.maximised not in {s.name for s in specs}:
+            self.maximised = None
         new = [spec for spec in specs if spec.name not in self._docked]
+        if new and not self.user_edited:
+            self._layout_done = False  # the original re-tiles on new views until the user edits the layout
+        if not self._layout_done:
+            self._initial_layout(dock_id, specs, size_2d)
+            self._layout_done = True
+            new = []
         if new:
             self._dock_new_views(dock_id, new, specs)
 
@@ -64,7 +110,8 @@ class DockLayout:
             self._docked.add(spec.name)
         internal.dock_builder_finish(dock_id)
 
-    def _initial_layout(self, dock_id: int, specs: list[SpaceViewSpec]) -> None:
+    def _initial_layout(self, dock_id: int, specs: list[SpaceViewSpec],
+                        size_2d: Callable[[SpaceViewSpec], tuple | None]) -> None:
         viewport = imgui.get_main_viewport()
         internal.dock_builder_remove_node(dock_id)
         internal.dock_builder_add_node(dock_id, internal.DockNodeFlagsPrivate_.dock_space)
@@ -77,13 +124,9 @@ class DockLayout:
         internal.dock_builder_dock_window(panels.TIMELINE, bottom.id_at_dir)
         center = bottom.id_at_opposite_dir
         self._side_node = None
-        if len(specs) >= 2:
-            split = internal.dock_builder_split_node(center, imgui.Dir.left, 0.5)
-            targets = [split.id_at_dir] + [split.id_at_opposite_dir] * (len(specs) - 1)
-            self._side_node = split.id_at_opposite_dir
-        else:
-            targets = [center] * len(specs)
-        for spec, node in zip(specs, targets):
-            internal.dock_builder_dock_window(spec.name, node)
-            self._docked.add(spec.name)
+        node = internal.dock_builder_get_node(center)
+        area = (node.size.x, node.size.y) if node is not None and node.size.x > 0 else \
+            (viewport.size.x * 0.82 * 0.76, viewport.size.y * 0.74)
+        self._assigned = dock_views(center, specs, size_2d, area)
+        self._docked.update(self._assigned)
         internal.dock_builder_finish(dock_id)

@@ -73,6 +73,8 @@ def state_dump(viewer) -> dict:
         "views": views,
         "plots": viewer.plot_frames,
         "items": viewer.item_rects,
+        "view_windows": viewer.view_windows,
+        "maximised": viewer.layout.maximised,
         "frame_count": viewer.canvas.frame_count,
         "ui_errors": viewer.canvas.ui_errors,
         "scene_errors": viewer.canvas.scene_errors,

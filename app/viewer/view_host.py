@@ -73,12 +73,16 @@ class ViewHost:
         self.visible = True
         if rect == self._placed_rect:
             return  # moving a ViewBox re-lays the scene out (and drops rerun_scene's cached frame)
+        resized = self._placed_rect is not None and self._placed_rect[2:] != rect[2:]
         self._placed_rect = rect
         if hasattr(self.scene_view, "set_rect"):
             self.scene_view.set_rect(x, y, w, h)
         else:
             self.viewbox.pos = (float(x), float(y))
             self.viewbox.size = (float(w), float(h))
+        camera = self.scene_view.camera
+        if resized and self.auto_fitted and not camera.user_moved and self.looking_through is None:
+            self.scene_view.reset()  # a maximised (or re-tiled) view frames its content anew, as the original
 
     # -- content -----------------------------------------------------------------------------------------
     def sync(self, entity_layers: dict[str, EntityLayers]) -> bool:

@@ -20,6 +20,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from rerun_app.viewer import panels, plot_views, toolbars
+from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
 from rerun_app.viewer.layout import DockLayout
@@ -84,7 +85,8 @@ class Viewer:
         self.state = ViewerState()
         self.shown = ShownRecording(hub)
         self.layout = DockLayout()
-        self.view_rects: dict[str, tuple[float, float, float, float]] = {}
+        self.view_rects: dict[str, tuple[float, float, float, float]] = {}  # spatial views' vispy areas
+        self.view_windows: dict[str, tuple[float, float, float, float]] = {}  # every view's window this frame
         self.should_close = False
         self.live = False  # data streaming in under a following (or playing) cursor: depth clouds are decimated
         self._shown_store = None
@@ -196,26 +198,82 @@ class Viewer:
             toolbars.draw_menu_bar(ctx)
             self._switch_recording_if_needed()
             self.space_views.ensure(self.store, self.shown.timeline_key())
-            self.layout.draw(self.space_views.specs())
+            self.layout.draw(self.space_views.specs(), self._content_size_2d)
             panels.draw_entity_tree(ctx)
             panels.draw_selection(ctx)
             panels.draw_timeline(ctx)
-            rects = {}
-            for spec, host in self.views.items():
-                imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
-                opened = imgui.begin(spec.name, None, _VIEW_FLAGS)[0]
-                imgui.pop_style_var()
-                if opened:
-                    toolbars.draw_view_toolbar(ctx, spec, host)
-                    pos = imgui.get_cursor_screen_pos()
-                    avail = imgui.get_content_region_avail()
-                    rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
-                imgui.end()
-            self.view_rects = rects
-            for spec in self.plot_views:
-                if imgui.begin(spec.name)[0]:
-                    plot_views.DRAWERS[spec.kind](ctx, spec)
-                imgui.end()
+            self._draw_view_windows(ctx)
+
+    def _draw_view_windows(self, ctx) -> None:
+        """Each space view's window: the grid's docked windows, or the maximised view alone over the view area."""
+        maximised = self.layout.maximised
+        rects, windows = {}, {}
+        for spec, host in self.views.items():
+            if maximised is not None and spec.name != maximised:
+                continue
+            imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
+            opened = self._begin_view_window(spec, _VIEW_FLAGS)
+            imgui.pop_style_var()
+            if opened:
+                toolbars.draw_view_toolbar(ctx, spec, host)
+                imgui.same_line()
+                self._maximise_button(ctx, spec)
+                pos = imgui.get_cursor_screen_pos()
+                avail = imgui.get_content_region_avail()
+                rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
+                windows[spec.name] = self._window_content_rect()
+            imgui.end()
+        self.view_rects = rects
+        for spec in self.plot_views:
+            if maximised is not None and spec.name != maximised:
+                continue
+            if self._begin_view_window(spec, 0):
+                self._maximise_button(ctx, spec)
+                windows[spec.name] = self._window_content_rect()
+                plot_views.DRAWERS[spec.kind](ctx, spec)
+            imgui.end()
+        self.view_windows = windows
+        self.layout.note_view_area(list(windows.values()))
+
+    def _begin_view_window(self, spec, flags: int) -> bool:
+        """Begin a view's window: docked in the grid, or (maximised) undocked over the whole view area."""
+        if self.layout.maximised == spec.name and self.layout.view_area is not None:
+            x, y, w, h = self.layout.view_area
+            imgui.set_next_window_pos(imgui.ImVec2(x, y))
+            imgui.set_next_window_size(imgui.ImVec2(w, h))
+            flags |= (imgui.WindowFlags_.no_docking | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
+                      | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_saved_settings)
+            return imgui.begin(f"{spec.title}###maximised", None, flags)[0]
+        opened = imgui.begin(spec.name, None, flags)[0]
+        self.layout.note_window(spec.name, imgui.get_window_dock_id())
+        return opened
+
+    def _maximise_button(self, ctx, spec) -> None:
+        """The view's maximise / restore button (as the original's), right-aligned on the current row when it
+        fits there (call after ``same_line``), else on a row of its own."""
+        label = "restore" if self.layout.maximised == spec.name else "maximise"
+        width = imgui.calc_text_size(label).x + 2 * imgui.get_style().frame_padding.x
+        avail = imgui.get_content_region_avail().x
+        if avail < width + 8:
+            imgui.new_line()
+            avail = imgui.get_content_region_avail().x
+        x, y = imgui.get_cursor_pos().x, imgui.get_cursor_pos().y
+        imgui.set_cursor_pos(imgui.ImVec2(x + max(avail - width - 4, 0), y))
+        if imgui.small_button(f"{label}##max:{spec.name}"):
+            self.layout.toggle_maximise(spec.name)
+            self.request_redraw()
+        ctx.record_item(f"maximise:{spec.name}")
+
+    @staticmethod
+    def _window_content_rect() -> tuple[float, float, float, float]:
+        lo = imgui.get_window_pos()
+        size = imgui.get_window_size()
+        return (lo.x, lo.y, size.x, size.y)
+
+    def _content_size_2d(self, spec):
+        """A 2D view's picture size (its grid tile's aspect ratio)."""
+        store = self.store
+        return None if store is None else content_size_2d(store, spec, self.shown.timeline_key())
 
     def _switch_recording_if_needed(self) -> None:
         """A different recording is shown: drop the old views and cursor (they belong to the old data)."""

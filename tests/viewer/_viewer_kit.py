@@ -116,3 +116,32 @@ def run_window(display: str, scenario: str, steps: list, out_dir, size: str = "1
     env.pop("RERUN_GL_BACKEND", None)
     env.pop("EGL_PLATFORM", None)
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+# A recording with every kind of view: text, plots, a bar chart, a tensor, a 3D world, an image, a detached space.
+MIXED_WORLD_RGB = (255, 140, 0)
+MIXED_DETACHED_RGB = (40, 230, 40)
+MIXED_IMAGE_LEFT, MIXED_IMAGE_RIGHT = (230, 30, 30), (30, 30, 230)
+MIXED_IMAGE_SHAPE = (120, 160)  # rows, columns
+
+
+def scenario_mixed(hub: StoreHub) -> None:
+    """Each entity below gets its own space view (7 in all) from the view heuristics."""
+    from rerun import components as C
+
+    for f in range(3):
+        log_row(hub, "logs", {"rerun.text_entry": C.text_entries(f"step {f}", "INFO")}, frame=f)
+        log_row(hub, "plots/sin", {"rerun.scalar": C.primitive(np.array([np.sin(f)]))}, frame=f)
+    log_row(hub, "bars", image(np.array([1.0, 3.0, 2.0, 5.0, 4.0], np.float32)), frame=0)
+    log_row(hub, "tensor", image(np.random.default_rng(0).random((4, 5, 6)).astype(np.float32)), frame=0)
+    rng = np.random.default_rng(1)
+    world = rng.normal(size=(60, 3)).astype(np.float32)
+    log_row(hub, "world/points", points3d(world, colors=[[*MIXED_WORLD_RGB, 255]] * 60, radii=[0.12] * 60), frame=0)
+    h, w = MIXED_IMAGE_SHAPE
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:, : w // 2] = MIXED_IMAGE_LEFT
+    img[:, w // 2 :] = MIXED_IMAGE_RIGHT
+    log_row(hub, "image", image(img), frame=0)
+    log_row(hub, "detached", {"rerun.transform": C.transform("unknown")}, frame=None)
+    det = rng.normal(size=(40, 3)).astype(np.float32)
+    log_row(hub, "detached/pts", points3d(det, colors=[[*MIXED_DETACHED_RGB, 255]] * 40, radii=[0.12] * 40), frame=0)

@@ -1,0 +1,106 @@
+"""Default layout in the real window: every space view of a mixed recording is visible at once in a grid (no
+hidden tabs), each tile shows its content, and a view's maximise button fills the view area until restored."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+import _viewer_kit as kit
+from _viewer_kit import run_window
+from rerun_app.views.heuristics import SpaceViewSpec
+
+pytestmark = pytest.mark.gl
+
+#: The views the heuristics give the mixed recording: one per kind of content (see kit.scenario_mixed).
+EXPECTED = {
+    SpaceViewSpec("textlog", "/").name, SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("barchart", "bars").name,
+    SpaceViewSpec("tensor", "tensor").name, SpaceViewSpec("3d", "/").name, SpaceViewSpec("2d", "image").name,
+    SpaceViewSpec("3d", "detached").name,
+}
+IMAGE_VIEW, WORLD_VIEW = SpaceViewSpec("2d", "image").name, SpaceViewSpec("3d", "/").name
+DETACHED_VIEW = SpaceViewSpec("3d", "detached").name
+
+
+def _count(img: np.ndarray, rect, rgb, tol: int = 40) -> int:
+    x, y, w, h = (int(round(v)) for v in rect)
+    patch = img[y : y + h, x : x + w, :3].astype(int)
+    return int((np.abs(patch - np.array(rgb)).max(axis=-1) <= tol).sum())
+
+
+def _overlap(a, b) -> float:
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(w, 0) * max(h, 0)
+
+
+@pytest.fixture(scope="module")
+def layout_run(xvfb_display, tmp_path_factory):
+    import imageio.v3 as iio
+
+    out = tmp_path_factory.mktemp("layout")
+    steps = [
+        {"wait_entities": 8, "timeout": 30},
+        {"frames": 6},
+        {"snapshot": "grid"},
+        {"click_item": f"maximise:{IMAGE_VIEW}"},
+        {"frames": 4},
+        {"snapshot": "maximised"},
+        {"click_item": f"maximise:{IMAGE_VIEW}"},
+        {"frames": 6},
+        {"snapshot": "restored"},
+    ]
+    result = run_window(xvfb_display, "scenario_mixed", steps, out, size="1280x800")
+    if result.returncode != 0:
+        pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    return {name: (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
+            for name in ("grid", "maximised", "restored")}
+
+
+def _check_grid(img, state):
+    tiles = state["view_windows"]
+    assert set(tiles) == EXPECTED, sorted(tiles)
+    height, width = img.shape[:2]
+    for name, (x, y, w, h) in tiles.items():
+        assert w >= 80 and h >= 60, (name, (x, y, w, h))  # a real tile, not a collapsed tab
+        assert x >= 0 and y >= 0 and x + w <= width + 1 and y + h <= height + 1, name
+    for (a, ra), (b, rb) in itertools.combinations(tiles.items(), 2):
+        assert _overlap(ra, rb) < 1.0, f"{a} and {b} overlap: {ra} {rb}"
+    # each spatial tile shows its own content's pixels
+    views = state["views"]
+    image_rect = views[IMAGE_VIEW]["rect"]
+    assert _count(img, image_rect, kit.MIXED_IMAGE_LEFT) > 500 and _count(img, image_rect, kit.MIXED_IMAGE_RIGHT) > 500
+    assert _count(img, views[WORLD_VIEW]["rect"], kit.MIXED_WORLD_RGB) > 20
+    assert _count(img, views[DETACHED_VIEW]["rect"], kit.MIXED_DETACHED_RGB) > 20
+    # and no tile shows another's: the detached points are not in the world view and vice versa
+    assert _count(img, views[WORLD_VIEW]["rect"], kit.MIXED_DETACHED_RGB) == 0
+    # the plot tiles draw something (the bar chart's bars, the text rows) rather than an empty window
+    for name in (SpaceViewSpec("barchart", "bars").name, SpaceViewSpec("textlog", "/").name):
+        x, y, w, h = (int(v) for v in tiles[name])
+        patch = img[y : y + h, x : x + w, :3].reshape(-1, 3)
+        assert len(np.unique(patch, axis=0)) > 8, name
+
+
+def test_default_layout_shows_every_view_at_once_in_a_grid(layout_run):
+    _check_grid(*layout_run["grid"])
+
+
+def test_maximise_fills_the_view_area_and_restore_brings_the_grid_back(layout_run):
+    _, grid = layout_run["grid"]
+    img, state = layout_run["maximised"]
+    assert state["maximised"] == IMAGE_VIEW
+    assert set(state["view_windows"]) == {IMAGE_VIEW}
+    area = [grid["view_windows"][n] for n in EXPECTED]
+    x0, y0 = min(r[0] for r in area), min(r[1] for r in area)
+    x1, y1 = max(r[0] + r[2] for r in area), max(r[1] + r[3] for r in area)
+    x, y, w, h = state["view_windows"][IMAGE_VIEW]
+    assert w >= 0.9 * (x1 - x0) and h >= 0.85 * (y1 - y0), ((x, y, w, h), (x0, y0, x1, y1))
+    grid_img = layout_run["grid"][0]
+    in_grid = _count(grid_img, grid["views"][IMAGE_VIEW]["rect"], kit.MIXED_IMAGE_LEFT)
+    assert _count(img, (x, y, w, h), kit.MIXED_IMAGE_LEFT) > 2 * in_grid  # the image is drawn bigger
+    assert not state["views"][WORLD_VIEW]["visible"]
+    img, restored = layout_run["restored"]
+    assert restored["maximised"] is None
+    _check_grid(img, restored)
