@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sys
 
-from rerun import _errors, _session, _time
+from rerun import _errors, _session, _switch, _time
 from rerun._recording_id import check_recording_id as _check_recording_id
 from rerun.log import *  # noqa: F401,F403  (the log_* functions and their helper types)
 from rerun.log import __all__ as _log_all
@@ -52,7 +52,7 @@ def init(application_id: str, spawn: bool = False, default_enabled: bool = True,
         In strict mode only, if ``application_id`` is not a str that encodes as UTF-8; by default a
         warning says so and the application id stays as it was.
     """
-    strict = bool(strict) or bool(_session._env_switch("RERUN_STRICT"))
+    strict = bool(strict) or bool(_session.env_switch("RERUN_STRICT"))
     try:
         if not isinstance(application_id, str):
             raise _errors.bad_type("application_id", "a str", _errors.describe(application_id))
@@ -161,13 +161,13 @@ set_time_sequence = _time.set_time_sequence_if_enabled
 
 def set_time_seconds(timeline: str, seconds: float | None) -> None:
     """Set this thread's time on ``timeline`` in seconds (stored as int64 ns); ``None`` removes it."""
-    if _session._enabled:
+    if _switch.enabled:
         _time.set_time_seconds(timeline, seconds)
 
 
 def set_time_nanos(timeline: str, nanos: int | None) -> None:
     """Set this thread's time on ``timeline`` in nanoseconds; ``None`` removes it."""
-    if _session._enabled:
+    if _switch.enabled:
         _time.set_time_nanos(timeline, nanos)
 
 

@@ -30,39 +30,40 @@ Thread safety: one lock orders all sink traffic; sinks never call back into the 
 from __future__ import annotations
 
 import atexit
-import itertools
 import logging
-import operator
 import os
 import sys
 import threading
 import time
 import warnings
 
-import numpy as np
 import pyarrow as pa
 
-from rerun import _time
-from rerun.components import RGBA_TYPE, SCALAR_PLOT_PROPS_TYPE, TEXT_ENTRY_TYPE
+from rerun import _switch, _time
 from rerun._recording_id import check_recording_id, default_recording_id
+from rerun._rows import (
+    LOG_TIME,
+    MAX_PENDING_ROWS,
+    GenericRows,
+    ScalarRows,
+    TextRows,
+    generic_batch,
+    make_batch,
+    one_int64,
+    scalar_batch,
+    single_cell,
+    text_batch,
+)
 from rerun.sinks import MemorySink, Sink
 from rerun.wire.frames import FrameKind
-from rerun.wire.log_table import ENTITY_PATH_KEY, RECORDING_ID_KEY, timeline_column_name
 
 SDK_VERSION = "0.4.0"
 DEFAULT_APPLICATION_ID = "unknown_app_id"
 
-MAX_PENDING_ROWS = 4096
 MAX_PENDING_BYTES = 1 << 20
 BIG_ROW_BYTES = 256 << 10
 #: How long the flusher lets rows gather after the first one arrives (the latency bound is ~2x this).
 FLUSH_DELAY_S = 0.005
-
-LOG_TIME = ("log_time", "time")
-
-_COLOR_TYPE = RGBA_TYPE
-_SCATTERED_TYPE = SCALAR_PLOT_PROPS_TYPE
-_TEXT_ENTRY_TYPE = TEXT_ENTRY_TYPE
 
 _TRUE_WORDS = ("on", "1", "true")
 _FALSE_WORDS = ("off", "0", "false")
@@ -73,23 +74,21 @@ _GENERIC, _SCALAR, _TEXT = 0, 1, 2
 # Session state (module globals: the hot paths read them without attribute lookups on an object)
 
 _lock = threading.Lock()
-_enabled = True
 _strict = False
 _application_id = DEFAULT_APPLICATION_ID
 _recording_id: str | None = None
 _started_ns = time.time_ns()
 _sink: Sink = MemorySink()
 _begin_sent = False
-_pending: dict[str, list] = {}  # entity path -> _ScalarRows / _TextRows / _GenericRows
+_pending: dict[str, list] = {}  # entity path -> ScalarRows / TextRows / GenericRows (rerun._rows)
 _wake = threading.Event()
 _flusher: threading.Thread | None = None
 _flush_errors = 0
 _time_ns = time.time_ns
-_tl = _time._local
-_EMPTY_POINT = _time._EMPTY
+_tl = _time.thread_time
 
 
-def _env_switch(name: str) -> bool | None:
+def env_switch(name: str) -> bool | None:
     """True/False for an on/off environment variable, None when unset; warns on any other value."""
     raw = os.environ.get(name)
     if raw is None:
@@ -109,19 +108,18 @@ def _env_switch(name: str) -> bool | None:
 
 def decide_enabled(default_enabled: bool) -> bool:
     """``default_enabled`` unless the ``RERUN`` environment variable says on/off."""
-    from_env = _env_switch("RERUN")
+    from_env = env_switch("RERUN")
     return bool(default_enabled) if from_env is None else from_env
 
 
 def is_enabled() -> bool:
     """Whether log calls do anything (``RERUN=off`` or ``set_enabled(False)`` make them no-ops)."""
-    return _enabled
+    return _switch.enabled
 
 
 def set_enabled(enabled: bool) -> None:
     """Turn logging on or off for the whole process (overrides ``RERUN`` and ``init``)."""
-    global _enabled
-    _enabled = _time.enabled = bool(enabled)
+    _switch.enabled = bool(enabled)
 
 
 def strict_mode() -> bool:
@@ -279,55 +277,7 @@ def shutdown() -> None:
 # Rows
 
 
-class _ScalarRows:
-    """Pending ``log_scalar`` rows of one entity, column by column.
-
-    ``points``, ``log_times`` and ``scalars`` get one item per row; ``extras`` holds
-    (row, label, color, radius, scattered) only for rows that gave one of those. Columns instead of a
-    tuple per row: a row tuple holds the (GC-tracked) time point, so each one was a tracked
-    allocation, and garbage collection took ~25% of a ``set_time_sequence`` + ``log_scalar`` loop.
-    """
-
-    __slots__ = ("points", "log_times", "scalars", "extras")
-
-    def __init__(self) -> None:
-        self.points: list = []
-        self.log_times: list = []
-        self.scalars: list = []
-        self.extras: list = []
-
-    def __len__(self) -> int:
-        return len(self.scalars)
-
-
-class _TextRows:
-    """Pending text rows of one entity, column by column (see ``_ScalarRows`` for why)."""
-
-    __slots__ = ("points", "log_times", "bodies", "levels", "colors")
-
-    def __init__(self) -> None:
-        self.points: list = []
-        self.log_times: list = []
-        self.bodies: list = []
-        self.levels: list = []
-        self.colors: list = []
-
-    def __len__(self) -> int:
-        return len(self.bodies)
-
-
-class _GenericRows(list):
-    """Pending generic rows of one entity: (point, log_time, {component: array}); tracks types and bytes."""
-
-    __slots__ = ("nbytes", "types")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.nbytes = 0
-        self.types: dict[str, pa.DataType] = {}
-
-
-_ROWS_OF_KIND = {_GENERIC: _GenericRows, _SCALAR: _ScalarRows, _TEXT: _TextRows}
+_ROWS_OF_KIND = {_GENERIC: GenericRows, _SCALAR: ScalarRows, _TEXT: TextRows}
 
 
 def _start_pending_locked(entity_path: str, kind: int) -> list:
@@ -349,16 +299,13 @@ def log_scalar_row(entity_path, scalar, label, color, radius, scattered, *, _tim
     ``color`` is 4 RGBA bytes or None; ``scalar`` None logs a null scalar. (The keyword-only
     arguments are local bindings for speed, not part of the interface.)
     """
-    if not _enabled:
+    if not _switch.enabled:
         return
-    try:
-        point = _tl.point
-    except AttributeError:
-        point = _EMPTY_POINT
+    point = _tl.point
     log_time = _time_ns()
     with _lock:
         rows = _pending.get(entity_path)
-        if type(rows) is not _ScalarRows:
+        if type(rows) is not ScalarRows:
             rows = _start_pending_locked(entity_path, _SCALAR)
         scalars = rows.scalars
         if label is not None or color is not None or radius is not None or scattered is not None:
@@ -372,19 +319,16 @@ def log_scalar_row(entity_path, scalar, label, color, radius, scattered, *, _tim
 
 def log_text_row(entity_path, body, level, color, timeless, *, _time_ns=time.time_ns, _tl=_tl) -> None:
     """Fast path of ``log_text_entry``: one ``rerun.text_entry`` row (+ optional 4-byte RGBA colour)."""
-    if not _enabled:
+    if not _switch.enabled:
         return
     if timeless:
         point = log_time = None
     else:
-        try:
-            point = _tl.point
-        except AttributeError:
-            point = _EMPTY_POINT
+        point = _tl.point
         log_time = _time_ns()
     with _lock:
         rows = _pending.get(entity_path)
-        if type(rows) is not _TextRows:
+        if type(rows) is not TextRows:
             rows = _start_pending_locked(entity_path, _TEXT)
         rows.points.append(point)
         rows.log_times.append(log_time)
@@ -407,15 +351,12 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
     timeless : bool
         Timeless rows carry no timeline at all (not even ``log_time``).
     """
-    if not _enabled:
+    if not _switch.enabled:
         return
     if timeless:
         point = log_time = None
     else:
-        try:
-            point = _tl.point
-        except AttributeError:
-            point = _EMPTY_POINT
+        point = _tl.point
         log_time = _time_ns()
     nbytes = 0
     for name, array in components.items():
@@ -431,7 +372,7 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
     owned = {name: pa.concat_arrays([array]) for name, array in components.items()}
     with _lock:
         pending = _pending.get(entity_path)
-        if type(pending) is _GenericRows:
+        if type(pending) is GenericRows:
             types = pending.types
             for name, array in owned.items():
                 known = types.get(name)
@@ -451,53 +392,26 @@ def log(entity_path: str, components: dict, *, timeless: bool = False) -> None:
             _flush_entity_locked(entity_path)
 
 
-_INT32_ONE_CELL: dict[int, pa.Buffer] = {}
-_INT64 = pa.int64()
-
-
-def _single_cell(array: pa.Array) -> pa.Array:
-    """A one-row list array whose only cell is ``array`` (zero copy)."""
-    n = len(array)
-    if n < (1 << 31):
-        offsets = _INT32_ONE_CELL.get(n)
-        if offsets is None:
-            offsets = pa.py_buffer(np.array([0, n], dtype=np.int32))
-            if len(_INT32_ONE_CELL) < 64:
-                _INT32_ONE_CELL[n] = offsets
-        return pa.Array.from_buffers(pa.list_(array.type), 1, [None, offsets], children=[array])
-    return pa.LargeListArray.from_arrays(pa.array(np.array([0, n], dtype=np.int64)), array)
-
-
-def _one_int64(value) -> pa.Array:
-    """A one-element int64 array (null for None), without pa.array's per-call overhead."""
-    if value is None:
-        return pa.array([None], type=_INT64)
-    return pa.Array.from_buffers(_INT64, 1, [None, pa.py_buffer(value.to_bytes(8, "little", signed=True))])
-
-
 def _log_big_row(entity_path: str, point, log_time, components: dict) -> None:
     # Every batch has a log_time column (null for timeless rows), as the batched paths produce.
-    timelines = {LOG_TIME: _one_int64(log_time)}
+    timelines = {LOG_TIME: one_int64(log_time)}
     if point is not None:
         for key, value in point.items():
             if key != LOG_TIME:
-                timelines[key] = _one_int64(value)
-    cells = {name: _single_cell(array) for name, array in components.items()}
+                timelines[key] = one_int64(value)
+    cells = {name: single_cell(array) for name, array in components.items()}
     with _lock:
         if entity_path in _pending:
             _flush_entity_locked(entity_path)
         _ensure_begin_locked()
-        _sink.send_log(_make_batch(entity_path, timelines, cells))
+        _sink.send_log(make_batch(entity_path, recording_id(), timelines, cells))
 
 
 def log_clear(entity_path: str, recursive: bool) -> None:
     """Send a CLEAR for ``entity_path`` (and its children if ``recursive``) at the current time point."""
-    if not _enabled:
+    if not _switch.enabled:
         return
-    try:
-        point = _tl.point
-    except AttributeError:
-        point = _EMPTY_POINT
+    point = _tl.point
     time_point = [[name, typ, value] for (name, typ), value in sorted(point.items()) if (name, typ) != LOG_TIME]
     time_point.append([LOG_TIME[0], LOG_TIME[1], _time_ns()])
     with _lock:
@@ -518,188 +432,6 @@ def log_clear(entity_path: str, recursive: bool) -> None:
 # Turning pending rows into batches
 
 
-_SCHEMA_CACHE: dict[tuple, tuple] = {}
-_TIMELINE_COLUMN_NAMES: dict[tuple, str] = {}
-_SCHEMA_CACHE_LIMIT = 4096
-
-
-def _make_batch(entity_path: str, timelines: dict, cells: dict) -> pa.RecordBatch:
-    names, arrays = [], []
-    for key in sorted(timelines):
-        name = _TIMELINE_COLUMN_NAMES.get(key)
-        if name is None:
-            name = timeline_column_name(*key)
-            if len(_TIMELINE_COLUMN_NAMES) < 4096:
-                _TIMELINE_COLUMN_NAMES[key] = name
-        names.append(name)
-        arrays.append(timelines[key])
-    for name, array in cells.items():
-        names.append(name)
-        arrays.append(array)
-    types = tuple([a.type for a in arrays])
-    # Building a schema costs more than the batch itself; entities keep their layout from call to call.
-    key = (entity_path, recording_id(), tuple(names))
-    cached = _SCHEMA_CACHE.get(key)
-    if cached is not None and cached[0] == types:
-        schema = cached[1]
-    else:
-        metadata = {ENTITY_PATH_KEY: entity_path.encode("utf-8"), RECORDING_ID_KEY: key[1].encode("utf-8")}
-        schema = pa.schema([pa.field(n, t) for n, t in zip(names, types)], metadata=metadata)
-        if len(_SCHEMA_CACHE) >= _SCHEMA_CACHE_LIMIT:
-            _SCHEMA_CACHE.clear()
-        _SCHEMA_CACHE[key] = (types, schema)
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-_OFFSETS_CACHE = pa.array(np.arange(MAX_PENDING_ROWS + 1, dtype=np.int32))
-
-
-def _one_per_row(values: pa.Array) -> pa.Array:
-    """List cells of exactly one instance each."""
-    n = len(values)
-    offsets = _OFFSETS_CACHE.slice(0, n + 1) if n < len(_OFFSETS_CACHE) else pa.array(np.arange(n + 1, dtype=np.int32))
-    return pa.ListArray.from_arrays(offsets, values)
-
-
-def _optional_cells(column: tuple, build) -> pa.Array | None:
-    """List cells of one instance where the row gave a value, null cells elsewhere (None if no row did)."""
-    n = len(column)
-    missing = column.count(None)
-    if missing == n:
-        return None
-    if missing == 0:
-        return _one_per_row(build(column))
-    values = build([v for v in column if v is not None])
-    mask = np.fromiter((v is None for v in column), dtype=bool, count=n)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(~mask, out=offsets[1:])
-    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(mask))
-
-
-def _int64_column(values) -> pa.Array:
-    """An int64 column from a list of Python ints (numpy converts ~1.5x faster than pa.array)."""
-    try:
-        return pa.array(np.array(values, dtype=np.int64))
-    except (TypeError, ValueError, OverflowError):  # None inside (timeless rows), or odd values
-        return pa.array(values, type=_INT64)
-
-
-def _timeline_columns(points, log_times) -> dict:
-    """Timeline columns of a batch: one per (name, type) in any row's point, plus ``log_time``.
-
-    Rows usually share one point object (no ``set_time_*`` between calls) or hold points with the
-    same timelines (``set_time_*`` before every call); both are built with C-level loops.
-    """
-    n = len(points)
-    timelines = {LOG_TIME: _int64_column(log_times)}
-    first = points[0]
-    if points[-1] is first and points[n // 2] is first and points.count(first) == n:
-        # One shared point, or points equal to it (count() tests identity before equality, so it
-        # is a C loop over pointers; the last and middle rows rule out most other cases first).
-        for key, value in (first or {}).items():
-            if key != LOG_TIME:
-                timelines[key] = pa.array(np.full(n, value, dtype=np.int64))
-        return timelines
-    if first:
-        # Same timelines in every row: every point is as long as the first and has all its keys.
-        try:
-            width = len(first)
-            same = list(map(len, points)).count(width) == n
-        except TypeError:  # a timeless row (None)
-            same = False
-        if same:
-            try:
-                for key in first:
-                    if key != LOG_TIME:
-                        timelines[key] = _int64_column(list(map(operator.itemgetter(key), points)))
-                return timelines
-            except KeyError:
-                for key in list(timelines):
-                    if key != LOG_TIME:
-                        del timelines[key]
-    keys = set(itertools.chain.from_iterable(filter(None, points)))
-    keys.discard(LOG_TIME)
-    for key in keys:
-        try:
-            values = list(map(operator.itemgetter(key), points))
-        except (KeyError, TypeError):  # a row without this timeline, or a timeless row (None)
-            values = [(p.get(key) if p else None) for p in points]
-        timelines[key] = pa.array(values, type=_INT64)
-    return timelines
-
-
-def _build_colors(colors: list) -> pa.Array:
-    raw = np.frombuffer(b"".join(colors), dtype=np.uint8)
-    return pa.FixedSizeListArray.from_arrays(pa.array(raw), type=_COLOR_TYPE)
-
-
-def _scalar_batch(entity_path: str, rows: _ScalarRows) -> pa.RecordBatch:
-    points, log_times, scalars = rows.points, rows.log_times, rows.scalars
-    n = len(scalars)
-    labels = colors = radii = scattered = (None,) * n
-    if rows.extras:
-        columns = [[None] * n for _ in range(4)]
-        for index, *values in rows.extras:
-            for column, value in zip(columns, values):
-                column[index] = value
-        labels, colors, radii, scattered = map(tuple, columns)
-    try:
-        scalar_values = pa.array(scalars, type=pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # numpy scalars, bools: coerce one by one
-        scalar_values = pa.array([None if s is None else float(s) for s in scalars], type=pa.float64())
-    cells = {"rerun.scalar": _one_per_row(scalar_values)}
-    optional = (
-        ("rerun.label", labels, lambda v: pa.array(v, type=pa.utf8())),
-        ("rerun.colorrgba", colors, _build_colors),
-        ("rerun.radius", radii, lambda v: pa.array(v, type=pa.float32())),
-        (
-            "rerun.scalar_plot_props",
-            scattered,
-            lambda v: pa.StructArray.from_arrays([pa.array(v, type=pa.bool_())], fields=list(_SCATTERED_TYPE)),
-        ),
-    )
-    for name, column, build in optional if rows.extras else ():
-        built = _optional_cells(column, build)
-        if built is not None:
-            cells[name] = built
-    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
-
-
-def _text_batch(entity_path: str, rows: _TextRows) -> pa.RecordBatch:
-    points, log_times, bodies, levels, colors = rows.points, rows.log_times, rows.bodies, rows.levels, rows.colors
-    entries = pa.StructArray.from_arrays(
-        [pa.array(bodies, type=pa.utf8()), pa.array(levels, type=pa.utf8())], fields=list(_TEXT_ENTRY_TYPE)
-    )
-    cells = {"rerun.text_entry": _one_per_row(entries)}
-    color_cells = _optional_cells(colors, _build_colors)
-    if color_cells is not None:
-        cells["rerun.colorrgba"] = color_cells
-    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
-
-
-def _generic_batch(entity_path: str, rows: _GenericRows) -> pa.RecordBatch:
-    pending = rows
-    points = [r[0] for r in rows]
-    log_times = [r[1] for r in rows]
-    cells = {}
-    n = len(rows)
-    for name, typ in pending.types.items():
-        column = [r[2].get(name) for r in rows]
-        present = [a for a in column if a is not None]
-        lengths = np.fromiter((len(a) if a is not None else 0 for a in column), dtype=np.int64, count=n)
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        values = pa.concat_arrays(present) if present else pa.array([], type=typ)
-        mask = None
-        if len(present) != n:
-            mask = pa.array(np.fromiter((a is None for a in column), dtype=bool, count=n))
-        if offsets[-1] < (1 << 31):
-            cells[name] = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values, mask=mask)
-        else:
-            cells[name] = pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=mask)
-    return _make_batch(entity_path, _timeline_columns(points, log_times), cells)
-
-
 def _flush_entity_locked(entity_path: str) -> None:
     """Send ``entity_path``'s pending rows as one batch; never raises.
 
@@ -713,12 +445,12 @@ def _flush_entity_locked(entity_path: str) -> None:
         return
     kind = type(rows)
     try:
-        if kind is _ScalarRows:
-            batch = _scalar_batch(entity_path, rows)
-        elif kind is _TextRows:
-            batch = _text_batch(entity_path, rows)
+        if kind is ScalarRows:
+            batch = scalar_batch(entity_path, recording_id(), rows)
+        elif kind is TextRows:
+            batch = text_batch(entity_path, recording_id(), rows)
         else:
-            batch = _generic_batch(entity_path, rows)
+            batch = generic_batch(entity_path, recording_id(), rows)
     except Exception as exc:
         _rows_lost(f"{len(rows)} pending row(s) of entity {entity_path!r} could not be encoded and were dropped: {exc!r}")
         return
@@ -804,9 +536,9 @@ def _add_exit_finalizer(_token) -> None:
 
 
 def _initialise_from_environment() -> None:
-    global _enabled, _strict
-    _enabled = _time.enabled = decide_enabled(True)
-    _strict = bool(_env_switch("RERUN_STRICT"))
+    global _strict
+    _switch.enabled = decide_enabled(True)
+    _strict = bool(env_switch("RERUN_STRICT"))
 
 
 _initialise_from_environment()

@@ -12,21 +12,28 @@ import numbers
 import operator
 import threading
 
+from rerun import _switch
 from rerun._utf8 import describe_lone_surrogate, lone_surrogate_at
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 
-_local = threading.local()
-_EMPTY: dict = {}
+EMPTY_TIME_POINT: dict = {}
+
+
+class _ThreadTimePoint(threading.local):
+    """``point``: this thread's time point; a thread that never set a time is at the empty (timeless) point."""
+
+    point: dict = EMPTY_TIME_POINT
+
+
+#: The log calls read ``thread_time.point`` directly (a plain attribute read on their hot paths).
+thread_time = _ThreadTimePoint()
 
 
 def current_time_point() -> dict:
     """This thread's time point (shared, never mutated: treat it as read-only)."""
-    try:
-        return _local.point
-    except AttributeError:
-        return _EMPTY
+    return thread_time.point
 
 
 def _set(timeline: str, timeline_type: str, value: int | None) -> None:
@@ -35,7 +42,7 @@ def _set(timeline: str, timeline_type: str, value: int | None) -> None:
         point.pop((timeline, timeline_type), None)
     else:
         point[(timeline, timeline_type)] = value
-    _local.point = point
+    thread_time.point = point
 
 
 def _check_timeline(timeline) -> str:
@@ -121,12 +128,9 @@ def set_time_sequence(timeline: str, sequence: int | None) -> None:
     """
     if type(sequence) is int and type(timeline) is str and _INT64_MIN <= sequence <= _INT64_MAX and timeline.isascii():
         # Hot path (set before every log call in many programs): no helper calls.
-        try:
-            point = _local.point.copy()
-        except AttributeError:
-            point = {}
+        point = thread_time.point.copy()
         point[(timeline, "sequence")] = sequence
-        _local.point = point
+        thread_time.point = point
         return
     _checked_set("rr.set_time_sequence", timeline, "sequence", sequence, _sequence_value)
 
@@ -137,17 +141,13 @@ def _sequence_value(sequence) -> int:
 
 _sequence_keys: dict[str, tuple[str, str]] = {}
 
-#: Whether logging is on; kept in step by ``rerun._session`` (the public setter is a no-op when off).
-enabled = True
-
-
 def set_time_sequence_if_enabled(timeline: str, sequence: int | None) -> None:
     """Set this thread's position on the sequence timeline ``timeline``; ``None`` removes it.
 
     Does nothing while logging is disabled (``RERUN=off``, ``rr.set_enabled(False)``). A bad
     argument is reported as by :func:`set_time_sequence` (warning by default, raised in strict mode).
     """
-    if type(sequence) is int and type(timeline) is str and enabled and _INT64_MIN <= sequence <= _INT64_MAX:
+    if type(sequence) is int and type(timeline) is str and _switch.enabled and _INT64_MIN <= sequence <= _INT64_MAX:
         # The hot path of set_time_sequence, inlined: ``rr.set_time_sequence`` is this function.
         key = _sequence_keys.get(timeline)
         if key is None:  # one key tuple per timeline: no tuple (a GC-tracked object) per call
@@ -157,13 +157,10 @@ def set_time_sequence_if_enabled(timeline: str, sequence: int | None) -> None:
             key = (timeline, "sequence")
             if len(_sequence_keys) < 1024:
                 _sequence_keys[timeline] = key
-        try:
-            point = _local.point.copy()
-        except AttributeError:
-            point = {}
+        point = thread_time.point.copy()
         point[key] = sequence
-        _local.point = point
-    elif enabled:
+        thread_time.point = point
+    elif _switch.enabled:
         set_time_sequence(timeline, sequence)
 
 
@@ -205,4 +202,4 @@ def _nanos_value(nanos) -> int:
 
 def reset_time() -> None:
     """Remove every timeline of this thread."""
-    _local.point = _EMPTY
+    thread_time.point = EMPTY_TIME_POINT

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 import pyarrow as pa
 
-from rerun import _session
+from rerun import _session, _switch
 from rerun import components as C
 from rerun._errors import bad_type, check_utf8, describe, report
 from rerun.color import normalize_color_bytes
@@ -56,7 +56,7 @@ def log_scalar(entity_path: str, scalar, label=None, color=None, radius=None, sc
     ``scattered=False`` are logged (0.4.0 dropped falsy values) and a numpy ``color`` works.
     A call costs about a microsecond of validation on top of the session's row append.
     """
-    if not _session._enabled:  # the attribute, not is_enabled(): one call less on the hottest path
+    if not _switch.enabled:  # the flag, not is_enabled(): one call less on the hottest path
         return None
     try:
         path = _known_paths.get(entity_path) if type(entity_path) is str else None
