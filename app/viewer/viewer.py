@@ -227,13 +227,29 @@ class Viewer:
         for spec in self.plot_views:
             if maximised is not None and spec.name != maximised:
                 continue
+            self._draw_plot_view(ctx, spec, windows)
+        self.view_windows = windows
+        self.layout.note_view_area(list(windows.values()))
+
+    def _draw_plot_view(self, ctx, spec, windows: dict) -> None:
+        """One plot / text / bar view; if its data makes it raise, the other views are still drawn and
+        the view's root entity says why (its ImGui state is rolled back to before it began)."""
+        state = imgui.internal.ErrorRecoveryState()
+        imgui.internal.error_recovery_store_state(state)
+        try:
             if self._begin_view_window(spec, 0):
                 self._maximise_button(ctx, spec)
                 windows[spec.name] = self._window_content_rect()
                 plot_views.DRAWERS[spec.kind](ctx, spec)
             imgui.end()
-        self.view_windows = windows
-        self.layout.note_view_area(list(windows.values()))
+        except Exception as exc:  # noqa: BLE001 - one view's data must not blank the window
+            message = f"{spec.kind} view {spec.name!r} not drawn: {type(exc).__name__}: {exc}"
+            warnings = self.space_views.entity_warnings.setdefault(spec.root, [])
+            if message not in warnings:
+                warnings.append(message)
+                log.warning("%s", message)
+            imgui.get_io().config_error_recovery_enable_assert = False
+            imgui.internal.error_recovery_try_to_recover_state(state)
 
     def _begin_view_window(self, spec, flags: int) -> bool:
         """Begin a view's window: docked in the grid, or (maximised) undocked over the whole view area."""
