@@ -11,6 +11,7 @@ import numpy as np
 from imgui_bundle import imgui
 
 from rerun_app.time_control import LoopMode
+from rerun_app.viewer import hover_info
 from rerun_app.views import values
 from rerun_app.views.annotations import AnnotationContext
 
@@ -31,7 +32,9 @@ def draw_entity_tree(viewer) -> None:
         if store is None:
             imgui.text_colored(_DIM, "waiting for data…")
         else:
-            _draw_tree(viewer, store.entity_tree())
+            tree = store.entity_tree()
+            for child in tree.children.values():
+                _tree_node(viewer, child, depth=0)
     imgui.end()
 
 
@@ -39,29 +42,7 @@ def _canonical(path: str) -> str:
     return path.strip("/") or "/"
 
 
-_TREE_POP = object()  # on the drawing stack: close the tree node (and id) opened before its children
-
-
-def _draw_tree(viewer, tree) -> None:
-    """Every node below the root, with an explicit stack instead of recursion: the depth of the tree
-    is the wire's choice (an entity path 2000 parts deep raised RecursionError here)."""
-    stack: list = [(child, 0) for child in reversed(tree.children.values())]
-    while stack:
-        item = stack.pop()
-        if item is _TREE_POP:
-            imgui.tree_pop()
-            imgui.pop_id()
-            continue
-        node, depth = item
-        if _tree_node(viewer, node, depth):
-            stack.append(_TREE_POP)
-            stack.extend((child, depth + 1) for child in reversed(node.children.values()))
-        else:
-            imgui.pop_id()
-
-
-def _tree_node(viewer, node, depth: int) -> bool:
-    """Draw one node; returns whether it is open (its id stays pushed either way: the caller pops it)."""
+def _tree_node(viewer, node, depth: int) -> None:
     path = _canonical(node.path)
     state = viewer.state
     imgui.push_id(path)
@@ -88,7 +69,11 @@ def _tree_node(viewer, node, depth: int) -> bool:
     viewer.record_item("tree-label:" + path)
     if imgui.is_item_clicked() and not imgui.is_item_toggled_open():
         state.select(path)
-    return opened
+    if opened:
+        for child in node.children.values():
+            _tree_node(viewer, child, depth + 1)
+        imgui.tree_pop()
+    imgui.pop_id()
 
 
 # -- selection ---------------------------------------------------------------------------------------------
@@ -118,6 +103,8 @@ def _hover_section(viewer) -> None:
         imgui.text(f"label: {hover.label}")
     if hover.position is not None:
         imgui.text("position: (" + ", ".join(f"{v:.3f}" for v in hover.position) + ")")
+    if hover.pixel is not None:
+        imgui.text(f"pixel: {hover.pixel}")
 
 
 def _entity_section(viewer, store, path: str) -> None:
@@ -130,6 +117,14 @@ def _entity_section(viewer, store, path: str) -> None:
     if latest is None:
         imgui.text_colored(_DIM, "no data at this time")
     else:
+        instance = viewer.state.selected_instance
+        if instance is not None:  # an instance picked in a view: its own values first, as the original shows
+            imgui.separator_text(f"instance {instance}")
+            viewer.selection_lines.append(f"instance {instance}")
+            for row in hover_info.instance_rows(latest, instance):
+                imgui.text_wrapped(f"{row.name}: {row.value}")
+                viewer.selection_lines.append(f"{row.name}: {row.value}")
+            imgui.separator_text("entity")
         imgui.text(f"{latest.num_instances} instance(s)")
         for name in sorted(latest.components):
             viewer.selection_lines.append(_component_row(name, latest.components[name]))

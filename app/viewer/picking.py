@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 
 from rerun_app.viewer.state import Hover, ViewerState
+from rerun_scene.batches import ImageBatch
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,12 @@ class Picker:
             return
         if np.hypot(*(np.asarray(pos, float) - np.asarray(press_pos, float))) > CLICK_MAX_TRAVEL:
             return  # a drag (camera), not a click
-        _, hit = self.pick(pos)
-        self.state.select(None if hit is None else hit[0][0])
+        host, hit = self.pick(pos)
+        if hit is None:
+            self.state.select(None)
+        else:
+            hover = self.describe(host, hit)
+            self.state.select(hover.entity_path, hover.instance, hover.view)
         self.request_redraw()
 
     def double_click(self, pos) -> None:
@@ -90,18 +95,30 @@ class Picker:
     def hover(self, pos) -> None:
         """The mouse moved to ``pos`` inside a view (no button held): update the hovered instance."""
         host, hit = self.pick(pos, max_points=HOVER_PICK_MAX_POINTS)
-        hover = None
-        if hit is not None:
-            (path, layer), index = hit
-            info = host.entity_layers.get(path)
-            pick = info.pick_info.get(layer) if info else None
-            label = position = instance = None
-            if pick is not None:
-                keys, labels, positions = pick
-                instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
-                label = labels[index] if labels is not None and index < len(labels) else None
-                position = tuple(float(v) for v in positions[index]) if positions is not None else None
-            hover = Hover(path, instance, label, position)
+        self.set_hover(None if hit is None else self.describe(host, hit))
+
+    def set_hover(self, hover: Hover | None) -> None:
+        """Show ``hover`` (None: the mouse left the views or is over nothing)."""
         if hover != self.state.hover:
             self.state.hover = hover
             self.request_redraw()
+
+    @staticmethod
+    def describe(host, hit) -> Hover:
+        """The :class:`Hover` of a pick ``((entity, layer), row)`` in ``host``: the instance with its label and
+        position, or for an image layer the pixel (column, row) under the mouse."""
+        (path, layer), index = hit
+        info = host.entity_layers.get(path)
+        batch = info.batches.get(layer) if info else None
+        view = host.spec.name
+        if isinstance(batch, ImageBatch):  # images pick as row * width + column
+            row, column = divmod(int(index), batch.rgba.shape[1])
+            return Hover(path, None, None, None, layer=layer, pixel=(column, row), view=view)
+        pick = info.pick_info.get(layer) if info else None
+        label = position = instance = None
+        if pick is not None:
+            keys, labels, positions = pick
+            instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
+            label = labels[index] if labels is not None and index < len(labels) else None
+            position = tuple(float(v) for v in positions[index]) if positions is not None else None
+        return Hover(path, instance, label, position, layer=layer, row=int(index), view=view)

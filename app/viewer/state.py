@@ -16,6 +16,10 @@ class Hover:
     instance: int | None
     label: str | None
     position: tuple[float, ...] | None
+    layer: str | None = None  # the view layer hit ("points", "image" …)
+    row: int | None = None  # the instance's row in that layer's pick info
+    pixel: tuple[int, int] | None = None  # (column, row) of the image pixel under the mouse
+    view: str | None = None  # window name of the view it is in
 
 
 @dataclass
@@ -24,6 +28,8 @@ class ViewerState:
 
     hidden: set[str] = field(default_factory=set)
     selected: str | None = None
+    selected_instance: int | None = None  # an instance of ``selected`` picked in a view (None: the whole entity)
+    selected_view: str | None = None  # the view it was picked in (its outline is drawn there)
     hover: Hover | None = None
     properties: dict[str, EntityProperties] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
@@ -49,6 +55,8 @@ class ViewerState:
             found = self.properties[path] = EntityProperties()
         return found
 
-    def select(self, path: str | None) -> None:
-        """Select an entity (None clears the selection)."""
+    def select(self, path: str | None, instance: int | None = None, view: str | None = None) -> None:
+        """Select an entity, or one of its instances picked in ``view`` (None clears the selection)."""
         self.selected = path
+        self.selected_instance = None if path is None else instance
+        self.selected_view = None if path is None else view

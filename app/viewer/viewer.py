@@ -19,7 +19,7 @@ import time
 import numpy as np
 from imgui_bundle import imgui
 
-from rerun_app.viewer import panels, plot_views, toolbars
+from rerun_app.viewer import highlight, panels, plot_views, toolbars
 from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
@@ -27,6 +27,7 @@ from rerun_app.viewer.layout import DockLayout
 from rerun_app.viewer.picking import Picker
 from rerun_app.viewer.shown import ShownRecording
 from rerun_app.viewer.state import ViewerState
+from rerun_app.viewer.tooltip import Tooltip
 from rerun_app.viewer.view_sync import SpaceViews
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,24 @@ LIVE_QUIET_SECONDS = 1.0  # no new data for this long (or a paused cursor): not 
 _VIEW_FLAGS = (
     imgui.WindowFlags_.no_background | imgui.WindowFlags_.no_scrollbar | imgui.WindowFlags_.no_scroll_with_mouse
 )
+
+
+def _row_of_instance(host, path: str | None, instance: int) -> tuple[str, int] | None:
+    """(layer, row) of instance key ``instance`` of ``path`` in a view's point layers, or None."""
+    layers = host.entity_layers.get(path) if path is not None else None
+    if layers is None:
+        return None
+    for layer, (keys, _labels, positions) in layers.pick_info.items():
+        if positions is None:
+            continue
+        if keys is None:
+            if 0 <= instance < len(positions):
+                return layer, instance
+            continue
+        rows = np.flatnonzero(np.asarray(keys) == instance)
+        if rows.size:
+            return layer, int(rows[0])
+    return None
 
 
 def warm_up_kernels() -> None:
@@ -87,6 +106,8 @@ class Viewer:
         self.layout = DockLayout()
         self.view_rects: dict[str, tuple[float, float, float, float]] = {}  # spatial views' vispy areas
         self.view_windows: dict[str, tuple[float, float, float, float]] = {}  # every view's window this frame
+        self.highlights: list[dict] = []  # hover / selection outlines drawn this frame (state dumps read them)
+        self.tooltip = Tooltip()
         self.should_close = False
         self.live = False  # data streaming in under a following (or playing) cursor: depth clouds are decimated
         self._shown_store = None
@@ -208,6 +229,7 @@ class Viewer:
         """Each space view's window: the grid's docked windows, or the maximised view alone over the view area."""
         maximised = self.layout.maximised
         rects, windows = {}, {}
+        self.highlights = []
         for spec, host in self.views.items():
             if maximised is not None and spec.name != maximised:
                 continue
@@ -222,34 +244,48 @@ class Viewer:
                 avail = imgui.get_content_region_avail()
                 rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
                 windows[spec.name] = self._window_content_rect()
+                self._draw_highlights(spec, host)
             imgui.end()
         self.view_rects = rects
         for spec in self.plot_views:
             if maximised is not None and spec.name != maximised:
                 continue
-            self._draw_plot_view(ctx, spec, windows)
-        self.view_windows = windows
-        self.layout.note_view_area(list(windows.values()))
-
-    def _draw_plot_view(self, ctx, spec, windows: dict) -> None:
-        """One plot / text / bar view; if its data makes it raise, the other views are still drawn and
-        the view's root entity says why (its ImGui state is rolled back to before it began)."""
-        state = imgui.internal.ErrorRecoveryState()
-        imgui.internal.error_recovery_store_state(state)
-        try:
             if self._begin_view_window(spec, 0):
                 self._maximise_button(ctx, spec)
                 windows[spec.name] = self._window_content_rect()
                 plot_views.DRAWERS[spec.kind](ctx, spec)
             imgui.end()
-        except Exception as exc:  # noqa: BLE001 - one view's data must not blank the window
-            message = f"{spec.kind} view {spec.name!r} not drawn: {type(exc).__name__}: {exc}"
-            warnings = self.space_views.entity_warnings.setdefault(spec.root, [])
-            if message not in warnings:
-                warnings.append(message)
-                log.warning("%s", message)
-            imgui.get_io().config_error_recovery_enable_assert = False
-            imgui.internal.error_recovery_try_to_recover_state(state)
+        self.view_windows = windows
+        self.layout.note_view_area(list(windows.values()))
+        hover = self.state.hover
+        host = next((h for s, h in self.views.items() if hover is not None and s.name == hover.view), None)
+        self.tooltip.draw(self.store, self.shown.cursor(), hover if host is not None and host.visible else None, host)
+        if self.tooltip.rect is not None:
+            ctx.item_rects["tooltip"] = self.tooltip.rect
+
+    def _draw_highlights(self, spec, host) -> None:
+        """Outline the hovered and the selected instance in this view (drawn over its picture)."""
+        shapes = []
+        hover, state = self.state.hover, self.state
+        if hover is not None and hover.view == spec.name:
+            if hover.pixel is not None:
+                shape = highlight.pixel_outline(host, hover.entity_path, hover.layer, *hover.pixel)
+            elif hover.layer is not None and hover.row is not None:
+                shape = highlight.point_ring(host, hover.entity_path, hover.layer, hover.row)
+            else:
+                shape = None
+            if shape is not None:
+                shapes.append(("hover", shape))
+        if state.selected_view == spec.name and state.selected_instance is not None:
+            row = _row_of_instance(host, state.selected, state.selected_instance)
+            shape = None if row is None else highlight.point_ring(host, state.selected, row[0], row[1])
+            if shape is not None:
+                shapes.append(("selected", shape))
+        draw_list = imgui.get_window_draw_list()
+        for kind, shape in shapes:
+            highlight.draw(draw_list, shape, highlight.HOVER_RGBA if kind == "hover" else highlight.SELECT_RGBA)
+            self.highlights.append({"view": spec.name, "kind": kind,
+                                    "shape": list(shape) if isinstance(shape, tuple) else np.asarray(shape).tolist()})
 
     def _begin_view_window(self, spec, flags: int) -> bool:
         """Begin a view's window: docked in the grid, or (maximised) undocked over the whole view area."""
@@ -346,6 +382,7 @@ class Viewer:
 
     def _on_mouse_move(self, event) -> None:
         if event.is_dragging or self.input is None or self.input.view_under(*event.pos) is None:
+            self.picker.set_hover(None)  # left the views, or moving the camera: no tooltip, no hover outline
             return
         self.picker.hover(event.pos)
 

@@ -1,0 +1,131 @@
+"""Hover and selection in the real window: a tooltip at the cursor with the hovered instance's components (or an
+image pixel's coordinate, value and zoomed patch), outlines of the hovered and the selected instance in the view,
+and the selected instance's values in the selection panel. Expectations come from the logged data."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from _viewer_kit import CLOUD, CLOUD_COLORS, FRAME_COLORS, run_window
+from rerun_app.views.heuristics import SpaceViewSpec
+
+pytestmark = pytest.mark.gl
+
+VIEW_3D = SpaceViewSpec("3d", "/").name
+VIEW_2D = SpaceViewSpec("2d", "image").name
+RADIUS = 0.35  # kit.scenario_cloud_and_image logs every point with this radius
+IMAGE_PIXEL = (30, 20)  # (column, row) hovered in the 60x40 image
+
+
+@pytest.fixture(scope="module")
+def hover_run(xvfb_display, tmp_path_factory):
+    import imageio.v3 as iio
+
+    out = tmp_path_factory.mktemp("hover")
+    steps = [
+        {"wait_entities": 3, "timeout": 20},
+        {"frames": 4},
+        {"project": CLOUD.tolist(), "view": "/", "as": "cloud"},
+        # the centre of the hovered image pixel (the image spans pixel units in its 2D view)
+        {"project": [[IMAGE_PIXEL[0] + 0.5, IMAGE_PIXEL[1] + 0.5, 0]], "view": "image", "as": "pixel"},
+        {"snapshot": "initial"},
+        {"move": {"projection": "cloud", "index": 1}},
+        {"frames": 3},
+        {"snapshot": "hover"},
+        {"click": {"projection": "cloud", "index": 1}},
+        {"move": {"projection": "pixel", "index": 0}},
+        {"frames": 3},
+        {"snapshot": "image"},
+        {"move": {"item": "tree-label:world/points", "at": [0.5, 0.5]}},
+        {"frames": 3},
+        {"snapshot": "left"},
+    ]
+    result = run_window(xvfb_display, "scenario_cloud_and_image", steps, out, size="1400x700")
+    if result.returncode != 0:
+        pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    return {n: (iio.imread(out / f"{n}.png")[..., :3].astype(int), json.loads((out / f"{n}.json").read_text()))
+            for n in ("initial", "hover", "image", "left")}
+
+
+def _ring_share(img, x, y, r, rgb, tol=40) -> float:
+    """Share of the points on the circle (x, y, r) whose pixel is (within ``tol``) colour ``rgb``."""
+    angles = np.linspace(0, 2 * np.pi, 72, endpoint=False)
+    hit = np.zeros(len(angles), bool)
+    for dr in (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5):  # the 2 px anti-aliased line, wherever it rounds to
+        xs = np.round(x + (r + dr) * np.cos(angles)).astype(int)
+        ys = np.round(y + (r + dr) * np.sin(angles)).astype(int)
+        hit |= np.abs(img[ys, xs] - np.array(rgb)).max(axis=-1) <= tol
+    return float(hit.mean())
+
+
+def _near(img, xy, rgb, tol=40, radius=2) -> bool:
+    x, y = int(round(xy[0])), int(round(xy[1]))
+    patch = img[y - radius : y + radius + 1, x - radius : x + radius + 1].reshape(-1, 3)
+    return bool((np.abs(patch - np.array(rgb)).max(axis=-1) <= tol).any())
+
+
+def test_tooltip_at_the_cursor_lists_the_hovered_instances_components(hover_run):
+    img, state = hover_run["hover"]
+    _, initial = hover_run["initial"]
+    r, g, b, a = CLOUD_COLORS[1]
+    assert state["tooltip"] == [
+        "entity: world/points",
+        "instance: 1",
+        f"colorrgba: #{r:02x}{g:02x}{b:02x}{a:02x} (r {r}, g {g}, b {b}, a {a})",
+        "point3d: (" + ", ".join(f"{v:.4g}" for v in CLOUD[1]) + ")",
+        f"radius: {RADIUS:.4g}",
+    ]
+    cursor = state["projections"]["cloud"][1]
+    tx, ty, tw, th = state["items"]["tooltip"]
+    assert 0 <= tx - cursor[0] <= 40 and 0 <= ty - cursor[1] <= 40, ((tx, ty), cursor)  # next to the cursor
+    # the tooltip is drawn there: its box covers what the frame before showed
+    inside = (slice(int(ty) + 2, int(ty + th) - 2), slice(int(tx) + 2, int(tx + tw) - 2))
+    assert (np.abs(img[inside] - hover_run["initial"][0][inside]).max(axis=-1) > 30).mean() > 0.3
+    assert "tooltip" not in initial["items"] and initial["tooltip"] == []
+
+
+def test_hovered_point_is_outlined_and_a_clicked_one_stays_outlined_as_selected(hover_run):
+    img, state = hover_run["hover"]
+    initial_img, _ = hover_run["initial"]
+    (ring,) = [h for h in state["highlights"] if h["kind"] == "hover"]
+    assert ring["view"] == VIEW_3D
+    x, y, r = ring["shape"]
+    np.testing.assert_allclose((x, y), state["projections"]["cloud"][1], atol=0.5)
+    assert _ring_share(img, x, y, r, (255, 255, 255)) > 0.6
+    assert _ring_share(initial_img, x, y, r, (255, 255, 255)) == 0.0
+    # after the click the mouse went to the image: the point keeps the selection outline, not the hover one
+    img, state = hover_run["image"]
+    assert state["selected"] == "world/points" and state["selected_instance"] == 1
+    (sel,) = [h for h in state["highlights"] if h["kind"] == "selected"]
+    assert _ring_share(img, *sel["shape"], (255, 170, 0)) > 0.6
+    # the selection panel shows the instance's own values
+    lines = state["selection_panel"]
+    assert lines[0] == "instance 1"
+    assert "point3d: (" + ", ".join(f"{v:.4g}" for v in CLOUD[1]) + ")" in lines
+
+
+def test_image_hover_shows_pixel_coordinate_value_and_zoomed_patch(hover_run):
+    img, state = hover_run["image"]
+    rgb = FRAME_COLORS[3]  # the cursor follows the last frame
+    assert state["hover"]["pixel"] == list(IMAGE_PIXEL)
+    assert state["tooltip"] == ["entity: image", f"pixel: ({IMAGE_PIXEL[0]}, {IMAGE_PIXEL[1]})",
+                                "value: R: {}, G: {}, B: {}".format(*rgb), "hex: #" + "".join(f"{v:02x}" for v in rgb)]
+    # the zoomed patch: 11 x 11 pixels of 8 px each inside the tooltip, all the image's colour here
+    tx, ty, tw, th = (int(v) for v in state["items"]["tooltip"])
+    box = img[ty : ty + th, tx : tx + tw]
+    assert (np.abs(box - np.array(rgb)).max(axis=-1) <= 10).sum() >= 0.8 * (11 * 8) ** 2
+    # the hovered pixel is outlined in the view
+    (outline,) = [h for h in state["highlights"] if h["kind"] == "hover"]
+    assert outline["view"] == VIEW_2D
+    corners = np.array(outline["shape"])
+    centre = state["projections"]["pixel"][0]
+    np.testing.assert_allclose(corners.mean(axis=0), centre, atol=0.5)
+    assert _near(img, corners[0], (255, 255, 255)) and _near(img, corners[2], (255, 255, 255))
+
+
+def test_leaving_the_views_hides_tooltip_and_hover_outline(hover_run):
+    _, state = hover_run["left"]
+    assert state["hover"] is None and state["tooltip"] == []
+    assert [h["kind"] for h in state["highlights"]] == ["selected"]
