@@ -34,11 +34,15 @@ class RangeColumn:
     values : pa.Array
         Every instance of every row, row by row, of the component's instance type (``pa.null()``
         only for an empty column when no row of the component is stored on that timeline).
+    rows : np.ndarray
+        (R,) int64, read-only: the identity of each row's log call; the columns of two components
+        logged in one call have equal ``rows`` entries (e.g. a text entry and its colour).
     """
 
     times: np.ndarray
     offsets: np.ndarray
     values: pa.Array
+    rows: np.ndarray
 
     def __len__(self) -> int:
         return len(self.times)
@@ -59,7 +63,8 @@ class RangeColumn:
         keep = counts > 0
         if keep.all():
             return self
-        return RangeColumn(_readonly(self.times[keep]), _readonly(_offsets_of(counts[keep])), self.values)
+        return RangeColumn(_readonly(self.times[keep]), _readonly(_offsets_of(counts[keep])), self.values,
+                           _readonly(self.rows[keep]))
 
     def firsts(self) -> pa.Array:
         """(R,) the first instance of every row (null for a row of zero instances)."""
@@ -78,6 +83,7 @@ def empty_column(value_type: pa.DataType | None = None) -> RangeColumn:
         _readonly(np.empty(0, dtype=np.int64)),
         _readonly(np.zeros(1, dtype=np.int64)),
         pa.array([], type=value_type or pa.null()),
+        _readonly(np.empty(0, dtype=np.int64)),
     )
 
 
@@ -127,7 +133,8 @@ def gather(chunks: dict, component: str, times: np.ndarray, keys: np.ndarray) ->
             take = np.repeat(starts - _offsets_of(counts)[:-1], counts) + np.arange(int(counts.sum()))
         parts.append(cells.values.take(pa.array(take)))
     values = parts[0] if len(parts) == 1 else pa.concat_arrays(parts)
-    return RangeColumn(times, _readonly(_offsets_of(np.concatenate(part_counts))), values)
+    return RangeColumn(times, _readonly(_offsets_of(np.concatenate(part_counts))), values,
+                       _readonly(np.asarray(keys, dtype=np.int64)))
 
 
 def _offsets_of(counts: np.ndarray) -> np.ndarray:

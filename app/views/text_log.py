@@ -103,10 +103,14 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
                 logged = values.colors_rgba8(colour_column.firsts())
             except values.ComponentError:
                 logged = None
-            if logged is not None:  # the colour logged in the same row (same time), not a later one
-                at = np.searchsorted(colour_column.times, times, side="right") - 1
-                same = (at >= 0) & (colour_column.times[np.maximum(at, 0)] == times)
-                colors[same], has_color[same] = logged[at[same]], True
+            if logged is not None:  # the colour logged in the same call, never another entry's at the same time
+                entry_rows = column.rows[-MAX_ROWS_PER_ENTITY:] if column.counts.max() == 1 else \
+                    np.repeat(column.rows, column.counts)[-MAX_ROWS_PER_ENTITY:]
+                order = np.argsort(colour_column.rows, kind="stable")
+                sorted_rows = colour_column.rows[order]
+                at = np.minimum(np.searchsorted(sorted_rows, entry_rows), max(len(sorted_rows) - 1, 0))
+                same = sorted_rows[at] == entry_rows
+                colors[same], has_color[same] = logged[order[at[same]]], True
         parts.append((times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color))
     if not parts:
         empty = np.empty(0, dtype=object)

@@ -40,3 +40,25 @@ def test_chunkwise_read_equals_the_public_range_query():
     table = text_rows(store, ["log"], TIMELINE)
     assert table.times.tolist() == sorted(np.repeat([t for t, _ in kept], [len(c) for _, c in kept]).tolist())
     assert [table.row(i).body for i in range(len(table)) if table.times[i] == 5] == ["m5", "m-5"]
+
+
+def test_a_coloured_entry_does_not_colour_another_entry_at_the_same_time():
+    """api_demo logs a magenta entry and an INFO entry on one entity at one time: only the first is magenta."""
+    hub = new_hub()
+    magenta = np.array([[255, 0, 255, 255]], np.uint8)
+
+    def log(body: str, colour=None) -> None:
+        comps = {"rerun.text_entry": _cells([[{"body": body, "level": "INFO"}]])}
+        if colour is not None:
+            comps["rerun.colorrgba"] = pa.array([C.fixed_size_list(colour).to_pylist()],
+                                                pa.list_(C.fixed_size_list(colour).type))
+        batch = build_log_batch("log", RECORDING_ID, {TIMELINE: [3]}, comps)
+        hub.add_log_batch("log", batch, RECORDING_ID)
+
+    log("before")
+    log("coloured", magenta)
+    log("after")
+    log("also coloured", magenta)
+    table = text_rows(hub.active, ["log"], TIMELINE)
+    rows = {table.row(i).body: table.row(i).color for i in range(len(table))}
+    assert rows == {"before": None, "coloured": (255, 0, 255, 255), "after": None, "also coloured": (255, 0, 255, 255)}
