@@ -55,6 +55,7 @@ from rerun._rows import (
     text_batch,
 )
 from rerun.sinks import MemorySink, Sink
+from rerun.transport import process_hooks
 from rerun.wire.frames import FrameKind
 
 SDK_VERSION = "0.4.0"
@@ -231,16 +232,8 @@ def set_sink(sink: Sink) -> None:
 
 
 def _close_sink(sink: Sink) -> None:
-    if isinstance(sink, MemorySink):
-        sink.close()
-        return
     try:
-        from rerun.sinks import FileSink
-
-        if isinstance(sink, FileSink):
-            sink.close({"recording_id": recording_id()})
-        else:
-            sink.close()
+        sink.close({"recording_id": recording_id()})
     except Exception as exc:  # a dying sink must not stop the switch
         warnings.warn(f"rerun: closing {type(sink).__name__} failed: {exc}", RuntimeWarning, stacklevel=3)
 
@@ -502,12 +495,18 @@ def _after_fork_in_child() -> None:
     is kept, so a child that calls ``rr.save`` / ``rr.connect`` logs into the same recording.
     """
     global _lock, _flusher, _wake, _sink, _begin_sent
+    inherited = _sink
     _lock = threading.Lock()
     _wake = threading.Event()
     _flusher = None
     _pending.clear()
     _sink = MemorySink()
     _begin_sent = False
+    # A viewer takes many producers: a child of a process streaming to one streams to it too, over a
+    # connection and ring of its own (every open viewer sink reopens; the memory sink replays nothing).
+    continued = process_hooks.reopen_in_forked_child(inherited)
+    if continued is not None:
+        set_sink(continued)
     _register_with_multiprocessing()
 
 
@@ -545,6 +544,7 @@ _initialise_from_environment()
 if hasattr(os, "register_at_fork"):  # POSIX only; Windows has no fork
     os.register_at_fork(after_in_child=_after_fork_in_child)
 _register_with_multiprocessing()  # covers children that import rerun only after they start (forkserver, spawn)
+process_hooks.register_session(get_sink)
 _atexit_registered = False
 
 

@@ -19,8 +19,8 @@ class Sink:
       JSON-able dict.
     - The session serialises calls (it holds its lock), so a sink sees one call at a time; a sink
       must never call back into ``rerun._session`` (that would deadlock).
-    - ``close()`` flushes, sends GOODBYE where the medium has one, releases resources, and is
-      idempotent. It must return in bounded time (never join a thread that waits on the session).
+    - ``close(goodbye)`` flushes, sends GOODBYE (with the ``goodbye`` dict, the session gives the
+      recording id) where the medium has one, releases resources, and is idempotent. It must return in bounded time (never join a thread that waits on the session).
     """
 
     def __init__(self) -> None:
@@ -40,8 +40,9 @@ class Sink:
     def flush(self) -> None:
         """Push anything buffered towards its destination."""
 
-    def close(self) -> None:
-        """Flush and release the sink (idempotent)."""
+    def close(self, goodbye: dict | None = None) -> None:
+        """Flush, send GOODBYE (``goodbye``: its body) where the medium has one, and release the sink
+        (idempotent)."""
 
     def stats(self) -> dict:
         """Counters since creation: ``sent_messages``, ``sent_bytes``, ``dropped_messages``, ``dropped_bytes``."""

@@ -75,6 +75,7 @@ class MemorySink(Sink):
             else:
                 sink.send_control(kind, value)
 
-    def close(self) -> None:
+    def close(self, goodbye: dict | None = None) -> None:
+        """Drop the buffered messages (a memory buffer has no GOODBYE)."""
         self._messages = []
         self._buffered_bytes = 0

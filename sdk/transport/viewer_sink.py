@@ -13,68 +13,34 @@ counted in :meth:`stats`, and one warning is logged.
 
 from __future__ import annotations
 
-import atexit
 import collections
-# getaddrinfo imports this codec lazily; if a sink thread does that while the process forks, the child
-# inherits a half-imported module and its connect() fails with "unknown encoding: idna". Import it up front.
-import encodings.idna  # noqa: F401
 import logging
 import os
-import select
-import socket
-import sys
 import threading
 import time
-import weakref
 
 import numpy as np
 import pyarrow as pa
 
 from rerun.sinks.base import Sink
 from rerun.transport.address import Address
+from rerun.transport import process_hooks
 from rerun.transport.buffers import default_pool
-from rerun.transport.handshake import (
-    PROTOCOL_VERSION,
-    WAKE_DATA,
-    encode_handshake,
-    read_handshake,
-    unix_socket_name,
-)
+from rerun.transport.connection import Connection, connect, wait_to_write
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
-from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES, segment_size_for
-from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
+from rerun.transport.segment_spares import SegmentSpares
+from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES
+from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header, encode_json_frame
 from rerun.wire.log_table import log_payload_size, write_log_payload
 
 logger = logging.getLogger("rerun")
 
 DEFAULT_BUFFER_BYTES = 256 << 20
-CONNECT_TIMEOUT_S = 2.0
-HANDSHAKE_TIMEOUT_S = 5.0
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
-#: How long a log call may wait for ring space before it copies its frame aside instead.
-CALLER_WAIT_S = 0.005
-#: Free segments of the size of the last big frame kept ready by the spare thread: up to
-#: SPARE_SEGMENTS, fewer for huge frames (at most SPARE_BYTES of them, but at least 2). A burst of big
-#: frames outruns the viewer's releases by a few frames, and making a segment takes longer than
-#: filling one (64 MiB: ~100 ms against ~5 ms), so a frame finding none takes the two-copy path.
-SPARE_SEGMENTS = 4
-SPARE_BYTES = 256 << 20
-#: One segment of this size is made as soon as a ring connection takes segments, so the first big
-#: frames (point clouds, HD images: 4-16 MiB) need not wait for one (nor take the two-copy path).
-INITIAL_SEGMENT_BYTES = 16 << 20
 _SMALL_FRAME = 256 << 10
 #: Batches up to this many buffer bytes are serialised once into memory, then copied.
 _SERIALIZE_ONCE_BYTES = 64 << 10
 _COALESCE_BYTES = 1 << 20
-
-_live_sinks: "weakref.WeakSet[ViewerSink]" = weakref.WeakSet()
-#: Same-host ring connections go through the viewer's Unix socket, passing eventfds for wake-ups
-#: (env ``RERUN_UNIX_SOCKET=0``: over TCP, woken by bytes on the socket).
-USE_UNIX_SOCKET = (
-    hasattr(socket, "AF_UNIX") and hasattr(os, "eventfd") and sys.platform.startswith("linux")
-    and os.environ.get("RERUN_UNIX_SOCKET", "1") != "0"
-)
-
 
 def _env_bytes(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -85,30 +51,6 @@ def _env_bytes(name: str, default: int) -> int:
     except ValueError:
         logger.warning("ignoring %s=%r: expected a number of bytes", name, value)
         return default
-
-
-def _spares_for(size: int) -> int:
-    return max(2, min(SPARE_SEGMENTS, SPARE_BYTES // max(size, 1)))
-
-
-def _wait_to_write(conn: "_Connection", frame_len: int, try_write, *args) -> bool:
-    """Retry ``try_write(*args)`` (a ring write of ``frame_len`` bytes that just found no room)
-    until it succeeds, :data:`CALLER_WAIT_S` passes or the connection dies; False at once for a
-    frame larger than any ring record."""
-    ring = conn.ring
-    if frame_len > ring.max_record_data():
-        return False
-    deadline = time.monotonic() + CALLER_WAIT_S
-    ring.set_producer_waiting(True)
-    try:
-        while not try_write(*args):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not conn.alive:
-                return False
-            conn.poll_socket(remaining)
-        return True
-    finally:
-        ring.set_producer_waiting(False)
 
 
 def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) -> np.ndarray:
@@ -129,88 +71,6 @@ class _Item:
     def __init__(self, frame: np.ndarray, control: bool) -> None:
         self.frame = frame
         self.control = control
-
-
-class _Connection:
-    """One live connection: the socket, and the ring when payloads go through shared memory.
-
-    Ring wake-ups go through two eventfds when the viewer took them (``wake``: data, space),
-    else as one byte on the socket.
-    """
-
-    def __init__(self, sock: socket.socket, ring: RingWriter | None, wake: tuple[int, int] | None = None) -> None:
-        self.sock = sock
-        self.ring = ring
-        self.wake = wake
-        self._watched = [sock] if wake is None else [sock, wake[1]]
-        self.alive = True
-
-    @property
-    def kind(self) -> str:
-        return "ring" if self.ring is not None else "tcp"
-
-    def wake_consumer(self) -> None:
-        if self.ring.consumer_waiting():
-            if self.wake is not None:
-                try:
-                    os.eventfd_write(self.wake[0], 1)
-                except OSError:
-                    self.alive = False
-                return
-            try:
-                self.sock.send(WAKE_DATA, socket.MSG_DONTWAIT)
-            except (BlockingIOError, InterruptedError):
-                pass  # the socket already holds unread wake-ups
-            except OSError:
-                self.alive = False
-
-    def poll_socket(self, timeout: float) -> None:
-        """Wait up to ``timeout`` for a wake-up; mark the connection dead on EOF or error."""
-        try:
-            readable, _, _ = select.select(self._watched, [], [], timeout)
-            if self.wake is not None and self.wake[1] in readable:
-                try:
-                    os.eventfd_read(self.wake[1])
-                except BlockingIOError:
-                    pass
-            if self.sock in readable:
-                if not self.sock.recv(4096, socket.MSG_DONTWAIT):
-                    self.alive = False
-        except (BlockingIOError, InterruptedError):
-            pass
-        except (OSError, ValueError):
-            self.alive = False
-
-    def close(self, forked_copy: bool = False) -> None:
-        """Close; ``forked_copy``: this is a forked child's copy of its parent's connection (remove
-        no shared-memory name the parent still uses)."""
-        viewer_alive = forked_copy or (self.ring is not None and self._viewer_still_connected())
-        self.alive = False
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-        if self.wake is not None:
-            for fd in self.wake:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            self.wake = None
-        if self.ring is not None:
-            self.ring.close(viewer_alive=viewer_alive, unlink=not forked_copy)
-
-    def _viewer_still_connected(self) -> bool:
-        """True unless the viewer's end of the socket is closed (it exited or was killed: the
-        kernel closes its sockets at once, even before its parent reaps it)."""
-        try:
-            while True:
-                if not self.sock.recv(4096, socket.MSG_DONTWAIT):
-                    return False  # EOF
-        except (BlockingIOError, InterruptedError):
-            return True  # nothing more to read, and no EOF
-        except OSError:
-            return False
 
 
 class ViewerSink(Sink):
@@ -255,7 +115,7 @@ class ViewerSink(Sink):
         self._init_state()
         self._connections_made = 0
         self._last_begin: np.ndarray | None = None
-        _live_sinks.add(self)
+        process_hooks.track(self)
         self._start_worker()
 
     def _init_state(self) -> None:
@@ -264,7 +124,7 @@ class ViewerSink(Sink):
         self._queue: collections.deque[_Item] = collections.deque()
         self._queued_bytes = 0
         self._inflight: list[_Item] | None = None
-        self._conn: _Connection | None = None
+        self._conn: Connection | None = None
         self._closing = False
         self._closed = False
         self._warned_drop = False
@@ -272,8 +132,7 @@ class ViewerSink(Sink):
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
         self._last_connect_failed = False
-        self._spare_size = 0  # a segment of this size is wanted (made by the spare thread)
-        self._spare_thread: threading.Thread | None = None
+        self._spares = SegmentSpares(self._cond, f"rerun-sink-segments {self.address}", self._spare_status)
 
     def _start_worker(self) -> None:
         self._worker = threading.Thread(target=self._run, name=f"rerun-sink {self.address}", daemon=True)
@@ -323,14 +182,14 @@ class ViewerSink(Sink):
         self._enqueue(_Item(frame, control=False))
 
     @staticmethod
-    def _write_parts_waiting(conn: _Connection, header: bytes, payload: np.ndarray) -> bool:
+    def _write_parts_waiting(conn: Connection, header: bytes, payload: np.ndarray) -> bool:
         """:meth:`_write_log_waiting` for an already serialised small frame."""
         ring = conn.ring
         if ring.try_write_frame_parts(header, payload):
             return True
-        return _wait_to_write(conn, len(header) + payload.nbytes, ring.try_write_frame_parts, header, payload)
+        return wait_to_write(conn, len(header) + payload.nbytes, ring.try_write_frame_parts, header, payload)
 
-    def _write_log_segment(self, conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
+    def _write_log_segment(self, conn: Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).
         When none is free, the spare thread is asked for one and this frame takes the ring (lock held)."""
         ring = conn.ring
@@ -339,58 +198,18 @@ class ViewerSink(Sink):
             return False
         if ring.segments.has_free(frame_len) and ring.try_write_log_segment(batch, payload_size):
             if not ring.segments.has_free(frame_len):
-                self._want_spare(frame_len)
+                self._spares.want(frame_len)
             return True
-        self._want_spare(frame_len)
+        self._spares.want(frame_len)
         return False
 
-    def _want_spare(self, nbytes: int) -> None:
-        """Ask the spare thread for free segments of ``nbytes`` (lock held)."""
-        self._spare_size = nbytes
-        if self._spare_thread is None:
-            self._spare_thread = threading.Thread(target=self._spare_loop, name=f"rerun-sink-segments {self.address}", daemon=True)
-            self._spare_thread.start()
-        self._cond.notify_all()
-
-    def _spare_loop(self) -> None:
-        """Makes the segments big frames will need, off the logging thread (creating and faulting in
-        a segment costs more than copying into the ring): up to :data:`SPARE_SEGMENTS` free ones of
-        the size last asked for, within the pool's bounds."""
-        size = 0
-        while True:
-            with self._lock:
-                if self._spare_size:
-                    size, self._spare_size = segment_size_for(self._spare_size), 0
-                conn = self._conn
-                pool = conn.ring.segments if conn is not None and conn.ring is not None else None
-                while not self._closed and (pool is None or not size or pool.count_free(size) >= _spares_for(size) or pool.slot_for(size, evict=False) is None):
-                    self._cond.wait(1.0)
-                    if self._spare_size:
-                        size, self._spare_size = segment_size_for(self._spare_size), 0
-                    conn = self._conn
-                    pool = conn.ring.segments if conn is not None and conn.ring is not None else None
-                if self._closed:
-                    return
-            made = pool.make_mapping(size)  # slow: outside the lock
-            if made is None:
-                size = 0
-                continue
-            with self._lock:
-                index = pool.slot_for(size) if self._conn is conn and conn.alive and not self._closed else None
-                if index is None:
-                    made[1].close()
-                    try:
-                        os.unlink(os.path.join("/dev/shm", made[0]))
-                    except OSError:
-                        pass
-                    continue
-                pool.adopt(index, size, made)
-                if self._inflight is None:  # else the worker writes the ring, and announces after
-                    conn.ring.announce_segments()
-                    conn.wake_consumer()
+    def _spare_status(self) -> tuple:
+        """For the spare-segment thread (lock held): the connection, whether closed, whether the writer
+        thread is writing."""
+        return self._conn, self._closed, self._inflight is not None
 
     @staticmethod
-    def _write_log_waiting(conn: _Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
+    def _write_log_waiting(conn: Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Write into the ring, waiting up to :data:`CALLER_WAIT_S` for the consumer to free space.
 
         A short wait beats the alternative (copying the frame aside and writing it again later)
@@ -399,7 +218,7 @@ class ViewerSink(Sink):
         ring = conn.ring
         if ring.try_write_log(batch, payload_size):
             return True
-        return _wait_to_write(conn, FRAME_HEADER.size + payload_size, ring.try_write_log, batch, payload_size)
+        return wait_to_write(conn, FRAME_HEADER.size + payload_size, ring.try_write_log, batch, payload_size)
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
         frame = np.frombuffer(encode_json_frame(kind, obj), dtype=np.uint8)
@@ -496,16 +315,12 @@ class ViewerSink(Sink):
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(timeout=2.0)
-        spare = self._spare_thread
-        if spare is not None and spare is not threading.current_thread():
-            # It may be making a segment: let it finish and remove it, or a process exiting now
-            # would freeze it (a daemon thread) and leave the file in /dev/shm.
-            spare.join(timeout=2.0)
+        self._spares.join(timeout=2.0)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-        _live_sinks.discard(self)
+        process_hooks.forget(self)
 
     def stats(self) -> dict:
         stats = super().stats()
@@ -588,7 +403,7 @@ class ViewerSink(Sink):
         self._queued_bytes -= total
         return items
 
-    def _write(self, conn: _Connection, items: list[_Item]) -> bool:
+    def _write(self, conn: Connection, items: list[_Item]) -> bool:
         if not conn.alive:
             return False  # requeued, and sent again on the next connection
         if conn.ring is None:
@@ -623,7 +438,7 @@ class ViewerSink(Sink):
         with self._lock:
             seg = pool.acquire(frame.nbytes, create=False)
             if seg is None:
-                self._want_spare(frame.nbytes)
+                self._spares.want(frame.nbytes)
                 return False
             seg.reserved = True
         try:
@@ -631,12 +446,12 @@ class ViewerSink(Sink):
             with self._lock:
                 done = ring.publish_segment(seg, frame.nbytes)
                 if not pool.has_free(frame.nbytes):
-                    self._want_spare(frame.nbytes)
+                    self._spares.want(frame.nbytes)
         finally:
             seg.reserved = False
         return done
 
-    def _wait_for_space(self, conn: _Connection) -> bool:
+    def _wait_for_space(self, conn: Connection) -> bool:
         """Block (on the socket, not spinning) until the consumer frees space; False if it is gone."""
         ring = conn.ring
         ring.set_producer_waiting(True)
@@ -649,86 +464,10 @@ class ViewerSink(Sink):
             closed_hard = self._closed
         return conn.alive and not closed_hard
 
-    @staticmethod
-    def _make_initial_segment(ring: RingWriter) -> None:
-        """One segment of :data:`INITIAL_SEGMENT_BYTES`, made here (the background thread, before
-        the connection is in use) so the first big frames need not wait for one."""
-        size = INITIAL_SEGMENT_BYTES
-        if not size or size > ring.segments.max_bytes:
-            return
-        made = ring.segments.make_mapping(size)
-        index = ring.segments.slot_for(size) if made is not None else None
-        if index is not None:
-            ring.segments.adopt(index, size, made)
-            ring.announce_segments()  # the connection is not in use yet: the ring is ours
-
-    def _open_socket(self) -> tuple[socket.socket, tuple[int, int] | None]:
-        """Connect: to the viewer's Unix socket (with fresh wake-up eventfds) for a same-host ring
-        when it has one, else over TCP."""
-        if self._want_ring and USE_UNIX_SOCKET and self.address.is_local():
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(CONNECT_TIMEOUT_S)
-            try:
-                sock.connect("\0" + unix_socket_name(self.address.port))
-            except OSError:
-                sock.close()  # an older viewer, or one in another network namespace: TCP
-            else:
-                flags = os.EFD_NONBLOCK | os.EFD_CLOEXEC
-                return sock, (os.eventfd(0, flags), os.eventfd(0, flags))
-        sock = socket.create_connection((self.address.host, self.address.port), timeout=CONNECT_TIMEOUT_S)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock, None
-
     def _connect(self) -> bool:
-        ring = None
-        sock = None
-        wake = None
         try:
-            sock, wake = self._open_socket()
-            if self._want_ring:
-                ring = RingWriter(self.ring_bytes)
-            hello = {
-                "protocol": PROTOCOL_VERSION,
-                "format_version": FORMAT_VERSION,
-                "pid": os.getpid(),
-                "recording_id": self.recording_id,
-                "ring": {"name": ring.name, "capacity": ring.capacity} if ring is not None else None,
-            }
-            sock.settimeout(HANDSHAKE_TIMEOUT_S)
-            if wake is not None and ring is not None:
-                hello["wake"] = "eventfd"
-                message = encode_handshake(hello)
-                sent = socket.send_fds(sock, [message], list(wake))
-                if sent < len(message):
-                    sock.sendall(message[sent:])
-            else:
-                sock.sendall(encode_handshake(hello))
-            reply = read_handshake(sock)
-            if ring is not None:
-                ring.unlink()  # the viewer has mapped it by now (or refused it): the name can go
-            if not reply.get("ok"):
-                raise ConnectionError(f"the viewer refused the connection: {reply.get('error', 'no reason given')}")
-            if ring is not None and not reply.get("ring"):
-                ring.close()
-                ring = None
-            if ring is not None and reply.get("segments") and self.segment_bytes > 0:
-                ring.enable_segments(self.segment_bytes)
-                self._make_initial_segment(ring)
-            if wake is not None and (ring is None or reply.get("wake") != "eventfd"):
-                for fd in wake:
-                    os.close(fd)
-                wake = None
-            sock.settimeout(None)
-            if ring is None:
-                sock.sendall(STREAM_HEADER)
+            conn = connect(self.address, self._want_ring, self.ring_bytes, self.segment_bytes, self.recording_id)
         except (OSError, ValueError) as exc:
-            if ring is not None:
-                ring.close()
-            if sock is not None:
-                sock.close()
-            if wake is not None:
-                for fd in wake:
-                    os.close(fd)
             self._last_error = f"{type(exc).__name__}: {exc}"
             self._last_connect_failed = True
             if not self._warned_connect:
@@ -739,7 +478,6 @@ class ViewerSink(Sink):
                     "rerun: cannot reach the viewer at %s yet (%s); will keep trying", self.address, exc,
                 )
             return False
-        conn = _Connection(sock, ring, wake)
         with self._lock:
             if self._closed:
                 conn.close()
@@ -754,7 +492,7 @@ class ViewerSink(Sink):
             self._cond.notify_all()
         return True
 
-    def _disconnect(self, conn: _Connection, reason: str) -> None:
+    def _disconnect(self, conn: Connection, reason: str) -> None:
         with self._lock:
             if self._conn is conn:
                 self._conn = None
@@ -764,8 +502,9 @@ class ViewerSink(Sink):
             logger.warning("rerun: lost the connection to the viewer at %s (%s); reconnecting", self.address, reason)
 
     # -- fork -----------------------------------------------------------------------------------
-    def _after_fork_in_child(self) -> None:
-        """In a forked child: forget the parent's connection and queue, open our own lazily."""
+    def reopen_after_fork(self) -> None:
+        """In a forked child (called by :func:`rerun.transport.process_hooks.reopen_in_forked_child`): forget
+        the parent's connection and queue, open our own lazily."""
         inherited = self._conn
         self._init_state()
         self._sent_messages = self._sent_bytes = self._dropped_messages = self._dropped_bytes = 0
@@ -777,46 +516,3 @@ class ViewerSink(Sink):
             except (OSError, BufferError, ValueError):
                 pass
         self._start_worker()
-
-
-_active_before_fork: list = []
-
-
-def _before_fork() -> None:
-    session = sys.modules.get("rerun._session")
-    _active_before_fork[:] = [session.get_sink()] if session is not None else []
-
-
-def _after_fork_in_parent() -> None:
-    _active_before_fork.clear()
-
-
-def _after_fork_in_child() -> None:
-    for sink in list(_live_sinks):
-        sink._after_fork_in_child()
-    # The session gives a forked child a memory sink (right for a file: two writers would
-    # interleave frames). A viewer takes many producers, so the child streams to the same viewer
-    # over a connection and ring of its own. (The session's after-fork hook runs before this one.)
-    active = _active_before_fork[0] if _active_before_fork else None
-    _active_before_fork.clear()
-    session = sys.modules.get("rerun._session")
-    if isinstance(active, ViewerSink) and session is not None and session.get_sink() is not active:
-        session.set_sink(active)
-
-
-def _close_all_at_exit() -> None:
-    # The session's own exit hook (registered earlier, so it runs later) flushes its pending rows
-    # into its active sink and closes it: leave that one to it.
-    session = sys.modules.get("rerun._session")
-    active = session.get_sink() if session is not None else None
-    for sink in list(_live_sinks):
-        if sink is active:
-            continue
-        try:
-            sink.close()
-        except Exception:  # noqa: BLE001 - interpreter exit: never raise
-            pass
-
-
-os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
-atexit.register(_close_all_at_exit)

@@ -507,7 +507,7 @@ def test_a_new_sink_gets_begin_then_the_backlog_in_order_then_close(fresh):
         def send_control(self, kind, obj):
             self.seen.append((FrameKind(kind).name, obj.get("application_id")))
 
-        def close(self):
+        def close(self, goodbye=None):
             self.seen.append(("closed",))
 
     rr.init("sinks")
