@@ -372,14 +372,19 @@ class BoxBatch:
 
 @dataclass(frozen=True, eq=False)
 class ArrowBatch:
-    """Arrows from ``origins`` along ``vectors``, drawn as a shaft and a four-stroke head.
+    """Arrows from ``origins`` along ``vectors``.
+
+    With ``radii`` an arrow is solid, as in Rerun 0.4: a shaft of that radius and a cone head twice as
+    wide and four radii long, ending at the tip. Without, a thin line shaft and a four-stroke head.
 
     Parameters
     ----------
     vectors : array_like (N, 3) or (N, 2)
     origins : array_like (N, 3) or (N, 2), optional (default origin)
+    radii : float or array_like (N,), optional
+        Shaft radius in local units (the SDK's ``width_scale / 2``); negative/NaN become 0.
     colors, widths, ids, transform
-        As for :class:`LineBatch`, one per arrow.
+        As for :class:`LineBatch`, one per arrow (``widths``: pixels of the thin-line form).
     """
 
     vectors: np.ndarray
@@ -388,6 +393,7 @@ class ArrowBatch:
     widths: np.ndarray | float | None = None
     ids: np.ndarray | None = None
     transform: np.ndarray | None = None
+    radii: np.ndarray | float | None = None
     version: int = 0
     n_clamped: int = field(init=False, default=0)
 
@@ -396,8 +402,13 @@ class ArrowBatch:
         n = vectors.shape[0]
         origins = _anchors("origins", self.origins, n, "arrow")
         widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=1.0)
+        radii = None
+        if self.radii is not None:
+            radii, n_bad_radii = chk.as_sizes("radii", self.radii, n, default=0.0)
+            n_clamped += n_bad_radii
         _set(
             self,
+            radii=radii,
             vectors=vectors,
             origins=origins,
             colors=chk.as_colors("colors", self.colors, n),
@@ -478,7 +489,7 @@ class LabelBatch:
     ----------
     texts : sequence of str
     positions : array_like (N, 3) or (N, 2)
-    colors : one colour (labels share it)
+    colors : one colour for all, or one per label
     font_size : float
         In points.
     """
@@ -495,12 +506,12 @@ class LabelBatch:
         texts = [str(t) for t in self.texts]
         if len(texts) != positions.shape[0]:
             raise ValueError(f"texts: expected {positions.shape[0]} texts (one per position), got {len(texts)}")
-        colors = chk.as_colors("colors", self.colors, 1)
+        colors = chk.as_colors("colors", self.colors, len(texts))
         _set(
             self,
             texts=texts,
             positions=positions,
-            colors=colors[0] if colors.ndim == 2 else colors,
+            colors=colors[0] if colors.ndim == 2 and len(texts) == 1 else colors,
             transform=chk.as_transform("transform", self.transform),
         )
 

@@ -250,8 +250,50 @@ class BoxesLayer(LinesLayer):
 
 
 class ArrowsLayer(LinesLayer):
+    """Thin-line arrows, or solid ones (a shaft and a cone head, unlit like Rerun 0.4's) when the batch has radii."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.mesh = nodes.Mesh(parent=self.node)
+        self.mesh.visible = False
+        self._solid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
     def _as_lines(self, batch: ArrowBatch) -> LineBatch:
         return geometry.arrow_lines(batch)
+
+    def _upload(self, batch: ArrowBatch) -> None:
+        if batch.radii is None:
+            self._solid = None
+            self.mesh.visible, self.lines.visible = False, True
+            super()._upload(batch)
+            return
+        vertices, triangles, owner = geometry.arrow_mesh(batch)
+        self._solid = (vertices, triangles, owner)
+        self.line_batch = self._as_lines(batch)
+        colors = batch.colors if batch.colors.ndim == 1 else batch.colors[owner]
+        vertex_colors = np.ascontiguousarray(np.broadcast_to(colors, (vertices.shape[0], 4)))
+        self.mesh.set_data(vertices, triangles, np.zeros_like(vertices), vertex_colors, None, False)
+        self.mesh.visible, self.lines.visible = True, False
+
+    def local_points(self):
+        if self._solid is None:
+            return super().local_points()
+        return _finite(self._solid[0])
+
+    def pick(self, canvas_from_local, x, y, px_per_unit):
+        if self._solid is None:
+            return super().pick(canvas_from_local, x, y, px_per_unit)
+        vertices, triangles, owner = self._solid
+        if triangles.shape[0] == 0:
+            return None
+        projected, _ = _project_visible(canvas_from_local, vertices)
+        tri = projected[triangles]
+        hit, depth, _ = _triangle_hits(tri[:, :, :2], tri[:, :, 2], x, y)
+        if not hit.any():
+            return super().pick(canvas_from_local, x, y, px_per_unit)  # the thin axis still picks
+        candidates = np.flatnonzero(hit)
+        best = candidates[np.argmin(depth[candidates])]
+        return Hit(int(owner[triangles[best, 0]]), float(depth[best]))
 
 
 # --- meshes and images -----------------------------------------------------------------------
@@ -369,13 +411,15 @@ class FrustumLayer(Layer):
 
 
 class LabelsLayer(Layer):
-    """vispy Text labels, left-anchored at their positions (picking hits the anchor)."""
+    """vispy Text labels, centred below their positions (picking hits the anchor)."""
 
     draw_order = 40
 
     def __init__(self, parent):
         super().__init__(parent)
-        self.text = scene.visuals.Text(parent=self.node, anchor_x="left", anchor_y="bottom")
+        # Centred below the anchor, as Rerun 0.4 places point, box and rect labels ("bottom": vispy's text
+        # anchors count y upwards, the view's pixels downwards)
+        self.text = scene.visuals.Text(parent=self.node, anchor_x="center", anchor_y="bottom")
         self.uploads = 0
 
     @property
@@ -389,7 +433,7 @@ class LabelsLayer(Layer):
         if texts:
             self.text.text = texts
             self.text.pos = batch.positions[keep]
-        self.text.color = batch.colors / 255.0
+        self.text.color = (batch.colors if batch.colors.ndim == 1 else batch.colors[keep]) / 255.0
         self.text.font_size = batch.font_size
         self.uploads += 1
 

@@ -14,6 +14,7 @@ from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, Wir
 from rerun.wire.log_table import read_log_payload, timeline_column_name
 
 from rerun_app.ingest.log_limit import ingest_log
+from rerun_app.ingest.schema_check import ComponentTypeMismatch, check_components
 from rerun_app.ingest.stats import SourceStats
 
 logger = logging.getLogger("rerun_app.ingest")
@@ -146,11 +147,15 @@ class Dispatcher:
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = self._decoder.decode(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them
+                check_components(batch)  # types too: one wrong column must not break every view
                 return LogEvent(entity_path, recording_id, batch)
             info = Frame(kind, memoryview(payload), 0).json()
             if kind == FrameKind.GOODBYE:
                 source.goodbye = True
             return _CONTROL_EVENTS[kind](info)
+        except ComponentTypeMismatch as exc:
+            self.report_component_mismatch(source, exc)
+            return None
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the viewer
             self.report_error(source, f"dropped a {kind.name} frame: {type(exc).__name__}: {exc}")
             return None
@@ -175,6 +180,15 @@ class Dispatcher:
         logged = batch.column(index)[batch.num_rows - 1].as_py()
         if logged is not None:
             source.add_latency_ns(time.time_ns() - logged)
+
+    @staticmethod
+    def report_component_mismatch(source: SourceStats, exc: ComponentTypeMismatch) -> None:
+        """Count a batch rejected for a component's type; warn once per source and component."""
+        source.errors += 1
+        source.last_error = str(exc)
+        if exc.component not in source.mistyped_components:
+            source.mistyped_components.add(exc.component)
+            ingest_log.warning("ingest: %s: %s (said once per component of this source)", source.name, exc)
 
     @staticmethod
     def report_error(source: SourceStats, message: str) -> None:

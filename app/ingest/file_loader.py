@@ -20,6 +20,7 @@ from rerun.wire.events import Event, LogEvent, deliver
 from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, iter_frames, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
+from rerun_app.ingest.schema_check import ComponentTypeMismatch, check_components
 from rerun_app.ingest.stats import SourceStats
 from rerun_app.ingest.targets import HubTarget
 
@@ -125,6 +126,10 @@ def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[Eve
         if isinstance(event, LogEvent):
             try:
                 event.batch.validate(full=True)
+                check_components(event.batch)
+            except ComponentTypeMismatch as exc:
+                Dispatcher.report_component_mismatch(source, exc)
+                continue
             except Exception as exc:  # noqa: BLE001
                 Dispatcher.report_error(source, f"dropped a LOG event: {type(exc).__name__}: {exc}")
                 continue

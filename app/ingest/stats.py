@@ -33,6 +33,8 @@ class SourceStats:
         self.first_frame_time: float | None = None  # wall clock, seconds
         self.last_frame_time: float | None = None
         self.last_error: str | None = None
+        #: Built-in components this source sent with a wrong type (warned about once each).
+        self.mistyped_components: set[str] = set()
         self._latency: np.ndarray | None = None  # allocated at the first sample
         self._latency_count = 0
         self._lock = threading.Lock()

@@ -69,7 +69,7 @@ def is_descendant_or_self(path: str, ancestor: str) -> bool:
     return parts[: len(above)] == above
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality: comparing two trees field by field would recurse their whole depth
 class EntityNode:
     """One node of the entity hierarchy.
 
@@ -90,11 +90,20 @@ class EntityNode:
     has_data: bool = False
     children: dict[str, "EntityNode"] = field(default_factory=dict)
 
+    def __repr__(self) -> str:  # not the dataclass one, which recurses into every descendant
+        return f"EntityNode({self.path!r}, has_data={self.has_data}, children={len(self.children)})"
+
     def walk(self) -> Iterable["EntityNode"]:
-        """This node and all its descendants, depth first, children in name order."""
-        yield self
-        for child in self.children.values():
-            yield from child.walk()
+        """This node and all its descendants, depth first, children in name order.
+
+        With an explicit stack: paths come from the wire, and a path 2000 parts deep must not
+        exhaust the interpreter's recursion limit.
+        """
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children.values()))
 
     def find(self, path: str) -> "EntityNode | None":
         """The node at ``path`` (searched from this node downwards), or None."""
@@ -123,7 +132,9 @@ def build_entity_tree(paths: Iterable[str]) -> EntityNode:
     return root
 
 
-def _sort_children(node: EntityNode) -> None:
-    node.children = dict(sorted(node.children.items()))
-    for child in node.children.values():
-        _sort_children(child)
+def _sort_children(root: EntityNode) -> None:
+    stack = [root]  # no recursion: the depth of the tree is the wire's choice
+    while stack:
+        node = stack.pop()
+        node.children = dict(sorted(node.children.items()))
+        stack.extend(node.children.values())

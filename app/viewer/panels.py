@@ -32,9 +32,7 @@ def draw_entity_tree(viewer) -> None:
         if store is None:
             imgui.text_colored(_DIM, "waiting for data…")
         else:
-            tree = store.entity_tree()
-            for child in tree.children.values():
-                _tree_node(viewer, child, depth=0)
+            _draw_tree(viewer, store.entity_tree())
     imgui.end()
 
 
@@ -42,7 +40,29 @@ def _canonical(path: str) -> str:
     return path.strip("/") or "/"
 
 
-def _tree_node(viewer, node, depth: int) -> None:
+_TREE_POP = object()  # on the drawing stack: close the tree node (and id) opened before its children
+
+
+def _draw_tree(viewer, tree) -> None:
+    """Every node below the root, with an explicit stack instead of recursion: the depth of the tree
+    is the wire's choice (an entity path 2000 parts deep raised RecursionError here)."""
+    stack: list = [(child, 0) for child in reversed(tree.children.values())]
+    while stack:
+        item = stack.pop()
+        if item is _TREE_POP:
+            imgui.tree_pop()
+            imgui.pop_id()
+            continue
+        node, depth = item
+        if _tree_node(viewer, node, depth):
+            stack.append(_TREE_POP)
+            stack.extend((child, depth + 1) for child in reversed(node.children.values()))
+        else:
+            imgui.pop_id()
+
+
+def _tree_node(viewer, node, depth: int) -> bool:
+    """Draw one node; returns whether it is open (its id stays pushed either way: the caller pops it)."""
     path = _canonical(node.path)
     state = viewer.state
     imgui.push_id(path)
@@ -69,11 +89,7 @@ def _tree_node(viewer, node, depth: int) -> None:
     viewer.record_item("tree-label:" + path)
     if imgui.is_item_clicked() and not imgui.is_item_toggled_open():
         state.select(path)
-    if opened:
-        for child in node.children.values():
-            _tree_node(viewer, child, depth + 1)
-        imgui.tree_pop()
-    imgui.pop_id()
+    return opened
 
 
 # -- selection ---------------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ class SpaceViews:
         self._signature = None
         self._generation = -1
         self._checked = -np.inf
+        #: Problems met while deciding or drawing views, per entity path (shown on the entity).
+        self.entity_warnings: dict[str, list[str]] = {}
 
     def specs(self) -> list[SpaceViewSpec]:
         """Every view, spatial first (the dock layout's order)."""
@@ -55,6 +57,7 @@ class SpaceViews:
         self.views.clear()
         self.plot_views.clear()
         self._signature = None
+        self.entity_warnings.clear()
 
     def ensure(self, store, timeline) -> None:
         """Create space views for new data.
@@ -77,6 +80,9 @@ class SpaceViews:
         time_ = np.iinfo(np.int64).max
 
         def transform_kind(path: str):
+            return self._guarded(path, "its transform", _transform_kind, path, None)
+
+        def _transform_kind(path: str):
             found = store.latest_at(path, timeline, time_, components=["rerun.transform"]) if timeline else \
                 store.latest_at(path, None, None, components=["rerun.transform"])
             if found is None or "rerun.transform" not in found.components or not len(found.components["rerun.transform"]):
@@ -84,6 +90,9 @@ class SpaceViews:
             return decode_transform(found.components["rerun.transform"]).kind
 
         def tensor_kind(path: str) -> str | None:
+            return self._guarded(path, "its tensor", _tensor_kind, path, "image")
+
+        def _tensor_kind(path: str) -> str | None:
             found = store.latest_at(path, timeline, time_, components=["rerun.tensor"]) if timeline else \
                 store.latest_at(path, None, None, components=["rerun.tensor"])
             if found is None or "rerun.tensor" not in found.components:
@@ -107,12 +116,24 @@ class SpaceViews:
                 except Exception:  # noqa: BLE001
                     log.exception("could not create the %s view of %s", spec.kind, spec.root)
 
+    def _guarded(self, path: str, what: str, fn, arg, default):
+        """``fn(arg)``, or ``default`` with a warning kept on ``path`` if it raises: deciding views
+        from one entity's bad data must not stop the views of every other entity."""
+        try:
+            return fn(arg)
+        except Exception as exc:  # noqa: BLE001
+            message = f"{what} could not be read: {type(exc).__name__}: {exc}"
+            if message not in self.entity_warnings.setdefault(path, []):
+                self.entity_warnings[path].append(message)
+                log.warning("entity %s: %s", path, message)
+            return default
+
     def update(self, store, cursor, state, live: bool, rects: dict) -> dict[str, list[str]]:
         """Lay the ViewBoxes out in their windows' ``rects`` and sync their layers with ``store`` at ``cursor``.
 
         Returns the builders' warnings per entity path.
         """
-        warnings: dict[str, list[str]] = {}
+        warnings: dict[str, list[str]] = {path: list(w) for path, w in self.entity_warnings.items()}
         timeline, time_ = cursor
         for spec, host in self.views.items():
             host.place(rects.get(spec.name))

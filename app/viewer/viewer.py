@@ -250,11 +250,7 @@ class Viewer:
         for spec in self.plot_views:
             if maximised is not None and spec.name != maximised:
                 continue
-            if self._begin_view_window(spec, 0):
-                self._maximise_button(ctx, spec)
-                windows[spec.name] = self._window_content_rect()
-                plot_views.DRAWERS[spec.kind](ctx, spec)
-            imgui.end()
+            self._draw_plot_view(ctx, spec, windows)
         self.view_windows = windows
         self.layout.note_view_area(list(windows.values()))
         hover = self.state.hover
@@ -262,6 +258,26 @@ class Viewer:
         self.tooltip.draw(self.store, self.shown.cursor(), hover if host is not None and host.visible else None, host)
         if self.tooltip.rect is not None:
             ctx.item_rects["tooltip"] = self.tooltip.rect
+
+    def _draw_plot_view(self, ctx, spec, windows: dict) -> None:
+        """One plot / text / bar view; if its data makes it raise, the other views are still drawn and
+        the view's root entity says why (its ImGui state is rolled back to before it began)."""
+        state = imgui.internal.ErrorRecoveryState()
+        imgui.internal.error_recovery_store_state(state)
+        try:
+            if self._begin_view_window(spec, 0):
+                self._maximise_button(ctx, spec)
+                windows[spec.name] = self._window_content_rect()
+                plot_views.DRAWERS[spec.kind](ctx, spec)
+            imgui.end()
+        except Exception as exc:  # noqa: BLE001 - one view's data must not blank the window
+            message = f"{spec.kind} view {spec.name!r} not drawn: {type(exc).__name__}: {exc}"
+            warnings = self.space_views.entity_warnings.setdefault(spec.root, [])
+            if message not in warnings:
+                warnings.append(message)
+                log.warning("%s", message)
+            imgui.get_io().config_error_recovery_enable_assert = False
+            imgui.internal.error_recovery_try_to_recover_state(state)
 
     def _draw_highlights(self, spec, host) -> None:
         """Outline the hovered and the selected instance in this view (drawn over its picture)."""

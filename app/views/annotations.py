@@ -14,9 +14,13 @@ import pyarrow as pa
 from rerun_app.views.values import struct_rows
 
 
-def default_color(class_id: int) -> tuple[int, int, int, int]:
-    """A stable, well-spread colour for an id without a description (0 → transparent black, as in Rerun)."""
-    if class_id == 0:
+def default_color(class_id: int, transparent_zero: bool = True) -> tuple[int, int, int, int]:
+    """A stable, well-spread colour for an id without a colour of its own.
+
+    Class 0 is transparent black only where Rerun 0.4 leaves it so (``transparent_zero``: an undescribed class 0
+    in a segmentation image); a described class 0 (``AnnotationInfo(label="Person")``) gets a colour like any id.
+    """
+    if class_id == 0 and transparent_zero:
         return (0, 0, 0, 0)
     golden = 0.618033988749895
     h = (class_id * golden) % 1.0
@@ -63,18 +67,31 @@ class AnnotationContext:
             classes[cid] = info
         return cls(classes)
 
-    def class_color(self, class_id: int) -> tuple[int, int, int, int]:
-        """Colour of a class (its description's, else the default colour for the id)."""
+    def class_color(self, class_id: int, transparent_zero: bool = False) -> tuple[int, int, int, int]:
+        """Colour of a class: its description's, else the default colour for the id.
+
+        A described class always has a visible colour (class 0 included: skeletons and keypoints of
+        ``AnnotationInfo(label="Person")`` are drawn); ``transparent_zero`` keeps an *undescribed* class 0
+        transparent (segmentation images, as in Rerun 0.4).
+        """
         info = self.classes.get(int(class_id))
-        return info.color if info and info.color else default_color(int(class_id))
+        if info is not None:
+            return info.color if info.color else default_color(int(class_id), transparent_zero=False)
+        return default_color(int(class_id), transparent_zero=transparent_zero)
 
     def class_label(self, class_id: int) -> str | None:
         """Label of a class, or None."""
         info = self.classes.get(int(class_id))
         return info.label if info else None
 
+    def _keypoint(self, class_id: int, keypoint_id: int):
+        info = self.classes.get(int(class_id))
+        return None if info is None else info.keypoints.get(int(keypoint_id))
+
     def colors_for(self, class_ids: np.ndarray, keypoint_ids: np.ndarray | None = None) -> np.ndarray:
-        """(N, 4) uint8 colours: the keypoint's colour when described, else its class colour."""
+        """(N, 4) uint8 colours, as Rerun 0.4 resolves them: a described keypoint's colour, else its class's
+        colour, else (keypoint described without colours) the default colour of the keypoint id; otherwise the
+        class colour."""
         class_ids = np.asarray(class_ids, dtype=np.int64)
         out = np.empty((class_ids.size, 4), dtype=np.uint8)
         for cid in np.unique(class_ids):
@@ -82,14 +99,25 @@ class AnnotationContext:
         if keypoint_ids is not None:
             keypoint_ids = np.asarray(keypoint_ids, dtype=np.int64)
             for i, (cid, kid) in enumerate(zip(class_ids, keypoint_ids)):
-                info = self.classes.get(int(cid))
-                if info and int(kid) in info.keypoints and info.keypoints[int(kid)][1]:
-                    out[i] = info.keypoints[int(kid)][1]
+                keypoint = self._keypoint(cid, kid)
+                if keypoint is None:
+                    continue
+                info = self.classes[int(cid)]
+                out[i] = keypoint[1] or info.color or default_color(int(kid), transparent_zero=False)
+        return out
+
+    def labels_for(self, class_ids: np.ndarray, keypoint_ids: np.ndarray | None = None) -> list[str | None]:
+        """Label per instance: a described keypoint's label (``"head"``), else its class's label (``"Person"``)."""
+        out = []
+        for i, cid in enumerate(np.asarray(class_ids, dtype=np.int64)):
+            keypoint = None if keypoint_ids is None or i >= len(keypoint_ids) else self._keypoint(cid, keypoint_ids[i])
+            label = keypoint[0] if keypoint is not None else None
+            out.append(label if label else self.class_label(int(cid)))
         return out
 
     def lookup_table(self, max_id: int) -> np.ndarray:
-        """(max_id + 1, 4) uint8 table class id → colour, for segmentation images."""
+        """(max_id + 1, 4) uint8 table class id → colour, for segmentation images (undescribed 0 transparent)."""
         table = np.empty((max_id + 1, 4), dtype=np.uint8)
         for cid in range(max_id + 1):
-            table[cid] = self.class_color(cid)
+            table[cid] = self.class_color(cid, transparent_zero=True)
         return table

@@ -7,6 +7,7 @@ where this entity did not change) the previous batch objects are reused, so the 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import astuple
 from typing import Callable
 
@@ -18,6 +19,8 @@ from rerun_app.views.annotations import AnnotationContext
 from rerun_app.views.heuristics import SpaceViewSpec
 from rerun_app.views.spatial import BuildContext, EntityLayers, EntityProperties, build_entity, strip_segments
 from rerun_app.views.transforms import Placement, join_parts, path_parts, resolve_placement
+
+log = logging.getLogger(__name__)
 
 #: Latest-at component lookups that are metadata for other entities, not primitives of their own.
 _TRANSFORM = "rerun.transform"
@@ -50,6 +53,7 @@ class SpaceViewBuilder:
         self.default_image_plane_distance = 1.0
         #: Point budget of depth clouds (None: every pixel); the window sets one while a stream is followed live.
         self.depth_point_budget: int | None = None
+        self._failed: set[str] = set()  # entities whose build raised (logged once each)
 
     def update(
         self,
@@ -76,51 +80,58 @@ class SpaceViewBuilder:
             if hidden(path):
                 continue
             alive.add(path)
-            props = properties(path)
-            if self.spec.kind == "3d":
-                placement = resolve_placement(
-                    self.spec.root, path, transform_at,
-                    lambda p: properties(p).image_plane_distance or self.default_image_plane_distance,
-                )
-                if not placement.connected:
+            try:
+                props = properties(path)
+                if self.spec.kind == "3d":
+                    placement = resolve_placement(
+                        self.spec.root, path, transform_at,
+                        lambda p: properties(p).image_plane_distance or self.default_image_plane_distance,
+                    )
+                    if not placement.connected:
+                        continue
+                else:
+                    # Pixel space of the root; a nested camera or disconnected subtree belongs to another view.
+                    placement = Placement(np.eye(4))
+                    below = path_parts(path)[len(root_parts) :]
+                    if any(_kind(transform_at(join_parts(root_parts + below[:i]))) in ("unknown", "pinhole")
+                           for i in range(1, len(below) + 1)):
+                        continue
+                ann, ann_source = annotations.for_entity(path)
+                ann_key = None if ann_source is None else (ann_source, store.generation(ann_source))
+                # Only a depth image under a pinhole in 3D is back-projected with the live budget: other entities must
+                # not be rebuilt and uploaded again each time a stream starts or stops being live.
+                depth_budget = self.depth_point_budget if self.spec.kind == "3d" and placement.pinhole is not None else None
+                key = (store.generation(path), _timeline_key(timeline), time, _placement_key(placement),
+                       astuple(props), ann_key, self.default_image_plane_distance, depth_budget)
+                cached = self._cache.get(path)
+                if cached is not None and cached[0] == key:
+                    out[path] = cached[3]
                     continue
-            else:
-                # Pixel space of the root; a nested camera or disconnected subtree belongs to another view.
-                placement = Placement(np.eye(4))
-                below = path_parts(path)[len(root_parts) :]
-                if any(_kind(transform_at(join_parts(root_parts + below[:i]))) in ("unknown", "pinhole")
-                       for i in range(1, len(below) + 1)):
+                latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
+                if latest is None:
+                    self._cache.pop(path, None)
                     continue
-            ann, ann_source = annotations.for_entity(path)
-            ann_key = None if ann_source is None else (ann_source, store.generation(ann_source))
-            # Only a depth image under a pinhole in 3D is back-projected with the live budget: other entities must
-            # not be rebuilt and uploaded again each time a stream starts or stops being live.
-            depth_budget = self.depth_point_budget if self.spec.kind == "3d" and placement.pinhole is not None else None
-            key = (store.generation(path), _timeline_key(timeline), time, _placement_key(placement),
-                   astuple(props), ann_key, self.default_image_plane_distance, depth_budget)
-            cached = self._cache.get(path)
-            if cached is not None and cached[0] == key:
-                out[path] = cached[3]
-                continue
-            latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
-            if latest is None:
+                signature = (_cells_signature(latest),) + key[3:]
+                if cached is not None and cached[1] == signature:
+                    layers = cached[3]
+                else:
+                    ctx = BuildContext(placement, ann, props, mode=self.spec.kind,
+                                       default_image_plane_distance=self.default_image_plane_distance,
+                                       depth_point_budget=depth_budget)
+                    if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
+                        ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
+                    layers = build_entity(latest, ctx)
+                    if props.visible_history > 0 and timeline is not None and time is not None:
+                        _add_history(layers, store, path, timeline, time, props.visible_history, placement)
+                    self.builds += 1
+                self._cache[path] = (key, signature, latest, layers)
+                out[path] = layers
+            except Exception as exc:  # noqa: BLE001 - one entity's data must not take the whole view down
                 self._cache.pop(path, None)
-                continue
-            signature = (_cells_signature(latest),) + key[3:]
-            if cached is not None and cached[1] == signature:
-                layers = cached[3]
-            else:
-                ctx = BuildContext(placement, ann, props, mode=self.spec.kind,
-                                   default_image_plane_distance=self.default_image_plane_distance,
-                                   depth_point_budget=depth_budget)
-                if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
-                    ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
-                layers = build_entity(latest, ctx)
-                if props.visible_history > 0 and timeline is not None and time is not None:
-                    _add_history(layers, store, path, timeline, time, props.visible_history, placement)
-                self.builds += 1
-            self._cache[path] = (key, signature, latest, layers)
-            out[path] = layers
+                out[path] = EntityLayers(warnings=[f"not drawn: {type(exc).__name__}: {exc}"])
+                if path not in self._failed:  # said once per entity; the warning stays on the entity
+                    self._failed.add(path)
+                    log.warning("%s view: entity %s not drawn: %s: %s", self.spec.kind, path, type(exc).__name__, exc)
         for gone in set(self._cache) - alive:
             del self._cache[gone]
         return out

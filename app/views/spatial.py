@@ -153,18 +153,42 @@ def _points(layers, comps, comp, dims, keys, ctx, transform) -> None:
     batch = sb.PointBatch(positions, colors=colors, radii=radii, ids=keys[:n] if keys.size >= n else None,
                           transform=transform)
     layers.batches["points"] = batch
-    labels = _get(comps, "rerun.label")
-    label_list = values.strings(labels) if labels is not None else None
-    if label_list is None and class_ids is not None and ctx.annotations.classes and n <= MAX_LABELS:
-        label_list = [ctx.annotations.class_label(c) for c in class_ids]
+    label_list = _instance_labels(comps, n, ctx, class_ids, keypoint_ids)
     layers.pick_info["points"] = (keys[:n], label_list, positions)
-    if label_list is not None and 0 < n <= MAX_LABELS:
-        shown = [i for i, t in enumerate(label_list) if t and not bad[i]]
-        if shown:
-            layers.batches["labels"] = sb.LabelBatch([label_list[i] for i in shown], positions[shown],
-                                                     transform=transform)
+    _add_labels(layers, "labels", label_list, positions, colors, transform)
     if class_ids is not None and keypoint_ids is not None:
         _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform)
+
+
+def _instance_labels(comps, n: int, ctx: BuildContext, class_ids=None, keypoint_ids=None) -> list | None:
+    """Text per instance as Rerun 0.4 resolves it: the logged label, else the keypoint's label, else the class's."""
+    labels = _get(comps, "rerun.label")
+    texts = None
+    if labels is not None and len(labels):
+        texts = values.strings(labels)
+        texts = texts * n if len(texts) == 1 and n > 1 else (texts + [None] * n)[:n]
+    if class_ids is not None and ctx.annotations.classes and n <= MAX_LABELS:
+        from_annotations = ctx.annotations.labels_for(class_ids[:n], keypoint_ids)
+        texts = from_annotations if texts is None else [t or a for t, a in zip(texts, from_annotations)]
+    return texts
+
+
+def _add_labels(layers, key: str, texts, anchors: np.ndarray, colors, transform) -> None:
+    """A label batch for the instances that have a text (in their own colour, opaque), unless there are too many."""
+    n = anchors.shape[0]
+    if texts is None or not 0 < n <= MAX_LABELS:
+        return
+    finite = np.isfinite(anchors).all(axis=1)
+    shown = [i for i, t in enumerate(texts[:n]) if t and finite[i]]
+    if not shown:
+        return
+    label_colors = None
+    if colors is not None:
+        colors = np.asarray(colors, np.uint8)
+        label_colors = (colors if colors.ndim == 1 else colors[shown]).copy()
+        label_colors[..., 3] = 255  # a transparent instance still gets a readable label
+    layers.batches[key] = sb.LabelBatch([texts[i] for i in shown], anchors[shown], colors=label_colors,
+                                        transform=transform)
 
 
 def _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform) -> None:
@@ -237,16 +261,26 @@ def _rects(layers, comps, ctx, transform) -> None:
     class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
     colors = _colors(comps, len(strips), ctx, class_ids)
     layers.batches["rects"] = sb.LineBatch.from_strips(strips, colors=colors, transform=transform)
+    # Rerun 0.4 centres a rect's label below the rect
+    anchors = np.array([[(s[0, 0] + s[1, 0]) / 2, max(s[0, 1], s[2, 1])] for s in strips], np.float32).reshape(-1, 2)
+    _add_labels(layers, "rect_labels", _instance_labels(comps, len(strips), ctx, class_ids), anchors, colors,
+                transform)
 
 
 def _boxes(layers, comps, ctx, transform) -> None:
     half = values.fixed_vectors(comps["rerun.box3d"], 3)
     centers = _get(comps, "rerun.vec3d")
     rotations = _get(comps, "rerun.quaternion")
-    colors = _colors(comps, half.shape[0], ctx)
+    class_ids = _get(comps, "rerun.class_id")
+    class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
+    colors = _colors(comps, half.shape[0], ctx, class_ids)
+    centers = None if centers is None else values.fixed_vectors(centers, 3)
+    anchors = np.zeros_like(half) if centers is None else centers
+    _add_labels(layers, "box_labels", _instance_labels(comps, half.shape[0], ctx, class_ids), anchors, colors,
+                transform)
     layers.batches["boxes"] = sb.BoxBatch(
         half,
-        centers=None if centers is None else values.fixed_vectors(centers, 3),
+        centers=centers,
         rotations=None if rotations is None else values.fixed_vectors(rotations, 4),
         colors=colors,
         transform=transform,
@@ -258,7 +292,12 @@ def _arrows(layers, comps, ctx, transform) -> None:
     origins = np.array([r["origin"] for r in rows], dtype=np.float32).reshape(-1, 3)
     vectors = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, 3)
     colors = _colors(comps, len(rows), ctx)
-    layers.batches["arrows"] = sb.ArrowBatch(vectors, origins=origins, colors=colors, transform=transform)
+    radii = _get(comps, "rerun.radius")
+    radii = None if radii is None else values.scalars(radii, np.float32)
+    layers.batches["arrows"] = sb.ArrowBatch(vectors, origins=origins, colors=colors, radii=radii,
+                                             transform=transform)
+    _add_labels(layers, "arrow_labels", _instance_labels(comps, len(rows), ctx), origins + vectors, colors,
+                transform)
 
 
 def _meshes(layers, comps, transform) -> None:

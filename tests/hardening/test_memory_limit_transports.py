@@ -62,7 +62,8 @@ def kept(tmp_path_factory):
 def test_the_limit_keeps_as_many_recent_frames_as_it_has_room_for(kept, transport):
     frames, peak, stats = kept[transport]
     (source,) = stats["sources"]
-    assert source["kind"] == transport and source["log_rows"] == FRAMES  # all arrived; the limit chose what stays
+    # (A logger faster than a loaded viewer may drop some frames itself: its queue is bounded.)
+    assert source["kind"] == transport and frames <= source["log_rows"] <= FRAMES
     # The limit has room for ~(300 MB - the viewer's own ~100 MB) / 0.92 MB ≈ 200 frames; half of that at least.
     assert frames >= 100, f"{transport}: kept {frames} of {FRAMES} frames under a 300 MB limit"
     assert frames * FRAME_BYTES <= LIMIT

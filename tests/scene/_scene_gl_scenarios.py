@@ -420,6 +420,21 @@ def splat_in_a_sub_view():
     return out
 
 
+@scenario
+def solid_arrow_and_labels():
+    """An arrow with a world radius (shaft + cone head) and labels centred below their anchors."""
+    canvas = offscreen.create_canvas(oracle.PINHOLE_SIZE)
+    view = pinhole_view(canvas)
+    view.set_layer("arrow", ArrowBatch([[2.0, 0.0, 0.0]], origins=[[-1.0, 0.0, 0.0]], colors=[255, 0, 0],
+                                       radii=oracle.ARROW_RADIUS))
+    view.set_layer("thin", ArrowBatch([[2.0, 0.0, 0.0]], origins=[[-1.0, 0.0, 0.6]], colors=[0, 0, 255]))
+    view.set_layer("labels", LabelBatch(["label", "two"], oracle.LABEL_ANCHORS,
+                                        colors=[[0, 255, 0, 255], [255, 255, 0, 255]]))
+    image = offscreen.read_pixels(canvas)
+    u, v, _ = oracle.pinhole_pixels([[0.0, 0.0, 0.0]])[0]
+    return {"image": image, "pick_shaft_edge": np.array(view.pick(u, v + 0.8 * oracle.ARROW_RADIUS * 150 / 4))}
+
+
 def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,10 @@ POINT_COLORS = np.array(
 )
 
 
+ARROW_RADIUS = 0.1
+LABEL_ANCHORS = np.array([[0.0, 0.0, -0.8], [-1.2, 0.0, 1.0]], dtype=np.float32)
+
+
 def pinhole_pixels(points, k=PINHOLE_K, world_from_camera=PINHOLE_POSE):
     """(u, v, z) image coordinates of world points for an RDF pinhole camera."""
     points = np.asarray(points, dtype=np.float64)

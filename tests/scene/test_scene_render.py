@@ -311,3 +311,41 @@ def test_cpu_splat_in_a_view_inside_the_window_draws_only_there(scene_results):
     gl = oracle.coloured_mask(r["moved_gl"])
     assert not gl[~moved_rect].any()
     assert abs(int(gl.sum()) - int(moved.sum())) <= 0.1 * gl.sum()
+
+
+def _extent_along_v(mask: np.ndarray, column: int) -> int:
+    rows = np.flatnonzero(mask[:, column])
+    return 0 if rows.size == 0 else int(rows.max() - rows.min() + 1)
+
+
+def test_solid_arrow_has_a_shaft_of_its_radius_and_a_head_twice_as_wide(scene_results):
+    r = result(scene_results, "solid_arrow_and_labels")
+    red = (r["image"][..., :3].astype(int) == [255, 0, 0]).all(axis=-1)
+    f, depth, radius = oracle.PINHOLE_K[0, 0], 4.0, oracle.ARROW_RADIUS
+    # shaft: 2 r wide, from the origin to 4 r before the tip; head: 4 r wide at its base, narrowing to the tip
+    shaft_u = int(oracle.pinhole_pixels([[-0.5, 0.0, 0.0]])[0, 0])
+    base_u = int(oracle.pinhole_pixels([[1.0 - 4 * radius + 0.02, 0.0, 0.0]])[0, 0])
+    near_tip_u = int(oracle.pinhole_pixels([[1.0 - 0.05, 0.0, 0.0]])[0, 0])
+    past_tip_u = int(math.ceil(oracle.pinhole_pixels([[1.0, 0.0, 0.0]])[0, 0])) + 2
+    assert abs(_extent_along_v(red, shaft_u) - 2 * radius * f / depth) <= 2
+    assert abs(_extent_along_v(red, base_u) - 4 * radius * f / depth) <= 3
+    assert 0 < _extent_along_v(red, near_tip_u) < _extent_along_v(red, base_u) / 2
+    assert _extent_along_v(red, past_tip_u) == 0
+    # the arrow without a radius stays a thin line
+    blue = (r["image"][..., :3].astype(int) == [0, 0, 255]).all(axis=-1)
+    assert 1 <= _extent_along_v(blue, shaft_u) <= 2
+    assert int(r["pick_shaft_edge"][1]) == 0  # a click on the shaft's side picks the arrow
+
+
+def test_labels_are_drawn_centred_below_their_anchors_in_their_colours(scene_results):
+    r = result(scene_results, "solid_arrow_and_labels")
+    image = r["image"][..., :3].astype(int)
+    for (u, v, _), rgb in zip(oracle.pinhole_pixels(oracle.LABEL_ANCHORS), ([0, 255, 0], [255, 255, 0])):
+        # anti-aliased glyphs: the label's hue, at any brightness
+        on = np.asarray(rgb) > 0
+        mask = (image[..., on].min(axis=-1) > 60) & (image[..., ~on].max(axis=-1, initial=0) < 40)
+        ys, xs = np.nonzero(mask)
+        near = (np.abs(xs - u) < 40) & (ys >= v - 2) & (ys < v + 25)
+        assert near.sum() >= 8, (rgb, int(near.sum()))
+        assert abs(xs[near].mean() - u) < 6  # centred on the anchor
+        assert ys[near].min() >= v - 2  # below it

@@ -354,3 +354,51 @@ def test_tensor_view_shows_the_selected_slice_through_the_colormap():
     bright = builder.update(hub.active, FRAME, 5, lambda p: False, lambda p: EntityProperties())["vol"]
     rgba = bright.batches["slice"].rgba
     assert (rgba == rgba[0, 0]).all() and not np.array_equal(rgba[0, 0], middle[0, 0])
+
+
+def test_class_0_described_by_label_only_gets_a_visible_colour_and_keypoints_their_own_labels():
+    """The mp_pose pattern: ``AnnotationInfo(label="Person")`` is class 0 with no colour."""
+    hub = new_hub()
+    ctx = C.annotation_context([{
+        "class_id": 0, "label": "Person",
+        "keypoint_annotations": [{"id": 0, "label": "head"}, {"id": 1, "label": "hip"}],
+        "keypoint_connections": [[0, 1]],
+    }])
+    log_row(hub, "/", {"rerun.annotation_context": ctx}, frame=None)
+    pts = np.array([[0, 0], [0, 10], [5, 5]], np.float32)
+    log_row(hub, "pose", {**points2d(pts), "rerun.class_id": C.primitive(np.zeros(3, np.uint16)),
+                          "rerun.keypoint_id": C.primitive(np.array([0, 1, 7], np.uint16))}, frame=1)
+    _, out = build(hub, SpaceViewSpec("2d", "/"))
+    layers = out["pose"]
+    assert (layers.batches["skeleton"].colors[..., 3] == 255).all()  # not transparent black
+    assert (layers.batches["points"].colors[:, 3] == 255).all()
+    # the keypoint's label where it has one, else the class's
+    assert list(layers.batches["labels"].texts) == ["head", "hip", "Person"]
+
+
+def test_rects_boxes_and_arrows_get_labels_at_their_anchors():
+    hub = new_hub()
+    log_row(hub, "/", {"rerun.annotation_context": C.annotation_context([{"class_id": 3, "label": "tree"}])},
+            frame=None)
+    log_row(hub, "img/rects", {"rerun.rect2d": C.rects("XYWH", np.array([[10, 20, 30, 40], [0, 0, 5, 5]], np.float32)),
+                               "rerun.class_id": C.primitive(np.array([3, 3], np.uint16)),
+                               "rerun.label": C.strings(["car", None])}, frame=1)
+    _, out2d = build(hub, SpaceViewSpec("2d", "/"))
+    labels = out2d["img/rects"].batches["rect_labels"]
+    assert list(labels.texts) == ["car", "tree"]  # explicit label, else the class label
+    np.testing.assert_allclose(labels.positions[:, :2], [[25, 60], [2.5, 5]])  # centre of the bottom edge
+
+    hub = new_hub()
+    log_row(hub, "world/box", {"rerun.box3d": C.fixed_size_list(np.array([[1, 1, 1]], np.float32)),
+                               "rerun.vec3d": C.fixed_size_list(np.array([[0, 0, 2]], np.float32)),
+                               "rerun.label": C.strings(["box"])}, frame=1)
+    log_row(hub, "world/arrow", {"rerun.arrow3d": C.arrows(np.array([[1, 0, 0]], np.float32),
+                                                           np.array([[0, 3, 0]], np.float32)),
+                                 "rerun.radius": C.primitive(np.array([0.1], np.float32)),
+                                 "rerun.label": C.strings(["wide"])}, frame=1)
+    _, out3d = build(hub, SpaceViewSpec("3d", "/"))
+    box_labels = out3d["world/box"].batches["box_labels"]
+    assert list(box_labels.texts) == ["box"] and box_labels.positions.tolist() == [[0, 0, 2]]
+    arrow = out3d["world/arrow"].batches
+    assert list(arrow["arrow_labels"].texts) == ["wide"] and arrow["arrow_labels"].positions.tolist() == [[1, 3, 0]]
+    np.testing.assert_allclose(arrow["arrows"].radii, 0.1)  # width_scale / 2 reaches the drawing

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Small recordings for side-by-side checks with the original Rerun 0.4 viewer.
+
+Each scene uses only the rerun 0.4 Python API, so the same function runs with our SDK (the tests) and with
+rerun-sdk 0.4.0 (``/work/refvenv/bin/python parity_scenes.py NAME OUT.rrd``, then
+``tools/rerun04_screenshot.py``). Constants the tests compute expectations from live here too.
+
+usage: python parity_scenes.py NAME OUT.rrd
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+IMAGE_W, IMAGE_H = 300, 200
+IMAGE_RGB = (30, 50, 70)
+KEYPOINTS = np.array([[60.0, 40.0], [60.0, 160.0], [140.0, 100.0]], np.float32)  # head, hip, hand
+KEYPOINT_LABELS = ("head", "hip", "hand")
+CONNECTIONS = [(0, 1), (1, 2)]
+RECT_XYWH = (180.0, 40.0, 90.0, 60.0)
+RECT_RGB = (0, 255, 0)
+
+
+def skeleton_and_labels(rr) -> None:
+    """2D: an mp_pose-style skeleton of class 0 (label only, no colours) and a labelled rect, over an image."""
+    rr.set_time_sequence("frame", 0)
+    rr.log_annotation_context(
+        "/",
+        rr.ClassDescription(
+            info=rr.AnnotationInfo(label="Person"),
+            keypoint_annotations=[rr.AnnotationInfo(i, label) for i, label in enumerate(KEYPOINT_LABELS)],
+            keypoint_connections=CONNECTIONS,
+        ),
+    )
+    rr.log_image("image", np.broadcast_to(np.array(IMAGE_RGB, np.uint8), (IMAGE_H, IMAGE_W, 3)).copy())
+    rr.log_points("image/pose", KEYPOINTS, keypoint_ids=[0, 1, 2], class_ids=0)
+    rr.log_rect("image/car", RECT_XYWH, rect_format=rr.RectFormat.XYWH, label="car", color=RECT_RGB)
+
+
+def arrows_boxes_labels(rr) -> None:
+    """3D: a labelled box, a wide arrow (width_scale) with a label and a thin one."""
+    rr.set_time_sequence("frame", 0)
+    rr.log_obb("world/box", half_size=[0.5, 0.5, 0.5], position=[0.0, 0.0, 0.5], color=(80, 160, 255), label="box")
+    rr.log_arrow("world/wide", origin=[0.0, -2.0, 0.0], vector=[2.0, 0.0, 0.0], color=(255, 60, 60), width_scale=0.2,
+                 label="wide")
+    rr.log_arrow("world/thin", origin=[0.0, 2.0, 0.0], vector=[2.0, 0.0, 0.0], color=(255, 220, 0))
+
+
+SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels)}
+
+
+def write(name: str, path: str) -> None:
+    """Log scene ``name`` into the file ``path`` with whichever ``rerun`` is importable."""
+    import rerun as rr
+
+    rr.init(f"parity-{name}", spawn=False)
+    SCENES[name](rr)
+    rr.save(path)  # both SDKs write what was buffered; ours completes the file at exit
+
+if __name__ == "__main__":
+    write(sys.argv[1], sys.argv[2])

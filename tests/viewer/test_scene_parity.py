@@ -1,0 +1,91 @@
+"""Rerun 0.4 parity of 2D/3D primitives, rendered end to end (our SDK → .rrd → ``rerun --screenshot``).
+
+The scenes are ``parity_scenes.py`` (the same script writes the file for the original viewer). Expectations
+come from the logged input: where the image lands on screen gives the pixel mapping, from which the keypoints,
+the skeleton segments and the rect are placed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gl_support import headless_gl_env
+
+import parity_scenes as scenes
+
+pytestmark = pytest.mark.gl
+
+HERE = Path(__file__).parent
+SIZE = (1000, 700)
+
+
+def render_scene(name: str, tmp_path: Path) -> np.ndarray:
+    import imageio.v3 as iio
+
+    rrd, png = tmp_path / f"{name}.rrd", tmp_path / f"{name}.png"
+    subprocess.run([sys.executable, str(HERE / "parity_scenes.py"), name, str(rrd)], check=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "rerun_app", str(rrd), "--screenshot", str(png),
+                             "--size", f"{SIZE[0]}x{SIZE[1]}"], env=headless_gl_env(), capture_output=True,
+                            text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return iio.imread(png)[..., :3].astype(int)
+
+
+def image_mapping(img: np.ndarray):
+    """Screen position of image pixel coordinates, from where the uniformly coloured image is drawn."""
+    mask = (img == scenes.IMAGE_RGB).all(axis=-1)
+    ys, xs = np.nonzero(mask)
+    assert xs.size > 1000, "the logged image is not on screen"
+    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+    sx, sy = (x1 - x0) / scenes.IMAGE_W, (y1 - y0) / scenes.IMAGE_H
+    assert abs(sx - sy) < 0.02 * sx, "square image pixels"
+    return lambda p: np.array([x0 + p[0] * sx, y0 + p[1] * sy]), sx
+
+
+def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    t = np.clip(((points - a) @ ab) / (ab @ ab), 0.0, 1.0)
+    return np.linalg.norm(points - (a + t[:, None] * ab), axis=1)
+
+
+def test_class_0_skeleton_is_drawn_between_its_keypoints_and_keypoints_show_their_labels(egl_available, tmp_path):
+    img = render_scene("skeleton_and_labels", tmp_path)
+    to_screen, scale = image_mapping(img)
+    background = (img == scenes.IMAGE_RGB).all(axis=-1)
+    kp = np.array([to_screen(p) for p in scenes.KEYPOINTS])
+    # every connection is drawn: pixels along it (away from the keypoints) are not the image, and one colour
+    for a, b in scenes.CONNECTIONS:
+        colours = []
+        for t in np.linspace(0.15, 0.85, 12):
+            x, y = kp[a] + t * (kp[b] - kp[a])
+            patch = img[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2].reshape(-1, 3)
+            drawn = patch[~background[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2].reshape(-1)]
+            assert drawn.size, f"connection {a}-{b}: nothing drawn at t={t:.2f} ({x:.0f}, {y:.0f})"
+            colours.append(tuple(drawn[np.argmax(drawn.sum(axis=1))]))
+        assert max(colours) != (0, 0, 0)
+    # each keypoint's label is drawn centred below it (text pixels, not the skeleton's)
+    ys, xs = np.nonzero(~background)
+    pixels = np.stack([xs, ys], axis=1).astype(float)
+    off_skeleton = np.ones(len(pixels), bool)
+    for a, b in scenes.CONNECTIONS:
+        off_skeleton &= _segment_distance(pixels, kp[a], kp[b]) > 3
+    for (x, y), label in zip(kp, scenes.KEYPOINT_LABELS):
+        below = off_skeleton & (np.abs(pixels[:, 0] - x) < 40) & (pixels[:, 1] > y + 3) & (pixels[:, 1] < y + 25)
+        assert below.sum() >= 10, f"no label text below keypoint {label!r}"
+        assert abs(pixels[below, 0].mean() - x) < 8, f"label {label!r} not centred under its keypoint"
+
+
+def test_rect_label_is_drawn_centred_below_the_rect_in_its_colour(egl_available, tmp_path):
+    img = render_scene("skeleton_and_labels", tmp_path)
+    to_screen, _ = image_mapping(img)
+    x, y, w, h = scenes.RECT_XYWH
+    (left, top), (right, bottom) = to_screen((x, y)), to_screen((x + w, y + h))
+    region = img[int(bottom) + 3:int(bottom) + 25, int(left):int(right)]
+    green = (region[..., 1] > 90) & (region[..., 0] < 60) & (region[..., 2] < 90)
+    assert green.sum() >= 10, "no green label text below the rect"
+    cols = np.nonzero(green)[1] + int(left)
+    assert abs(cols.mean() - (left + right) / 2) < 8
