@@ -115,10 +115,10 @@ class Picker:
             row, column = divmod(int(index), batch.rgba.shape[1])
             return Hover(path, None, None, None, layer=layer, pixel=(column, row), view=view)
         pick = info.pick_info.get(layer) if info else None
-        label = position = instance = None
-        if pick is not None:
-            keys, labels, positions = pick
-            instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
-            label = labels[index] if labels is not None and index < len(labels) else None
-            position = tuple(float(v) for v in positions[index]) if positions is not None else None
+        if pick is None:  # lines, boxes, arrows, meshes: the scene reports the instance itself (its id, else its row)
+            return Hover(path, int(index), None, None, layer=layer, view=view)
+        keys, labels, positions = pick
+        instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
+        label = labels[index] if labels is not None and index < len(labels) else None
+        position = tuple(float(v) for v in positions[index]) if positions is not None else None
         return Hover(path, instance, label, position, layer=layer, row=int(index), view=view)

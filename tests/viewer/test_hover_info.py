@@ -56,3 +56,22 @@ def test_zoom_patch_is_centred_on_the_hovered_pixel_and_transparent_outside():
     assert tuple(patch[2, 2]) == tuple(rgba[9, 0])
     assert tuple(patch[2, 4]) == tuple(rgba[9, 2])
     assert (patch[:, :2, 3] == 0).all() and (patch[3:, :, 3] == 0).all()  # left of column 0, below row 9
+
+
+def test_a_hovered_box_or_line_names_its_instance_for_the_tooltip():
+    from types import SimpleNamespace
+
+    from rerun_app.viewer.picking import Picker
+    from rerun_app.views.heuristics import SpaceViewSpec
+    from rerun_app.views.spatial import EntityLayers
+    from rerun_scene import batches as sb
+
+    layers = EntityLayers(batches={"boxes": sb.BoxBatch(np.ones((3, 3), np.float32))})  # no pick info: not points
+    host = SimpleNamespace(entity_layers={"world/boxes": layers}, spec=SpaceViewSpec("3d", "/"))
+    hover = Picker.describe(host, (("world/boxes", "boxes"), 2))  # the scene reports the box's instance: 2
+    assert (hover.entity_path, hover.instance, hover.layer, hover.view) == ("world/boxes", 2, "boxes", host.spec.name)
+    # and the tooltip finds that instance's values in the store
+    hub = kit.new_hub()
+    kit.log_row(hub, "world/boxes", kit.points3d(np.arange(9, dtype=np.float32).reshape(3, 3)), frame=1)
+    rows = {r.name: r.value for r in hover_info.instance_rows(_latest(hub, "world/boxes"), hover.instance)}
+    assert rows["point3d"] == "(6, 7, 8)"
