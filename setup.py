@@ -21,5 +21,6 @@ for package, folder in FOLDER_OF_PACKAGE.items():
 setup(
     packages=packages,
     package_dir=FOLDER_OF_PACKAGE,
-    package_data={"": ["*.npy", "*.json", "*.ttf", "*.html", "*.js", "*.css", "*.glsl", "py.typed"]},
+    package_data={"": ["*.npy", "*.json", "*.ttf", "*.html", "*.js", "*.css", "*.glsl", "py.typed"],
+                  "rerun_app.web": ["static/*.html", "static/*.js"]},
 )

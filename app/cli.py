@@ -111,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rerun",
         description="The rerun viewer: listens for logging processes and opens .rrd files.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help=".rrd files to open (ours or Rerun 0.4.0's)")
+    parser.add_argument("files", nargs="*", metavar="FILE_OR_URL",
+                        help=".rrd files to open (ours or Rerun 0.4.0's), http(s):// URLs of .rrd files, or the ws:// "
+                             "URL of a serving logger (rr.serve)")
+    parser.add_argument("--version", action="version", version=f"rerun {_version()}")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port to listen on (default {DEFAULT_PORT})")
     parser.add_argument("--bind", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)")
     parser.add_argument(
@@ -149,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size_arg, default=(1280, 720), metavar="WxH", help="window or screenshot size")
     parser.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log every ingest event")
+    from rerun_app.web import add_arguments as add_web_arguments
+
+    add_web_arguments(parser)
     return parser
 
 
@@ -180,6 +186,15 @@ def non_loopback_warning(bind: str) -> str | None:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rerun-py")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _signal_ready(fd: int | None) -> None:
     """Tell ``rr.spawn`` we are listening (it waits on this pipe instead of sleeping)."""
     if fd is None:
@@ -208,7 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the viewer; returns the process exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
-    if not args.headless:
+    from rerun_app.web.sources import RemoteSources
+
+    try:
+        remote = RemoteSources.from_args(args)  # downloads http(s) files now; args.files keeps the local paths
+    except OSError as exc:
+        print(f"rerun: error: {exc}", file=sys.stderr)
+        return 1
+    if not args.headless and not args.web_viewer:
         reason = _window_unavailable_reason(args)
         if reason is not None:
             print(
@@ -253,12 +275,24 @@ def main(argv: list[str] | None = None) -> int:
         try:
             ingest.listen(args.bind, args.port, limits)
         except OSError as exc:
-            if not args.files:
+            if not args.files and not remote.streams:
                 print(f"rerun: error: {exc.strerror or exc}", file=sys.stderr)
                 ingest.close()
                 return 1
             print(f"rerun: warning: {exc.strerror or exc}; showing the files only", file=sys.stderr)
+    remote.start(ingest)
+    if args.web_viewer and not args.headless and args.screenshot is None:
+        threading.Thread(target=lambda: [ingest.load_file(p) for p in args.files], name="rerun-load-files", daemon=True).start()
+        from rerun_app.web import run_web_viewer
+
+        try:
+            return run_web_viewer(args, hub, ingest, lambda: _signal_ready(args.ready_fd))
+        finally:
+            ingest.close()
+            remote.close()
     _signal_ready(args.ready_fd)
+    if args.screenshot is not None:
+        remote.wait_for_backlogs()
     if args.headless or args.screenshot is not None:
         loaded = [ingest.load_file(path) for path in args.files]
         unreadable = [source for source in loaded if source.end_reason == UNREADABLE]
@@ -282,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(run(args, hub, ingest) or 0)
     finally:
         ingest.close()
+        remote.close()
         if args.headless:
             _report(args, ingest)
 

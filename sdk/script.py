@@ -26,7 +26,7 @@ def script_setup(args: argparse.Namespace, application_id: str) -> None:
 
     rr.init(application_id=application_id, default_enabled=True, strict=False)
     if getattr(args, "serve", False):
-        args.serve = rr.serve()  # False while the web viewer is not available: teardown must not block then
+        args.serve = rr.serve()  # False when the server could not start: teardown must not block then
     elif getattr(args, "connect", False):
         rr.connect(args.addr)
     elif getattr(args, "save", None) is not None:

@@ -108,6 +108,8 @@ class Dispatcher:
         self.last_frame_time = time.monotonic()
         self.frames_handled = 0
         self._decoder = LogPayloadDecoder()
+        #: Called with every accepted frame (``rerun --ws-server-port`` re-serves the stream); must copy what it keeps.
+        self.frame_taps: list = []
 
     def handle(self, source: SourceStats, frame: np.ndarray) -> None:
         """Decode one whole frame (header + payload, in memory the store may keep) and ingest it.
@@ -165,6 +167,8 @@ class Dispatcher:
         source.last_frame_time = time.time()
         if source.first_frame_time is None:
             source.first_frame_time = source.last_frame_time
+        for tap in self.frame_taps:
+            tap(frame)
         if self.saver is not None:
             try:
                 self.saver.write(frame)

@@ -405,6 +405,22 @@ class Viewer:
     def _on_close(self, _window) -> None:
         self.should_close = True
 
+    # -- remote front ends (the web viewer drives a headless viewer through these) ------------------------
+    def take_redraw(self) -> bool:
+        """Consume one pending redraw: True when a frame should be drawn now (the window's loop does the same)."""
+        if self._redraw_frames <= 0:
+            return False
+        self._redraw_frames -= 1
+        return True
+
+    def shortcut(self, key: int, mods: int) -> bool:
+        """Apply a viewer keyboard shortcut (glfw key code); False when ``key`` is not one."""
+        return self._shortcut(key, mods)
+
+    def double_click(self, pos) -> None:
+        """A double click at ``pos`` inside a view (focus the point under it, or reset the camera)."""
+        self._on_double_click(pos)
+
     # -- loop --------------------------------------------------------------------------------------------
     def draw_frame(self) -> None:
         """Draw one frame now (used by the loop, screenshots and tests)."""

@@ -99,25 +99,54 @@ def spawn(port: int = DEFAULT_PORT, connect: bool = True) -> bool:
     return True
 
 
-def serve(open_browser: bool = True) -> bool:
-    """Serve a web viewer: not part of this implementation yet.
+def serve(open_browser: bool = True, *, web_port: int = 9090, ws_port: int = 9877, bind: str = "127.0.0.1") -> bool:
+    """Serve a web viewer over HTTP and the log stream over WebSocket; returns once both listen.
 
-    Logs a warning naming the alternatives (``rr.spawn()``, ``rr.connect()``, ``rr.save()``) and returns False;
-    everything logged keeps being buffered in memory, so a later ``rr.save()`` or ``rr.connect()`` still gets it.
-    In strict mode it raises instead.
+    Everything logged, before and after this call, is shown in a browser page at ``http://127.0.0.1:9090``
+    (the URL is printed) and can be pulled by another viewer with ``rerun ws://127.0.0.1:9877``. The page is
+    the viewer itself, rendered by a separate process (headless, no GPU needed) and streamed to the browser;
+    several tabs may watch. The server ends with ``rr.disconnect()`` or when this program exits.
+
+    Parameters
+    ----------
+    open_browser : bool
+        Open the page in the default browser (when there is one).
+    web_port, ws_port : int
+        HTTP port of the page and WebSocket port of the log stream.
+    bind : str
+        Address to listen on; anything but loopback is reachable by others (a warning says so).
+
+    Returns
+    -------
+    bool
+        True when serving; False (with a warning naming why, e.g. a port in use) when the server could not start:
+        everything logged then stays buffered in memory for a later ``rr.save()`` or ``rr.connect()``.
 
     Raises
     ------
-    NotImplementedError
-        In strict mode only.
+    ValueError
+        For an invalid port.
+    RuntimeError
+        In strict mode only, when the server could not start.
     """
     from rerun import _session
+    from rerun.transport.serve import ServeError, check_port, serve_sink
 
-    message = "rr.serve (the web viewer) is not available in this version; use rr.spawn(), rr.connect() or rr.save()"
-    if _session.strict_mode():
-        raise NotImplementedError(message)
-    logging.getLogger("rerun").warning(message)
-    return False
+    check_port("web_port", web_port)
+    check_port("ws_port", ws_port)
+    if not _session.is_enabled():
+        print("Rerun is disabled - serve() call ignored")
+        return False
+    try:
+        sink = serve_sink(web_port, ws_port, bind, open_browser, _session.recording_id())
+    except ServeError as exc:
+        if _session.strict_mode():
+            raise
+        logging.getLogger("rerun").warning("rr.serve: %s. Logged data stays buffered in memory meanwhile.", exc)
+        return False
+    _session.set_sink(sink)
+    print(f"Web server is running - view it at {sink.url}", flush=True)
+    return True
 
 
 def get_sink_stats() -> dict:

@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-HEAVY = ["vispy", "glfw", "imgui_bundle", "numba", "OpenGL", "rerun_app", "rerun_scene", "rerun_kernels"]
+HEAVY = ["vispy", "glfw", "imgui_bundle", "numba", "OpenGL", "rerun_app", "rerun_scene", "rerun_kernels", "websockets", "PIL",
+         "playwright"]
 
 _PROBE = """
 import json, sys

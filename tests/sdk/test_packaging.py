@@ -78,3 +78,13 @@ def test_rerun_console_script_is_declared(wheel):
     text = wheel.read(entry_points).decode()
     assert "[console_scripts]" in text
     assert "rerun = rerun.__main__:main" in text
+
+
+def test_web_viewer_page_files_are_in_the_wheel(wheel):
+    """The page served by ``rerun --web-viewer`` / ``rr.serve`` is package data, not a Python module."""
+    names = set(wheel.namelist())
+    static = REPO / "app" / "web" / "static"
+    files = sorted(p.name for p in static.iterdir() if p.is_file())
+    assert {"index.html", "viewer.js"} <= set(files)
+    for name in files:
+        assert f"rerun_app/web/static/{name}" in names, name

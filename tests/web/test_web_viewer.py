@@ -1,0 +1,176 @@
+"""The web viewer in a real headless Chromium: a logger calls ``rr.serve(open_browser=False)`` and a page shows it.
+
+What the page shows is read from its pixels (Playwright screenshots of the page), and input goes through the page's
+own pointer / keyboard handlers, as a person's would.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from serving_logger import GREEN, RED
+from web_kit import (SIZE, ServingLogger, centroid, checkbox_centres, colour_mask, frames_drawn, open_page,
+                     pixels, render_native, wait_for_pixels)
+
+pytestmark = [pytest.mark.gl, pytest.mark.slow]
+
+#: The 3D view's area of a 1280x720 page (between the entity panel, the selection panel and the timeline).
+VIEW = (slice(60, 520), slice(240, 1020))
+MIN_CLOUD_PIXELS = 300
+FIELD_RGB = (26, 26, 26)  # ImGui's input box background over the timeline panel
+
+
+@pytest.fixture
+def logger():
+    serving = ServingLogger()
+    yield serving
+    serving.close()
+
+
+def in_view(image: np.ndarray, rgb) -> np.ndarray:
+    mask = np.zeros(image.shape[:2], bool)
+    mask[VIEW] = colour_mask(image[VIEW], rgb)
+    return mask
+
+
+def both_clouds(image: np.ndarray) -> bool:
+    return in_view(image, RED).sum() > MIN_CLOUD_PIXELS and in_view(image, GREEN).sum() > MIN_CLOUD_PIXELS
+
+
+def drag(page, start, end, steps: int = 12) -> None:
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+    page.mouse.up()
+
+
+def test_logged_clouds_appear_where_the_headless_render_puts_them(logger, browser, tmp_path):
+    """Data logged before (red) and after (green) ``rr.serve`` is drawn where the same viewer's EGL screenshot of
+    the same data draws it (whose projection tests/viewer/test_window.py checks)."""
+    page = open_page(browser, logger.web_url)
+    shown = wait_for_pixels(page, both_clouds, "the red and the green cloud")
+    native = render_native(tmp_path)
+    assert native.shape == shown.shape == (SIZE[1], SIZE[0], 3)
+    for rgb in (RED, GREEN):
+        expected, got = centroid(in_view(native, rgb)), centroid(in_view(shown, rgb))
+        assert np.hypot(*(expected - got)) < 6, (rgb, expected, got)
+        assert abs(int(in_view(native, rgb).sum()) - int(in_view(shown, rgb).sum())) < 0.25 * in_view(native, rgb).sum()
+
+
+def test_dragging_in_the_view_rotates_the_clouds(logger, browser):
+    page = open_page(browser, logger.web_url)
+    before = wait_for_pixels(page, both_clouds, "both clouds")
+    red_before, green_before = centroid(in_view(before, RED)), centroid(in_view(before, GREEN))
+    drag(page, (630, 300), (830, 360))
+
+    def rotated(image):
+        if not both_clouds(image):
+            return False
+        moved = np.hypot(*(centroid(in_view(image, RED)) - red_before))
+        return moved > 15 and np.hypot(*(centroid(in_view(image, GREEN)) - green_before)) > 15
+
+    after = wait_for_pixels(page, rotated, "the clouds moved by the drag")
+    # A rotation, not a pan: the clouds' separation on screen changes.
+    gap_before = np.hypot(*(green_before - red_before))
+    gap_after = np.hypot(*(centroid(in_view(after, GREEN)) - centroid(in_view(after, RED))))
+    assert abs(gap_after - gap_before) > 3
+
+
+def test_clicking_an_entity_checkbox_hides_its_cloud(logger, browser):
+    page = open_page(browser, logger.web_url)
+    image = wait_for_pixels(page, lambda im: both_clouds(im) and len(checkbox_centres(im)) >= 3,
+                            "both clouds and the entity tree")
+    boxes = checkbox_centres(image)  # world, world/a_red, world/b_green
+    page.mouse.click(*boxes[1])
+    hidden = wait_for_pixels(page, lambda im: in_view(im, RED).sum() < 20, "the red cloud hidden")
+    assert in_view(hidden, GREEN).sum() > MIN_CLOUD_PIXELS
+    page.mouse.click(*boxes[1])
+    wait_for_pixels(page, both_clouds, "the red cloud shown again")
+
+
+def _time_cursor(image: np.ndarray) -> tuple[int, int]:
+    """(x, y) of the middle of the timeline's time cursor (a 2-pixel red line), found from its colour."""
+    bottom = image[540:].astype(int)
+    cursor = (bottom[..., 0] > 150) & (bottom[..., 0] - bottom[..., 1] > 70) & (bottom[..., 0] - bottom[..., 2] > 70)
+    ys, xs = np.nonzero(cursor)
+    assert xs.size, "no time cursor in the timeline"
+    return int(np.median(xs)), int(np.median(ys)) + 540
+
+
+def test_scrubbing_the_timeline_changes_the_image(logger, browser):
+    page = open_page(browser, logger.web_url)
+    image = wait_for_pixels(page, both_clouds, "both clouds at the latest frame")
+    cursor_x, cursor_y = _time_cursor(image)
+    # Press just inside the scrub area (the cursor sits on its right edge at the latest time), drag past its start:
+    # the scrub clamps to the first time.
+    drag(page, (cursor_x - 4, cursor_y), (240, cursor_y))
+    at_start = wait_for_pixels(page, lambda im: in_view(im, GREEN).sum() < 20,
+                               "frame 0 (the green cloud is logged at frame 1)")
+    assert in_view(at_start, RED).sum() > MIN_CLOUD_PIXELS
+    start_x, _ = _time_cursor(at_start)
+    assert start_x < cursor_x - 100
+    drag(page, (start_x + 4, cursor_y), (1020, cursor_y))
+    wait_for_pixels(page, both_clouds, "frame 1 again")
+
+
+def _fps_field(image: np.ndarray, cursor_y: int) -> tuple[int, int, int, int]:
+    """(x0, x1, y0, y1) of the timeline toolbar's rightmost input box (the playback fps), found from its colour:
+    the toolbar row is just above the scrub area, its input boxes are the long runs of ImGui's dark field grey."""
+    toolbar_y = cursor_y - 32
+    row = image[toolbar_y - 4].astype(int)  # above the text baseline: the box background only
+    field = np.all(np.abs(row - FIELD_RGB) <= 6, axis=-1)
+    xs = np.nonzero(field[240:1020])[0] + 240
+    runs = np.split(xs, np.nonzero(np.diff(xs) > 3)[0] + 1)
+    runs = [r for r in runs if r.size > 40]
+    assert runs, "no input box in the timeline toolbar"
+    last = runs[-1]
+    return int(last[0]), int(last[-1]), toolbar_y - 8, toolbar_y + 8
+
+
+def test_typing_into_an_imgui_field_reaches_it(logger, browser):
+    page = open_page(browser, logger.web_url)
+    image = wait_for_pixels(page, both_clouds, "both clouds")
+    _, cursor_y = _time_cursor(image)
+    x0, x1, y0, y1 = _fps_field(image, cursor_y)
+    original = image[y0:y1, x0:x1].astype(int)
+
+    def type_value(text: str) -> None:
+        page.keyboard.down("Control")
+        page.mouse.click((x0 + x1) // 2, (y0 + y1) // 2)
+        page.keyboard.up("Control")
+        page.keyboard.press("Control+a")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        page.mouse.move(640, 700)  # off the field: its hover colour would hide what the text says
+
+    def differing(im) -> float:
+        """Share of the field's pixels that differ clearly from the original picture of it."""
+        return float((np.abs(im[y0:y1, x0:x1].astype(int) - original).max(axis=-1) > 60).mean())
+
+    type_value("12")
+    changed = wait_for_pixels(page, lambda im: differing(im) > 0.03, "the typed fps in the field")
+    assert both_clouds(changed)
+    type_value("30")
+    wait_for_pixels(page, lambda im: differing(im) < 0.005, "the original fps typed back")
+
+
+def test_two_pages_at_once_both_update(logger, browser):
+    first = open_page(browser, logger.web_url)
+    second = open_page(browser, logger.web_url)
+    for page in (first, second):
+        wait_for_pixels(page, both_clouds, "both clouds")
+    red_before = centroid(in_view(pixels(second), RED))
+    drawn_before = frames_drawn(second)
+    drag(first, (630, 300), (430, 250))
+    for page in (first, second):
+        wait_for_pixels(page, lambda im: both_clouds(im) and np.hypot(*(centroid(in_view(im, RED)) - red_before)) > 15,
+                        "the drag on the first page")
+    assert frames_drawn(second) > drawn_before
+    first.close()
+    # Closing a page disturbs nothing: the other one still follows new input.
+    red_now = centroid(in_view(pixels(second), RED))
+    drag(second, (630, 300), (800, 300))
+    wait_for_pixels(second, lambda im: both_clouds(im) and np.hypot(*(centroid(in_view(im, RED)) - red_now)) > 15,
+                    "the drag on the remaining page")

@@ -1,0 +1,164 @@
+"""Helpers of the web viewer tests: a serving logger process, pages, and reading what a page shows."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gl_support import headless_gl_env
+from net_support import free_port
+
+HERE = Path(__file__).resolve().parent
+LOGGER = HERE / "serving_logger.py"
+SIZE = (1280, 720)
+#: Generous: a loaded 2-core CI machine starts Python, EGL and Chromium slowly.
+DEADLINE_S = float(os.environ.get("RERUN_WEB_TEST_DEADLINE", "90"))
+
+
+class LineReader:
+    """Lines of a process's stdout, read on a thread (select() on a buffered text pipe misses buffered lines)."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+
+    def next(self, timeout: float = DEADLINE_S) -> str:
+        """The next line; fails the test on timeout or when the process exits first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None and self.lines.empty():
+                    pytest.fail(f"process exited ({self.proc.returncode}): {self.proc.stderr.read()[-3000:]}")
+        pytest.fail(f"no output within {timeout} s")
+
+
+class ServingLogger:
+    """``serving_logger.py serve`` on free ports; ``web_url`` is the page, ``ws_url`` the log stream."""
+
+    def __init__(self, rows: int = 0) -> None:
+        self.web_port, self.ws_port = free_port(), free_port()
+        self.web_url = f"http://127.0.0.1:{self.web_port}/"
+        self.ws_url = f"ws://127.0.0.1:{self.ws_port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, str(LOGGER), "serve", str(self.web_port), str(self.ws_port), str(rows)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=headless_gl_env(),
+        )
+        self.stdout = LineReader(self.proc)
+        while self.stdout.next() != "READY":
+            pass
+
+    def command(self, text: str) -> str:
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+        return self.stdout.next()
+
+    def close(self) -> str:
+        """End the logger (EOF on its stdin) and return its stderr."""
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.stderr.read()
+
+
+def open_page(browser, url: str, size=SIZE):
+    """A new page at ``url`` that has drawn at least one frame."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(url)
+    wait_frames(page, 1)
+    return page
+
+
+def frames_drawn(page) -> int:
+    return page.evaluate("window.rerunWeb ? window.rerunWeb.framesDrawn : 0")
+
+
+def wait_frames(page, count: int, timeout: float = DEADLINE_S) -> None:
+    page.wait_for_function(f"window.rerunWeb && window.rerunWeb.framesDrawn >= {count}", timeout=timeout * 1000)
+
+
+def pixels(page) -> np.ndarray:
+    """What the page shows, as an (H, W, 3) uint8 array."""
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"))
+
+
+def wait_for_pixels(page, condition, what: str, timeout: float = DEADLINE_S) -> np.ndarray:
+    """Poll the page until ``condition(pixels)`` holds; fail naming ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        image = pixels(page)
+        if condition(image):
+            return image
+        if time.monotonic() > deadline:
+            from PIL import Image
+
+            shot = Path(os.environ.get("PYTEST_WEB_FAILURES", "/tmp")) / f"web-failure-{os.getpid()}.png"
+            Image.fromarray(image).save(shot)
+            pytest.fail(f"the page never showed {what} within {timeout} s (last picture: {shot})")
+        time.sleep(0.05)
+
+
+def colour_mask(image: np.ndarray, rgb, tolerance: int = 90) -> np.ndarray:
+    """Pixels within ``tolerance`` (per channel) of ``rgb`` (JPEG blurs colours a little)."""
+    return np.all(np.abs(image[..., :3].astype(int) - np.asarray(rgb)) <= tolerance, axis=-1)
+
+
+def centroid(mask: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(mask)
+    return np.array([xs.mean(), ys.mean()])
+
+
+def render_native(tmp_path: Path, size=SIZE) -> np.ndarray:
+    """The same scene written to a file and rendered by ``rerun FILE --screenshot`` (the headless EGL viewer)."""
+    from PIL import Image
+
+    rrd, png = tmp_path / "scene.rrd", tmp_path / "scene.png"
+    env = headless_gl_env()
+    subprocess.run([sys.executable, str(LOGGER), "save", str(rrd)], check=True, env=env, timeout=120,
+                   capture_output=True)
+    result = subprocess.run([sys.executable, "-m", "rerun_app", str(rrd), "--screenshot", str(png), "--size",
+                             f"{size[0]}x{size[1]}"], env=env, timeout=180, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return np.asarray(Image.open(png).convert("RGB"))
+
+
+def checkbox_centres(image: np.ndarray, panel_width: int = 220) -> list[tuple[int, int]]:
+    """Centres of the entity tree's ticked checkboxes (ImGui's blue check marks in the left panel), top to bottom."""
+    left = image[40:, :panel_width].astype(int)
+    tick = (left[..., 2] > 180) & (left[..., 0] < 120) & (left[..., 1] > 90) & (left[..., 1] < 190)
+    rows = np.nonzero(tick.any(axis=1))[0]
+    centres = []
+    if rows.size == 0:
+        return centres
+    groups = np.split(rows, np.nonzero(np.diff(rows) > 3)[0] + 1)
+    for group in groups:
+        ys, xs = np.nonzero(tick[group[0] : group[-1] + 1])
+        centres.append((int(xs.mean()), int(group[0] + ys.mean()) + 40))
+    return centres
+
+
+def environment_with_path() -> dict:
+    env = headless_gl_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
+    return env
