@@ -419,7 +419,7 @@ class Viewer:
 
     def double_click(self, pos) -> None:
         """A double click at ``pos`` inside a view (focus the point under it, or reset the camera)."""
-        self._on_double_click(pos)
+        self.picker.double_click(pos)
 
     # -- loop --------------------------------------------------------------------------------------------
     def draw_frame(self) -> None:
