@@ -293,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     _signal_ready(args.ready_fd)
     if args.screenshot is not None:
         remote.wait_for_backlogs()
+        if remote.failures():  # a picture of a stream that never came is no answer
+            for failure in remote.failures():
+                print(f"rerun: error: cannot read the log stream {failure}", file=sys.stderr)
+            ingest.close()
+            return 1
     if args.headless or args.screenshot is not None:
         loaded = [ingest.load_file(path) for path in args.files]
         unreadable = [source for source in loaded if source.end_reason == UNREADABLE]

@@ -59,6 +59,10 @@ class RemoteSources:
         for reader in self.readers:
             reader.backlog_done.wait(timeout)
 
+    def failures(self) -> list[str]:
+        """What went wrong with each ``ws://`` stream that could not be read."""
+        return [reader.error for reader in self.readers if reader.error is not None]
+
     def close(self) -> None:
         """Remove the downloaded files (they were opened already)."""
         for path in self.downloads:

@@ -56,7 +56,7 @@ class WsSource:
         except (OSError, WireError, TimeoutError) as exc:
             self.error = f"{self.url}: {exc}"
             self.source.end_reason = "error"
-            log.error("rerun: cannot read the log stream at %s", self.error)
+            log.warning("cannot read the log stream at %s", self.error)
         except Exception as exc:  # noqa: BLE001 (websockets' ConnectionClosed and friends)
             self.source.end_reason = f"connection ended ({type(exc).__name__})"
             log.warning("rerun: the log stream at %s ended: %s", self.url, exc)

@@ -114,9 +114,9 @@ class ServedViewerSink(Sink):
     def flush(self) -> None:
         self.inner.flush()
 
-    def close(self) -> None:
+    def close(self, goodbye: dict | None = None) -> None:
         try:
-            self.inner.close()
+            self.inner.close(goodbye)
         finally:
             stdin = self.proc.stdin
             if stdin is not None and not stdin.closed:
