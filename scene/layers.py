@@ -339,7 +339,16 @@ class ImageLayer(Layer):
         self.image = nodes.Image(parent=self.node)
 
     def _upload(self, batch: ImageBatch) -> None:
-        self.image.set_data(batch.rgba, batch.corners, batch.interpolation, batch.opacity)
+        self.image.set_data(batch.rgba, batch.corners, batch.interpolation, batch.opacity * self.stack_opacity)
+
+    #: Opacity from the view's image stacking (multiplies the batch's own).
+    stack_opacity = 1.0
+
+    def set_stack_opacity(self, opacity: float) -> None:
+        """Opacity given by the view's stacking of several images (no re-upload)."""
+        self.stack_opacity = float(opacity)
+        if self.batch is not None:
+            self.image.set_opacity(self.batch.opacity * self.stack_opacity)
 
     def local_points(self):
         return self.batch.corners

@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .cameras import PixelCamera
+from .layers import ImageLayer
 from .view_base import SpaceView
+
+#: Past this many images on one plane the top ones' opacity stops shrinking (Rerun 0.4 does the same).
+MAX_STACKED_IMAGES = 20
 
 
 class SpaceView2D(SpaceView):
@@ -32,6 +36,19 @@ class SpaceView2D(SpaceView):
             "scale": float(self.camera.scale),
             "user_moved": bool(self.camera.user_moved),
         }
+
+    def stack_images(self, keys) -> None:
+        """Draw the image layers ``keys`` bottom to top as Rerun 0.4 layers images on one plane: the first
+        opaque, each later one at 1/N opacity (N images, at most 20), so every image stays visible.
+
+        Other image layers keep their order; layers that are not images are ignored.
+        """
+        images = [k for k in keys if isinstance(self._layers.get(k), ImageLayer)]
+        n = len(images)
+        for i, key in enumerate(images):
+            layer = self._layers[key]
+            layer.node.order = ImageLayer.draw_order - n + i  # below meshes, lines, points and labels
+            layer.set_stack_opacity(1.0 if i == 0 else 1.0 / min(n, MAX_STACKED_IMAGES))
 
     def _default_bounds(self):
         return np.zeros(3), np.ones(3)

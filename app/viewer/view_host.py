@@ -114,6 +114,9 @@ class ViewHost:
             changed = True
         if changed:
             self._extent = None
+            if self.spec.kind == "2d":  # several images in a 2D view: each stays visible, in entity-path order
+                self.scene_view.stack_images([(path, "image") for path in sorted(entity_layers)
+                                              if "image" in entity_layers[path].batches])
         # Keep fitting the camera to the content as new layers appear, until the user moves the camera.
         camera = getattr(self.scene_view, "camera", None)
         user_moved = bool(getattr(camera, "user_moved", self.auto_fitted))

@@ -70,6 +70,11 @@ class ImageVisual(LeanVisual):
         self._bounds = (corners.min(axis=0), corners.max(axis=0))
         self._uploaded()
 
+    def set_opacity(self, opacity: float) -> None:
+        """Change the opacity (0-1) without uploading the picture again."""
+        self._opacity = float(opacity)
+        self.update()
+
     def _prepare_draw(self, view):
         if self._texture is None:
             return False

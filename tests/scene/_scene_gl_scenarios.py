@@ -435,6 +435,22 @@ def solid_arrow_and_labels():
     return {"image": image, "pick_shaft_edge": np.array(view.pick(u, v + 0.8 * oracle.ARROW_RADIUS * 150 / 4))}
 
 
+@scenario
+def stacked_images():
+    """Two images on one plane: Rerun 0.4's stacking keeps both visible; hiding the top one leaves the other."""
+    canvas = offscreen.create_canvas((80, 60))
+    view = SpaceView2D(canvas)
+    view.set_layer("a", ImageBatch(np.full((6, 8, 3), oracle.STACK_A, np.uint8)))
+    view.set_layer("b", ImageBatch(np.full((6, 8, 3), oracle.STACK_B, np.uint8)))
+    plain = offscreen.read_pixels(canvas)
+    view.stack_images(["a", "b"])
+    stacked = offscreen.read_pixels(canvas)
+    view.set_visible("b", False)
+    view.stack_images(["a"])
+    alone = offscreen.read_pixels(canvas)
+    return {"plain": plain, "stacked": stacked, "alone": alone}
+
+
 def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)

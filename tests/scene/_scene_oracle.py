@@ -30,6 +30,7 @@ POINT_COLORS = np.array(
 
 
 ARROW_RADIUS = 0.1
+STACK_A, STACK_B = (200, 0, 0), (0, 0, 200)
 LABEL_ANCHORS = np.array([[0.0, 0.0, -0.8], [-1.2, 0.0, 1.0]], dtype=np.float32)
 
 

@@ -349,3 +349,12 @@ def test_labels_are_drawn_centred_below_their_anchors_in_their_colours(scene_res
         assert near.sum() >= 8, (rgb, int(near.sum()))
         assert abs(xs[near].mean() - u) < 6  # centred on the anchor
         assert ys[near].min() >= v - 2  # below it
+
+
+def test_stacked_images_blend_the_later_one_over_the_first_and_unstack_when_hidden(scene_results):
+    r = result(scene_results, "stacked_images")
+    centre = lambda image: image[30, 40, :3].astype(int)  # noqa: E731
+    np.testing.assert_array_equal(centre(r["plain"]), oracle.STACK_B)  # unstacked: the last one hides the first
+    expected = (np.array(oracle.STACK_A) + np.array(oracle.STACK_B)) / 2  # 2 images: the top one at 1/2
+    assert np.abs(centre(r["stacked"]) - expected).max() <= 2
+    np.testing.assert_array_equal(centre(r["alone"]), oracle.STACK_A)

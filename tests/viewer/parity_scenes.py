@@ -48,7 +48,18 @@ def arrows_boxes_labels(rr) -> None:
     rr.log_arrow("world/thin", origin=[0.0, 2.0, 0.0], vector=[2.0, 0.0, 0.0], color=(255, 220, 0))
 
 
-SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels)}
+def stacked_images(rr) -> None:
+    """2D: a depth image (near at the top, far at the bottom) under a uniform RGB image of the same size."""
+    rr.set_time_sequence("frame", 0)
+    rows = np.linspace(500, 3000, IMAGE_H).astype(np.uint16)[:, None]
+    rr.log_depth_image("camera/depth", np.repeat(rows, IMAGE_W, axis=1), meter=1000.0)
+    rr.log_image("camera/rgb", np.full((IMAGE_H, IMAGE_W, 3), STACK_RGB, np.uint8))
+
+
+STACK_RGB = (40, 160, 40)
+
+
+SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels, stacked_images)}
 
 
 def write(name: str, path: str) -> None:

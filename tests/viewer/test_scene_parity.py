@@ -89,3 +89,24 @@ def test_rect_label_is_drawn_centred_below_the_rect_in_its_colour(egl_available,
     assert green.sum() >= 10, "no green label text below the rect"
     cols = np.nonzero(green)[1] + int(left)
     assert abs(cols.mean() - (left + right) / 2) < 8
+
+
+def test_depth_under_an_rgb_image_stays_visible(egl_available, tmp_path):
+    """Rerun 0.4: the first image (by entity path: camera/depth) opaque, the later one (camera/rgb) at 1/2."""
+    img = render_scene("stacked_images", tmp_path)
+    rgb = np.array(scenes.STACK_RGB)
+    assert (np.abs(img - rgb) <= 4).all(axis=-1).sum() < 100, "the RGB image hides the depth image"
+    # where the picture is: pixels at least half the RGB image's green over the rest
+    tinted = (img[..., 1] >= rgb[1] // 2) & (img[..., 1] > img[..., 0] + 10)
+    ys, xs = np.nonzero(tinted)
+    assert ys.size > 5000
+    x = int(np.median(xs))
+    rows = np.flatnonzero(tinted[:, x])
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    run = max(runs, key=len)  # the picture's rows in this column
+    assert len(run) > 100
+    column = img[run[0] + 2:run[-1] - 2, x]
+    # the depth gradient shows through: the blend changes from top to bottom, and never exceeds what half of
+    # the RGB image plus half of any colour can give
+    assert np.abs(column[0] - column[-1]).max() > 30, (column[0], column[-1])
+    assert (column >= rgb // 2 - 3).all() and (column <= rgb // 2 + 128 + 3).all()
