@@ -171,6 +171,11 @@ class Kernel:
             self._compiled = _compile(self.py_func)
         return self._compiled
 
+    @property
+    def is_compiled(self) -> bool:
+        """Whether :meth:`compiled` already ran (it compiles on first use)."""
+        return self._compiled is not None
+
     def __call__(self, *args):
         backend = _override.get() or default_backend()
         if backend == "numba":

@@ -89,7 +89,7 @@ def main() -> int:
     with _dispatch.use_backend("numba"):
         exercise_all_kernels()
     elapsed = time.perf_counter() - started
-    signatures = sum(len(k.compiled().signatures) for k in _dispatch.REGISTRY if k._compiled is not None)
+    signatures = sum(len(k.compiled().signatures) for k in _dispatch.REGISTRY if k.is_compiled)
     import numba
 
     print(f"rerun_kernels.warmup: {len(_dispatch.REGISTRY)} kernels, {signatures} signatures ready in "

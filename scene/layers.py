@@ -171,7 +171,7 @@ class PointsLayer(Layer):
         return b.positions if b.finite is None else b.positions[b.finite]
 
     def _compute_world_bounds(self):
-        bounds = self.points._bounds  # finite bounds, computed once on upload
+        bounds = self.points.local_bounds  # finite bounds, computed once on upload
         if bounds is None:
             return None
         lo, hi = bounds

@@ -14,10 +14,9 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.components import RGBA_TYPE, SCALAR_PLOT_PROPS_TYPE, TEXT_ENTRY_TYPE
-from rerun.wire.log_table import ENTITY_PATH_KEY, RECORDING_ID_KEY, timeline_column_name
+from rerun.wire.log_table import ENTITY_PATH_KEY, LOG_TIME, RECORDING_ID_KEY, timeline_column_name
 
 MAX_PENDING_ROWS = 4096
-LOG_TIME = ("log_time", "time")
 
 
 class ScalarRows:

@@ -42,7 +42,6 @@ import pyarrow as pa
 from rerun import _switch, _time
 from rerun._recording_id import check_recording_id, default_recording_id
 from rerun._rows import (
-    LOG_TIME,
     MAX_PENDING_ROWS,
     GenericRows,
     ScalarRows,
@@ -57,6 +56,7 @@ from rerun._rows import (
 from rerun.sinks import MemorySink, Sink
 from rerun.transport import process_hooks
 from rerun.wire.frames import FrameKind
+from rerun.wire.log_table import LOG_TIME
 
 SDK_VERSION = "0.4.0"
 DEFAULT_APPLICATION_ID = "unknown_app_id"

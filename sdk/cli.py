@@ -24,7 +24,7 @@ def summarize(recording) -> list[str]:
     """Lines describing ``recording``: ids, then per entity its rows, components and timeline ranges."""
     import pyarrow.compute as pc
 
-    from rerun.wire.log_table import parse_timeline_column
+    from rerun.wire.log_table import LOG_TIME_COLUMN, parse_timeline_column
 
     lines = [
         f"application id: {recording.application_id}",
@@ -33,13 +33,13 @@ def summarize(recording) -> list[str]:
         f"entities: {len(recording.entity_paths)}",
     ]
     for entity_path in recording.entity_paths:
-        batches = recording._batches_of(entity_path)
+        batches = recording.batches(entity_path)
         components: dict[str, None] = {}
         ranges: dict[tuple[str, str], list[int]] = {}
         rows = timeless = 0
         for batch in batches:
             rows += batch.num_rows
-            log_time = batch.schema.get_field_index("timeline:time:log_time")
+            log_time = batch.schema.get_field_index(LOG_TIME_COLUMN)
             if log_time >= 0:
                 timeless += batch.column(log_time).null_count
             for name, column in zip(batch.schema.names, batch.columns):

@@ -89,9 +89,10 @@ class Recording:
 
     def num_rows(self, entity_path: str) -> int:
         """How many rows (log calls) ``entity_path`` has."""
-        return sum(b.num_rows for b in self._batches_of(entity_path))
+        return sum(b.num_rows for b in self.batches(entity_path))
 
-    def _batches_of(self, entity_path: str) -> list[pa.RecordBatch]:
+    def batches(self, entity_path: str) -> list[pa.RecordBatch]:
+        """The LOG batches of ``entity_path`` in file order (raises KeyError naming the known paths)."""
         try:
             return self._batches[entity_path]
         except KeyError:
@@ -103,7 +104,7 @@ class Recording:
         paths = [entity_path] if entity_path is not None else list(self._batches)
         found = set()
         for path in paths:
-            for batch in self._batches_of(path):
+            for batch in self.batches(path):
                 for column in batch.schema.names:
                     parsed = parse_timeline_column(column)
                     if parsed is not None:
@@ -126,7 +127,7 @@ class Recording:
         KeyError
             If the recording has no rows for ``entity_path``.
         """
-        batches = self._batches_of(entity_path)
+        batches = self.batches(entity_path)
         if recording_id is not None:
             owners = self._batch_recordings[entity_path]
             batches = [b for b, rid in zip(batches, owners) if rid == recording_id]

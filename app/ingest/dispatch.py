@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from rerun.wire.events import BeginRecording, ClearEvent, Event, Goodbye, LogEvent, deliver
 from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, parse_frame_header
-from rerun.wire.log_table import read_log_payload, timeline_column_name
+from rerun.wire.log_table import LOG_TIME_COLUMN, read_log_payload
 
 from rerun_app.ingest.log_limit import ingest_log
 from rerun_app.ingest.schema_check import ComponentTypeMismatch, check_components
@@ -19,7 +19,6 @@ from rerun_app.ingest.stats import SourceStats
 
 logger = logging.getLogger("rerun_app.ingest")
 
-LOG_TIME_COLUMN = timeline_column_name("log_time", "time")
 #: Errors logged per source before the rest are only counted.
 _LOGGED_ERRORS_PER_SOURCE = 5
 #: Decoded schemas kept, keyed by their IPC message bytes (entities x schema variants in flight).

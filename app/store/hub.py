@@ -6,11 +6,11 @@ from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 from rerun.wire.events import Event, LogEvent, deliver
+from rerun.wire.log_table import RECORDING_ID_KEY
 
 from rerun_app.store.budget import MemoryBudget
 from rerun_app.store.store import Store
 
-RECORDING_ID_KEY = b"rerun.recording_id"
 
 
 class StoreHub:

@@ -55,7 +55,8 @@ class StoreReadLatest(StoreState):
         entity_path : str
             The entity.
         timeline, time
-            The cursor; ``timeline=None`` (or one the store has never seen) shows timeless data only.
+            The cursor; ``timeline=None`` (or one the store has never seen) shows timeless data only
+            (``time`` is not read then, so a viewer passes its cursor as it is).
         primary : str, optional
             Component whose cell sets ``num_instances``. Default: the first of
             :data:`PRIMARY_COMPONENTS` present (points, boxes, rects, lines, arrows, meshes,

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from rerun.wire.log_table import ENTITY_PATH_KEY
 
 from rerun_app.store.chunk import ROW_BITS, Chunk
 from rerun_app.store.columns import and_masks, first_values, is_ascending, split_columns, time_column
@@ -14,7 +15,6 @@ from rerun_app.store.store_state import ClearIndex, ComponentIndex, EntityData, 
 from rerun_app.store.time_index import TimeIndex
 from rerun_app.store.timeline import Timeline, parse_time_point
 
-ENTITY_PATH_KEY = b"rerun.entity_path"
 _INDEX_ENTRY_BYTES = 24  # per index entry: time + key, a value for scalars, growth slack
 
 

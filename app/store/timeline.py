@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, NamedTuple
 
-TIMELINE_TYPES = ("sequence", "time")
+from rerun.wire.log_table import TIMELINE_TYPES
+
 
 
 class Timeline(NamedTuple):

@@ -50,8 +50,7 @@ def content_size_2d(store, spec: SpaceViewSpec, timeline) -> tuple[float, float]
     from rerun_app.views.values import transform as decode_transform
 
     def latest(path: str, component: str):
-        found = store.latest_at(path, timeline, _END, components=[component]) if timeline else \
-            store.latest_at(path, None, None, components=[component])
+        found = store.latest_at(path, timeline, _END, components=[component])
         return None if found is None or component not in found.components else found.components[component]
 
     root = path_parts(spec.root)

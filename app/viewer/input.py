@@ -18,6 +18,8 @@ import glfw
 from imgui_bundle import imgui
 from vispy.util import keys as vkeys
 
+from rerun_app.viewer.vispy_glfw import GlfwCanvasBackend
+
 Rect = tuple[float, float, float, float]
 DOUBLE_CLICK_SECONDS = 0.35
 
@@ -81,7 +83,7 @@ class InputRouter:
     Parameters
     ----------
     canvas : ImguiSceneCanvas
-        The glfw-backed canvas (``canvas._backend._id`` is the glfw window).
+        The glfw-backed canvas (reached through :class:`~rerun_app.viewer.vispy_glfw.GlfwCanvasBackend`).
     view_rects : callable
         Returns ``{imgui window name: content rect}`` of the visible space views (last frame).
     on_input : callable
@@ -93,8 +95,8 @@ class InputRouter:
     def __init__(self, canvas, view_rects: Callable[[], dict[str, Rect]], on_input: Callable[[], None],
                  on_shortcut: Callable[[int, int], bool], on_double_click: Callable[[tuple], None] | None = None):
         self.canvas = canvas
-        self.backend = canvas._backend
-        self.window = canvas._backend._id
+        self.backend = GlfwCanvasBackend(canvas)
+        self.window = self.backend.window
         self.view_rects = view_rects
         self.on_input = on_input
         self.on_shortcut = on_shortcut
@@ -130,9 +132,7 @@ class InputRouter:
         """glfw cursor-position callback."""
         self.pos = (float(x), float(y))
         imgui.get_io().add_mouse_pos_event(float(x), float(y))
-        if self.vispy_drag:
-            self.backend._last_time = 0  # vispy drops moves closer than 10 ms; keep every move of a drag
-        self.backend._vispy_mouse_move(pos=self.pos, buttons=list(self.vispy_buttons), modifiers=self._vispy_mods())
+        self.backend.mouse_move(self.pos, list(self.vispy_buttons), self._vispy_mods(), keep_every_move=self.vispy_drag)
         self.on_input()
 
     def on_mouse_button(self, _window, button: int, action: int, mods: int) -> None:
@@ -147,15 +147,13 @@ class InputRouter:
                     self.vispy_drag = True
                     self.vispy_buttons.append(vb)
                     self.events_to_vispy += 1
-                    self.backend._vispy_mouse_press(pos=self.pos, button=vb, buttons=list(self.vispy_buttons),
-                                                    modifiers=self._vispy_mods())
+                    self.backend.mouse_press(self.pos, vb, list(self.vispy_buttons), self._vispy_mods())
                     self._detect_double_click(vb)
                 else:
                     self.events_to_imgui_only += 1
             elif action == glfw.RELEASE and vb in self.vispy_buttons:
                 self.vispy_buttons.remove(vb)
-                self.backend._vispy_mouse_release(pos=self.pos, button=vb, buttons=list(self.vispy_buttons),
-                                                  modifiers=self._vispy_mods())
+                self.backend.mouse_release(self.pos, vb, list(self.vispy_buttons), self._vispy_mods())
                 self.vispy_drag = bool(self.vispy_buttons)
         self.on_input()
 

@@ -129,7 +129,7 @@ def _entity_section(viewer, store, path: str) -> None:
         imgui.text_colored(_WARN, "warning: " + warning)
         viewer.selection_lines.append("warning: " + warning)
     timeline, time = viewer.cursor()
-    latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
+    latest = store.latest_at(path, timeline, time)
     if latest is None:
         imgui.text_colored(_DIM, "no data at this time")
     else:

@@ -302,8 +302,7 @@ def draw_bar_chart(viewer, spec) -> None:
     if store is None:
         return
     timeline, time = viewer.cursor()
-    latest = store.latest_at(spec.root, timeline, time, components=["rerun.tensor"]) if timeline else \
-        store.latest_at(spec.root, None, None, components=["rerun.tensor"])
+    latest = store.latest_at(spec.root, timeline, time, components=["rerun.tensor"])
     if latest is None or "rerun.tensor" not in latest.components:
         imgui.text("no data at this time")
         return

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from rerun_scene.batches import PointBatch
 
 
 def state_dump(viewer) -> dict:
@@ -50,11 +51,11 @@ def state_dump(viewer) -> dict:
             "rect": host.rect,
             "visible": host.visible,
             "camera": host.camera_state(),
-            "layers": sorted(f"{p}|{n}" for p, n in host._shown),
+            "layers": sorted(f"{p}|{n}" for p, n in host.shown_layers()),
             "set_layer_calls": host.set_layer_calls,
             "builds": host.builder.builds,
             "points": {f"{p}|{n}": len(b) for p, layers in host.entity_layers.items() for n, b in layers.batches.items()
-                       if type(b).__name__ == "PointBatch"},
+                       if isinstance(b, PointBatch)},
         }
     hover = viewer.state.hover
     return {
@@ -129,8 +130,8 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
     steps = json.loads(Path(script_path).read_text())
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    win = viewer.canvas._backend._id
     router = viewer.input
+    win = router.window
 
     def frames(n: int = 1) -> None:
         for _ in range(n):

@@ -56,8 +56,7 @@ def _contents(store, cursor, hover: Hover, host) -> tuple[list[hover_info.Row], 
     timeline, time = cursor
     if hover.pixel is not None:
         return _pixel_contents(store, timeline, time, hover, host)
-    latest = store.latest_at(hover.entity_path, timeline, time) if timeline is not None else \
-        store.latest_at(hover.entity_path, None, None)
+    latest = store.latest_at(hover.entity_path, timeline, time)
     if latest is None or hover.instance is None:
         return [], None
     return hover_info.instance_rows(latest, hover.instance), None
@@ -68,8 +67,7 @@ def _pixel_contents(store, timeline, time, hover: Hover, host):
     layers = host.entity_layers.get(hover.entity_path)
     batch = layers.batches.get(hover.layer) if layers else None
     patch = hover_info.zoom_patch(batch.rgba, column, row) if batch is not None else None
-    found = store.latest_at(hover.entity_path, timeline, time, components=["rerun.tensor"]) if timeline is not None \
-        else store.latest_at(hover.entity_path, None, None, components=["rerun.tensor"])
+    found = store.latest_at(hover.entity_path, timeline, time, components=["rerun.tensor"])
     if found is None or "rerun.tensor" not in found.components:
         return [hover_info.Row("pixel", f"({column}, {row})")], patch
     try:

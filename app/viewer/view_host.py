@@ -11,6 +11,8 @@ import logging
 
 import numpy as np
 
+from rerun_scene.batches import PointBatch
+
 from rerun_app.views.heuristics import SpaceViewSpec
 from rerun_app.views.space_view_builder import SpaceViewBuilder
 from rerun_app.views.spatial import EntityLayers
@@ -172,8 +174,12 @@ class ViewHost:
 
     def point_count(self) -> int:
         """Points shown in this view (hover picking is skipped above a bound)."""
-        return sum(len(b) for layers in self.entity_layers.values() for n, b in layers.batches.items()
-                   if type(b).__name__ == "PointBatch")
+        return sum(len(b) for layers in self.entity_layers.values() for b in layers.batches.values()
+                   if isinstance(b, PointBatch))
+
+    def shown_layers(self) -> list[tuple[str, str]]:
+        """(entity, layer) of every layer the scene view holds now."""
+        return list(self._shown)
 
     def camera_state(self) -> dict:
         """The camera's parameters (for state dumps and tests)."""

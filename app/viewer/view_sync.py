@@ -83,8 +83,7 @@ class SpaceViews:
             return self._guarded(path, "its transform", _transform_kind, path, None)
 
         def _transform_kind(path: str):
-            found = store.latest_at(path, timeline, time_, components=["rerun.transform"]) if timeline else \
-                store.latest_at(path, None, None, components=["rerun.transform"])
+            found = store.latest_at(path, timeline, time_, components=["rerun.transform"])
             if found is None or "rerun.transform" not in found.components or not len(found.components["rerun.transform"]):
                 return None
             return decode_transform(found.components["rerun.transform"]).kind
@@ -93,8 +92,7 @@ class SpaceViews:
             return self._guarded(path, "its tensor", _tensor_kind, path, "image")
 
         def _tensor_kind(path: str) -> str | None:
-            found = store.latest_at(path, timeline, time_, components=["rerun.tensor"]) if timeline else \
-                store.latest_at(path, None, None, components=["rerun.tensor"])
+            found = store.latest_at(path, timeline, time_, components=["rerun.tensor"])
             if found is None or "rerun.tensor" not in found.components:
                 return "image"
             row = found.components["rerun.tensor"][0]
@@ -172,8 +170,7 @@ def _up_axis_of(store, root: str, cursor) -> tuple[str | None, str | None]:
     candidates = [root] + [p for p in store.entity_paths() if len(path_parts(p)) == depth + 1
                            and path_parts(p)[:depth] == path_parts(root)]
     for path in candidates:
-        found = store.latest_at(path, timeline, time_, components=["rerun.view_coordinates"]) if timeline else \
-            store.latest_at(path, None, None, components=["rerun.view_coordinates"])
+        found = store.latest_at(path, timeline, time_, components=["rerun.view_coordinates"])
         if found is not None and "rerun.view_coordinates" in found.components and len(found.components["rerun.view_coordinates"]):
             code = found.components["rerun.view_coordinates"][0].as_py()
             return up_axis(code), right_axis(code)

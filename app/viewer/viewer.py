@@ -134,7 +134,7 @@ class Viewer:
 
             self.input = InputRouter(self.canvas, lambda: self.view_rects, self.request_redraw, self._shortcut,
                                      self.picker.double_click)
-            glfw.set_window_close_callback(self.canvas._backend._id, self._on_close)
+            glfw.set_window_close_callback(self.input.window, self._on_close)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
         self.canvas.events.mouse_release.connect(self._on_mouse_release)
 

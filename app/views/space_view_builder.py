@@ -107,7 +107,7 @@ class SpaceViewBuilder:
                 if cached is not None and cached[0] == key:
                     out[path] = cached[3]
                     continue
-                latest = store.latest_at(path, timeline, time) if timeline is not None else store.latest_at(path, None, None)
+                latest = store.latest_at(path, timeline, time)
                 if latest is None:
                     self._cache.pop(path, None)
                     continue
@@ -150,8 +150,7 @@ def _placement_key(p: Placement) -> tuple:
 
 
 def _transform_at(store, timeline, time, path: str):
-    latest = store.latest_at(path, timeline, time, components=[_TRANSFORM]) if timeline is not None else \
-        store.latest_at(path, None, None, components=[_TRANSFORM])
+    latest = store.latest_at(path, timeline, time, components=[_TRANSFORM])
     if latest is None or _TRANSFORM not in latest.components:
         return None
     arr = latest.components[_TRANSFORM]

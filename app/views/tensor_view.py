@@ -96,8 +96,7 @@ class TensorViewBuilder:
         path = self.spec.root
         if hidden(path):
             return {}
-        latest = store.latest_at(path, timeline, time, components=["rerun.tensor"]) if timeline is not None else \
-            store.latest_at(path, None, None, components=["rerun.tensor"])
+        latest = store.latest_at(path, timeline, time, components=["rerun.tensor"])
         if latest is None or "rerun.tensor" not in latest.components:
             return {}
         cell = latest.raw("rerun.tensor") if hasattr(latest, "raw") else latest.components["rerun.tensor"]

@@ -9,6 +9,11 @@ class LeanVisual(Visual):
     """A :class:`vispy.visuals.Visual` whose ``set_data`` stores ``self._bounds`` (per-axis
     ``(mins, maxs)``, or None when empty) and ends with :meth:`_uploaded`."""
 
+    @property
+    def local_bounds(self):
+        """Per-axis ``(mins, maxs)`` of the finite data in the visual's own space, or None when empty."""
+        return self._bounds
+
     def _uploaded(self) -> None:
         """Count the upload, drop the cached bounds and ask for a redraw."""
         self.upload_count += 1

@@ -23,10 +23,9 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.wire.events import LogEvent
-from rerun.wire.log_table import build_log_batch
+from rerun.wire.log_table import LOG_TIME, build_log_batch
 
 SPLAT_INSTANCE_KEY = 2**64 - 1
-LOG_TIME = ("log_time", "time")
 
 TimePoint = dict  # {(name, "sequence" | "time"): int}
 

@@ -38,6 +38,11 @@ def timeline_column_name(name: str, timeline_type: str) -> str:
     return f"{TIMELINE_PREFIX}{timeline_type}:{name}"
 
 
+#: The built-in timeline every timed row is on: the wall clock of the log call (ns); null for timeless rows.
+LOG_TIME = ("log_time", "time")
+LOG_TIME_COLUMN = timeline_column_name(*LOG_TIME)
+
+
 def parse_timeline_column(column: str) -> tuple[str, str] | None:
     """(name, type) for a timeline column name, or None for a component column."""
     if not column.startswith(TIMELINE_PREFIX):

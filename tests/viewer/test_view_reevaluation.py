@@ -26,7 +26,7 @@ from rerun_app.viewer.viewer import Viewer
 
 def views(v):
     return {s.name: {"kind": s.kind, "root": s.root, "rect": h.rect, "visible": h.visible,
-                                     "layers": sorted(f"{p}|{n}" for p, n in h._shown)}
+                                     "layers": sorted(f"{p}|{n}" for p, n in h.shown_layers())}
             for s, h in v.views.items()}
 
 hub = kit.new_hub()

@@ -1,0 +1,32 @@
+"""The one place that touches vispy's glfw backend privates: the window handle and injecting mouse events.
+
+vispy's glfw backend has no public API for either; everything else in the viewer goes through this adapter.
+"""
+
+from __future__ import annotations
+
+
+class GlfwCanvasBackend:
+    """The glfw window behind a vispy ``SceneCanvas`` (``app="glfw"``), and its mouse event entry points."""
+
+    def __init__(self, canvas) -> None:
+        self._backend = canvas._backend
+
+    @property
+    def window(self):
+        """The glfw window handle (for ``glfw.set_*_callback``)."""
+        return self._backend._id
+
+    def mouse_move(self, pos, buttons: list, modifiers: list, keep_every_move: bool = False) -> None:
+        """Hand vispy a mouse move; ``keep_every_move``: do not let vispy drop moves closer than 10 ms (a drag)."""
+        if keep_every_move:
+            self._backend._last_time = 0
+        self._backend._vispy_mouse_move(pos=pos, buttons=buttons, modifiers=modifiers)
+
+    def mouse_press(self, pos, button: int, buttons: list, modifiers: list) -> None:
+        """Hand vispy a mouse press."""
+        self._backend._vispy_mouse_press(pos=pos, button=button, buttons=buttons, modifiers=modifiers)
+
+    def mouse_release(self, pos, button: int, buttons: list, modifiers: list) -> None:
+        """Hand vispy a mouse release."""
+        self._backend._vispy_mouse_release(pos=pos, button=button, buttons=buttons, modifiers=modifiers)
