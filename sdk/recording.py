@@ -18,7 +18,7 @@ from typing import Iterator
 import pyarrow as pa
 
 from rerun.wire.events import BeginRecording, ClearEvent, LogEvent
-from rerun.wire.frames import FrameKind, WireError, iter_frames, parse_stream_header
+from rerun.wire.frames import FRAME_HEADER, FrameKind, WireError, iter_frames, parse_stream_header
 from rerun.wire.log_table import parse_timeline_column, read_log_payload
 
 LEGACY_MAGIC = b"RRF0"
@@ -122,6 +122,9 @@ class Recording:
         sequences, null where a row was not on that timeline (timeless rows are null in all of them);
         then one ``list<T>`` column per component, null where a row did not log it.
 
+        A batch whose column types cannot be combined with the others' (a damaged version 1 file)
+        is left out, with a warning added to :attr:`warnings`.
+
         Raises
         ------
         KeyError
@@ -135,12 +138,25 @@ class Recording:
                 raise KeyError(f"entity path {entity_path!r} has no rows in recording {recording_id!r} of {self.path}")
         timeline_fields: dict[str, pa.DataType] = {}
         component_fields: dict[str, pa.DataType] = {}
+        kept = []
         for batch in batches:
+            widened: dict[str, pa.DataType] = {}
+            try:
+                for field in batch.schema:
+                    target = timeline_fields if parse_timeline_column(field.name) is not None else component_fields
+                    known = target.get(field.name, field.type)
+                    if known != field.type:
+                        widened[field.name] = _common_type(known, field.type, f"{self.path}: entity {entity_path!r}, {field.name!r}")
+            except WireError as exc:  # a damaged batch (or a writer's bug): leave it out, keep the others
+                warning = f"{exc}; the {batch.num_rows} row(s) of that batch are left out of the table"
+                if warning not in self.warnings:
+                    self.warnings.append(warning)
+                continue
             for field in batch.schema:
                 target = timeline_fields if parse_timeline_column(field.name) is not None else component_fields
-                known = target.setdefault(field.name, field.type)
-                if known != field.type:
-                    target[field.name] = _common_type(known, field.type, f"{self.path}: entity {entity_path!r}, {field.name!r}")
+                target[field.name] = widened.get(field.name, target.get(field.name, field.type))
+            kept.append(batch)
+        batches = kept
         timeline_columns = sorted(timeline_fields, key=parse_timeline_column)
         name_counts: dict[str, int] = {}
         for column in timeline_columns:
@@ -224,29 +240,67 @@ def _common_type(a: pa.DataType, b: pa.DataType, what: str) -> pa.DataType:
 
 
 def _decode_frames(path: str, buf: pa.Buffer) -> tuple[list, list[str], bool]:
+    """Every frame that is intact, as events; a damaged frame is skipped with a warning naming its offset."""
     data = memoryview(buf)
     parse_stream_header(data)
     events: list = []
     warnings: list[str] = []
     complete = False
     tail: list = []
-    for frame in iter_frames(data, 8, tail):
-        if frame.kind == FrameKind.LOG:
-            start = frame.offset + 16
-            entity_path, recording_id, batch = read_log_payload(buf.slice(start, len(frame.payload)))
-            events.append(LogEvent(entity_path, recording_id, batch))
-        elif frame.kind == FrameKind.BEGIN_RECORDING:
-            events.append(BeginRecording(frame.json()))
-        elif frame.kind == FrameKind.CLEAR:
-            events.append(ClearEvent(frame.json()))
-        elif frame.kind == FrameKind.GOODBYE:
+    corrupt: list = []
+    for frame in iter_frames(data, 8, tail, corrupt):
+        try:
+            event = _decode_frame(buf, frame)
+        except WireError as exc:
+            warnings.append(f"{path}: skipped the frame at byte {frame.offset}: {exc}")
+            continue
+        if event is None:
             complete = True
+        else:
+            events.append(event)
+    for region in corrupt:
+        warnings.append(
+            f"{path}: skipped {region.length} corrupt bytes at byte {region.offset} ({region.reason}); "
+            f"reading went on at byte {region.offset + region.length}"
+        )
     for torn in tail:
         warnings.append(
             f"{path}: the stream ends in the middle of a frame at byte {torn.offset} "
             f"({torn.missing_bytes} bytes missing; the writer probably died); every earlier frame was read"
         )
     return events, warnings, complete
+
+
+def _decode_frame(buf: pa.Buffer, frame) -> tuple | None:
+    """One intact frame as an event (None for GOODBYE).
+
+    A LOG batch is validated in full (offsets, lengths, UTF-8) before it is kept, so a damaged one
+    is a WireError here instead of a crash when a column is read later.
+
+    Raises
+    ------
+    WireError
+        If the payload does not decode or its batch is not valid.
+    """
+    if frame.kind == FrameKind.LOG:
+        start = frame.offset + FRAME_HEADER.size
+        entity_path, recording_id, batch = read_log_payload(buf.slice(start, len(frame.payload)))
+        try:
+            batch.validate(full=True)
+            names = batch.schema.names
+        except pa.ArrowException as exc:
+            raise WireError(f"its record batch is not valid Arrow data: {exc}") from None
+        except UnicodeDecodeError:
+            raise WireError("a column name is not valid UTF-8") from None
+        for name, field in zip(names, batch.schema):
+            if parse_timeline_column(name) is not None and field.type != pa.int64():
+                raise WireError(f"timeline column {name!r} has type {field.type}, expected int64")
+        return LogEvent(entity_path, recording_id, batch)
+    if frame.kind == FrameKind.BEGIN_RECORDING:
+        return BeginRecording(frame.json())
+    if frame.kind == FrameKind.CLEAR:
+        return ClearEvent(frame.json())
+    return None  # GOODBYE
 
 
 def load(path: str | os.PathLike) -> Recording:
@@ -266,7 +320,10 @@ def load(path: str | os.PathLike) -> Recording:
     FileNotFoundError
         If ``path`` does not exist.
     rerun.wire.WireError
-        On a wrong magic, a newer format version or a corrupt frame (the message names the file).
+        On a wrong magic or a newer format version (the message names the file). A damaged frame
+        does not raise: it is skipped, every intact frame before and after it is kept, and
+        :attr:`Recording.warnings` names its byte offset and what was wrong. Frames written with a
+        checksum (format version 2) are verified; every record batch is validated before it is kept.
     """
     path = os.fspath(path)
     if os.path.isdir(path):

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.wire.events import BeginRecording, ClearEvent, Event, Goodbye, LogEvent, deliver
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, parse_frame_header
+from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, checked_payload, parse_frame_header, with_checksum
 from rerun.wire.log_table import LOG_TIME_COLUMN, read_log_payload
 
 from rerun_app.ingest.log_limit import ingest_log
@@ -81,9 +81,12 @@ class FrameSaver:
         self._lock = threading.Lock()
 
     def write(self, frame: np.ndarray | memoryview) -> None:
+        """Append ``frame``; one that came without a checksum (ring, TCP) gets one, as files have."""
+        parts = with_checksum(frame)
         with self._lock:
             if self._file is not None:
-                self._file.write(frame)
+                for part in parts:
+                    self._file.write(part)
 
     def close(self) -> None:
         with self._lock:
@@ -140,11 +143,11 @@ class Dispatcher:
         kind, length = parse_frame_header(frame, 0)
         if FRAME_HEADER.size + length != frame.nbytes:
             raise WireError(f"frame length {length} does not match the {frame.nbytes - FRAME_HEADER.size} bytes received")
-        payload = frame[FRAME_HEADER.size :]
         self.frames_handled += 1
         source.frames += 1
         source.bytes += frame.nbytes
         try:
+            payload = checked_payload(frame, 0, length)  # a checksummed frame is verified, its checksum cut off
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = self._decoder.decode(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from rerun.wire.events import Event, LogEvent, deliver
-from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, iter_frames, parse_stream_header
+from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, WireError, iter_frames, parse_frame_header, parse_stream_header
 
 from rerun_app.ingest.dispatch import Dispatcher
 from rerun_app.ingest.schema_check import ComponentTypeMismatch, check_components
@@ -63,7 +63,8 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
     parse_stream_header(data[:8])
     whole = np.frombuffer(data, dtype=np.uint8)  # frames stay views of the mapping (zero copy)
     tail: list = []
-    frames = (whole[f.offset : f.offset + FRAME_HEADER.size + len(f.payload)] for f in iter_frames(whole, 8, tail))
+    corrupt: list = []  # damaged frames are skipped (named below); reading goes on after them
+    frames = (whole[f.offset : f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]] for f in iter_frames(whole, 8, tail, corrupt))
     if isinstance(dispatcher.target, HubTarget):
         failure: list[Exception] = []
         _bulk_ingest(dispatcher, source, _decoded(dispatcher, source, frames, failure))
@@ -72,6 +73,10 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
     else:
         for frame in frames:
             dispatcher.handle(source, frame)
+    for region in corrupt:
+        Dispatcher.report_error(
+            source, f"skipped {region.length} corrupt bytes at byte {region.offset} ({region.reason}); kept the frames around them"
+        )
     if tail:
         Dispatcher.report_error(
             source, f"the file ends mid-frame at byte {tail[0].offset} ({tail[0].missing_bytes} bytes missing); kept everything before it"

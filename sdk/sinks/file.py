@@ -8,7 +8,7 @@ import sys
 import pyarrow as pa
 
 from rerun.sinks.base import Sink
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
+from rerun.wire.frames import CHECKSUM, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_checksum
 from rerun.wire.log_table import ENTITY_PATH_KEY, log_payload_size
 
 #: Batches up to this size are serialised into one buffer and written with a single write() (fewer
@@ -98,6 +98,38 @@ def _write_payload(batch: pa.RecordBatch, out) -> None:
     """The LOG payload: an IPC stream with one batch (the bytes of rerun.wire.log_table.write_log_payload)."""
     with pa.ipc.RecordBatchStreamWriter(out, batch.schema, options=_WRITE_OPTIONS) as writer:
         writer.write_batch(batch)
+
+
+#: Big buffers are checksummed and written in pieces this large: each piece is still in the CPU
+#: cache when it is copied to the OS, so the checksum adds a pass over cache, not over RAM.
+_CHECKSUM_PIECE = 256 << 10
+
+
+class _ChecksummingWriter:
+    """A write-only file object for ``pa.PythonFile``: CRC32Cs what goes through, then writes it to ``out``."""
+
+    def __init__(self, out, value: int) -> None:
+        self._out = out
+        self.value = value
+        self.closed = False
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        n = len(view)
+        for start in range(0, n, _CHECKSUM_PIECE):
+            piece = view[start : start + _CHECKSUM_PIECE]
+            self.value = frame_checksum(piece, value=self.value)
+            self._out.write(piece)
+        return n
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True  # the frame goes on after the payload: the file itself stays open
 
 
 def _reason(exc: OSError) -> str:
@@ -196,33 +228,39 @@ class FileSink(Sink):
                 pass
 
     def send_log(self, batch: pa.RecordBatch) -> None:
+        # Every frame carries a CRC32C (see rerun.wire): a reader skips a damaged frame and keeps the rest.
         if batch.get_total_buffer_size() <= _ONE_WRITE_LIMIT:
             stream = pa.BufferOutputStream()
             _write_payload(batch, stream)
             payload = stream.getvalue()
-            frame = encode_frame_header(FrameKind.LOG, payload.size) + memoryview(payload)
+            header = encode_frame_header(FrameKind.LOG, payload.size, checksum=True)
+            frame = b"".join((header, payload, CHECKSUM.pack(frame_checksum(header, payload))))
             if self._write(lambda: self._file.write(frame), len(frame)):
                 self._sent_messages += 1
                 self._sent_bytes += len(frame)
             return
         # Big batch: header + IPC metadata go through the coalescing buffer, array buffers larger
-        # than it straight from their memory to the OS.
+        # than it straight from their memory to the OS, checksummed on the way.
         size = _payload_size(batch)
+        frame_len = FRAME_HEADER.size + size + CHECKSUM.size
+        header = encode_frame_header(FrameKind.LOG, size, checksum=True)
         file = self._file
 
         def write() -> None:
             start = file.tell()
-            file.write(encode_frame_header(FrameKind.LOG, size))
-            _write_payload(batch, file)
-            if file.tell() - start != FRAME_HEADER.size + size:  # never seen; would corrupt the file
-                raise OSError(0, f"LOG frame of {file.tell() - start} bytes announced {FRAME_HEADER.size + size}")
+            file.write(header)
+            summer = _ChecksummingWriter(file, frame_checksum(header))
+            _write_payload(batch, pa.PythonFile(summer, mode="w"))
+            file.write(CHECKSUM.pack(summer.value))
+            if file.tell() - start != frame_len:  # never seen; would corrupt the file
+                raise OSError(0, f"LOG frame of {file.tell() - start} bytes announced {frame_len}")
 
-        if self._write(write, FRAME_HEADER.size + size):
+        if self._write(write, frame_len):
             self._sent_messages += 1
-            self._sent_bytes += FRAME_HEADER.size + size
+            self._sent_bytes += frame_len
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
-        frame = encode_json_frame(kind, obj)
+        frame = encode_json_frame(kind, obj, checksum=True)
         if self._write(lambda: self._file.write(frame), len(frame)):
             self._sent_messages += 1
             self._sent_bytes += len(frame)

@@ -119,7 +119,7 @@ def read_log_payload(payload: memoryview | bytes | pa.Buffer) -> tuple[str, str,
     try:
         reader = pa.ipc.open_stream(buf)
         batches = list(reader)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:  # every pyarrow error, never a raw one to the caller
         raise WireError(f"LOG payload is not a valid Arrow IPC stream: {exc}") from None
     if len(batches) != 1:
         raise WireError(f"LOG payload must hold exactly one record batch, found {len(batches)}")

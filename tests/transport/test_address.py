@@ -54,8 +54,20 @@ def test_non_string_is_a_type_error():
         parse_address(9876)
 
 
-def test_connect_rejects_a_bad_address_at_once():
-    import rerun as rr
+def test_connect_rejects_a_bad_address_at_once(caplog):
+    import logging
 
-    with pytest.raises(ValueError, match="'nope:port'"):
-        rr.connect("nope:port")
+    import rerun as rr
+    from rerun import _session
+
+    sink = _session.get_sink()
+    with caplog.at_level(logging.WARNING, logger="rerun"):
+        rr.connect("nope:port")  # default: warned and dropped, logging stays buffered
+    assert _session.get_sink() is sink
+    assert any("rr.connect" in r.getMessage() and "'nope:port'" in r.getMessage() for r in caplog.records)
+    rr.set_strict_mode(True)
+    try:
+        with pytest.raises(ValueError, match="'nope:port'"):
+            rr.connect("nope:port")
+    finally:
+        rr.set_strict_mode(False)
