@@ -10,6 +10,14 @@ Usage matches Rerun 0.4.0::
 
 Differences from 0.4.0 (fixes): ``strict`` / ``set_strict_mode`` / ``RERUN_STRICT=1`` really make bad
 calls raise; ``disconnect()`` never deadlocks; ``RERUN=off`` turns every call into a cheap no-op.
+
+Map of the package: ``log`` (every ``log_*`` function; arguments checked, see ``_errors``) → ``components``
+(numpy → Arrow instances) → ``_session`` (rows per entity, batching, the active sink; ``_rows`` turns rows
+into a LOG ``RecordBatch``; ``_time`` the thread's time point; ``_switch`` the on/off flag) → a sink:
+``sinks`` (memory, ``.rrd`` file) or ``transport`` (viewer over TCP / shared-memory ring, ``spawn``,
+``serve``). ``wire`` is the byte format (frames, the LOG table layout, typed stream events) shared with the
+viewer; ``recording`` reads ``.rrd`` files back (``legacy``: files of rerun-sdk 0.4.0); ``cli`` is
+``rerun print``.
 """
 
 from __future__ import annotations

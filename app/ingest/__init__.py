@@ -3,6 +3,11 @@
 Everything received is decoded by one :class:`~rerun_app.ingest.dispatch.Dispatcher` and handed to a
 target (the viewer's ``StoreHub`` through :class:`HubTarget`, or a :class:`RecordingTarget`) while
 holding :attr:`Ingest.lock`; readers of the store (the window) take the same lock.
+
+Map: ``tcp_server`` (listener, handshakes; ``ring_reader`` for same-host rings, ``peer_check``), ``file_loader``
+(``.rrd`` files, bulk path into the hub), ``dispatch`` (frames → :mod:`rerun.wire.events`, delivered to the target;
+``schema_check`` first), ``targets`` (``HubTarget``, ``RecordingTarget``, ``DiscardTarget``), ``limits`` and
+``receive_budget`` (what peers may use), ``stats`` (per-source counters), ``log_limit`` (rate-limited warnings).
 """
 
 from __future__ import annotations

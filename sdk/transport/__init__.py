@@ -4,6 +4,10 @@
 same-host address negotiates a shared-memory ring, a remote one stays on TCP. ``rr.spawn()``
 starts ``python -m rerun_app`` (or reuses a viewer already listening on the port), waits for its
 readiness signal and connects. ``rr.get_sink_stats()`` reports what was sent and dropped.
+
+Map: ``viewer_sink`` (the sink: bounded queue, writer thread, drop-oldest) over ``connection`` (socket choice,
+handshake, wake-ups), ``ring`` / ``segments`` / ``segment_spares`` (shared memory), ``buffers``; ``process_hooks``
+(open sinks across fork and exit); ``address``, ``handshake``, ``spawn``, ``serve``.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ a warning naming its byte offset, and go on with the next valid frame: after the
 its length can be trusted, else at the next ``RF`` marker that starts a valid (checksum-verified)
 frame. A version-1 frame has no checksum, so a changed value inside it cannot be detected; its
 batch is still validated in full, so the damage cannot crash the reader.
+
+Modules: ``frames`` (headers, frame iteration), ``log_table`` (the LOG batch layout and its names: timeline
+columns, metadata keys, ``log_time``), ``events`` (typed stream events and their one dispatch).
 """
 
 from rerun.wire.frames import (
