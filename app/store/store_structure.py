@@ -100,6 +100,22 @@ class StoreStructure(StoreState):
             return np.empty(0, dtype=np.int64)
         return self._unique_times(index)
 
+    @locked
+    def clear_times(self, timeline: Timeline | tuple | str, entity_path: str | None = None) -> np.ndarray:
+        """Sorted unique times (int64) of the ``log_cleared`` calls on ``entity_path`` (None: on any path).
+
+        Clears are no rows (:meth:`times_with_data` leaves them out); the time panel marks them as
+        Rerun 0.4 does, where a clear is a logged event like any other.
+        """
+        tl = self.resolve_timeline(timeline)
+        if entity_path is None:
+            found = list(self._clears.values())
+        else:
+            one = self._clears.get(canonical_entity_path(entity_path))
+            found = [] if one is None else [one]
+        parts = [clears.own[tl].times for clears in found if tl in clears.own]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
     def _subtree_times(self, tl: Timeline | None, root: str) -> np.ndarray:
         key = (tl, root)
         cached = self._subtree_cache.get(key)

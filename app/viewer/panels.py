@@ -343,7 +343,8 @@ def _density_rows(viewer, x_of, width: float) -> None:
         key = (path, store.generation(path), viewer.timeline_key(), x_start, float(x_of(1)) - x_start, width)
         ticks = cache.get(path)
         if ticks is None or ticks[0] != key:
-            times = store.times_with_data(viewer.timeline_key(), path)
+            times = np.union1d(store.times_with_data(viewer.timeline_key(), path),
+                               store.clear_times(viewer.timeline_key(), path))
             ticks = cache[path] = (key, _tick_positions(x_of(times), width) if times.size else None)
         if ticks[1] is None:
             continue

@@ -55,13 +55,14 @@ class ShownRecording:
         return (self.time.timeline.name, self.time.timeline.type), self.time.time
 
     def times_with_data(self) -> np.ndarray:
-        """Sorted times with any data on the current timeline (cached per store generation)."""
+        """Sorted times with any data or clear on the current timeline (cached per store generation)."""
         store = self.store
         if store is None or self.time.timeline is None:
             return np.empty(0, np.int64)
         key = (store.generation(), self.time.timeline)
         if self._times_cache[0] != key:
-            self._times_cache = (key, store.times_with_data(self.timeline_key()))
+            timeline = self.timeline_key()  # log_cleared calls are marked and stepped to like data
+            self._times_cache = (key, np.union1d(store.times_with_data(timeline), store.clear_times(timeline)))
         return self._times_cache[1]
 
     def summary(self) -> str:

@@ -182,3 +182,16 @@ def test_scalar_rows_in_one_batch_or_many_give_the_same_plot(n):
     assert got_t.tolist() == times and np.allclose(got_v, values)
     got_t, got_v = store.range_scalars("plot/a", LOG_TIME, 1000, 1009)
     assert got_t.tolist() == list(range(1000, 1010)) and np.allclose(got_v, values[:10])
+
+
+def test_clear_times_lists_the_log_cleared_calls_per_entity_and_overall():
+    from rerun_app.store import Store
+
+    store = Store()
+    store.clear("a", False, [["frame", "sequence", 5]])
+    store.clear("a/b", True, [["frame", "sequence", 7]])
+    store.clear("c", False, [])  # timeless: no mark on a timeline
+    assert store.clear_times(("frame", "sequence"), "a").tolist() == [5]
+    assert store.clear_times(("frame", "sequence"), "a/b").tolist() == [7]
+    assert store.clear_times(("frame", "sequence")).tolist() == [5, 7]
+    assert store.clear_times(("frame", "sequence"), "nothing").tolist() == []

@@ -58,8 +58,29 @@ def stacked_images(rr) -> None:
 
 STACK_RGB = (40, 160, 40)
 
+CLEAR_FRAMES = (0, 10)  # data on "points" at these frames; the clear halfway
+CLEAR_AT = 5
 
-SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels, stacked_images)}
+
+def _points_over_time(rr) -> None:
+    for frame in CLEAR_FRAMES:
+        rr.set_time_sequence("frame", frame)
+        rr.log_points("points", np.array([[0.0, 0.0], [10.0, 10.0]], np.float32))
+
+
+def not_cleared(rr) -> None:
+    """Points at two frames."""
+    _points_over_time(rr)
+
+
+def cleared(rr) -> None:
+    """The same, plus ``log_cleared`` at a frame in between."""
+    _points_over_time(rr)
+    rr.set_time_sequence("frame", CLEAR_AT)
+    rr.log_cleared("points")
+
+
+SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
 
 
 def write(name: str, path: str) -> None:

@@ -110,3 +110,20 @@ def test_depth_under_an_rgb_image_stays_visible(egl_available, tmp_path):
     # the RGB image plus half of any colour can give
     assert np.abs(column[0] - column[-1]).max() > 30, (column[0], column[-1])
     assert (column >= rgb // 2 - 3).all() and (column <= rgb // 2 + 128 + 3).all()
+
+
+def _tick_columns(img: np.ndarray) -> list[float]:
+    """x centres of the time panel's data marks (the entity rows' light-blue ticks)."""
+    mask = (np.abs(img - np.array([115, 178, 255])) <= 12).all(axis=-1)
+    cols = np.flatnonzero(mask.sum(axis=0) >= 5)
+    groups = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1) if cols.size else []
+    return [float(g.mean()) for g in groups]
+
+
+def test_log_cleared_leaves_a_mark_on_the_timeline(egl_available, tmp_path):
+    plain = _tick_columns(render_scene("not_cleared", tmp_path))
+    marked = _tick_columns(render_scene("cleared", tmp_path))
+    assert len(plain) == 2, plain  # the two frames with data
+    f0, f1 = scenes.CLEAR_FRAMES
+    x_clear = plain[0] + (plain[1] - plain[0]) * (scenes.CLEAR_AT - f0) / (f1 - f0)
+    assert len(marked) == 3 and abs(marked[1] - x_clear) <= 2, (marked, x_clear)
