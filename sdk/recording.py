@@ -111,16 +111,22 @@ class Recording:
                         found.add(parsed)
         return sorted(found)
 
-    def table(self, entity_path: str, recording_id: str | None = None) -> pa.Table:
+    def table(self, entity_path: str, recording_id: str | None = None, *, time_unit: str = "us") -> pa.Table:
         """All rows of ``entity_path`` in log order, as one table.
 
         ``recording_id`` keeps only the rows of that recording (a file holds several when the
         program called ``set_recording_id``); by default rows of every recording are included.
 
         Columns: one per timeline, named by the timeline name (``"frame"``, ``"log_time"``; on a
-        clash of names, ``"<name>:<type>"``), ``timestamp[ns]`` for time timelines and int64 for
-        sequences, null where a row was not on that timeline (timeless rows are null in all of them);
-        then one ``list<T>`` column per component, null where a row did not log it.
+        clash of names, ``"<name>:<type>"``), ``timestamp[<time_unit>]`` for time timelines and int64
+        for sequences, null where a row was not on that timeline (timeless rows are null in all of
+        them); then one ``list<T>`` column per component, null where a row did not log it.
+
+        Time timelines are stored to the nanosecond. By default the table gives them to the
+        microsecond (truncated), the resolution of Python's ``datetime``: ``to_pydict()``,
+        ``to_pylist()`` and ``as_py()`` then work without pandas (pyarrow turns a nanosecond
+        timestamp that is not a whole microsecond into a datetime only through pandas). Pass
+        ``time_unit="ns"`` for the exact values (what :meth:`export_parquet` writes).
 
         A batch whose column types cannot be combined with the others' (a damaged version 1 file)
         is left out, with a warning added to :attr:`warnings`.
@@ -129,7 +135,12 @@ class Recording:
         ------
         KeyError
             If the recording has no rows for ``entity_path``.
+        ValueError
+            If ``time_unit`` is not ``"us"`` or ``"ns"``.
         """
+        if time_unit not in ("us", "ns"):
+            raise ValueError(f"argument 'time_unit': expected 'us' or 'ns', got {time_unit!r}")
+        time_type = pa.timestamp(time_unit)
         batches = self.batches(entity_path)
         if recording_id is not None:
             owners = self._batch_recordings[entity_path]
@@ -169,7 +180,7 @@ class Recording:
             name, typ = parse_timeline_column(column)
             clash = name_counts[name] > 1 or name in component_fields
             out_names.append(f"{name}:{typ}" if clash else name)
-            out_types.append(pa.timestamp("ns") if typ == "time" else pa.int64())
+            out_types.append(time_type if typ == "time" else pa.int64())
         out_names.extend(component_fields)
         out_types.extend(component_fields.values())
         source_columns = timeline_columns + list(component_fields)
@@ -185,7 +196,7 @@ class Recording:
                     continue
                 array = batch.column(index)
                 if array.type != typ:
-                    array = array.view(typ) if pa.types.is_timestamp(typ) else array.cast(typ)
+                    array = _time_column(array, typ) if pa.types.is_timestamp(typ) else array.cast(typ)
                 arrays.append(array)
             pieces.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
         return pa.Table.from_batches(pieces, schema=schema)
@@ -210,7 +221,7 @@ class Recording:
         os.makedirs(directory, exist_ok=True)
         written = {}
         for entity_path in self.entity_paths:
-            table = self.table(entity_path)
+            table = self.table(entity_path, time_unit="ns")
             metadata = dict(table.schema.metadata or {})
             metadata.update(
                 {
@@ -301,6 +312,12 @@ def _decode_frame(buf: pa.Buffer, frame) -> tuple | None:
     if frame.kind == FrameKind.CLEAR:
         return ClearEvent(frame.json())
     return None  # GOODBYE
+
+
+def _time_column(array: pa.Array, time_type: pa.TimestampType) -> pa.Array:
+    """A stored time timeline (int64 nanoseconds) as ``time_type``; microseconds are truncated toward zero."""
+    nanos = array.view(pa.timestamp("ns"))
+    return nanos if time_type.unit == "ns" else nanos.cast(time_type, safe=False)
 
 
 def load(path: str | os.PathLike) -> Recording:

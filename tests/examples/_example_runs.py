@@ -51,7 +51,7 @@ def run_example(name: str, tmp_path: Path, *args: str) -> tuple[Recording, subpr
 
 def columns(recording: Recording, entity_path: str) -> dict[str, list]:
     """Every column of ``entity_path`` as a Python list; time timelines as int64 nanoseconds."""
-    table = recording.table(entity_path)
+    table = recording.table(entity_path, time_unit="ns")
     out = {}
     for name in table.column_names:
         column = table[name]

@@ -236,7 +236,7 @@ def test_recording_load_reads_0_4_files(name):
     assert recording.entity_paths == sorted({e["entity_path"] for e in logs})
     for entity_path in recording.entity_paths:
         wanted = [e for e in logs if e["entity_path"] == entity_path]
-        table = recording.table(entity_path)
+        table = recording.table(entity_path, time_unit="ns")
         assert table.num_rows == len(wanted), entity_path
         time_columns, component_columns = {}, []
         for field in table.schema:

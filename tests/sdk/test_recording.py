@@ -160,7 +160,7 @@ def test_random_rows_round_trip(tmp_path, rows):
         _session.log("prop", components, timeless=row["timeless"])
     rr.disconnect()
     _time.reset_time()
-    table = rerun.recording.load(path).table("prop")
+    table = rerun.recording.load(path).table("prop", time_unit="ns")
     assert table.num_rows == len(rows)
     names = table.column_names
     for index, row in enumerate(rows):

@@ -42,7 +42,7 @@ def test_sequence_seconds_nanos_become_typed_columns(rrd):
         rr.set_time_seconds("sim", i * 0.5)
         rr.set_time_nanos("sensor", 1000 + i)
         _session.log("a", {"rerun.point3d": points(np.full((2, 3), i))})
-    table = rrd().table("a")
+    table = rrd().table("a", time_unit="ns")
     assert table.column("frame").to_pylist() == list(range(5))
     assert table.schema.field("sim").type == pa.timestamp("ns")
     assert table.column("sim").cast(pa.int64()).to_pylist() == [round(i * 0.5 * 1e9) for i in range(5)]
@@ -55,7 +55,7 @@ def test_same_name_different_type_are_two_timelines(rrd):
     rr.set_time_sequence("frame", 7)
     rr.set_time_seconds("frame", 2.0)
     _session.log("a", {"rerun.radius": pa.array([1.0], pa.float32())})
-    table = rrd().table("a")
+    table = rrd().table("a", time_unit="ns")
     assert table.column("frame:sequence").to_pylist() == [7]
     assert table.column("frame:time").cast(pa.int64()).to_pylist() == [2_000_000_000]
 
@@ -84,7 +84,7 @@ def test_log_time_is_the_wall_clock_even_if_the_user_sets_it(rrd):
     before = time.time_ns()
     _session.log("a", {"rerun.radius": pa.array([1.0], pa.float32())})
     after = time.time_ns()
-    table = rrd().table("a")
+    table = rrd().table("a", time_unit="ns")
     assert table.column_names[0] == "log_time"
     stamp = table.column("log_time").cast(pa.int64())[0].as_py()
     assert before <= stamp <= after
