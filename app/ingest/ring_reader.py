@@ -34,6 +34,8 @@ from rerun.transport.buffers import default_pool
 from rerun.transport.segments import MAX_SEGMENTS, SEGMENT_REF, SLOT_SEG_RELEASED
 from rerun.wire.frames import FRAME_HEADER, MAX_FRAME_BYTES, WireError, parse_frame_header
 
+from rerun_app.ingest.receive_budget import lazy_buffer
+
 #: Rings larger than this are refused (a hostile or corrupt handshake must not make us map 1 TB).
 MAX_RING_BYTES = 16 << 30
 #: Segments larger than this are refused, and so is mapping more than this of one producer's.
@@ -236,7 +238,10 @@ class RingReader:
             if data.nbytes < FRAME_HEADER.size:
                 raise WireError(f"ring {self.name!r}: first chunk of {data.nbytes} bytes is shorter than a frame header")
             _kind, length = parse_frame_header(data, 0, self.max_frame_bytes)
-            self._partial = default_pool.take(FRAME_HEADER.size + length)
+            # Committed as the chunks come (the header announces a length the producer may never send).
+            self._partial = default_pool.take_free(FRAME_HEADER.size + length)
+            if self._partial is None:
+                self._partial = lazy_buffer(FRAME_HEADER.size + length)
             self._partial_filled = 0
         end = self._partial_filled + data.nbytes
         if end > self._partial.nbytes:
@@ -281,8 +286,11 @@ class RingReader:
         except (ValueError, OSError) as exc:
             raise SegmentUnavailable(f"cannot open segment {name!r}: {exc}") from None
         try:
-            if os.fstat(fd).st_size != size:
-                raise SegmentUnavailable(f"segment {name!r} holds {os.fstat(fd).st_size} bytes, expected {size}")
+            stat = os.fstat(fd)
+            if stat.st_uid != os.geteuid():
+                raise SegmentUnavailable(f"segment {name!r} belongs to another user")
+            if stat.st_size != size:
+                raise SegmentUnavailable(f"segment {name!r} holds {stat.st_size} bytes, expected {size}")
             # No MAP_POPULATE: ingest touches few of the pages (decoding reads metadata and offsets).
             return mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ)
         finally:
