@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             ingest.close()
             remote.close()
+    stop = _stop_on_signals() if args.headless else None
     _signal_ready(args.ready_fd)
     if args.screenshot is not None:
         remote.wait_for_backlogs()
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=lambda: [ingest.load_file(p) for p in args.files], name="rerun-load-files", daemon=True).start()
     try:
         if args.headless:
-            _run_headless(args, ingest)
+            _run_headless(args, ingest, stop)
             return exit_code
         from rerun_app.viewer import run
 
@@ -326,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
             _report(args, ingest)
 
 
-def _run_headless(args, ingest) -> None:
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGINT / SIGTERM. Installed before the viewer says it is ready: a signal sent
+    right after that must stop it cleanly (report written), not kill it by default."""
     stop = threading.Event()
 
     def on_signal(signum, _frame):
@@ -334,6 +337,10 @@ def _run_headless(args, ingest) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    return stop
+
+
+def _run_headless(args, ingest, stop: threading.Event) -> None:
     while not stop.wait(0.05):
         if args.exit_after_idle is None or not ingest.sources():
             continue  # idle exit only after something was ingested
