@@ -23,6 +23,8 @@ logger = logging.getLogger("rerun_app.ingest")
 _LOGGED_ERRORS_PER_SOURCE = 5
 #: Decoded schemas kept, keyed by their IPC message bytes (entities x schema variants in flight).
 _SCHEMA_CACHE_SIZE = 1024
+#: ... and bytes of schema messages kept (peers choose their size: a 1 MiB entity path makes a 1 MiB schema).
+_SCHEMA_CACHE_BYTES = 32 << 20
 _IPC_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 
 
@@ -37,6 +39,7 @@ class LogPayloadDecoder:
 
     def __init__(self) -> None:
         self._schemas: dict[bytes, tuple[pa.Schema, str, str]] = {}
+        self.cached_bytes = 0
 
     def decode(self, payload: pa.Buffer) -> tuple[str, str, pa.RecordBatch]:
         try:
@@ -52,9 +55,13 @@ class LogPayloadDecoder:
         cached = self._schemas.get(key)
         if cached is None:
             entity_path, recording_id, batch = read_log_payload(payload)
-            if len(self._schemas) >= _SCHEMA_CACHE_SIZE:
+            if len(key) > _SCHEMA_CACHE_BYTES // 32:
+                return entity_path, recording_id, batch  # too big to be worth keeping
+            if len(self._schemas) >= _SCHEMA_CACHE_SIZE or self.cached_bytes + 2 * len(key) > _SCHEMA_CACHE_BYTES:
                 self._schemas.clear()
+                self.cached_bytes = 0
             self._schemas[key] = (batch.schema, entity_path, recording_id)
+            self.cached_bytes += 2 * len(key)  # the message bytes, and about as much for the decoded schema
             return entity_path, recording_id, batch
         schema, entity_path, recording_id = cached
         try:
