@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--idle-timeout", type=_positive_float_arg, default=None, metavar="SECONDS",
         help="close a connection that has not sent a complete frame within SECONDS (default 30)",
     )
+    parser.add_argument(
+        "--token", default=os.environ.get("RERUN_TOKEN") or None, metavar="SECRET",
+        help="serve only loggers whose RERUN_TOKEN is SECRET (default: $RERUN_TOKEN; for --bind beyond loopback)",
+    )
     parser.add_argument("--save", metavar="OUT.rrd", help="also record everything received into this file")
     parser.add_argument(
         "--memory-limit",
@@ -170,7 +174,7 @@ def receive_budget_for(memory_limit: int) -> int:
     return max(memory_limit - process_rss_bytes(), 1 << 20) * 9 // 10
 
 
-def non_loopback_warning(bind: str) -> str | None:
+def non_loopback_warning(bind: str, token: bool = False) -> str | None:
     """What to tell the user when ``--bind`` reaches beyond this host (None for a loopback address)."""
     import ipaddress
 
@@ -180,9 +184,15 @@ def non_loopback_warning(bind: str) -> str | None:
         loopback = bind.lower() == "localhost"
     if loopback:
         return None
+    if token:
+        return (
+            f"--bind {bind} accepts connections from other hosts; only loggers with the --token are served, "
+            "but the traffic (token included) is not encrypted: use a trusted network"
+        )
     return (
         f"--bind {bind} accepts connections from other hosts: anyone who can reach this port can send data "
-        "(and fill the memory limit); the viewer has no authentication. Bind 127.0.0.1 unless on a trusted network"
+        "(and fill the memory limit). Bind 127.0.0.1, or require a shared token with --token SECRET "
+        "(loggers set RERUN_TOKEN=SECRET)"
     )
 
 
@@ -264,13 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rerun: error: {exc}", file=sys.stderr)
         return 1
     if args.screenshot is None:
-        warning = non_loopback_warning(args.bind)
+        warning = non_loopback_warning(args.bind, args.token is not None)
         if warning:
             print(f"rerun: warning: {warning}", file=sys.stderr)
         limits = ConnectionLimits(
             max_connections=args.max_connections or DEFAULT_MAX_CONNECTIONS,
             half_open_timeout_s=args.idle_timeout or DEFAULT_HALF_OPEN_TIMEOUT_S,
             receive_budget_bytes=receive_budget,
+            token=args.token,
         )
         try:
             ingest.listen(args.bind, args.port, limits)

@@ -28,12 +28,16 @@ class ConnectionLimits:
         Seconds without a byte inside a frame (or while waiting for room to receive one).
     receive_budget_bytes : int or None
         Bytes that all frames being received may announce together (None: unbounded).
+    token : str or None
+        If set, only peers whose handshake carries this token are served (plain streams, which
+        have no handshake, are refused): for a viewer bound beyond loopback.
     """
 
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     half_open_timeout_s: float = DEFAULT_HALF_OPEN_TIMEOUT_S
     frame_stall_timeout_s: float = DEFAULT_FRAME_STALL_TIMEOUT_S
     receive_budget_bytes: int | None = None
+    token: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.max_connections, bool) or not isinstance(self.max_connections, int) or self.max_connections < 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import select
@@ -58,6 +59,14 @@ def _recv_timed(sock: socket.socket, view: memoryview, frame_started: bool, what
         _recv_into(sock, view, frame_started)
     except TimeoutError:
         raise _Silent(f"{what} for {sock.gettimeout():.0f} s") from None
+
+
+class _Unauthorised(Exception):
+    """The viewer requires a token and the peer did not give the right one."""
+
+
+def _token_matches(given: object, token: str) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8", "surrogatepass"))
 
 
 def _peer_text(conn: socket.socket, peer) -> str:
@@ -228,6 +237,8 @@ class TcpServer:
                     _recv_into(conn, memoryview(magic)[len(got) :], True)
             else:
                 _recv_timed(conn, memoryview(magic), False, "sent nothing")
+            if magic == STREAM_MAGIC and self.limits.token is not None:
+                raise _Unauthorised("a plain stream carries no token, and this viewer requires one (--token)")
             if magic == STREAM_MAGIC:
                 rest = bytearray(4)
                 _recv_into(conn, memoryview(rest), True)
@@ -239,7 +250,7 @@ class TcpServer:
                 source = self._serve_handshake(conn, hello, peer_text, fds)
             else:
                 raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
-        except (_Silent, NoRoom, TimeoutError) as exc:
+        except (_Silent, NoRoom, TimeoutError, _Unauthorised) as exc:
             if source is None or source.frames == 0:
                 if self.on_refused is not None:
                     self.on_refused(peer_text, str(exc), source)
@@ -283,6 +294,9 @@ class TcpServer:
         if hello.get("probe"):
             conn.sendall(encode_handshake({"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app"}))
             return None
+        if self.limits.token is not None and not _token_matches(hello.get("token"), self.limits.token):
+            conn.sendall(encode_handshake({"ok": False, "error": "this viewer requires a token: set RERUN_TOKEN to the viewer's --token"}))
+            raise _Unauthorised("missing or wrong token in the handshake")
         protocol = hello.get("protocol")
         if protocol != PROTOCOL_VERSION:
             conn.sendall(encode_handshake({"ok": False, "error": f"unsupported protocol {protocol!r}; this viewer speaks {PROTOCOL_VERSION}"}))

@@ -14,6 +14,7 @@ import time
 
 from rerun.transport.address import Address
 from rerun.transport.handshake import (
+    TOKEN_ENV,
     PROTOCOL_VERSION,
     WAKE_DATA,
     encode_handshake,
@@ -145,6 +146,8 @@ def connect(address: Address, want_ring: bool, ring_bytes: int, segment_bytes: i
             "recording_id": recording_id,
             "ring": {"name": ring.name, "capacity": ring.capacity} if ring is not None else None,
         }
+        if os.environ.get(TOKEN_ENV):  # a viewer reachable from other hosts may require it (``--token``)
+            hello["token"] = os.environ[TOKEN_ENV]
         sock.settimeout(HANDSHAKE_TIMEOUT_S)
         if wake is not None and ring is not None:
             hello["wake"] = "eventfd"

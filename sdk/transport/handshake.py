@@ -31,6 +31,8 @@ import struct
 from rerun.wire.frames import WireError
 
 HANDSHAKE_MAGIC = b"RRHS"
+#: Environment variable holding the shared token a viewer started with ``--token`` requires in the hello.
+TOKEN_ENV = "RERUN_TOKEN"
 PROTOCOL_VERSION = 1
 MAX_HANDSHAKE_BYTES = 64 << 10
 _LENGTH = struct.Struct("<I")
