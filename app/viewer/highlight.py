@@ -21,10 +21,10 @@ def point_ring(host, path: str, layer: str, row: int) -> tuple[float, float, flo
     layers = host.entity_layers.get(path)
     batch = layers.batches.get(layer) if layers else None
     pick = layers.pick_info.get(layer) if layers else None
-    if batch is None or pick is None or pick[2] is None or not 0 <= row < len(pick[2]):
+    if batch is None or pick is None or pick.positions is None or not 0 <= row < len(pick.positions):
         return None
     local = np.zeros(3)
-    local[: len(pick[2][row][:3])] = pick[2][row][:3]
+    local[: len(pick.positions[row][:3])] = pick.positions[row][:3]
     transform = np.asarray(batch.transform if batch.transform is not None else np.eye(4), np.float64)
     world = transform[:3, :3] @ local + transform[:3, 3]
     radius = float(np.broadcast_to(batch.radii, (len(batch),))[row]) if batch.radii is not None else 0.0

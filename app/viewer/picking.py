@@ -77,19 +77,17 @@ class Picker:
         if host is None:
             return
         if hit is None:
-            reset = getattr(host.scene_view, "reset", None)
-            if reset is not None:
-                reset()
+            host.scene_view.reset()
         else:
             (path, layer), index = hit
             self.state.select(path)
             info = host.entity_layers.get(path)
             pick = info.pick_info.get(layer) if info else None
-            focus = getattr(host.scene_view, "focus", None)
-            if pick is not None and pick[2] is not None and focus is not None and index < len(pick[2]):
+            positions = None if pick is None else pick.positions
+            if positions is not None and index < len(positions):
                 batch = info.batches[layer]
-                p = np.append(pick[2][index][:3], 1.0) if pick[2].shape[1] == 3 else np.array([*pick[2][index], 0, 1])
-                focus((np.asarray(batch.transform) @ p)[:3])
+                p = np.append(positions[index][:3], 1.0) if positions.shape[1] == 3 else np.array([*positions[index], 0, 1])
+                host.scene_view.focus((np.asarray(batch.transform) @ p)[:3])
         self.request_redraw()
 
     def hover(self, pos) -> None:

@@ -46,7 +46,7 @@ def draw_view_toolbar(viewer, spec, host) -> None:
     viewer.record_item(f"reset:{spec.name}")
     if spec.kind == "tensor":
         _tensor_toolbar(viewer, host)
-    if spec.kind == "3d" and hasattr(host.scene_view, "show_axes"):
+    if spec.kind == "3d":
         imgui.same_line()
         changed, host.show_axes = imgui.checkbox("axes", host.show_axes)
         if changed:
@@ -54,7 +54,7 @@ def draw_view_toolbar(viewer, spec, host) -> None:
             viewer.request_redraw()
     if spec.kind == "3d":
         cameras = host.pinhole_paths()
-        if cameras and hasattr(host.scene_view, "look_through"):
+        if cameras:
             imgui.same_line()
             imgui.set_next_item_width(180)
             labels = ["free camera"] + cameras

@@ -46,7 +46,7 @@ class ViewHost:
         self.spec = spec
         self.builder = TensorViewBuilder(spec) if spec.kind == "tensor" else SpaceViewBuilder(spec)
         self.scene_view = _make_scene_view(spec.kind, canvas)
-        self.viewbox = getattr(self.scene_view, "viewbox", None) or getattr(self.scene_view, "view")
+        self.viewbox = self.scene_view.viewbox
         self.rect: tuple[float, float, float, float] | None = None
         self.visible = True
         self._shown: dict[tuple[str, str], object] = {}
@@ -77,11 +77,7 @@ class ViewHost:
             return  # moving a ViewBox re-lays the scene out (and drops rerun_scene's cached frame)
         resized = self._placed_rect is not None and self._placed_rect[2:] != rect[2:]
         self._placed_rect = rect
-        if hasattr(self.scene_view, "set_rect"):
-            self.scene_view.set_rect(x, y, w, h)
-        else:
-            self.viewbox.pos = (float(x), float(y))
-            self.viewbox.size = (float(w), float(h))
+        self.scene_view.set_rect(x, y, w, h)
         camera = self.scene_view.camera
         if resized and self.auto_fitted and not camera.user_moved and self.looking_through is None:
             self.scene_view.reset()  # a maximised (or re-tiled) view frames its content anew, as the original
@@ -120,31 +116,23 @@ class ViewHost:
                 self.scene_view.stack_images([(path, "image") for path in sorted(entity_layers)
                                               if "image" in entity_layers[path].batches])
         # Keep fitting the camera to the content as new layers appear, until the user moves the camera.
-        camera = getattr(self.scene_view, "camera", None)
-        user_moved = bool(getattr(camera, "user_moved", self.auto_fitted))
-        if added and not user_moved:
+        if added and not self.scene_view.camera.user_moved:
             self.auto_fitted = True
-            reset = getattr(self.scene_view, "reset", None)
-            if reset is not None:
-                reset()
+            self.scene_view.reset()
         return changed
 
     # -- camera ------------------------------------------------------------------------------------------
     def reset_camera(self) -> None:
         """Fit the camera to the content (and stop looking through a logged camera)."""
         self.looking_through = None
-        reset = getattr(self.scene_view, "reset", None)
-        if reset is not None:
-            reset()
+        self.scene_view.reset()
 
     def set_up(self, axis: str | None, right: str | None = None) -> None:
         """World up axis (``"+Z"``, ``"-Y"`` …) and right axis from the view coordinates; None keeps the default."""
         if axis is None or (axis, right) == (self.up, self.right):
             return
         self.up, self.right = axis, right
-        setter = getattr(self.scene_view, "set_up", None)
-        if setter is not None:
-            setter(axis, right)
+        self.scene_view.set_up(axis, right)  # 3D views only (the window sets no up axis on 2D ones)
 
     def pinhole_paths(self) -> list[str]:
         """Entities of this view that draw a camera frustum."""
@@ -167,8 +155,8 @@ class ViewHost:
         key, index = hit[0], int(hit[1])
         layers = self.entity_layers.get(key[0])
         info = layers.pick_info.get(key[1]) if layers else None
-        if info is not None and info[0] is not None:  # the scene reports ids (our instance keys): back to rows
-            rows = np.nonzero(np.asarray(info[0]) == index)[0]
+        if info is not None and info.instance_keys is not None:  # the scene reports ids (instance keys): back to rows
+            rows = np.nonzero(np.asarray(info.instance_keys) == index)[0]
             index = int(rows[0]) if rows.size else index
         return key, index
 

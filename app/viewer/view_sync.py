@@ -146,14 +146,14 @@ class SpaceViews:
                 host.builder.view_size = None if host.rect is None else (host.rect[2], host.rect[3])
             signature = (id(store), store.generation(), timeline, time_, state.version, host.up,
                          host.builder.default_image_plane_distance, host.builder.depth_point_budget,
-                         getattr(host.builder, "view_size", None))
+                         host.builder.view_size)
             if signature == host.synced_signature:
                 layers = host.entity_layers  # nothing changed since the last frame: no queries, no uploads
             else:
                 layers = host.builder.update(store, timeline, time_, state.is_hidden, state.props)
                 host.sync(layers)
                 host.synced_signature = signature
-                if getattr(host.builder, "needs_fit", False):  # a tensor slice changed its extent
+                if host.builder.needs_fit:  # a tensor slice changed its extent
                     host.builder.needs_fit = False
                     host.reset_camera()
             for path, entity_layers in layers.items():

@@ -19,6 +19,7 @@ from rerun_app.views.annotations import AnnotationContext
 from rerun_app.views.heuristics import SpaceViewSpec
 from rerun_app.views.spatial import BuildContext, EntityLayers, EntityProperties, build_entity, strip_segments
 from rerun_app.views.transforms import Placement, join_parts, path_parts, resolve_placement
+from rerun_app.views.view_builder import ViewBuilder
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def _cells_signature(latest) -> tuple:
     return (latest.num_instances, tuple(sig))
 
 
-class SpaceViewBuilder:
+class SpaceViewBuilder(ViewBuilder):
     """Keeps a view's per-entity layers up to date.
 
     Parameters
@@ -47,12 +48,8 @@ class SpaceViewBuilder:
     """
 
     def __init__(self, spec: SpaceViewSpec) -> None:
-        self.spec = spec
+        super().__init__(spec)
         self._cache: dict[str, tuple] = {}  # entity → (key, signature, latest, layers)
-        self.builds = 0  # entities actually rebuilt (for tests and the stats overlay)
-        self.default_image_plane_distance = 1.0
-        #: Point budget of depth clouds (None: every pixel); the window sets one while a stream is followed live.
-        self.depth_point_budget: int | None = None
         self._failed: set[str] = set()  # entities whose build raised (logged once each)
 
     def update(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -38,14 +38,22 @@ class EntityProperties:
     visible_history: int = 0  # sequence steps or nanoseconds of history to include (0: latest only)
 
 
+class PickInfo(NamedTuple):
+    """Per-instance data of a layer, for hover and selection (row ``i`` = the layer's ``i``-th drawn instance)."""
+
+    instance_keys: np.ndarray | None  # None: the row is the instance key
+    labels: list | None
+    positions: np.ndarray | None  # local (batch) coordinates, (N, 2) or (N, 3)
+
+
 @dataclass
 class EntityLayers:
     """What one entity contributes to a view."""
 
     batches: dict[str, sb.Batch] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    #: Instance data for hover/selection: layer name → (instance keys, labels or None, world positions or None)
-    pick_info: dict[str, tuple] = field(default_factory=dict)
+    #: Instance data for hover/selection, per layer name.
+    pick_info: dict[str, PickInfo] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,7 +162,7 @@ def _points(layers, comps, comp, dims, keys, ctx, transform) -> None:
                           transform=transform)
     layers.batches["points"] = batch
     label_list = _instance_labels(comps, n, ctx, class_ids, keypoint_ids)
-    layers.pick_info["points"] = (keys[:n], label_list, positions)
+    layers.pick_info["points"] = PickInfo(keys[:n], label_list, positions)
     _add_labels(layers, "labels", label_list, positions, colors, transform)
     if class_ids is not None and keypoint_ids is not None:
         _skeleton(layers, positions, class_ids, keypoint_ids, ctx, transform)
@@ -348,7 +356,7 @@ def _tensor(layers, comps, ctx, transform) -> None:
                 cloud.points, colors=cloud.colors, radii=cloud.radii,
                 transform=placement.world_from_camera.astype(np.float32),
             )
-            layers.pick_info["depth_cloud"] = (None, None, cloud.points)
+            layers.pick_info["depth_cloud"] = PickInfo(None, None, cloud.points)
             return
         # One kernel pass over the raw depth: the auto range spans the valid (> 0, finite) values, so scaling by
         # the meter first would not change a colour; zeros and negatives are transparent.

@@ -16,6 +16,7 @@ from rerun_scene import batches as sb
 from rerun_app.views import values
 from rerun_app.views.pixels import image_shape
 from rerun_app.views.spatial import EntityLayers
+from rerun_app.views.view_builder import ViewBuilder
 
 
 def classify_tensor(shape: list[int], dtype: str) -> str:
@@ -77,18 +78,14 @@ def slice_rgba(array: np.ndarray, state: SliceState) -> np.ndarray:
     return rerun_kernels.apply_colormap(plane, state.colormap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
 
 
-class TensorViewBuilder:
-    """Builds the slice image of one tensor entity (same ``update`` contract as ``SpaceViewBuilder``)."""
+class TensorViewBuilder(ViewBuilder):
+    """Builds the slice image of one tensor entity (``needs_fit`` when the picture's extent changed)."""
 
     def __init__(self, spec) -> None:
-        self.spec = spec
+        super().__init__(spec)
         self.state = SliceState()
         self.shape: tuple[int, ...] | None = None
         self.names: tuple = ()
-        self.builds = 0
-        self.default_image_plane_distance = 1.0
-        self.view_size: tuple[float, float] | None = None  # the view's size in px (set by the viewer; Fill mode)
-        self.needs_fit = False  # the picture's extent changed: the host refits its camera
         self._cache: tuple | None = None
         self._extent: tuple | None = None
 
