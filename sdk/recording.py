@@ -370,5 +370,9 @@ def _load_legacy(path: str, buf: pa.Buffer) -> Recording:
             else:
                 events.append(event)
     except WireError as exc:
-        raise WireError(f"{path}: {exc}") from None
+        if not events:  # nothing readable: not a usable 0.4.0 file
+            raise WireError(f"{path}: {exc}") from None
+        # 0.4.0 files are one compressed stream: nothing after damage can be decoded, all before it is kept.
+        warnings.append(f"{path}: stopped reading at damaged data ({exc}); kept the {len(events)} messages before it")
+        return Recording(path, events, warnings, complete=False)
     return Recording(path, events, warnings, complete=True)

@@ -138,3 +138,24 @@ def test_pyarrow_errors_never_escape_load(fresh, tmp_path):
     path.write_bytes(STREAM_MAGIC + struct.pack("<HH", 2, 0) + encode_frame_header(rerun.wire.FrameKind.LOG, len(garbage)) + garbage)
     rec = rerun.recording.load(path)
     assert rec.entity_paths == [] and len(rec.warnings) == 1 and "byte 8" in rec.warnings[0]
+
+
+def test_a_damaged_0_4_0_file_keeps_the_messages_before_the_damage(tmp_path):
+    """rerun-sdk 0.4.0 files are one compressed stream: what decodes before the damage is kept."""
+    data = (HERE.parent / "fixtures" / "rrd_v040" / "mixed.rrd").read_bytes()
+    outcomes = set()
+    for back in range(1, 400, 7):
+        damaged = bytearray(data)
+        damaged[len(damaged) - back] ^= 0x40
+        path = tmp_path / "damaged.rrd"
+        path.write_bytes(damaged)
+        try:
+            rec = rerun.recording.load(path)
+        except rerun.wire.WireError:
+            outcomes.add("rejected")  # damage before the first message that decodes
+            continue
+        partial = [w for w in rec.warnings if "stopped reading at damaged data" in w]
+        if partial:
+            assert not rec.complete and rec.begins  # at least the BEGIN_RECORDING came before the damage
+            outcomes.add("partial")
+    assert "partial" in outcomes
