@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 
 ROW_BITS = 32
 ROW_MASK = (1 << ROW_BITS) - 1
-INSTANCE_KEY = "rerun.instance_key"
+INSTANCE_KEY = C.INSTANCE_KEY
 #: An instance-key cell holding only this value marks a row whose components are all splats.
 SPLAT_KEY = (1 << 64) - 1
 #: Accounted per chunk on top of its buffers (the record batch's own objects).

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import numpy as np
+from rerun import components as C
 
 from rerun_app.store import latest_at as _la
 from rerun_app.store.chunk import INSTANCE_KEY
@@ -16,18 +17,18 @@ from rerun_app.store.timeline import Timeline
 #: Components that say what an entity *is*; the first one present sets the instance count of a
 #: latest-at result when the caller names no primary (as each Rerun view queries with its own).
 PRIMARY_COMPONENTS = (
-    "rerun.point3d",
-    "rerun.point2d",
-    "rerun.box3d",
-    "rerun.rect2d",
-    "rerun.linestrip3d",
-    "rerun.linestrip2d",
-    "rerun.arrow3d",
-    "rerun.mesh3d",
-    "rerun.tensor",
-    "rerun.scalar",
-    "rerun.text_entry",
-    "rerun.transform",
+    C.POINT3D,
+    C.POINT2D,
+    C.BOX3D,
+    C.RECT2D,
+    C.LINESTRIP3D,
+    C.LINESTRIP2D,
+    C.ARROW3D,
+    C.MESH3D,
+    C.TENSOR,
+    C.SCALAR,
+    C.TEXT_ENTRY,
+    C.TRANSFORM,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 
 from rerun_app.store.paths import canonical_entity_path
 from rerun_app.store.range_column import RangeColumn, empty_column, gather
@@ -93,7 +94,7 @@ class StoreReadRange(StoreState):
         timeline: Timeline | tuple | str,
         t0: int | None = None,
         t1: int | None = None,
-        component: str = "rerun.scalar",
+        component: str = C.SCALAR,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Plot fast path: (times int64, values float64) of a one-value-per-row component.
 

@@ -7,6 +7,7 @@ from typing import Callable
 
 from imgui_bundle import imgui
 from imgui_bundle.imgui import internal
+from rerun import components as C
 
 from rerun_app.viewer.auto_layout import Layout, ViewInfo, auto_layout, category_of
 from rerun_app.views.heuristics import SpaceViewSpec
@@ -60,14 +61,14 @@ def content_size_2d(store, spec: SpaceViewSpec, timeline) -> tuple[float, float]
         if parts[: len(root)] != root:
             continue
         comps = store.components(path)
-        if path == spec.root and "rerun.transform" in comps:
-            arr = latest(path, "rerun.transform")
+        if path == spec.root and C.TRANSFORM in comps:
+            arr = latest(path, C.TRANSFORM)
             t = decode_transform(arr) if arr is not None and len(arr) else None
             if t is not None and t.kind == "pinhole" and t.resolution is not None:
                 return t.resolution
-        if "rerun.tensor" not in comps:
+        if C.TENSOR not in comps:
             continue
-        arr = latest(path, "rerun.tensor")
+        arr = latest(path, C.TENSOR)
         if arr is None or not len(arr):
             continue
         row = arr[0]

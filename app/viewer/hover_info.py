@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 
 from rerun_app.views import values
 
 #: Components that are bookkeeping, not data a user logged for the instance.
-HIDDEN_COMPONENTS = frozenset({"rerun.instance_key", "rerun.msg_id"})
+HIDDEN_COMPONENTS = frozenset({C.INSTANCE_KEY, "rerun.msg_id"})
 PATCH_HALF = 5  # the zoomed patch is (2 * PATCH_HALF + 1) pixels square around the hovered one
 
 
@@ -62,10 +63,10 @@ def format_value(name: str, arr: pa.Array, row: int) -> str:
     if not arr[row].is_valid:
         return "–"
     try:
-        if name == "rerun.colorrgba":
+        if name == C.COLOR:
             r, g, b, a = (int(v) for v in values.colors_rgba8(arr.slice(row, 1))[0])
             return f"#{r:02x}{g:02x}{b:02x}{a:02x} (r {r}, g {g}, b {b}, a {a})"
-        if name == "rerun.tensor":
+        if name == C.TENSOR:
             return values.describe(arr.slice(row, 1))
         value = arr[row].as_py()
     except (values.ComponentError, pa.ArrowException, ValueError) as exc:

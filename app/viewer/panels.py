@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui
+from rerun import components as C
 
 from rerun_app.time_control import LoopMode
 from rerun_app.viewer import hover_info
@@ -149,7 +150,7 @@ def _entity_section(viewer, store, path: str) -> None:
 
 def _component_row(name: str, arr) -> str:
     try:
-        if name == "rerun.transform" and len(arr):
+        if name == C.TRANSFORM and len(arr):
             t = values.transform(arr)
             if t.kind == "pinhole":
                 k = t.image_from_cam
@@ -158,7 +159,7 @@ def _component_row(name: str, arr) -> str:
                 text = f"rigid3 t={np.round(t.translation, 4).tolist()} q(xyzw)={np.round(t.rotation_xyzw, 4).tolist()}"
             else:
                 text = "unknown transform (disconnected space)"
-        elif name == "rerun.annotation_context":
+        elif name == C.ANNOTATION_CONTEXT:
             ctx = AnnotationContext.from_arrow(arr)
             text = "; ".join(f"{cid}: {info.label or '–'} {info.color or ''}" for cid, info in sorted(ctx.classes.items()))
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui, implot
+from rerun import components as C
 
 from rerun_app.views import bar_chart as bc
 from rerun_app.views import text_log as tl
@@ -102,7 +103,7 @@ _SERIES: dict[tuple, ts.PlotSeries | None] = {}  # (store, path, generation, tim
 def _series_of_view(viewer, spec, store, key, kind) -> list[ts.PlotSeries]:
     """The built series of the view's visible scalar entities (rebuilt only for entities whose data changed)."""
     out = []
-    for index, path in enumerate(_entities_with(viewer, spec, "rerun.scalar")):
+    for index, path in enumerate(_entities_with(viewer, spec, C.SCALAR)):
         cache_key = (id(store), path, store.generation(path), key, kind, index)
         if cache_key not in _SERIES:
             if len(_SERIES) > 1024:
@@ -158,7 +159,7 @@ def draw_text_log(viewer, spec) -> None:
     if store is None or key is None:
         imgui.text("no timeline data")
         return
-    paths = _entities_with(viewer, spec, "rerun.text_entry")
+    paths = _entities_with(viewer, spec, C.TEXT_ENTRY)
     cache_key = (id(store), tuple((p, store.generation(p)) for p in paths), key)
     cached = _TEXT_ROWS.get(spec.name)
     if cached is None or cached[0] != cache_key:
@@ -302,12 +303,12 @@ def draw_bar_chart(viewer, spec) -> None:
     if store is None:
         return
     timeline, time = viewer.cursor()
-    latest = store.latest_at(spec.root, timeline, time, components=["rerun.tensor"])
-    if latest is None or "rerun.tensor" not in latest.components:
+    latest = store.latest_at(spec.root, timeline, time, components=[C.TENSOR])
+    if latest is None or C.TENSOR not in latest.components:
         imgui.text("no data at this time")
         return
     try:
-        heights = bc.bar_values(values.tensor(latest.components["rerun.tensor"]))
+        heights = bc.bar_values(values.tensor(latest.components[C.TENSOR]))
     except values.ComponentError as exc:
         imgui.text(f"cannot show: {exc}")
         return

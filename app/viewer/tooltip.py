@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui
+from rerun import components as C
 
 from rerun_app.viewer import hover_info
 from rerun_app.viewer.state import Hover
@@ -67,11 +68,11 @@ def _pixel_contents(store, timeline, time, hover: Hover, host):
     layers = host.entity_layers.get(hover.entity_path)
     batch = layers.batches.get(hover.layer) if layers else None
     patch = hover_info.zoom_patch(batch.rgba, column, row) if batch is not None else None
-    found = store.latest_at(hover.entity_path, timeline, time, components=["rerun.tensor"])
-    if found is None or "rerun.tensor" not in found.components:
+    found = store.latest_at(hover.entity_path, timeline, time, components=[C.TENSOR])
+    if found is None or C.TENSOR not in found.components:
         return [hover_info.Row("pixel", f"({column}, {row})")], patch
     try:
-        tensor = values.tensor(found.components["rerun.tensor"])
+        tensor = values.tensor(found.components[C.TENSOR])
     except values.ComponentError as exc:
         return [hover_info.Row("pixel", f"({column}, {row})"), hover_info.Row("value", str(exc))], patch
     array = tensor.array

@@ -8,6 +8,7 @@ import os
 import time
 
 import numpy as np
+from rerun import components as C
 
 from rerun_app.viewer.view_coordinates import right_axis, up_axis
 from rerun_app.viewer.view_host import ViewHost
@@ -83,23 +84,23 @@ class SpaceViews:
             return self._guarded(path, "its transform", _transform_kind, path, None)
 
         def _transform_kind(path: str):
-            found = store.latest_at(path, timeline, time_, components=["rerun.transform"])
-            if found is None or "rerun.transform" not in found.components or not len(found.components["rerun.transform"]):
+            found = store.latest_at(path, timeline, time_, components=[C.TRANSFORM])
+            if found is None or C.TRANSFORM not in found.components or not len(found.components[C.TRANSFORM]):
                 return None
-            return decode_transform(found.components["rerun.transform"]).kind
+            return decode_transform(found.components[C.TRANSFORM]).kind
 
         def tensor_kind(path: str) -> str | None:
             return self._guarded(path, "its tensor", _tensor_kind, path, "image")
 
         def _tensor_kind(path: str) -> str | None:
-            found = store.latest_at(path, timeline, time_, components=["rerun.tensor"])
-            if found is None or "rerun.tensor" not in found.components:
+            found = store.latest_at(path, timeline, time_, components=[C.TENSOR])
+            if found is None or C.TENSOR not in found.components:
                 return "image"
-            row = found.components["rerun.tensor"][0]
+            row = found.components[C.TENSOR][0]
             return classify_tensor([int(d) for d in row["shape"].as_py()], row["dtype"].as_py())
 
         components = {p: frozenset(store.components(p)) for p in paths}
-        kinds = tuple((p, transform_kind(p)) for p in paths if "rerun.transform" in components[p])
+        kinds = tuple((p, transform_kind(p)) for p in paths if C.TRANSFORM in components[p])
         signature = (quick, tuple(components.values()), kinds)
         if signature == self._signature:
             return
@@ -170,8 +171,8 @@ def _up_axis_of(store, root: str, cursor) -> tuple[str | None, str | None]:
     candidates = [root] + [p for p in store.entity_paths() if len(path_parts(p)) == depth + 1
                            and path_parts(p)[:depth] == path_parts(root)]
     for path in candidates:
-        found = store.latest_at(path, timeline, time_, components=["rerun.view_coordinates"])
-        if found is not None and "rerun.view_coordinates" in found.components and len(found.components["rerun.view_coordinates"]):
-            code = found.components["rerun.view_coordinates"][0].as_py()
+        found = store.latest_at(path, timeline, time_, components=[C.VIEW_COORDINATES])
+        if found is not None and C.VIEW_COORDINATES in found.components and len(found.components[C.VIEW_COORDINATES]):
+            code = found.components[C.VIEW_COORDINATES][0].as_py()
             return up_axis(code), right_axis(code)
     return None, None

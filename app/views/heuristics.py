@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from rerun import components as C
+
 from rerun_app.views.transforms import join_parts, path_parts
 
 COMPONENTS_3D = frozenset(
-    {"rerun.point3d", "rerun.box3d", "rerun.arrow3d", "rerun.linestrip3d", "rerun.mesh3d", "rerun.vec3d"}
+    {C.POINT3D, C.BOX3D, C.ARROW3D, C.LINESTRIP3D, C.MESH3D, C.VEC3D}
 )
-COMPONENTS_2D = frozenset({"rerun.point2d", "rerun.rect2d", "rerun.linestrip2d", "rerun.tensor"})
+COMPONENTS_2D = frozenset({C.POINT2D, C.RECT2D, C.LINESTRIP2D, C.TENSOR})
 #: Category names the original puts after "/" in the title of a view rooted at "/".
 _CATEGORY_NAMES = {"3d": "Spatial", "2d": "Spatial", "timeseries": "Time Series", "textlog": "Text",
                    "barchart": "Bar Chart", "tensor": "Tensor"}
@@ -83,7 +85,7 @@ def choose_space_views(
     paths = sorted(set(entity_paths), key=lambda p: (len(path_parts(p)), p))
 
     def kind_of_tensor(path: str) -> str | None:
-        if "rerun.tensor" not in components_of(path):
+        if C.TENSOR not in components_of(path):
             return None
         return "image" if tensor_kind is None else tensor_kind(path)
 
@@ -111,9 +113,9 @@ def choose_space_views(
             loose_2d.append(path)
 
     views = [SpaceViewSpec("3d", r) for r in roots if has_3d[r]]
-    if any("rerun.scalar" in components_of(p) for p in paths):
+    if any(C.SCALAR in components_of(p) for p in paths):
         views.append(SpaceViewSpec("timeseries", "/"))
-    if any("rerun.text_entry" in components_of(p) for p in paths):
+    if any(C.TEXT_ENTRY in components_of(p) for p in paths):
         views.append(SpaceViewSpec("textlog", "/"))
     views += [SpaceViewSpec("2d", p) for p in pinholes]
     views += [SpaceViewSpec("barchart", p) for p in paths if kind_of_tensor(p) == "bar"]

@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 
 from rerun_app.views import values
 from rerun_app.views.annotations import AnnotationContext
@@ -24,8 +25,8 @@ from rerun_app.views.view_builder import ViewBuilder
 log = logging.getLogger(__name__)
 
 #: Latest-at component lookups that are metadata for other entities, not primitives of their own.
-_TRANSFORM = "rerun.transform"
-_ANNOTATION = "rerun.annotation_context"
+_TRANSFORM = C.TRANSFORM
+_ANNOTATION = C.ANNOTATION_CONTEXT
 
 
 def _cells_signature(latest) -> tuple:
@@ -115,7 +116,7 @@ class SpaceViewBuilder(ViewBuilder):
                     ctx = BuildContext(placement, ann, props, mode=self.spec.kind,
                                        default_image_plane_distance=self.default_image_plane_distance,
                                        depth_point_budget=depth_budget)
-                    if "rerun.tensor" in latest.components and placement.pinhole_path is not None:
+                    if C.TENSOR in latest.components and placement.pinhole_path is not None:
                         ctx.sibling_color_image = _sibling_color_image(store, timeline, time, placement.pinhole_path, path)
                     layers = build_entity(latest, ctx)
                     if props.visible_history > 0 and timeline is not None and time is not None:
@@ -187,11 +188,11 @@ def _sibling_color_image(store, timeline, time, pinhole_path: str, depth_path: s
     for path in store.entity_paths():
         if path == depth_path or path_parts(path)[: len(path_parts(pinhole_path))] != path_parts(pinhole_path):
             continue
-        latest = store.latest_at(path, timeline, time, components=["rerun.tensor"])
-        if latest is None or "rerun.tensor" not in latest.components:
+        latest = store.latest_at(path, timeline, time, components=[C.TENSOR])
+        if latest is None or C.TENSOR not in latest.components:
             continue
         try:
-            t = values.tensor(latest.components["rerun.tensor"])
+            t = values.tensor(latest.components[C.TENSOR])
         except (values.ComponentError, pa.ArrowException):
             continue
         if t.meaning not in ("depth", "class_id") and t.array is not None and t.array.ndim == 3:
@@ -210,7 +211,7 @@ def _add_history(layers, store, path: str, timeline, time: int, history: int, pl
     from rerun_scene import batches as sb
 
     transform = placement.world_from_local.astype(np.float32)
-    for comp, dims in (("rerun.point3d", 3), ("rerun.point2d", 2)):
+    for comp, dims in ((C.POINT3D, 3), (C.POINT2D, 2)):
         cells = [c for c in store.range(path, comp, timeline, time - history, time - 1)[1][-MAX_HISTORY_ROWS:]
                  if len(c)]
         if cells:
@@ -220,7 +221,7 @@ def _add_history(layers, store, path: str, timeline, time: int, history: int, pl
                 continue
             layers.batches["history"] = sb.PointBatch(positions, colors=_HISTORY_COLOR, transform=transform)
             break
-    for comp, dims in (("rerun.linestrip3d", 3), ("rerun.linestrip2d", 2)):
+    for comp, dims in ((C.LINESTRIP3D, 3), (C.LINESTRIP2D, 2)):
         cells = [c for c in store.range(path, comp, timeline, time - history, time - 1)[1][-MAX_HISTORY_ROWS:]
                  if len(c)]
         if cells:

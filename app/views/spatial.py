@@ -13,6 +13,7 @@ from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 from rerun_scene import batches as sb
 
 from rerun_app.views import pixels, values
@@ -88,7 +89,7 @@ def _guard(layers: EntityLayers, what: str, fn: Callable[[], None]) -> None:
 
 
 def _colors(components, n: int, ctx: BuildContext, class_ids=None, keypoint_ids=None) -> np.ndarray | None:
-    arr = _get(components, "rerun.colorrgba")
+    arr = _get(components, C.COLOR)
     if arr is not None and len(arr):
         return values.colors_rgba8(arr)
     if class_ids is not None:
@@ -118,25 +119,25 @@ def build_entity(latest, ctx: BuildContext) -> EntityLayers:
     flat_ok = ctx.mode == "2d" or in_image_space  # 2D primitives need a 2D view or an image plane
     keys = np.asarray(latest.instance_keys, dtype=np.uint64)
 
-    for comp, dims in (("rerun.point3d", 3), ("rerun.point2d", 2)):
+    for comp, dims in ((C.POINT3D, 3), (C.POINT2D, 2)):
         if comp in names and (dims == 3 or flat_ok) and not (dims == 3 and ctx.mode == "2d"):
             _guard(layers, comp, lambda comp=comp, dims=dims: _points(layers, comps, comp, dims, keys, ctx, transform))
-    for comp, dims in (("rerun.linestrip3d", 3), ("rerun.linestrip2d", 2)):
+    for comp, dims in ((C.LINESTRIP3D, 3), (C.LINESTRIP2D, 2)):
         if comp in names and (dims == 3 or flat_ok) and not (dims == 3 and ctx.mode == "2d"):
             _guard(layers, comp, lambda comp=comp, dims=dims: _strips(layers, comps, comp, dims, ctx, transform))
-    if "rerun.rect2d" in names and flat_ok:
-        _guard(layers, "rerun.rect2d", lambda: _rects(layers, comps, ctx, transform))
+    if C.RECT2D in names and flat_ok:
+        _guard(layers, C.RECT2D, lambda: _rects(layers, comps, ctx, transform))
     if ctx.mode == "3d":
-        if "rerun.box3d" in names:
-            _guard(layers, "rerun.box3d", lambda: _boxes(layers, comps, ctx, transform))
-        if "rerun.arrow3d" in names:
-            _guard(layers, "rerun.arrow3d", lambda: _arrows(layers, comps, ctx, transform))
-        if "rerun.mesh3d" in names:
-            _guard(layers, "rerun.mesh3d", lambda: _meshes(layers, comps, transform))
-        if "rerun.transform" in names and ctx.placement.pinhole_path == latest.entity_path:
+        if C.BOX3D in names:
+            _guard(layers, C.BOX3D, lambda: _boxes(layers, comps, ctx, transform))
+        if C.ARROW3D in names:
+            _guard(layers, C.ARROW3D, lambda: _arrows(layers, comps, ctx, transform))
+        if C.MESH3D in names:
+            _guard(layers, C.MESH3D, lambda: _meshes(layers, comps, transform))
+        if C.TRANSFORM in names and ctx.placement.pinhole_path == latest.entity_path:
             _guard(layers, "pinhole", lambda: _frustum(layers, ctx))
-    if "rerun.tensor" in names and flat_ok:
-        _guard(layers, "rerun.tensor", lambda: _tensor(layers, comps, ctx, transform))
+    if C.TENSOR in names and flat_ok:
+        _guard(layers, C.TENSOR, lambda: _tensor(layers, comps, ctx, transform))
     return layers
 
 
@@ -144,12 +145,12 @@ def build_entity(latest, ctx: BuildContext) -> EntityLayers:
 def _points(layers, comps, comp, dims, keys, ctx, transform) -> None:
     positions = values.fixed_vectors(comps[comp], dims)
     n = positions.shape[0]
-    class_ids = _get(comps, "rerun.class_id")
+    class_ids = _get(comps, C.CLASS_ID)
     class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
-    keypoint_ids = _get(comps, "rerun.keypoint_id")
+    keypoint_ids = _get(comps, C.KEYPOINT_ID)
     keypoint_ids = values.scalars(keypoint_ids, np.int64) if keypoint_ids is not None else None
     colors = _colors(comps, n, ctx, class_ids, keypoint_ids)
-    radii_arr = _get(comps, "rerun.radius")
+    radii_arr = _get(comps, C.RADIUS)
     radii = None
     if radii_arr is not None:
         radii = values.scalars(radii_arr, np.float32) * ctx.properties.point_radius_scale
@@ -170,7 +171,7 @@ def _points(layers, comps, comp, dims, keys, ctx, transform) -> None:
 
 def _instance_labels(comps, n: int, ctx: BuildContext, class_ids=None, keypoint_ids=None) -> list | None:
     """Text per instance as Rerun 0.4 resolves it: the logged label, else the keypoint's label, else the class's."""
-    labels = _get(comps, "rerun.label")
+    labels = _get(comps, C.LABEL)
     texts = None
     if labels is not None and len(labels):
         texts = values.strings(labels)
@@ -259,13 +260,13 @@ _RECT_CORNERS = {
 
 def _rects(layers, comps, ctx, transform) -> None:
     strips = []
-    for row in values.struct_rows(comps["rerun.rect2d"]):
+    for row in values.struct_rows(comps[C.RECT2D]):
         fmt = str(row.get("format") or "XYWH").upper()
         if fmt not in _RECT_CORNERS:
             raise values.ComponentError(f"unknown rect format {fmt!r}")
         x0, y0, x1, y1 = _RECT_CORNERS[fmt](row["rect"])
         strips.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]], dtype=np.float32))
-    class_ids = _get(comps, "rerun.class_id")
+    class_ids = _get(comps, C.CLASS_ID)
     class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
     colors = _colors(comps, len(strips), ctx, class_ids)
     layers.batches["rects"] = sb.LineBatch.from_strips(strips, colors=colors, transform=transform)
@@ -276,10 +277,10 @@ def _rects(layers, comps, ctx, transform) -> None:
 
 
 def _boxes(layers, comps, ctx, transform) -> None:
-    half = values.fixed_vectors(comps["rerun.box3d"], 3)
-    centers = _get(comps, "rerun.vec3d")
-    rotations = _get(comps, "rerun.quaternion")
-    class_ids = _get(comps, "rerun.class_id")
+    half = values.fixed_vectors(comps[C.BOX3D], 3)
+    centers = _get(comps, C.VEC3D)
+    rotations = _get(comps, C.QUATERNION)
+    class_ids = _get(comps, C.CLASS_ID)
     class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
     colors = _colors(comps, half.shape[0], ctx, class_ids)
     centers = None if centers is None else values.fixed_vectors(centers, 3)
@@ -296,11 +297,11 @@ def _boxes(layers, comps, ctx, transform) -> None:
 
 
 def _arrows(layers, comps, ctx, transform) -> None:
-    rows = values.struct_rows(comps["rerun.arrow3d"])
+    rows = values.struct_rows(comps[C.ARROW3D])
     origins = np.array([r["origin"] for r in rows], dtype=np.float32).reshape(-1, 3)
     vectors = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, 3)
     colors = _colors(comps, len(rows), ctx)
-    radii = _get(comps, "rerun.radius")
+    radii = _get(comps, C.RADIUS)
     radii = None if radii is None else values.scalars(radii, np.float32)
     layers.batches["arrows"] = sb.ArrowBatch(vectors, origins=origins, colors=colors, radii=radii,
                                              transform=transform)
@@ -311,7 +312,7 @@ def _arrows(layers, comps, ctx, transform) -> None:
 def _meshes(layers, comps, transform) -> None:
     from rerun_app.views.meshes import mesh_batches
 
-    for i, batch in enumerate(mesh_batches(comps["rerun.mesh3d"], transform)):
+    for i, batch in enumerate(mesh_batches(comps[C.MESH3D], transform)):
         layers.batches[f"mesh{i}"] = batch
 
 
@@ -329,7 +330,7 @@ def _frustum(layers, ctx) -> None:
 
 
 def _tensor(layers, comps, ctx, transform) -> None:
-    tensor = values.tensor(comps["rerun.tensor"])
+    tensor = values.tensor(comps[C.TENSOR])
     if tensor.array is None:
         array = _decode_jpeg(tensor.encoded)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from rerun import components as C
 import rerun_kernels
 from rerun_scene import batches as sb
 
@@ -93,10 +94,10 @@ class TensorViewBuilder(ViewBuilder):
         path = self.spec.root
         if hidden(path):
             return {}
-        latest = store.latest_at(path, timeline, time, components=["rerun.tensor"])
-        if latest is None or "rerun.tensor" not in latest.components:
+        latest = store.latest_at(path, timeline, time, components=[C.TENSOR])
+        if latest is None or C.TENSOR not in latest.components:
             return {}
-        cell = latest.raw("rerun.tensor") if hasattr(latest, "raw") else latest.components["rerun.tensor"]
+        cell = latest.raw(C.TENSOR) if hasattr(latest, "raw") else latest.components[C.TENSOR]
         aspect = None
         if not self.state.keep_aspect and self.view_size and self.view_size[1] > 0:
             aspect = round(self.view_size[0] / self.view_size[1], 4)
@@ -106,7 +107,7 @@ class TensorViewBuilder(ViewBuilder):
             return {path: self._cache[1]}
         layers = EntityLayers()
         try:
-            tensor = values.tensor(latest.components["rerun.tensor"])
+            tensor = values.tensor(latest.components[C.TENSOR])
             if tensor.array is None:
                 raise values.ComponentError("a JPEG tensor is an image: see the 2D view")
             self.shape, self.names = tuple(tensor.array.shape), tensor.names

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from rerun import components as C
 
 from rerun_app.views import values
 from rerun_app.views.column_reader import read_column
@@ -88,7 +89,7 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
     """
     parts = []
     for path in entity_paths:
-        column = read_column(store, path, "rerun.text_entry", timeline)
+        column = read_column(store, path, C.TEXT_ENTRY, timeline)
         if column is None:
             continue
         entries = column.values
@@ -97,7 +98,7 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
         bodies = np.array(entries.field("body").fill_null("").to_pylist(), dtype=object)
         levels = np.array(entries.field("level").fill_null("").to_pylist(), dtype=object)
         colors, has_color = np.zeros((len(times), 4), np.uint8), np.zeros(len(times), bool)
-        colour_column = read_column(store, path, "rerun.colorrgba", timeline)
+        colour_column = read_column(store, path, C.COLOR, timeline)
         if colour_column is not None:
             try:
                 logged = values.colors_rgba8(colour_column.firsts())

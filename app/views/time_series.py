@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+from rerun import components as C
 
 from rerun_app.views import values
 from rerun_app.views.column_reader import read_column
@@ -136,20 +137,20 @@ def build_series(store, entity_path: str, timeline, kind: str, default_color=(76
     times = np.asarray(times, dtype=np.int64)
     ys = np.ascontiguousarray(ys, dtype=np.float64)
     try:
-        colors = _style_column(store, entity_path, "rerun.colorrgba", timeline, times, values.colors_rgba8,
+        colors = _style_column(store, entity_path, C.COLOR, timeline, times, values.colors_rgba8,
                                np.asarray(default_color, np.uint8))
     except values.ComponentError:
         colors = None
     if colors is None:
         colors = np.broadcast_to(np.asarray(default_color, np.uint8), (n, 4))
-    radii = _style_column(store, entity_path, "rerun.radius", timeline, times,
+    radii = _style_column(store, entity_path, C.RADIUS, timeline, times,
                           lambda a: values.scalars(a, np.float32), DEFAULT_RADIUS)
     radii = np.full(n, DEFAULT_RADIUS, np.float32) if radii is None else radii.astype(np.float32)
     radii = np.where(np.isfinite(radii) & (radii >= 0), radii, DEFAULT_RADIUS).astype(np.float32)
-    scattered = _style_column(store, entity_path, "rerun.scalar_plot_props", timeline, times,
+    scattered = _style_column(store, entity_path, C.SCALAR_PLOT_PROPS, timeline, times,
                               lambda a: np.array([bool((r or {}).get("scattered")) for r in a.to_pylist()]), False)
     scattered = np.zeros(n, bool) if scattered is None else scattered.astype(bool)
-    labels = _style_column(store, entity_path, "rerun.label", timeline, times,
+    labels = _style_column(store, entity_path, C.LABEL, timeline, times,
                            lambda a: np.array(a.to_pylist(), dtype=object), None)
     label = entity_path
     if labels is not None and labels[-1] is not None:
