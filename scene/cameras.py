@@ -196,13 +196,27 @@ class OrbitCamera(_MatrixCamera):
         radius = float(np.linalg.norm(hi - lo)) / 2.0
         if not radius > 1e-9:  # a single point: show a unit neighbourhood around it
             radius = 1.0
+            lo, hi = self.center_point - 1.0 / math.sqrt(3.0), self.center_point + 1.0 / math.sqrt(3.0)
         self.scene_radius = radius
-        w, h = self.viewbox_size()
-        half_fov = math.radians(self.fov_deg) / 2.0
-        half_fov = min(half_fov, math.atan(math.tan(half_fov) * w / h))  # narrower of the two axes
-        self.distance = radius / math.sin(half_fov) * 1.05
         self.yaw_deg, self.pitch_deg = -60.0, 25.0
+        self.distance = self._fitting_distance(lo, hi, radius)
         self.view_changed()
+
+    def _fitting_distance(self, lo: np.ndarray, hi: np.ndarray, radius: float) -> float:
+        """The nearest orbit distance (at the current angles) from which all 8 corners of the box are inside the
+        view with a 5 % margin: a flat or long scene fills the view instead of its bounding sphere."""
+        w, h = self.viewbox_size()
+        tan_y = math.tan(math.radians(self.fov_deg) / 2.0) * 0.95
+        tan_x = tan_y * w / h
+        self.distance = 1.0
+        view = self.view_matrix()  # rows: right, up, back (eye space), independent of the distance
+        right, up, back = view[0, :3], view[1, :3], view[2, :3]
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+        rel = corners - self.center_point
+        toward = -(rel @ back)  # how far each corner lies beyond the centre along the view direction
+        needed = np.maximum(np.abs(rel @ right) / tan_x, np.abs(rel @ up) / tan_y) - toward
+        in_front = float(np.max(-toward)) + 0.05 * radius  # every corner in front of the eye
+        return max(float(np.max(needed)), in_front, 0.1 * radius)
 
     def focus(self, point) -> None:
         """Orbit around ``point`` from the current direction and distance."""
@@ -317,8 +331,9 @@ class PixelCamera(_MatrixCamera):
         m[3, 3] = 1.0
         return m
 
-    def fit(self, lo, hi) -> None:
-        """Show the world rectangle [lo, hi] (x, y used) whole, centred, with square pixels."""
+    def fit(self, lo, hi, margin_px: float = 0.0) -> None:
+        """Show the world rectangle [lo, hi] (x, y used) whole, centred, with square pixels, ``margin_px`` view
+        pixels inside each edge (room for primitives drawn at a size in pixels)."""
         lo, hi = np.asarray(lo, dtype=float)[:2], np.asarray(hi, dtype=float)[:2]
         if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
             lo, hi = np.zeros(2), np.ones(2)
@@ -327,8 +342,9 @@ class PixelCamera(_MatrixCamera):
             size = np.array([100.0, 100.0])
         size = np.maximum(size, 1e-9)
         w, h = self.viewbox_size()
+        margin = min(max(float(margin_px), 0.0), 0.25 * min(w, h))
         self.center_point = (lo + hi) / 2.0
-        self.scale = float(min(w / size[0], h / size[1]))
+        self.scale = float(min((w - 2 * margin) / size[0], (h - 2 * margin) / size[1]))
         self.view_changed()
 
     def focus(self, point) -> None:

@@ -175,6 +175,11 @@ class PointsLayer(Layer):
         if bounds is None:
             return None
         lo, hi = bounds
+        b = self.batch
+        if b.radius_unit == "world" and np.size(b.radii):
+            # a sphere's extent, not just its centre (Rerun 0.4 frames the scene with radii included)
+            reach = float(np.max(b.radii))
+            lo, hi = lo - reach, hi + reach
         corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
         return _world_box(corners, self.batch.transform)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .cameras import PixelCamera
-from .layers import ImageLayer
+from .layers import ImageLayer, PointsLayer
 from .view_base import SpaceView
 
 #: Past this many images on one plane the top ones' opacity stops shrinking (Rerun 0.4 does the same).
@@ -36,6 +36,24 @@ class SpaceView2D(SpaceView):
             "scale": float(self.camera.scale),
             "user_moved": bool(self.camera.user_moved),
         }
+
+    def reset(self, bounds=None) -> None:
+        """Fit the camera to ``bounds`` (default: the scene bounds), leaving room at the edges for points sized in
+        pixels (a point on the boundary is drawn whole)."""
+        if bounds is None:
+            bounds = self.bounds()
+        if bounds is None:
+            bounds = self._default_bounds()
+        self.camera.fit(*bounds, margin_px=self._pixel_margin())
+
+    def _pixel_margin(self) -> float:
+        margin = 0.0
+        for key, layer in self._layers.items():
+            b = layer.batch
+            if isinstance(layer, PointsLayer) and b is not None and layer.node.visible and b.radius_unit == "px" \
+                    and len(b) and key not in self._internal_keys:
+                margin = max(margin, float(np.max(b.radii)) + 1.0)
+        return margin
 
     def stack_images(self, keys) -> None:
         """Draw the image layers ``keys`` bottom to top as Rerun 0.4 layers images on one plane: the first

@@ -141,9 +141,11 @@ class SpaceView:
             return None
         return np.min([b[0] for b in boxes], axis=0), np.max([b[1] for b in boxes], axis=0)
 
-    def reset(self) -> None:
-        """Fit the camera to the scene bounds (the default view when nothing is shown)."""
-        bounds = self.bounds()
+    def reset(self, bounds=None) -> None:
+        """Fit the camera to ``bounds`` ((3,) lo, (3,) hi), by default the scene bounds (the default view when
+        nothing is shown)."""
+        if bounds is None:
+            bounds = self.bounds()
         if bounds is None:
             bounds = self._default_bounds()
         self.camera.fit(*bounds)

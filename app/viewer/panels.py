@@ -145,7 +145,25 @@ def _entity_section(viewer, store, path: str) -> None:
         imgui.text(f"{latest.num_instances} instance(s)")
         for name in sorted(latest.components):
             viewer.selection_lines.append(_component_row(name, latest.components[name]))
-    _properties_section(viewer, path)
+    _properties_section(viewer, path, is_pinhole=latest is not None and _is_pinhole(latest))
+
+
+def _is_pinhole(latest) -> bool:
+    arr = latest.components.get("rerun.transform")
+    if arr is None or not len(arr):
+        return False
+    try:
+        return values.transform(arr).kind == "pinhole"
+    except Exception:  # noqa: BLE001 (a bad transform shows its own warning elsewhere)
+        return False
+
+
+def _default_image_plane_distance(viewer) -> float:
+    """The distance frustums get without an edited one: 5 % of the first 3D view's scene (1.0 without one)."""
+    for spec, host in viewer.views.items():
+        if spec.kind == "3d":
+            return float(host.builder.default_image_plane_distance)
+    return 1.0
 
 
 def _component_row(name: str, arr) -> str:
@@ -170,10 +188,22 @@ def _component_row(name: str, arr) -> str:
     return f"{name}: {text}"
 
 
-def _properties_section(viewer, path: str) -> None:
+def _properties_section(viewer, path: str, is_pinhole: bool = False) -> None:
     props = viewer.state.props(path)
     imgui.separator_text("View properties")
     changed = False
+    if is_pinhole:  # Rerun 0.4: the image plane at 5 % of the scene size unless the user sets it per camera
+        distance = props.image_plane_distance or _default_image_plane_distance(viewer)
+        c, distance = imgui.drag_float("image plane distance", distance, max(distance * 0.01, 1e-4), 1e-4, 1e6, "%.4g")
+        viewer.record_item(f"image-plane-distance:{path}")
+        if c and distance > 0:
+            props.image_plane_distance = float(distance)
+            changed = True
+        if props.image_plane_distance is not None:
+            imgui.same_line()
+            if imgui.small_button("auto"):
+                props.image_plane_distance = None
+                changed = True
     c, props.visible_history = imgui.input_int("visible history", props.visible_history, 1, 10)
     changed |= c
     props.visible_history = max(0, props.visible_history)

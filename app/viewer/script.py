@@ -56,6 +56,8 @@ def state_dump(viewer) -> dict:
             "builds": host.builder.builds,
             "points": {f"{p}|{n}": len(b) for p, layers in host.entity_layers.items() for n, b in layers.batches.items()
                        if isinstance(b, PointBatch)},
+            "image_planes": {p: layers.batches["frustum"].image_plane_distance
+                             for p, layers in host.entity_layers.items() if "frustum" in layers.batches},
         }
     hover = viewer.state.hover
     return {

@@ -11,7 +11,7 @@ import logging
 
 import numpy as np
 
-from rerun_scene.batches import PointBatch
+from rerun_scene.batches import FrustumBatch, PointBatch
 
 from rerun_app.views.heuristics import SpaceViewSpec
 from rerun_app.views.space_view_builder import SpaceViewBuilder
@@ -58,6 +58,7 @@ class ViewHost:
         self.synced_signature = None
         self._placed_rect = None
         self._extent: float | None = None
+        self._accumulated: tuple[np.ndarray, np.ndarray] | None = None  # the scene box over time (default framing)
         self._batch_boxes: dict = {}  # (entity, layer) → (batch, world box) for the scene extent
         self.looking_through: str | None = None
         self.show_axes = False
@@ -115,11 +116,33 @@ class ViewHost:
             if self.spec.kind == "2d":  # several images in a 2D view: each stays visible, in entity-path order
                 self.scene_view.stack_images([(path, "image") for path in sorted(entity_layers)
                                               if "image" in entity_layers[path].batches])
-        # Keep fitting the camera to the content as new layers appear, until the user moves the camera.
-        if added and not self.scene_view.camera.user_moved:
+        # Keep framing the content as it appears and grows, until the user moves the camera: Rerun 0.4 frames the
+        # scene's accumulated bounding box (a live scene fills the view instead of staying at its first extent).
+        user_moved = self.scene_view.camera.user_moved
+        if changed and not user_moved and self.spec.kind in ("2d", "3d"):
+            if self._accumulate_bounds() or added:
+                self.auto_fitted = True
+                self.scene_view.reset(self._accumulated)
+        elif added and not user_moved:
             self.auto_fitted = True
             self.scene_view.reset()
         return changed
+
+    def _accumulate_bounds(self) -> bool:
+        """Grow the accumulated scene box by the current bounds; True when it grew by more than 1 % of its size."""
+        bounds = self.scene_view.bounds()
+        if bounds is None:
+            return False
+        lo, hi = (np.asarray(b, dtype=np.float64) for b in bounds)
+        if self._accumulated is None:
+            self._accumulated = (lo, hi)
+            return True
+        old_lo, old_hi = self._accumulated
+        new_lo, new_hi = np.minimum(old_lo, lo), np.maximum(old_hi, hi)
+        size = max(float(np.linalg.norm(old_hi - old_lo)), 1e-9)
+        grew = max(float(np.max(old_lo - new_lo)), float(np.max(new_hi - old_hi))) > 0.01 * size
+        self._accumulated = (new_lo, new_hi)
+        return grew
 
     # -- camera ------------------------------------------------------------------------------------------
     def reset_camera(self) -> None:
@@ -188,7 +211,11 @@ class ViewHost:
         boxes = {}
         for path, layers in self.entity_layers.items():
             for name, batch in layers.batches.items():
-                if name == "depth_cloud" or getattr(batch, "positions", None) is None:
+                if isinstance(batch, FrustumBatch):  # the camera's centre (its image plane is what we size)
+                    centre = np.asarray(batch.transform, np.float64)[:3, 3]
+                    lo, hi = np.minimum(lo, centre), np.maximum(hi, centre)
+                    continue
+                if getattr(batch, "positions", None) is None:
                     continue
                 cached = self._batch_boxes.get((path, name))
                 box = cached[1] if cached is not None and cached[0] is batch else _world_box(batch)

@@ -142,7 +142,9 @@ class SpaceViews:
             if spec.kind == "3d":
                 host.set_up(*_up_axis_of(store, spec.root, cursor))
                 extent = host.scene_extent()
-                host.builder.default_image_plane_distance = max(extent * 0.05, 0.05) if extent else 1.0
+                # 5 % of the scene (Rerun 0.4), to 2 significant digits: a live cloud's jitter must not rebuild
+                # every entity each frame
+                host.builder.default_image_plane_distance = float(f"{max(extent * 0.05, 0.05):.2g}") if extent else 1.0
             if spec.kind == "tensor":  # Fill mode stretches the slice to the view's aspect
                 host.builder.view_size = None if host.rect is None else (host.rect[2], host.rect[3])
             signature = (id(store), store.generation(), timeline, time_, state.version, host.up,

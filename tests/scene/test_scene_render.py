@@ -358,3 +358,21 @@ def test_stacked_images_blend_the_later_one_over_the_first_and_unstack_when_hidd
     expected = (np.array(oracle.STACK_A) + np.array(oracle.STACK_B)) / 2  # 2 images: the top one at 1/2
     assert np.abs(centre(r["stacked"]) - expected).max() <= 2
     np.testing.assert_array_equal(centre(r["alone"]), oracle.STACK_A)
+
+
+@pytest.mark.parametrize("lo, hi", [([-5, -5, 0], [5, 5, 0.1]), ([-10, -0.5, -0.5], [10, 0.5, 0.5]),
+                                     ([0, 0, 0], [1, 1, 3])])
+def test_orbit_fit_fills_the_view_with_the_whole_box(lo, hi):
+    """The default framing shows all 8 corners of the box and fills the view along its tighter axis."""
+    from rerun_scene import geometry
+    from rerun_scene.cameras import OrbitCamera
+
+    camera = OrbitCamera()
+    camera.fit(np.array(lo, float), np.array(hi, float))
+    w, h = camera.viewbox_size()
+    corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])], float)
+    projected, depth = geometry.project(camera.viewbox_from_world(), corners)
+    assert (depth > 0).all()
+    xs, ys = projected[:, 0], projected[:, 1]
+    assert xs.min() >= 0 and xs.max() <= w and ys.min() >= 0 and ys.max() <= h
+    assert max((xs.max() - xs.min()) / w, (ys.max() - ys.min()) / h) >= 0.8

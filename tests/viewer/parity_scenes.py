@@ -80,7 +80,27 @@ def cleared(rr) -> None:
     rr.log_cleared("points")
 
 
-SCENES = {f.__name__: f for f in (skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
+FRAME_CORNERS_2D = np.array([[0.0, 0.0], [100.0, 0.0], [0.0, 60.0], [100.0, 60.0]], np.float32)
+FRAME_RADIUS_2D = 6.0
+FRAME_CENTRES_3D = np.array([[-2.0, 0.0, 0.0], [2.0, 0.0, 0.0], [0.0, 1.0, 0.0]], np.float32)
+FRAME_RADIUS_3D = 0.6
+FRAME_RGB = (255, 40, 40)
+
+
+def framing_2d(rr) -> None:
+    """2D: four points with a radius at the corners of the scene (nothing else)."""
+    rr.set_time_sequence("frame", 0)
+    rr.log_points("space/corners", FRAME_CORNERS_2D, radii=FRAME_RADIUS_2D, colors=FRAME_RGB)
+
+
+def framing_3d(rr) -> None:
+    """3D: spheres whose centres span the scene; their radii reach past the centres' box."""
+    rr.set_time_sequence("frame", 0)
+    rr.log_view_coordinates("world", up="+Z", timeless=True)
+    rr.log_points("world/spheres", FRAME_CENTRES_3D, radii=FRAME_RADIUS_3D, colors=FRAME_RGB)
+
+
+SCENES = {f.__name__: f for f in (framing_2d, framing_3d, skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
 
 
 def write(name: str, path: str) -> None:

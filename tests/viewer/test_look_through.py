@@ -45,3 +45,28 @@ def test_look_through_a_camera_fills_the_view_with_its_picture(xvfb_display, tmp
     free_inner = free_img[y + h // 4 : y + 3 * h // 4, x + w // 4 : x + 3 * w // 4, :3].reshape(-1, 3).astype(int)
     assert (np.abs(free_inner - CAMERA_RGB) <= 30).all(axis=1).mean() < share
     assert not shots["left"][1]["views"][VIEW_3D]["camera"]["looking_through"]
+
+
+def test_image_plane_distance_is_5_percent_of_the_scene_and_editable_per_camera(xvfb_display, tmp_path):
+    """Rerun 0.4: a frustum's image plane at 5 % of the scene size by default; the selection panel edits it."""
+    steps = [
+        {"wait_entities": 5, "timeout": 20},
+        {"frames": 3},
+        {"click_item": "tree-label:world/cam/image"},
+        {"frames": 3},
+        {"snapshot": "default"},
+        {"drag": [{"item": "image-plane-distance:world/cam/image", "at": [0.5, 0.5]},
+                  {"item": "image-plane-distance:world/cam/image", "at": [0.5, 0.5]}],
+         "relative_to_start": [120, 0], "steps": 12},
+        {"frames": 3},
+        {"snapshot": "edited"},
+    ]
+    result = run_window(xvfb_display, "scenario_camera", steps, tmp_path, size="1100x700")
+    assert result.returncode == 0, result.stderr[-3000:]
+    default = json.loads((tmp_path / "default.json").read_text())["views"][VIEW_3D]
+    edited = json.loads((tmp_path / "edited.json").read_text())["views"][VIEW_3D]
+    planes = default["image_planes"]["world/cam/image"]
+    # the scene: the marker point at (30, 30, 0) (radius 0.5), the camera 5 m above the origin, its depth plane
+    # 2 m below it; the scene's diagonal is at least the marker's distance from the camera
+    assert 0.05 * np.linalg.norm([30, 30, 5]) * 0.9 <= planes <= 0.05 * 2 * np.linalg.norm([31, 31, 6])
+    assert edited["image_planes"]["world/cam/image"] > 1.2 * planes  # dragged right: farther

@@ -127,3 +127,37 @@ def test_log_cleared_leaves_a_mark_on_the_timeline(egl_available, tmp_path):
     f0, f1 = scenes.CLEAR_FRAMES
     x_clear = plain[0] + (plain[1] - plain[0]) * (scenes.CLEAR_AT - f0) / (f1 - f0)
     assert len(marked) == 3 and abs(marked[1] - x_clear) <= 2, (marked, x_clear)
+
+
+def _blobs(img: np.ndarray, rgb) -> list[tuple[int, int, int]]:
+    """(pixel count, width, height) of each connected blob of ``rgb`` (4-connected, via scipy-free flood fill)."""
+    mask = (np.abs(img - np.array(rgb)) <= 60).all(axis=-1)
+    seen = np.zeros_like(mask)
+    out = []
+    for y, x in zip(*np.nonzero(mask)):
+        if seen[y, x]:
+            continue
+        stack, pixels = [(y, x)], []
+        seen[y, x] = True
+        while stack:
+            cy, cx = stack.pop()
+            pixels.append((cy, cx))
+            for ny, nx in ((cy + 1, cx), (cy - 1, cx), (cy, cx + 1), (cy, cx - 1)):
+                if 0 <= ny < mask.shape[0] and 0 <= nx < mask.shape[1] and mask[ny, nx] and not seen[ny, nx]:
+                    seen[ny, nx] = True
+                    stack.append((ny, nx))
+        ys, xs = np.array(pixels).T
+        out.append((len(pixels), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)))
+    return [b for b in out if min(b[1], b[2]) >= 4]  # not the 2 px timeline cursor
+
+
+@pytest.mark.parametrize("scene, count", [("framing_2d", 4), ("framing_3d", 3)])
+def test_default_framing_shows_primitives_whole_radii_included(egl_available, tmp_path, scene, count):
+    """A point or sphere at the edge of the scene is drawn whole (a disc cut by the view edge is not round)."""
+    blobs = _blobs(render_scene(scene, tmp_path), scenes.FRAME_RGB)
+    assert len(blobs) == count, blobs
+    for n, w, h in blobs:
+        assert w >= 6 and abs(w - h) <= max(2, 0.15 * max(w, h)), blobs  # round: not cut
+    if scene == "framing_2d":  # equal discs in 2D: none lost a part to the edge
+        sizes = [n for n, _, _ in blobs]
+        assert min(sizes) >= 0.9 * max(sizes), blobs
