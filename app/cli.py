@@ -153,7 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeline", help="timeline of the --screenshot time cursor")
     parser.add_argument("--time", type=_time_arg, metavar="T",
                         help="time (on --timeline) of the --screenshot: a sequence number, or seconds on a time timeline")
-    parser.add_argument("--size", type=_size_arg, default=(1280, 720), metavar="WxH", help="window or screenshot size")
+    parser.add_argument("--size", type=_size_arg, default=None, metavar="WxH",
+                        help="window size (default 1600x1000), or screenshot / web viewer size (default 1280x720)")
     parser.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log every ingest event")
     from rerun_app.web import add_arguments as add_web_arguments

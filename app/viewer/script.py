@@ -70,12 +70,12 @@ def state_dump(viewer) -> dict:
         "live": viewer.live,
         "hidden": sorted(viewer.state.hidden),
         "selected": viewer.state.selected,
-        "selection_panel": list(viewer.selection_lines),
+        "selection_panel": list(viewer.panel.selection_lines),
         "hover": None if hover is None else hover.__dict__,
         "warnings": viewer.state.warnings,
         "views": views,
-        "plots": viewer.plot_frames,
-        "items": viewer.item_rects,
+        "plots": viewer.panel.plot_frames,
+        "items": viewer.panel.item_rects,
         "view_windows": viewer.view_windows,
         "maximised": viewer.layout.maximised,
         "tooltip": list(viewer.tooltip.lines),
@@ -146,17 +146,17 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
 
     def point(value):
         if isinstance(value, dict) and "item" in value:  # {"item": name, "at": [fx, fy]} inside an item's rectangle
-            rx, ry, rw, rh = viewer.item_rects[value["item"]]
+            rx, ry, rw, rh = viewer.panel.item_rects[value["item"]]
             fx, fy = value.get("at", (0.5, 0.5))
             return rx + 1 + (rw - 2) * float(fx), ry + 1 + (rh - 2) * float(fy)
         if isinstance(value, dict):  # {"projection": key, "index": i}: a point recorded by a "project" step
             return tuple(projections[value["projection"]][int(value.get("index", 0))])
         if isinstance(value, str):
-            if value in viewer.item_rects:
-                return _centre(viewer.item_rects[value])
+            if value in viewer.panel.item_rects:
+                return _centre(viewer.panel.item_rects[value])
             if value in viewer.view_rects:
                 return _centre(viewer.view_rects[value])
-            raise KeyError(f"no recorded item or view named {value!r}; known: {sorted(viewer.item_rects)}")
+            raise KeyError(f"no recorded item or view named {value!r}; known: {sorted(viewer.panel.item_rects)}")
         return float(value[0]), float(value[1])
 
     def wait_for(step: dict) -> None:
@@ -199,7 +199,7 @@ def run_script(viewer, script_path: str, out_dir: str) -> int:
         elif "click" in step or "click_item" in step:
             x, y = point(step.get("click", step.get("click_item")))
             if "at" in step and "click_item" in step:
-                rx, ry, rw, rh = viewer.item_rects[step["click_item"]]
+                rx, ry, rw, rh = viewer.panel.item_rects[step["click_item"]]
                 x, y = rx + 1 + (rw - 2) * float(step["at"][0]), ry + 1 + (rh - 2) * float(step["at"][1])
             router.on_cursor_pos(win, x, y)
             frames(1)

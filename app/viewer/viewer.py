@@ -138,7 +138,7 @@ class Viewer:
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
         self.canvas.events.mouse_release.connect(self._on_mouse_release)
 
-    # -- what tests and the script hook read ---------------------------------------------------------------
+    # -- what the script hook and tests read (what the panels drew: ``panel``) ------------------------------
     @property
     def store(self):
         """The recording shown (see :class:`ShownRecording`); None before data."""
@@ -158,21 +158,6 @@ class Viewer:
     def plot_views(self) -> list:
         """Views drawn with ImGui / ImPlot (time series, text log, bar chart)."""
         return self.space_views.plot_views
-
-    @property
-    def item_rects(self) -> dict:
-        """Screen rectangles of named ImGui items drawn last frame."""
-        return self.panel.item_rects
-
-    @property
-    def plot_frames(self) -> dict:
-        """Plot view name → plot area rect and axis limits of the last frame."""
-        return self.panel.plot_frames
-
-    @property
-    def selection_lines(self) -> list[str]:
-        """The lines the selection panel showed last frame."""
-        return self.panel.selection_lines
 
     # -- redraw scheduling -------------------------------------------------------------------------------
     def request_redraw(self, frames: int = SETTLE_FRAMES) -> None:

@@ -69,7 +69,7 @@ def run_web_viewer(args, hub, ingest, signal_ready) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    renderer = WebRenderer(hub, ingest, size=tuple(args.size))
+    renderer = WebRenderer(hub, ingest, size=tuple(args.size) if args.size else (1280, 720))
     server = WebServer(renderer.frames, renderer.submit, bind=args.bind, port=args.web_viewer_port)
     try:
         stream = start_log_stream(args, ingest)

@@ -1,5 +1,5 @@
 """Helpers for the non-spatial view tests: render the viewer headless (EGL) in a subprocess and read back the PNG
-and where each plot's area is and which values its edges show (``viewer.plot_frames``)."""
+and where each plot's area is and which values its edges show (``viewer.panel.plot_frames``)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def shot(name):
     viewer.draw_frame()
     iio.imwrite({out!r} + '/' + name + '.png', viewer.canvas.last_image[..., :3])
     with open({out!r} + '/' + name + '.json', 'w') as f:
-        json.dump({{'plots': viewer.plot_frames, 'views': viewer.view_rects}}, f)
+        json.dump({{'plots': viewer.panel.plot_frames, 'views': viewer.view_rects}}, f)
 shot('first')
 {after}
 viewer.close()

@@ -39,7 +39,7 @@ flt.hidden_levels.add('ERROR'); shot('no_error')
 flt.hidden_levels.clear(); flt.hidden_entities.add('logs/b'); shot('only_a')
 viewer.time.set_time(10); shot('early')
 with open({{out!r}} + '/items.json', 'w') as f:
-    json.dump(viewer.item_rects, f)
+    json.dump(viewer.panel.item_rects, f)
 """
 
 CURSOR = 120
