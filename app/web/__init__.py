@@ -66,6 +66,9 @@ def run_web_viewer(args, hub, ingest, signal_ready) -> int:
     from rerun_app.web.http_server import WebServer
     from rerun_app.web.renderer import WebRenderer
 
+    import faulthandler
+
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID`: every thread's stack on stderr (diagnostics)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

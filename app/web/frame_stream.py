@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 JPEG_QUALITY = 80
 MAX_IN_FLIGHT = 2
 #: A page that has held all its frames unacknowledged for this long is reported (once) as stalled.
-STALL_REPORT_S = 10.0
+STALL_REPORT_S = 5.0
 _HEADER_LENGTH = struct.Struct("<I")
 
 
@@ -113,6 +113,7 @@ class FrameHub:
         with self._lock:
             page = PageState(next(self._ids), send)
             self._pages[page.page_id] = page
+        self._deliver()  # a new page gets the newest frame at once, even while nothing changes
         self._on_capacity()
         return page.page_id
 

@@ -15,7 +15,7 @@ from http import HTTPStatus
 from typing import Callable
 
 from rerun_app.web.frame_stream import EncodedFrame, FrameHub
-from rerun_app.web.input_events import Ack, BadInput, InputEvent, parse_message
+from rerun_app.web.input_events import Ack, BadInput, InputEvent, Resize, parse_message
 from rerun_app.web.net import bind_error, warn_if_public
 from rerun_app.web.page import page_file
 
@@ -28,6 +28,13 @@ LOGGED_BAD_MESSAGES = 5
 MAX_EVENTS_PER_SECOND = 2000
 #: WebSocket messages larger than this close the connection (input events are tiny).
 MAX_WS_MESSAGE_BYTES = 64 << 10
+
+
+def _asked_size(message: str) -> str:
+    import json
+
+    asked = json.loads(message)
+    return f"{asked.get('width')!r}x{asked.get('height')!r}"
 
 
 class PageCounters:
@@ -176,10 +183,13 @@ class WebServer:
                     continue
                 if not counters.admit():
                     continue
+                if isinstance(event, Resize) and event.clamped:
+                    log.warning("web viewer: page %d asked for a %s frame; clamped to %dx%d", page_id,
+                                _asked_size(message), event.width, event.height)
                 counters.events += 1
                 self.on_event(page_id, event)
         except Exception as exc:  # noqa: BLE001 (a torn connection ends this page only)
-            log.info("web viewer: page %d connection ended: %s", page_id, exc)
+            log.warning("web viewer: page %d went away without closing (%s); dropped it", page_id, exc)
         finally:
             self.frames.remove_page(page_id)
             if self.on_page_closed is not None:
@@ -190,7 +200,7 @@ class WebServer:
         try:
             await connection.send(frame.message())
         except Exception as exc:  # noqa: BLE001 (the page went away mid-frame; its handler cleans up)
-            log.info("web viewer: page %d: frame %d not delivered (%s)", page_id, frame.index, exc)
+            log.warning("web viewer: page %d: frame %d not delivered (%s); dropped the page", page_id, frame.index, exc)
             self.frames.remove_page(page_id)
 
     def close(self) -> None:

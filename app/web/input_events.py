@@ -16,7 +16,8 @@ from dataclasses import dataclass
 #: Largest text message accepted from a page (an input event is a few hundred bytes).
 MAX_MESSAGE_BYTES = 4096
 #: Frames are rendered at most this large (a resize to 100000x100000 is clamped, never allocated).
-MAX_FRAME_SIDE = 3840
+MAX_FRAME_WIDTH = 3840
+MAX_FRAME_HEIGHT = 2160
 MIN_FRAME_SIDE = 64
 #: Longest ``char`` text and key name accepted.
 MAX_TEXT = 64
@@ -107,9 +108,9 @@ def _text(obj: dict, name: str, kind: str) -> str:
     return value
 
 
-def clamp_side(value: float) -> int:
-    """A frame side in pixels, within MIN_FRAME_SIDE..MAX_FRAME_SIDE."""
-    return int(min(max(value, MIN_FRAME_SIDE), MAX_FRAME_SIDE))
+def clamp_side(value: float, largest: int) -> int:
+    """A frame side in pixels, within MIN_FRAME_SIDE..largest."""
+    return int(min(max(value, MIN_FRAME_SIDE), largest))
 
 
 def parse_message(text: str | bytes) -> InputEvent | Ack:
@@ -146,7 +147,7 @@ def parse_message(text: str | bytes) -> InputEvent | Ack:
         return Char(_text(obj, "data", kind))
     if kind == "resize":
         width, height = _number(obj, "width", kind), _number(obj, "height", kind)
-        clamped_w, clamped_h = clamp_side(width), clamp_side(height)
+        clamped_w, clamped_h = clamp_side(width, MAX_FRAME_WIDTH), clamp_side(height, MAX_FRAME_HEIGHT)
         return Resize(clamped_w, clamped_h, (clamped_w, clamped_h) != (int(width), int(height)))
     if kind == "ack":
         index = obj.get("index")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -162,3 +163,61 @@ def environment_with_path() -> dict:
     env = headless_gl_env()
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
     return env
+
+
+def save_scene(path: Path) -> Path:
+    """The web tests' scene (red cloud at frame 0, green at frame 1) written to ``path``."""
+    subprocess.run([sys.executable, str(LOGGER), "save", str(path)], check=True, capture_output=True, timeout=120)
+    return path
+
+
+class WebViewerProcess:
+    """``rerun FILE --web-viewer`` on free ports (or a given web port), its stderr lines collected for log checks."""
+
+    def __init__(self, files: list[str], web_port: int | None = None) -> None:
+        self.web_port = web_port or free_port()
+        self.web_url = f"http://127.0.0.1:{self.web_port}/"
+        self.ws_url = f"ws://127.0.0.1:{self.web_port}/ws"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rerun_app", *files, "--web-viewer", "--web-viewer-port", str(self.web_port),
+             "--port", str(free_port()), *os.environ.get("RERUN_WEB_TEST_VIEWER_ARGS", "").split()],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=headless_gl_env(),
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._collect, daemon=True).start()
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.web_port), timeout=0.2).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the web viewer did not listen: {self.log_text()[-3000:]}")
+                time.sleep(0.05)
+
+    def _collect(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip())
+
+    def log_text(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_log(self, text: str, timeout: float = DEADLINE_S) -> str:
+        """The first stderr line containing ``text``; fails the test when none comes within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in list(self.lines):
+                if text in line:
+                    return line
+            if time.monotonic() >= deadline:
+                pytest.fail(f"no log line with {text!r} within {timeout} s; log:\n{self.log_text()[-3000:]}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
