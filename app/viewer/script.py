@@ -78,6 +78,7 @@ def state_dump(viewer) -> dict:
         "items": viewer.panel.item_rects,
         "view_windows": viewer.view_windows,
         "maximised": viewer.layout.maximised,
+        "view_titles": dict(viewer.view_titles),
         "tooltip": list(viewer.tooltip.lines),
         "highlights": list(viewer.highlights),
         "selected_instance": viewer.state.selected_instance,

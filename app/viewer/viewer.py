@@ -44,6 +44,10 @@ _VIEW_FLAGS = (
 )
 
 
+#: The component a plot view's entities carry (their common top-level path may name the view).
+_PLOT_COMPONENT = {"timeseries": "rerun.scalar", "textlog": "rerun.text_entry"}
+
+
 def _row_of_instance(host, path: str | None, instance: int) -> tuple[str, int] | None:
     """(layer, row) of instance key ``instance`` of ``path`` in a view's point layers, or None."""
     layers = host.entity_layers.get(path) if path is not None else None
@@ -108,6 +112,9 @@ class Viewer:
         self.view_windows: dict[str, tuple[float, float, float, float]] = {}  # every view's window this frame
         self.highlights: list[dict] = []  # hover / selection outlines drawn this frame (state dumps read them)
         self.tooltip = Tooltip()
+        self._titles: dict = {}  # spec → (data key, title)
+        self._window_names: dict[str, str] = {}  # spec.name → the full ImGui name its window was begun with
+        self.view_titles: dict[str, str] = {}  # window name → the title shown (state dumps read it)
         self.should_close = False
         self.live = False  # data streaming in under a following (or playing) cursor: depth clouds are decimated
         self._shown_store = None
@@ -132,7 +139,7 @@ class Viewer:
 
             from rerun_app.viewer.input import InputRouter
 
-            self.input = InputRouter(self.canvas, lambda: self.view_rects, self.request_redraw, self._shortcut,
+            self.input = InputRouter(self.canvas, self._view_rects_by_window, self.request_redraw, self._shortcut,
                                      self.picker.double_click)
             glfw.set_window_close_callback(self.input.window, self._on_close)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
@@ -296,10 +303,37 @@ class Viewer:
             imgui.set_next_window_size(imgui.ImVec2(w, h))
             flags |= (imgui.WindowFlags_.no_docking | imgui.WindowFlags_.no_move | imgui.WindowFlags_.no_resize
                       | imgui.WindowFlags_.no_collapse | imgui.WindowFlags_.no_saved_settings)
-            return imgui.begin(f"{spec.title}###maximised", None, flags)[0]
-        opened = imgui.begin(spec.name, None, flags)[0]
+            self._window_names[spec.name] = f"{self._view_title(spec)}###maximised"
+            return imgui.begin(self._window_names[spec.name], None, flags)[0]
+        self._window_names[spec.name] = self._view_title(spec) + spec.window_id
+        opened = imgui.begin(self._window_names[spec.name], None, flags)[0]
         self.layout.note_window(spec.name, imgui.get_window_dock_id())
         return opened
+
+    def _view_rects_by_window(self) -> dict:
+        """The spatial views' areas keyed by the name their ImGui window had last frame (input routing compares
+        it with the window under the mouse; the title part changes with the data, and when maximised)."""
+        return {self._window_names.get(name, name): rect for name, rect in self.view_rects.items()}
+
+    def _view_title(self, spec) -> str:
+        """The view's title as the original would give it, from the entities it shows (cached per data change)."""
+        store, host = self.store, self.views.get(spec)
+        key = (id(store), None if store is None else store.generation(),
+               None if host is None else id(host.entity_layers))
+        cached = self._titles.get(spec)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        if host is not None:
+            shown = [p for p, layers in host.entity_layers.items() if layers.batches]
+        elif store is not None and spec.kind in _PLOT_COMPONENT:
+            shown = [p for p in store.entity_paths() if spec.contains(p) and _PLOT_COMPONENT[spec.kind] in
+                     store.components(p)]
+        else:
+            shown = []
+        title = spec.title_for(shown)
+        self._titles[spec] = (key, title)
+        self.view_titles[spec.name] = title
+        return title
 
     def _maximise_button(self, ctx, spec) -> None:
         """The view's maximise / restore button (as the original's), right-aligned on the current row when it

@@ -41,10 +41,24 @@ class SpaceViewSpec:
         parts = path_parts(self.root)
         return parts[-1] if parts else f"/ ({_CATEGORY_NAMES.get(self.kind, self.kind)})"
 
+    def title_for(self, shown_paths: Iterable[str]) -> str:
+        """The title Rerun 0.4 would give this view, judged by the entities it shows: a view of ``/`` whose
+        entities all lie below one top-level path (none directly under the root) is the original's view of that
+        path, so it is titled after it (``world``); otherwise :attr:`title`."""
+        parts = [path_parts(p) for p in shown_paths]
+        if self.root == "/" and parts and all(len(p) >= 2 for p in parts) and len({p[0] for p in parts}) == 1:
+            return parts[0][0]
+        return self.title
+
+    @property
+    def window_id(self) -> str:
+        """The ImGui id part of the window name (``###kind:root``): the window stays the same whatever its title."""
+        return f"###{self.kind}:{self.root}"
+
     @property
     def name(self) -> str:
         """ImGui window name: the title, then a unique id (``###kind:root``) that does not change with it."""
-        return f"{self.title}###{self.kind}:{self.root}"
+        return f"{self.title}{self.window_id}"
 
     @property
     def spatial(self) -> bool:

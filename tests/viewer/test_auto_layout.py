@@ -90,3 +90,13 @@ def test_view_titles_are_named_after_their_space_path_as_the_original(kind, root
     assert spec.title == title
     # the ImGui window id stays unique per (kind, root) even when two views share a title
     assert spec.name.split("###") == [title, f"{kind}:{root}"]
+
+
+def test_a_root_view_showing_one_top_level_path_is_titled_after_it_as_the_original_would_root_it_there():
+    spec = SpaceViewSpec("3d", "/")
+    assert spec.title_for(["world/points", "world/cam/image"]) == "world"
+    assert spec.title_for(["world/points", "robot/arm"]) == "/ (Spatial)"  # the original makes two views here
+    assert spec.title_for(["points"]) == "/ (Spatial)"  # an entity right under the root: the root view
+    assert spec.title_for([]) == "/ (Spatial)"
+    assert SpaceViewSpec("timeseries", "/").title_for(["plots/sin", "plots/cos"]) == "plots"
+    assert SpaceViewSpec("2d", "world/camera").title_for(["world/camera/image"]) == "camera"  # not a root view

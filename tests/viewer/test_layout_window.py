@@ -47,6 +47,8 @@ def layout_run(xvfb_display, tmp_path_factory):
         {"snapshot": "grid"},
         {"click_item": f"maximise:{IMAGE_VIEW}"},
         {"frames": 4},
+        {"move": IMAGE_VIEW},  # the mouse still reaches the maximised view (hover picks its image)
+        {"frames": 3},
         {"snapshot": "maximised"},
         {"click_item": f"maximise:{IMAGE_VIEW}"},
         {"frames": 6},
@@ -87,6 +89,18 @@ def test_default_layout_shows_every_view_at_once_in_a_grid(layout_run):
     _check_grid(*layout_run["grid"])
 
 
+def test_view_titles_follow_the_space_paths_the_original_would_use(layout_run):
+    _, state = layout_run["grid"]
+    # the root 3D view shows only world/points (the original's "world" view), the time series only plots/*;
+    # the text log has an entity right under the root ("logs"), so it stays the root's "/ (Text)"
+    assert state["view_titles"] == {
+        SpaceViewSpec("3d", "/").name: "world", SpaceViewSpec("timeseries", "/").name: "plots",
+        SpaceViewSpec("textlog", "/").name: "/ (Text)", SpaceViewSpec("3d", "detached").name: "detached",
+        SpaceViewSpec("2d", "image").name: "image", SpaceViewSpec("barchart", "bars").name: "bars",
+        SpaceViewSpec("tensor", "tensor").name: "tensor",
+    }
+
+
 def test_maximise_fills_the_view_area_and_restore_brings_the_grid_back(layout_run):
     _, grid = layout_run["grid"]
     img, state = layout_run["maximised"]
@@ -101,6 +115,7 @@ def test_maximise_fills_the_view_area_and_restore_brings_the_grid_back(layout_ru
     in_grid = _count(grid_img, grid["views"][IMAGE_VIEW]["rect"], kit.MIXED_IMAGE_LEFT)
     assert _count(img, (x, y, w, h), kit.MIXED_IMAGE_LEFT) > 2 * in_grid  # the image is drawn bigger
     assert not state["views"][WORLD_VIEW]["visible"]
+    assert state["hover"] is not None and state["hover"]["entity_path"] == "image"
     img, restored = layout_run["restored"]
     assert restored["maximised"] is None
     _check_grid(img, restored)
