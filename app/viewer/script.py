@@ -61,6 +61,7 @@ def state_dump(viewer) -> dict:
         }
     hover = viewer.state.hover
     return {
+        "points_path": viewer.points_path,
         "timeline": None if tc.timeline is None else [tc.timeline.name, tc.timeline.type],
         "time": tc.time,
         "playing": tc.playing,

@@ -19,6 +19,8 @@ import time
 import numpy as np
 from imgui_bundle import imgui
 
+from rerun_scene.points_path import configure_points_path
+
 from rerun_app.viewer import highlight, panels, plot_views, toolbars
 from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
@@ -127,6 +129,8 @@ class Viewer:
             self._build_ui, self._update_views, size=size, title=title, show=not headless,
             bgcolor=(0.07, 0.07, 0.09, 1.0), fixed_delta_time=1 / 60 if headless else None,
         )
+        self.canvas.set_current()
+        self.points_path = configure_points_path()  # CPU splat on software GL, GL_POINTS on a GPU
         self.space_views = SpaceViews(self.canvas)
         self.panel = PanelContext(self.shown, self.state, lambda: self.space_views.views, self.request_redraw,
                                   self.layout.reset)

@@ -41,17 +41,24 @@ void main() {
 """ % {"max_diameter": MAX_DIAMETER_PX}
 
 FRAGMENT_SHADER = """
+uniform float u_world_units;
 varying vec4 v_color;
 varying float v_diameter;
 
 void main() {
+    vec4 color = v_color;
     if (v_diameter > 2.5) {
         vec2 d = gl_PointCoord - vec2(0.5);
         if (dot(d, d) > 0.25) discard;
+        // Points with a world radius are spheres: Rerun 0.4's shading, bright centre to 0.45 at the rim.
+        // Below the CPU splat's size limit they stay flat, so both paths draw the same picture.
+        if (u_world_units > 0.5 && v_diameter > %(flat_max).1f) {
+            color.rgb *= max(0.4, sqrt(1.2 - 2.0 * length(d)));
+        }
     }
-    gl_FragColor = v_color;
+    gl_FragColor = color;
 }
-"""
+""" % {"flat_max": MAX_SPLAT_DIAMETER_PX}
 
 
 class PointsVisual(LeanVisual):

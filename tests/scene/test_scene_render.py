@@ -376,3 +376,18 @@ def test_orbit_fit_fills_the_view_with_the_whole_box(lo, hi):
     xs, ys = projected[:, 0], projected[:, 1]
     assert xs.min() >= 0 and xs.max() <= w and ys.min() >= 0 and ys.max() <= h
     assert max((xs.max() - xs.min()) / w, (ys.max() - ys.min()) / h) >= 0.8
+
+
+def test_world_radius_points_are_shaded_spheres(scene_results):
+    """Rerun 0.4 shades 3D points: full colour at the centre, about half at the rim (not a flat square)."""
+    r = result(scene_results, "points_world_radius")
+    image = r["image"]
+    u, v, z = oracle.pinhole_pixels(r["positions"])[0]
+    radius_px = 0.1 * oracle.PINHOLE_K[1, 1] / z
+    assert radius_px * 2 > 5  # bigger than the CPU splat's flat points
+    centre = oracle.pixel(image, u, v)[:3].astype(int)
+    rim = oracle.pixel(image, u + 0.8 * radius_px, v)[:3].astype(int)
+    corner = oracle.pixel(image, u + 0.9 * radius_px, v + 0.9 * radius_px)[:3].astype(int)
+    assert centre.min() >= 240  # white at the centre
+    assert 90 <= rim.max() <= 200 and abs(rim[0] - rim[2]) <= 3  # darker grey towards the rim
+    assert corner.max() == 0  # round: the square's corner is not drawn

@@ -100,7 +100,16 @@ def framing_3d(rr) -> None:
     rr.log_points("world/spheres", FRAME_CENTRES_3D, radii=FRAME_RADIUS_3D, colors=FRAME_RGB)
 
 
-SCENES = {f.__name__: f for f in (framing_2d, framing_3d, skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
+def cloud(rr) -> None:
+    """3D: 200 k coloured points (the big-cloud path: CPU splat on software GL, GL_POINTS on a GPU)."""
+    rr.set_time_sequence("frame", 0)
+    rng = np.random.default_rng(4)
+    positions = rng.normal(size=(200_000, 3)).astype(np.float32)
+    colors = (np.clip(positions * 60 + 128, 0, 255)).astype(np.uint8)
+    rr.log_points("world/cloud", positions, colors=colors, radii=0.01)
+
+
+SCENES = {f.__name__: f for f in (cloud, framing_2d, framing_3d, skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
 
 
 def write(name: str, path: str) -> None:
