@@ -1,6 +1,7 @@
 """Outlines of the hovered and the selected instance in a space view, drawn with ImGui over the vispy picture.
 
-A point gets a ring just outside its disc; an image pixel gets the outline of that pixel (as the original's hover
+A point gets a ring just outside its disc; a line strip, box or arrow its own segments redrawn in the highlight
+colour; an image pixel gets the outline of that pixel (as the original's hover
 outline: instance-exact, without re-uploading anything to the GPU).
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui
+from rerun_scene.batches import BoxBatch, LineBatch
+from rerun_scene.geometry import box_lines
 
 HOVER_RGBA = (255, 255, 255, 255)
 SELECT_RGBA = (255, 170, 0, 255)
@@ -66,9 +69,36 @@ def pixel_outline(host, path: str, layer: str, column: int, row: int) -> np.ndar
     return canvas if np.isfinite(canvas).all() else None
 
 
+def instance_segments(host, path: str, layer: str, instance: int) -> np.ndarray | None:
+    """Canvas segments (K, 2, 2) of one line strip / box / arrow instance, drawn over it as its outline."""
+    layers = host.entity_layers.get(path)
+    batch = layers.batches.get(layer) if layers else None
+    if isinstance(batch, BoxBatch):
+        lines = box_lines(batch)
+    elif isinstance(batch, LineBatch):
+        lines = batch
+    else:
+        return None
+    which = lines.instance_of_segment
+    segments = lines.segments[np.asarray(which) == instance] if which is not None else lines.segments[instance:instance + 1]
+    if not len(segments):
+        return None
+    local = np.zeros((segments.shape[0] * 2, 3))
+    local[:, : segments.shape[2]] = segments.reshape(-1, segments.shape[2])
+    transform = np.asarray(batch.transform if batch.transform is not None else np.eye(4), np.float64)
+    canvas = host.world_to_canvas(local @ transform[:3, :3].T + transform[:3, 3]).reshape(-1, 2, 2)
+    canvas = canvas[np.isfinite(canvas).all(axis=(1, 2))]
+    return canvas if len(canvas) else None
+
+
 def draw(draw_list, shape, rgba) -> None:
-    """Draw a ring ``(x, y, r)`` or a quad outline (4, 2) on ``draw_list``."""
+    """Draw a ring ``(x, y, r)``, a quad outline (4, 2) or segments (K, 2, 2) on ``draw_list``."""
     colour = imgui.color_convert_float4_to_u32(imgui.ImVec4(*(c / 255 for c in rgba)))
+    if isinstance(shape, np.ndarray) and shape.ndim == 3:
+        for (x0, y0), (x1, y1) in shape:
+            draw_list.add_line(imgui.ImVec2(float(x0), float(y0)), imgui.ImVec2(float(x1), float(y1)), colour,
+                               RING_THICKNESS + 1)
+        return
     if isinstance(shape, tuple):
         x, y, r = shape
         draw_list.add_circle(imgui.ImVec2(x, y), r, colour, 0, RING_THICKNESS)

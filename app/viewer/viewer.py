@@ -284,6 +284,8 @@ class Viewer:
                 shape = highlight.pixel_outline(host, hover.entity_path, hover.layer, *hover.pixel)
             elif hover.layer is not None and hover.row is not None:
                 shape = highlight.point_ring(host, hover.entity_path, hover.layer, hover.row)
+            elif hover.layer is not None and hover.instance is not None:
+                shape = highlight.instance_segments(host, hover.entity_path, hover.layer, hover.instance)
             else:
                 shape = None
             if shape is not None:
@@ -291,6 +293,11 @@ class Viewer:
         if state.selected_view == spec.name and state.selected_instance is not None:
             row = _row_of_instance(host, state.selected, state.selected_instance)
             shape = None if row is None else highlight.point_ring(host, state.selected, row[0], row[1])
+            layers = host.entity_layers.get(state.selected)
+            for layer in ([] if shape is not None or layers is None else layers.batches):
+                shape = highlight.instance_segments(host, state.selected, layer, state.selected_instance)
+                if shape is not None:
+                    break
             if shape is not None:
                 shapes.append(("selected", shape))
         draw_list = imgui.get_window_draw_list()

@@ -145,3 +145,16 @@ def scenario_mixed(hub: StoreHub) -> None:
     log_row(hub, "detached", {"rerun.transform": C.transform("unknown")}, frame=None)
     det = rng.normal(size=(40, 3)).astype(np.float32)
     log_row(hub, "detached/pts", points3d(det, colors=[[*MIXED_DETACHED_RGB, 255]] * 40, radii=[0.12] * 40), frame=0)
+
+
+LINE_STRIPS = [np.array([[-2, 0, 0], [0, 0, 0], [0, 2, 0]], np.float32),
+               np.array([[1, -1, 0], [2, 1, 0.5], [2.5, -1.5, 1]], np.float32)]
+LINE_COLORS = np.array([[0, 160, 255, 255], [255, 60, 200, 255]], np.uint8)
+
+
+def scenario_lines(hub: StoreHub) -> None:
+    """Two 3D line strips (instances 0 and 1) with their own colours."""
+    from rerun import components as C
+
+    log_row(hub, "world/strips", {"rerun.linestrip3d": C.line_strips(LINE_STRIPS, 3),
+                                  "rerun.colorrgba": C.fixed_size_list(LINE_COLORS)}, frame=1)

@@ -129,3 +129,34 @@ def test_leaving_the_views_hides_tooltip_and_hover_outline(hover_run):
     _, state = hover_run["left"]
     assert state["hover"] is None and state["tooltip"] == []
     assert [h["kind"] for h in state["highlights"]] == ["selected"]
+
+
+def test_hovered_line_strip_is_outlined_along_its_own_segments_and_named_in_the_tooltip(xvfb_display, tmp_path):
+    import imageio.v3 as iio
+    from _viewer_kit import LINE_STRIPS
+
+    strip = LINE_STRIPS[1]
+    middle = ((strip[0] + strip[1]) / 2).tolist()  # a point on the strip's first segment
+    steps = [
+        {"wait_entities": 1, "timeout": 20},
+        {"frames": 4},
+        {"project": [middle], "view": "/", "as": "middle"},
+        {"project": strip.tolist(), "view": "/", "as": "strip"},
+        {"move": {"projection": "middle", "index": 0}},
+        {"frames": 3},
+        {"snapshot": "hover"},
+    ]
+    result = run_window(xvfb_display, "scenario_lines", steps, tmp_path, size="1400x700")
+    assert result.returncode == 0, result.stderr[-3000:]
+    img = iio.imread(tmp_path / "hover.png")[..., :3].astype(int)
+    state = json.loads((tmp_path / "hover.json").read_text())
+    assert state["hover"]["entity_path"] == "world/strips" and state["hover"]["instance"] == 1
+    assert state["tooltip"][:2] == ["entity: world/strips", "instance: 1"]
+    (outline,) = [h for h in state["highlights"] if h["kind"] == "hover"]
+    segments = np.array(outline["shape"])
+    corners = np.array(state["projections"]["strip"])
+    np.testing.assert_allclose(segments, np.stack([corners[:-1], corners[1:]], axis=1), atol=0.5)
+    # white along both segments of the strip (sampled between their ends)
+    for (x0, y0), (x1, y1) in segments:
+        for t in (0.25, 0.5, 0.75):
+            assert _near(img, (x0 + t * (x1 - x0), y0 + t * (y1 - y0)), (255, 255, 255), tol=60), (x0, y0, t)
