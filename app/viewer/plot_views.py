@@ -153,7 +153,7 @@ def _plot_frame(series, kind) -> dict:
 
 
 def draw_text_log(viewer, spec) -> None:
-    """Text entries of the view's entities: columns time, entity, level, body; levels coloured; level and entity
+    """Text entries of the view's entities: columns time (named after the timeline), entity path, level, body; levels coloured; level and entity
     filters above the table; rows after the cursor dimmed, the cursor's row highlighted and scrolled to."""
     store, key = viewer.store, viewer.timeline_key()
     if store is None or key is None:
@@ -221,8 +221,12 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     if not imgui.begin_table(f"##log{spec.name}", 4, flags):
         return
     fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
-    for title, col_flags, width in (("time", fixed, 110), ("entity", fixed, 140), ("level", fixed, 70),
-                                    ("body", stretch, 0)):
+    timeline = viewer.time.timeline
+    # the original's headers: the time column is named after its timeline ("frame", "sim_time" …)
+    columns = (((timeline.name if timeline is not None else "time"), fixed, 110), ("Entity path", fixed, 140),
+               ("Level", fixed, 70), ("Body", stretch, 0))
+    info["columns"] = [c[0] for c in columns]
+    for title, col_flags, width in columns:
         imgui.table_setup_column(title, col_flags, width)
     imgui.table_setup_scroll_freeze(0, 1)
     imgui.table_headers_row()

@@ -119,3 +119,9 @@ def test_maximise_fills_the_view_area_and_restore_brings_the_grid_back(layout_ru
     img, restored = layout_run["restored"]
     assert restored["maximised"] is None
     _check_grid(img, restored)
+
+
+def test_text_log_headers_are_the_originals_with_the_timeline_named(layout_run):
+    _, state = layout_run["grid"]
+    (text,) = [v for v in state["plots"].values() if "rows" in v]
+    assert text["columns"] == [state["timeline"][0], "Entity path", "Level", "Body"]
