@@ -112,6 +112,18 @@ def pixel_rows(image: np.ndarray, column: int, row: int, meaning: str = "unknown
     return out
 
 
+def tensor_cell_rows(array: np.ndarray, height_axis: int, width_axis: int, indices: dict[int, int], column: int,
+                     row: int, names: tuple = ()) -> list[Row]:
+    """The tensor element shown at (column, row) of a slice view (height/width axes, the other axes cut at
+    ``indices``): its full index (with the dimension names when logged) and its value."""
+    index = [int(indices.get(axis, 0)) for axis in range(array.ndim)]
+    index[height_axis], index[width_axis] = row, column
+    if not all(0 <= i < n for i, n in zip(index, array.shape)):
+        return [Row("index", str(index))]
+    labels = [f"{names[a]}={i}" if a < len(names) and names[a] else str(i) for a, i in enumerate(index)]
+    return [Row("index", "[" + ", ".join(labels) + "]"), Row("value", _number(array[tuple(index)]))]
+
+
 def _number(v) -> str:
     return f"{float(v):.6g}" if np.issubdtype(np.asarray(v).dtype, np.floating) else str(int(v))
 

@@ -10,6 +10,7 @@ from rerun import components as C
 from rerun_app.viewer import hover_info
 from rerun_app.viewer.state import Hover
 from rerun_app.views import values
+from rerun_app.views.tensor_view import TensorViewBuilder
 
 PATCH_CELL_PX = 8  # each pixel of the zoomed patch is drawn as a square this big
 
@@ -76,7 +77,12 @@ def _pixel_contents(store, timeline, time, hover: Hover, host):
     except values.ComponentError as exc:
         return [hover_info.Row("pixel", f"({column}, {row})"), hover_info.Row("value", str(exc))], patch
     array = tensor.array
-    if array is None or hover.layer != "image":  # JPEG, or a tensor slice: read the value off what is shown
+    if array is not None and isinstance(host.builder, TensorViewBuilder):  # a slice of an N-d tensor
+        state = host.builder.state
+        if state.height_axis is not None and state.width_axis is not None:
+            return hover_info.tensor_cell_rows(array, state.height_axis, state.width_axis, state.indices, column, row,
+                                               tensor.names), patch
+    if array is None or hover.layer != "image":  # JPEG: read the value off what is shown
         array = batch.rgba if batch is not None else None
         if array is None:
             return [hover_info.Row("pixel", f"({column}, {row})")], patch

@@ -75,3 +75,11 @@ def test_a_hovered_box_or_line_names_its_instance_for_the_tooltip():
     kit.log_row(hub, "world/boxes", kit.points3d(np.arange(9, dtype=np.float32).reshape(3, 3)), frame=1)
     rows = {r.name: r.value for r in hover_info.instance_rows(_latest(hub, "world/boxes"), hover.instance)}
     assert rows["point3d"] == "(6, 7, 8)"
+
+
+def test_tensor_cell_rows_give_the_full_index_and_value_of_the_shown_element():
+    t = np.arange(4 * 5 * 6, dtype=np.float32).reshape(4, 5, 6)
+    # height = axis 2, width = axis 0, axis 1 cut at 3: pixel (column 2, row 4) shows t[2, 3, 4]
+    rows = {r.name: r.value for r in hover_info.tensor_cell_rows(t, 2, 0, {1: 3}, 2, 4, ("a", "b", "c"))}
+    assert rows["index"] == "[a=2, b=3, c=4]"
+    assert float(rows["value"]) == t[2, 3, 4]

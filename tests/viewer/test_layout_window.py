@@ -45,6 +45,9 @@ def layout_run(xvfb_display, tmp_path_factory):
         {"wait_entities": 8, "timeout": 30},
         {"frames": 6},
         {"snapshot": "grid"},
+        {"move": SpaceViewSpec("tensor", "tensor").name},  # hover the tensor slice: the element under the mouse
+        {"frames": 3},
+        {"snapshot": "tensor_hover"},
         {"click_item": f"maximise:{IMAGE_VIEW}"},
         {"frames": 4},
         {"move": IMAGE_VIEW},  # the mouse still reaches the maximised view (hover picks its image)
@@ -58,7 +61,7 @@ def layout_run(xvfb_display, tmp_path_factory):
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     return {name: (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
-            for name in ("grid", "maximised", "restored")}
+            for name in ("grid", "tensor_hover", "maximised", "restored")}
 
 
 def _check_grid(img, state):
@@ -125,3 +128,14 @@ def test_text_log_headers_are_the_originals_with_the_timeline_named(layout_run):
     _, state = layout_run["grid"]
     (text,) = [v for v in state["plots"].values() if "rows" in v]
     assert text["columns"] == [state["timeline"][0], "Entity path", "Level", "Body"]
+
+
+def test_hovering_a_tensor_slice_reads_out_the_element_under_the_mouse(layout_run):
+    _, state = layout_run["tensor_hover"]
+    tensor = np.random.default_rng(0).random((4, 5, 6)).astype(np.float32)  # as kit.scenario_mixed logs it
+    assert state["hover"]["entity_path"] == "tensor"
+    column, row = state["hover"]["pixel"]
+    lines = dict(line.split(": ", 1) for line in state["tooltip"])
+    index = [int(v) for v in lines["index"].strip("[]").split(", ")]
+    assert float(lines["value"]) == pytest.approx(float(tensor[tuple(index)]), rel=1e-5)
+    assert column in index and row in index  # the slice's two axes are indexed by the hovered pixel
