@@ -55,9 +55,18 @@ def current_renderer() -> str:
     return value.decode() if isinstance(value, bytes) else str(value or "")
 
 
-def configure_points_path(renderer: str | None = None) -> str:
+#: While the camera moves, a window on the splat path draws every k-th point of bigger clouds (at most this many),
+#: then the whole cloud once the camera stops (``PointsVisual.interactive_max_points``).
+INTERACTIVE_SPLAT_POINTS = 500_000
+
+
+def configure_points_path(renderer: str | None = None, interactive: bool = False) -> str:
     """Set ``PointsVisual.cpu_splat`` for this process from the renderer (default: the current context's) and
-    ``RERUN_POINTS_PATH``; returns the path chosen. A bad override is reported and ignored (auto)."""
+    ``RERUN_POINTS_PATH``; returns the path chosen. A bad override is reported and ignored (auto).
+
+    ``interactive`` (a window, not a screenshot): on the splat path, moving frames of clouds bigger than
+    ``INTERACTIVE_SPLAT_POINTS`` draw a subset and the full cloud follows when the camera stops.
+    """
     renderer = current_renderer() if renderer is None else renderer
     try:
         path = choose_points_path(renderer, os.environ.get(ENV))
@@ -65,8 +74,9 @@ def configure_points_path(renderer: str | None = None) -> str:
         log.warning("%s; choosing from the GL renderer", exc)
         path = choose_points_path(renderer)
     PointsVisual.cpu_splat = path == "splat"
+    PointsVisual.interactive_max_points = INTERACTIVE_SPLAT_POINTS if interactive and path == "splat" else None
     log.info("point clouds: %s path (GL renderer %r)", path, renderer or "unknown")
     return path
 
 
-__all__ = ["ENV", "choose_points_path", "configure_points_path", "current_renderer", "is_software_renderer"]
+__all__ = ["ENV", "INTERACTIVE_SPLAT_POINTS", "choose_points_path", "configure_points_path", "current_renderer", "is_software_renderer"]

@@ -130,7 +130,8 @@ class Viewer:
             bgcolor=(0.07, 0.07, 0.09, 1.0), fixed_delta_time=1 / 60 if headless else None,
         )
         self.canvas.set_current()
-        self.points_path = configure_points_path()  # CPU splat on software GL, GL_POINTS on a GPU
+        # CPU splat on software GL, GL_POINTS on a GPU; a window draws big clouds coarser while the camera moves
+        self.points_path = configure_points_path(interactive=not headless)
         self.space_views = SpaceViews(self.canvas)
         self.panel = PanelContext(self.shown, self.state, lambda: self.space_views.views, self.request_redraw,
                                   self.layout.reset)

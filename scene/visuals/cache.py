@@ -71,7 +71,8 @@ class ImpostorCache:
         (transforms, point scale). When only the view changed and ``draw_coarse`` is given, the
         cheaper ``draw_coarse()`` renders this frame and ``request_redraw()`` asks for another,
         which then renders in full (interactive level of detail while the camera moves).
-        ``splat(viewport, size)``, when given, renders on the CPU instead of GL: it returns
+        ``splat(viewport, size, coarse)``, when given, renders on the CPU instead of GL (``coarse``: the
+        level-of-detail subset of an interactive frame): it returns
         (rgba (h, w, 4) uint8, window depth (h, w, 1) float32, x0, y0) in GL row order, the picture of the
         framebuffer rectangle whose first pixel is (x0, y0) (nothing is drawn outside it), or None to use GL. Only
         that rectangle is uploaded and drawn.
@@ -94,7 +95,7 @@ class ImpostorCache:
         elif self.coarse:
             render, self.coarse = draw_direct, False
         if render is not None and splat is not None:
-            images = splat(viewport, size)
+            images = splat(viewport, size, self.coarse)
             if images is not None:
                 color, depth, x0, y0 = images
                 h, w = color.shape[:2]
@@ -102,8 +103,10 @@ class ImpostorCache:
                     self._color.set_data(color, offset=(y0, x0))
                     self._depth.set_data(depth, offset=(y0, x0))
                 self._rect = (x0, y0, w, h)
-                self._key, self.coarse, render = key, False, None
+                self._key, render = key, None
                 self.passes += 1
+                if self.coarse and request_redraw is not None:
+                    request_redraw()  # a subset while the camera moves: the full cloud once it stops
         if render is not None:
             with self._fbo:
                 gloo.set_viewport(*viewport)

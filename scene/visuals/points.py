@@ -98,6 +98,7 @@ class PointsVisual(LeanVisual):
         self._cache = None
         self._coarse = None
         self._splatter = None
+        self._coarse_splatter = None
         self._splat_source = None
         self._radius = None
         self._finite = None
@@ -214,10 +215,17 @@ class PointsVisual(LeanVisual):
             return 2.0 * self._radius * float(self.transforms.pixel_scale) <= MAX_SPLAT_DIAMETER_PX + 0.5
         return True  # per-point or world sizes: the splatter falls back to GL if one is too big
 
-    def _splat(self, viewport, size):
-        """CPU rendering of the points for the impostor cache (see :mod:`.splat`)."""
+    def _splat(self, viewport, size, coarse: bool = False):
+        """CPU rendering of the points for the impostor cache (see :mod:`.splat`); ``coarse``: every k-th point
+        only (at most ``interactive_max_points``), while the camera moves."""
         if self._splatter is None:
             self._splatter = PointSplatter(*self._splat_source)
+        splatter = self._splatter
+        if coarse and self.interactive_max_points is not None:
+            if self._coarse_splatter is None or self._coarse_splatter[0] != (self.upload_count, self.interactive_max_points):
+                self._coarse_splatter = ((self.upload_count, self.interactive_max_points),
+                                         self._splatter.every(self._positions_count / self.interactive_max_points))
+            splatter = self._coarse_splatter[1]
         fb_from_local = transform_matrix(self.get_transform("visual", "framebuffer"))
         render_from_local = transform_matrix(self.get_transform("visual", "render"))
         x0, y0, w, h = viewport
@@ -232,7 +240,7 @@ class PointsVisual(LeanVisual):
             px_per_radius, perspective = pixels_per_unit(fb_from_local), True
         else:
             px_per_radius, perspective = float(self.transforms.pixel_scale), False
-        return self._splatter.splat(fb_from_local, render_from_local[2], size, rect, px_per_radius, perspective)
+        return splatter.splat(fb_from_local, render_from_local[2], size, rect, px_per_radius, perspective)
 
     def _coarse_index(self, limit: int):
         """Index buffer of a random ~``limit``-point subset (drawn while the camera moves)."""

@@ -54,6 +54,18 @@ class PointSplatter:
         self.radii = np.ascontiguousarray(radii.reshape(1) if radii.ndim == 0 else radii[keep])
         self._keys = None
 
+    def every(self, step: float) -> "PointSplatter":
+        """A splatter of every ``ceil(step)``-th point (a level-of-detail subset; itself when step <= 1)."""
+        k = int(np.ceil(step))
+        if k <= 1:
+            return self
+        subset = PointSplatter.__new__(PointSplatter)
+        subset.columns = [np.ascontiguousarray(c[::k]) for c in self.columns]
+        subset.packed = self.packed if self.packed.shape[0] == 1 else np.ascontiguousarray(self.packed[::k])
+        subset.radii = self.radii if self.radii.shape[0] == 1 else np.ascontiguousarray(self.radii[::k])
+        subset._keys = None
+        return subset
+
     def splat(self, fb_from_local, to_ndc_z, size, rect, px_per_radius: float, perspective: bool = False):
         """Render the points that fall in ``rect``; return the part of it they cover.
 

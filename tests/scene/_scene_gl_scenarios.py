@@ -331,7 +331,17 @@ def points_cache():
 
 @scenario
 def points_interactive_lod():
-    """While only the camera moves, a big cached cloud draws a subset, then refines in full."""
+    """While only the camera moves, a big cached cloud draws a subset, then refines in full (GL_POINTS)."""
+    return _interactive_lod(splat=False)
+
+
+@scenario
+def points_interactive_lod_splat():
+    """The same level of detail on the CPU splat path (every k-th point while moving)."""
+    return _interactive_lod(splat=True)
+
+
+def _interactive_lod(splat: bool):
     from rerun_scene.visuals.points import PointsVisual
 
     canvas = offscreen.create_canvas((160, 120))
@@ -339,7 +349,7 @@ def points_interactive_lod():
     xs, zs = np.meshgrid(np.linspace(-1.5, 1.5, 12), np.linspace(-1.0, 1.0, 9))
     grid = np.stack([xs, np.zeros_like(xs), zs], axis=-1).reshape(-1, 3).astype(np.float32)
     PointsVisual.cache_min_points, PointsVisual.interactive_max_points = 1, 30
-    PointsVisual.cpu_splat = False  # level of detail is for the GL path
+    PointsVisual.cpu_splat = splat
     images, passes = [], []
     try:
         view.set_layer("grid", PointBatch(grid, colors=[255, 255, 255], radii=2.0, radius_unit="px"))

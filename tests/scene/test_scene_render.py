@@ -248,15 +248,20 @@ def test_point_cache_draws_the_same_pixels_and_rerenders_only_on_change(scene_re
     assert oracle.coloured_mask(images[2]).sum() > (images[2] == [255, 128, 0, 255]).all(axis=-1).sum()
 
 
-def test_interactive_level_of_detail_refines_once_the_camera_stops(scene_results):
-    r = result(scene_results, "points_interactive_lod")
+@pytest.mark.parametrize("scenario", ["points_interactive_lod", "points_interactive_lod_splat"])
+def test_interactive_level_of_detail_refines_once_the_camera_stops(scene_results, scenario):
+    r = result(scene_results, scenario)
     images, direct = r["images"], r["direct"]
     assert list(r["passes"]) == [1, 2, 3, 3]
     lit = [int(oracle.coloured_mask(image).sum()) for image in images]
     full = int(oracle.coloured_mask(direct).sum())
     assert lit[0] > 0 and 0 < lit[1] < full / 2  # while moving: about 30 of 108 points
-    np.testing.assert_array_equal(images[2], direct)  # refined: every point
-    np.testing.assert_array_equal(images[3], direct)
+    if scenario.endswith("splat"):  # refined by the CPU splat: GL's picture up to edge pixels of the discs
+        assert abs(lit[2] - full) <= 0.15 * full
+        np.testing.assert_array_equal(images[3], images[2])
+    else:
+        np.testing.assert_array_equal(images[2], direct)  # refined: every point
+        np.testing.assert_array_equal(images[3], direct)
 
 
 def test_cpu_splat_matches_gl_points_up_to_edge_pixels(scene_results):
