@@ -30,6 +30,7 @@ class DockLayout:
         self.user_edited = False  # the user moved a view window: stop rebuilding the grid on new views
         self.maximised: str | None = None  # window name of the view shown alone, filling the view area
         self.view_area: Rect | None = None  # the views' area (union of their windows) in the last grid frame
+        self.hidden: set[str] = set()  # views the user switched off (the grid is re-tiled without them)
 
     def reset(self) -> None:
         """Dock the panels and views as at start-up (on the next frame)."""
@@ -51,6 +52,21 @@ class DockLayout:
                 self.reset()  # the hidden windows' dock nodes may have been merged away meanwhile
         else:
             self.maximised = name
+
+    def set_view_visible(self, name: str, visible: bool) -> None:
+        """Show or hide a whole view (the original's eye in the blueprint panel); the grid is re-tiled over the
+        visible views unless the user has arranged them himself (then a shown view docks beside the others)."""
+        if visible == (name not in self.hidden):
+            return
+        if visible:
+            self.hidden.discard(name)
+        else:
+            self.hidden.add(name)
+            self._docked.discard(name)
+            if self.maximised == name:
+                self.maximised = None
+        if not self.user_edited:
+            self._layout_done = False
 
     def note_window(self, name: str, dock_id: int) -> None:
         """Called inside each view window: a window no longer in the node the grid gave it was moved by the user."""

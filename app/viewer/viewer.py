@@ -216,19 +216,37 @@ class Viewer:
             toolbars.draw_menu_bar(ctx)
             self._switch_recording_if_needed()
             self.space_views.ensure(self.store, self.shown.timeline_key())
-            self.layout.draw(self.space_views.specs(), self._content_size_2d)
+            self.layout.draw([s for s in self.space_views.specs() if s.name not in self.layout.hidden],
+                             self._content_size_2d)
             panels.draw_entity_tree(ctx)
+            self._draw_view_list(ctx)
             panels.draw_selection(ctx)
             panels.draw_timeline(ctx)
             self._draw_view_windows(ctx)
 
+    def _draw_view_list(self, ctx) -> None:
+        """Below the entity tree: every space view with a checkbox that shows or hides it in the grid."""
+        if imgui.begin(panels.ENTITIES)[0]:  # appends to the panel drawn just before
+            specs = self.space_views.specs()
+            if specs:
+                imgui.separator_text("Space views")
+            for spec in specs:
+                changed, visible = imgui.checkbox(f"{self._view_title(spec)}##view-visible{spec.name}",
+                                                  spec.name not in self.layout.hidden)
+                ctx.record_item(f"view-checkbox:{spec.name}")
+                if changed:
+                    self.layout.set_view_visible(spec.name, visible)
+                    self.request_redraw()
+        imgui.end()
+
     def _draw_view_windows(self, ctx) -> None:
         """Each space view's window: the grid's docked windows, or the maximised view alone over the view area."""
         maximised = self.layout.maximised
+        hidden = self.layout.hidden
         rects, windows = {}, {}
         self.highlights = []
         for spec, host in self.views.items():
-            if maximised is not None and spec.name != maximised:
+            if (maximised is not None and spec.name != maximised) or spec.name in hidden:
                 continue
             imgui.push_style_var(imgui.StyleVar_.window_padding, imgui.ImVec2(0, 0))
             opened = self._begin_view_window(spec, _VIEW_FLAGS)
@@ -245,7 +263,7 @@ class Viewer:
             imgui.end()
         self.view_rects = rects
         for spec in self.plot_views:
-            if maximised is not None and spec.name != maximised:
+            if (maximised is not None and spec.name != maximised) or spec.name in hidden:
                 continue
             self._draw_plot_view(ctx, spec, windows)
         self.view_windows = windows

@@ -56,23 +56,31 @@ def layout_run(xvfb_display, tmp_path_factory):
         {"click_item": f"maximise:{IMAGE_VIEW}"},
         {"frames": 6},
         {"snapshot": "restored"},
+        {"click_item": f"view-checkbox:{WORLD_VIEW}"},  # switch the 3D world view off: the others re-tile
+        {"frames": 6},
+        {"snapshot": "view_hidden"},
+        {"click_item": f"view-checkbox:{WORLD_VIEW}"},
+        {"frames": 6},
+        {"snapshot": "view_shown"},
     ]
     result = run_window(xvfb_display, "scenario_mixed", steps, out, size="1280x800")
     if result.returncode != 0:
         pytest.fail(f"viewer exited with {result.returncode}:\n{result.stderr[-3000:]}")
     return {name: (iio.imread(out / f"{name}.png"), json.loads((out / f"{name}.json").read_text()))
-            for name in ("grid", "tensor_hover", "maximised", "restored")}
+            for name in ("grid", "tensor_hover", "maximised", "restored", "view_hidden", "view_shown")}
 
 
-def _check_grid(img, state):
+def _check_grid(img, state, expected=EXPECTED):
     tiles = state["view_windows"]
-    assert set(tiles) == EXPECTED, sorted(tiles)
+    assert set(tiles) == expected, sorted(tiles)
     height, width = img.shape[:2]
     for name, (x, y, w, h) in tiles.items():
         assert w >= 80 and h >= 60, (name, (x, y, w, h))  # a real tile, not a collapsed tab
         assert x >= 0 and y >= 0 and x + w <= width + 1 and y + h <= height + 1, name
     for (a, ra), (b, rb) in itertools.combinations(tiles.items(), 2):
         assert _overlap(ra, rb) < 1.0, f"{a} and {b} overlap: {ra} {rb}"
+    if expected != EXPECTED:
+        return
     # each spatial tile shows its own content's pixels
     views = state["views"]
     image_rect = views[IMAGE_VIEW]["rect"]
@@ -139,3 +147,13 @@ def test_hovering_a_tensor_slice_reads_out_the_element_under_the_mouse(layout_ru
     index = [int(v) for v in lines["index"].strip("[]").split(", ")]
     assert float(lines["value"]) == pytest.approx(float(tensor[tuple(index)]), rel=1e-5)
     assert column in index and row in index  # the slice's two axes are indexed by the hovered pixel
+
+
+def test_a_view_switched_off_leaves_the_grid_and_the_others_fill_its_place(layout_run):
+    _, grid = layout_run["grid"]
+    img, state = layout_run["view_hidden"]
+    _check_grid(img, state, EXPECTED - {WORLD_VIEW})
+    assert not state["views"][WORLD_VIEW]["visible"]
+    area = lambda tiles: sum(w * h for *_, w, h in tiles.values())  # noqa: E731
+    assert area(state["view_windows"]) == pytest.approx(area(grid["view_windows"]), rel=0.03)
+    _check_grid(*layout_run["view_shown"])
