@@ -30,13 +30,11 @@ STALL_REPORT_S = 5.0
 _HEADER_LENGTH = struct.Struct("<I")
 
 
-def encode_jpeg(rgba: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
-    """(H, W, 3|4) uint8 pixels, row 0 at the top → JPEG bytes (alpha dropped: blended points have alpha < 255)."""
+def encode_gl_rgb(buffer: bytes | np.ndarray, width: int, height: int, quality: int = JPEG_QUALITY) -> bytes:
+    """GL readback (RGB, rows bottom-up, tightly packed) → JPEG, flipped by the decoder: no copy of the pixels."""
     from PIL import Image
 
-    height, width = rgba.shape[:2]
-    rgb = np.ascontiguousarray(rgba[..., :3])
-    image = Image.frombuffer("RGB", (width, height), rgb, "raw", "RGB", 0, 1)
+    image = Image.frombuffer("RGB", (width, height), buffer, "raw", "RGB", 0, -1)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=quality, subsampling=0)  # 4:4:4: thin coloured UI lines survive
     return out.getvalue()

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 
-from rerun_app.web.frame_stream import EncodedFrame, FrameHub, encode_jpeg
+from rerun_app.web.frame_stream import EncodedFrame, FrameHub, encode_gl_rgb
 from rerun_app.web.input_events import InputEvent, Pointer
 
 log = logging.getLogger(__name__)
@@ -183,16 +183,19 @@ class WebRenderer:
                     self._cond.wait(LIVE_POLL_S if live else IDLE_POLL_S)
 
     def _render(self, viewer, seq: int) -> None:
+        from vispy import gloo
+
         wall, cpu = time.perf_counter(), time.thread_time()
-        viewer.canvas.capture_next_frame = True
         viewer.draw_frame()
-        image = viewer.canvas.last_image
+        viewer.canvas.set_current()
+        width, height = viewer.canvas.physical_size
+        # RGB readback (no alpha: blended points leave alpha < 255); rows stay bottom-up, the encoder flips them.
+        pixels = gloo.read_pixels((0, 0, width, height), alpha=False, out_type="unsigned_byte")[::-1]
         rendered = time.perf_counter()
-        jpeg = encode_jpeg(image)
+        jpeg = encode_gl_rgb(pixels, width, height)
         done = time.perf_counter()
         self.frames_rendered += 1
         self.render_seconds += done - wall
         self.cpu_seconds += time.thread_time() - cpu
-        height, width = image.shape[:2]
         self.frames.publish(EncodedFrame(self.frames_rendered, width, height, jpeg, seq, (rendered - wall) * 1e3,
                                          (done - rendered) * 1e3, True))

@@ -5,7 +5,11 @@
   const canvas = document.getElementById("frame");
   const statusBox = document.getElementById("status");
   const ctx = canvas.getContext("2d");
-  const state = { connected: false, framesDrawn: 0, lastHeader: null, status: "connecting", reconnects: 0 };
+  // Counters read by tests and bench/web.py: bytes received, and input → frame latency (ms) of the newest input
+  // event each frame applied (the server numbers the events it took in input_seq; this page counts what it sent).
+  const state = { connected: false, framesDrawn: 0, lastHeader: null, status: "connecting", reconnects: 0,
+                  bytesReceived: 0, inputsSent: 0, latencies: [] };
+  const sendTimes = new Map();
   window.rerunWeb = state;
   let socket = null;
   let frameSize = [0, 0];
@@ -18,7 +22,12 @@
   }
 
   function send(obj) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(obj));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify(obj));
+    if (obj.type === "ack") return;
+    state.inputsSent += 1;
+    sendTimes.set(state.inputsSent, performance.now());
+    sendTimes.delete(state.inputsSent - 2000);
   }
 
   function sendResize() {
@@ -42,6 +51,7 @@
   }
 
   async function drawFrame(data) {
+    state.bytesReceived += data.byteLength;
     const view = new DataView(data);
     const headerLength = view.getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(data, 4, headerLength)));
@@ -55,6 +65,11 @@
     ctx.drawImage(bitmap, 0, 0);
     bitmap.close();
     state.framesDrawn += 1;
+    const sentAt = sendTimes.get(header.input_seq);
+    if (sentAt !== undefined && (!state.lastHeader || header.input_seq > state.lastHeader.input_seq)) {
+      state.latencies.push(performance.now() - sentAt);
+      if (state.latencies.length > 10000) state.latencies.shift();
+    }
     state.lastHeader = header;
     send({ type: "ack", index: header.index });
   }
@@ -65,6 +80,8 @@
     socket.binaryType = "arraybuffer";
     socket.onopen = () => {
       state.connected = true;
+      state.inputsSent = 0;  // the server numbers each connection's input from 1
+      sendTimes.clear();
       showStatus("");
       sendResize();
     };
