@@ -144,7 +144,7 @@ class Viewer:
 
             from rerun_app.viewer.input import InputRouter
 
-            self.input = InputRouter(self.canvas, self._view_rects_by_window, self.request_redraw, self._shortcut,
+            self.input = InputRouter(self.canvas, self.view_rects_by_window, self.request_redraw, self._shortcut,
                                      self.picker.double_click)
             glfw.set_window_close_callback(self.input.window, self._on_close)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
@@ -340,7 +340,7 @@ class Viewer:
         self.layout.note_window(spec.name, imgui.get_window_dock_id())
         return opened
 
-    def _view_rects_by_window(self) -> dict:
+    def view_rects_by_window(self) -> dict:
         """The spatial views' areas keyed by the name their ImGui window had last frame (input routing compares
         it with the window under the mouse; the title part changes with the data, and when maximised)."""
         return {self._window_names.get(name, name): rect for name, rect in self.view_rects.items()}

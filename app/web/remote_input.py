@@ -63,7 +63,7 @@ class RemoteInput:
     def view_under(self, x: float, y: float) -> str | None:
         """The space view window that takes a press at (x, y), or None (ImGui keeps it)."""
         top = topmost_imgui_window(x, y)
-        for name, (rx, ry, rw, rh) in self.viewer.view_rects.items():
+        for name, (rx, ry, rw, rh) in self.viewer.view_rects_by_window().items():
             if rx <= x < rx + rw and ry <= y < ry + rh and (top is None or top == name):
                 return name
         return None

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from serving_logger import GREEN, RED
-from web_kit import (SIZE, ServingLogger, centroid, checkbox_centres, colour_mask, frames_drawn, open_page,
+from web_kit import (SIZE, ServingLogger, centroid, checkbox_centres, frames_drawn, open_page, primary_mask,
                      pixels, render_native, wait_for_pixels)
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow]
@@ -30,7 +30,7 @@ def logger():
 
 def in_view(image: np.ndarray, rgb) -> np.ndarray:
     mask = np.zeros(image.shape[:2], bool)
-    mask[VIEW] = colour_mask(image[VIEW], rgb)
+    mask[VIEW] = primary_mask(image[VIEW], rgb)
     return mask
 
 

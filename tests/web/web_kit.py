@@ -125,6 +125,14 @@ def colour_mask(image: np.ndarray, rgb, tolerance: int = 90) -> np.ndarray:
     return np.all(np.abs(image[..., :3].astype(int) - np.asarray(rgb)) <= tolerance, axis=-1)
 
 
+def primary_mask(image: np.ndarray, rgb) -> np.ndarray:
+    """Pixels of the pure primary colour ``rgb`` (e.g. red), however shaded: that channel clearly dominates."""
+    channel = int(np.argmax(rgb))
+    pixels = image[..., :3].astype(int)
+    others = np.delete(pixels, channel, axis=-1)
+    return (pixels[..., channel] > 70) & np.all(pixels[..., channel : channel + 1] > 2 * others + 30, axis=-1)
+
+
 def centroid(mask: np.ndarray) -> np.ndarray:
     ys, xs = np.nonzero(mask)
     return np.array([xs.mean(), ys.mean()])
