@@ -15,7 +15,7 @@ import rerun.recording
 from gl_support import headless_gl_env
 from net_support import free_port
 from serving_logger import GREEN, RED
-from web_kit import DEADLINE_S, ServingLogger, colour_mask
+from web_kit import DEADLINE_S, ServingLogger, primary_mask
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow]
 
@@ -75,7 +75,7 @@ def test_ws_screenshot_shows_the_served_backlog(logger, tmp_path):
                             capture_output=True, text=True, env=headless_gl_env(), timeout=DEADLINE_S * 2)
     assert result.returncode == 0, result.stderr[-3000:]
     image = np.asarray(Image.open(png).convert("RGB"))
-    assert colour_mask(image, RED, 40).sum() > 300 and colour_mask(image, GREEN, 40).sum() > 300
+    assert primary_mask(image, RED).sum() > 300 and primary_mask(image, GREEN).sum() > 300
 
 
 def test_ws_url_nobody_serves_is_a_clear_error(tmp_path):

@@ -120,10 +120,6 @@ def wait_for_pixels(page, condition, what: str, timeout: float = DEADLINE_S) -> 
         time.sleep(0.05)
 
 
-def colour_mask(image: np.ndarray, rgb, tolerance: int = 90) -> np.ndarray:
-    """Pixels within ``tolerance`` (per channel) of ``rgb`` (JPEG blurs colours a little)."""
-    return np.all(np.abs(image[..., :3].astype(int) - np.asarray(rgb)) <= tolerance, axis=-1)
-
 
 def primary_mask(image: np.ndarray, rgb) -> np.ndarray:
     """Pixels of the pure primary colour ``rgb`` (e.g. red), however shaded: that channel clearly dominates."""
