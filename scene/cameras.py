@@ -47,6 +47,23 @@ def orbit_frame(up: str, right: str | None = None) -> np.ndarray:
     return np.stack([x, np.cross(z, x), z], axis=1)
 
 
+def default_angles(frame: np.ndarray, right_given: bool) -> tuple[float, float]:
+    """(yaw, pitch) in degrees of Rerun 0.4's default eye in the orbit ``frame`` (columns x, y, z = up).
+
+    With a right axis the eye looks mostly forward (up x right), a little to the right and down; without one it
+    looks along the world diagonal (1, 1, 1), bent to look slightly down.
+    """
+    up = frame[:, 2]
+    if right_given:
+        right = frame[:, 0]
+        look = 0.75 * np.cross(up, right) + 0.25 * right - 0.25 * up
+    else:
+        diagonal = np.ones(3)
+        look = diagonal + up * (-0.5 - float(diagonal @ up))
+    offset = frame.T @ (-look / np.linalg.norm(look))  # from the centre towards the eye, canonical frame
+    return math.degrees(math.atan2(offset[1], offset[0])), math.degrees(math.asin(float(np.clip(offset[2], -1, 1))))
+
+
 class _MatrixCamera(BaseCamera):
     """A camera whose scene transform is one explicit 4x4 matrix."""
 
@@ -112,6 +129,7 @@ class OrbitCamera(_MatrixCamera):
         self._up_axis = "+Z"
         self._right_axis: str | None = None
         self._frame = np.eye(3)
+        self._default_angles = (-60.0, 25.0)
         self._pinhole = None  # (intrinsics, resolution, eye_from_world) while looking through a camera
         self.set_up(up)
 
@@ -135,6 +153,7 @@ class OrbitCamera(_MatrixCamera):
             raise ValueError(f"right: expected one of {sorted(AXIS_VECTORS)} or None, got {right!r}")
         self._up_axis, self._right_axis = key, right_key
         self._frame = orbit_frame(key, right_key)
+        self._default_angles = default_angles(self._frame, right_key is not None)
         self.view_changed()
 
     @property
@@ -187,7 +206,8 @@ class OrbitCamera(_MatrixCamera):
     # -- commands ---------------------------------------------------------------------------
 
     def fit(self, lo, hi) -> None:
-        """Frame the world box [lo, hi]: centre on it, back off so it fills the view, default angles."""
+        """Frame the world box [lo, hi]: centre on it, look from Rerun 0.4's default direction (see
+        :func:`default_angles`), back off so it fills the view."""
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
         if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
             lo, hi = -np.ones(3), np.ones(3)
@@ -198,7 +218,7 @@ class OrbitCamera(_MatrixCamera):
             radius = 1.0
             lo, hi = self.center_point - 1.0 / math.sqrt(3.0), self.center_point + 1.0 / math.sqrt(3.0)
         self.scene_radius = radius
-        self.yaw_deg, self.pitch_deg = -60.0, 25.0
+        self.yaw_deg, self.pitch_deg = self._default_angles
         self.distance = self._fitting_distance(lo, hi, radius)
         self.view_changed()
 
