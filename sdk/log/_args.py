@@ -12,6 +12,7 @@ from typing import Iterable
 import numpy as np
 import pyarrow as pa
 
+from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_type, bad_value, check_utf8, describe
 from rerun.color import normalize_colors
@@ -309,3 +310,14 @@ def add_extensions(inst: Instanced, argument: str, ext: object) -> None:
     """Queue the ``ext=`` components as per-instance components (count-checked like the others)."""
     for name, array in extension_components(argument, ext).items():
         inst.add(f"{argument}[{name!r}]", name, array, lambda a: a)
+
+
+def log_row(path: str, inst: Instanced, ext: object, *, timeless: bool = False, skip_empty: bool = False) -> None:
+    """The shared end of a ``log_*`` function: queue the ``ext=`` components, check every count, and log the row.
+
+    ``skip_empty``: a call that gave no component at all logs nothing (``log_point()`` with no argument).
+    """
+    add_extensions(inst, "ext", ext)
+    components = inst.finish()
+    if components or not skip_empty:
+        _session.log(path, components, timeless=timeless)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_type, bad_value, log_function
 from rerun.log import _args
@@ -73,8 +72,7 @@ def log_arrow(
     if width_scale is not None:
         radius = np.array([_args.real_number("width_scale", width_scale, non_negative=True) / 2.0], np.float32)
     _add_single_options(inst, color=color, label=label, radius=radius)
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)
 
 
 @log_function
@@ -130,5 +128,4 @@ def log_obb(
     if stroke_width is not None:
         radius = np.array([_args.real_number("stroke_width", stroke_width, non_negative=True) / 2.0], np.float32)
     _add_single_options(inst, color=color, label=label, class_id=class_id, radius=radius)
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_type, describe, log_function
 from rerun.log import _args
@@ -38,7 +37,4 @@ def log_extension_components(entity_path: str, ext: dict, *, identifiers=None, t
     inst = _args.Instanced("identifiers" if keys is not None else None, None if keys is None else len(keys))
     if keys is not None:
         inst.components[C.INSTANCE_KEY] = _args.u64(keys)
-    _args.add_extensions(inst, "ext", ext)
-    components = inst.finish()
-    if components:
-        _session.log(path, components, timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless, skip_empty=True)

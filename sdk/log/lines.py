@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_value, log_function
 from rerun.log import _args
@@ -62,8 +61,7 @@ def log_line_strip(entity_path: str, positions, *, stroke_width=None, color=None
     inst.components[C.LINESTRIP2D if points.shape[1] == 2 else C.LINESTRIP3D] = strip
     inst.add("stroke_width", C.RADIUS, _stroke_radius(stroke_width), _args.f32)
     inst.add("color", C.COLOR, _single_color(color), _args.rgba)
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)
 
 
 @log_function
@@ -97,8 +95,7 @@ def log_line_segments(entity_path: str, positions, *, stroke_width=None, color=N
     inst.components[C.LINESTRIP2D if points.shape[1] == 2 else C.LINESTRIP3D] = strips
     inst.add("stroke_width", C.RADIUS, _stroke_radius(stroke_width), _args.f32)
     inst.add("color", C.COLOR, _single_color(color), _args.rgba)
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)
 
 
 def log_path(entity_path: str, positions, *, stroke_width=None, color=None, ext=None, timeless: bool = False) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_value, log_function
 from rerun.log import _args
@@ -82,10 +81,7 @@ def log_point(
     )
     if color is not None and len(_args.colors("color", color)) != 1:
         raise bad_value("color", "a single RGB or RGBA colour", f"shape {np.shape(color)}")
-    _args.add_extensions(inst, "ext", ext)
-    components = inst.finish()
-    if components:
-        _session.log(path, components, timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless, skip_empty=True)
 
 
 @log_function
@@ -145,7 +141,4 @@ def log_points(
         keypoint_ids_value=keypoint_ids,
         identifiers_value=identifiers,
     )
-    _args.add_extensions(inst, "ext", ext)
-    components = inst.finish()
-    if components:
-        _session.log(path, components, timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless, skip_empty=True)

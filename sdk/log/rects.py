@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_value
 from rerun._errors import log_function
@@ -74,8 +73,7 @@ def log_rect(
         class_ids_value=class_id,
         class_ids_argument="class_id",
     )
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)
 
 
 @log_function
@@ -117,5 +115,4 @@ def log_rects(
     _args.add_standard(
         inst, colors_value=colors, labels_value=labels, class_ids_value=class_ids, identifiers_value=identifiers
     )
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)

@@ -96,5 +96,4 @@ def _log_with_extensions(path, scalar, label, color, radius, scattered, ext) -> 
         inst.components[C.RADIUS] = pa.array([radius], pa.float32())
     if scattered is not None:
         inst.components[C.SCALAR_PLOT_PROPS] = C.scalar_plot_props(scattered)
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish())
+    _args.log_row(path, inst, ext)

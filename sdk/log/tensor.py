@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rerun import _session
 from rerun import components as C
 from rerun._errors import bad_type, bad_value, check_utf8, describe, log_function
 from rerun.log import _args
@@ -91,8 +90,7 @@ def log_tensor_row(path: str, component, ext, timeless: bool) -> None:
     """Send one tensor row with its extension components."""
     inst = _args.Instanced("tensor", 1)
     inst.components[C.TENSOR] = component
-    _args.add_extensions(inst, "ext", ext)
-    _session.log(path, inst.finish(), timeless=timeless)
+    _args.log_row(path, inst, ext, timeless=timeless)
 
 
 @log_function

@@ -64,8 +64,7 @@ def log_text_entry(entity_path: str, text: str, *, level: str | None = LogLevel.
             inst.components[C.TEXT_ENTRY] = C.text_entries(text, level)
             if color is not None:
                 inst.components[C.COLOR] = C.colors(np.frombuffer(color, np.uint8).reshape(1, 4))
-            _args.add_extensions(inst, "ext", ext)
-            _session.log(path, inst.finish(), timeless=timeless)
+            _args.log_row(path, inst, ext, timeless=timeless)
             return None
         _session.log_text_row(path, text, level, color, timeless)
     except Exception as exc:
