@@ -49,7 +49,7 @@ def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
         return
     try:
         if data[:4] == LEGACY_MAGIC:
-            _load_legacy(path, dispatcher, source)
+            _load_legacy(data, path, dispatcher, source)
         else:
             _load_stream(data, dispatcher, source)
     except Exception as exc:  # noqa: BLE001 - a bad file must never take the viewer down
@@ -84,18 +84,26 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
     source.end_reason = "end of file"
 
 
-def _load_legacy(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
-    from rerun.recording import load
+def _load_legacy(data: mmap.mmap, path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
+    """A rerun-sdk 0.4.0 file, decoded as it is ingested: neither the compressed file (its pages are released as
+    they are decompressed) nor a list of every decoded event is held on top of what the store keeps."""
+    from rerun.legacy import read_legacy_rrd
 
-    recording = load(path)
-    for warning in recording.warnings:
-        Dispatcher.report_error(source, warning)
+    warnings: list[str] = []
+    try:
+        _ingest_legacy(read_legacy_rrd(data, warnings), dispatcher, source)
+    finally:
+        for warning in warnings:
+            Dispatcher.report_error(source, f"{path}: {warning}")
+
+
+def _ingest_legacy(events: Iterator, dispatcher: Dispatcher, source: SourceStats) -> None:
     if isinstance(dispatcher.target, HubTarget):
-        _bulk_ingest(dispatcher, source, _validated(dispatcher, source, recording.events()))
+        _bulk_ingest(dispatcher, source, _validated(dispatcher, source, events))
         source.end_reason = "end of file"
         return
     target = dispatcher.target
-    for event in recording.events():
+    for event in events:
         with dispatcher.lock:
             deliver(event, target)
         if isinstance(event, LogEvent):

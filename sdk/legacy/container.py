@@ -16,6 +16,7 @@ complete record before it is returned and a warning says where it stopped). Dama
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from typing import Iterator
@@ -30,6 +31,8 @@ KNOWN_VERSION = (0, 4)
 MAX_RECORD_BYTES = 4 << 30
 _LENGTH = struct.Struct("<Q")
 _INPUT_CHUNK = 1 << 20
+#: A memory-mapped file's decompressed pages are released in steps of this size.
+_RELEASE_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,9 @@ def iter_records(
 
     Parameters
     ----------
-    data : bytes or memoryview
-        The whole file, header included (the header is not checked here).
+    data : bytes, memoryview or mmap.mmap
+        The whole file, header included (the header is not checked here). From an ``mmap.mmap`` the pages
+        already read are released as decompression goes on, so a big file never stays resident whole.
     warnings : list of str, optional
         A torn tail appends a message saying how many records were read.
     stats : RecordStats, optional
@@ -111,6 +115,8 @@ def iter_records(
     import zstandard
 
     stats = stats if stats is not None else RecordStats()
+    mapping = data if isinstance(data, mmap.mmap) else None
+    released = 0  # bytes at the start of ``mapping`` already handed back to the kernel
     source = memoryview(data).cast("B")[HEADER_SIZE:]
     buffer = bytearray()
     read_pos = 0  # start of the first unread record in ``buffer``
@@ -121,6 +127,13 @@ def iter_records(
     while in_pos < len(source):
         chunk = source[in_pos : in_pos + _INPUT_CHUNK]
         in_pos += len(chunk)
+        if mapping is not None and in_pos + HEADER_SIZE - released >= _RELEASE_BYTES:
+            # A memory-mapped file: pages already decompressed would stay resident (and count in the reader's
+            # RSS) until the mapping closes; drop them, the page cache keeps them if they are read again.
+            upto = (in_pos + HEADER_SIZE - len(chunk)) // mmap.PAGESIZE * mmap.PAGESIZE
+            if upto > released:
+                mapping.madvise(mmap.MADV_DONTNEED, released, upto - released)
+                released = upto
         try:
             out = decompressor.decompress(chunk)
         except zstandard.ZstdError as exc:
