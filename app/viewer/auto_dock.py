@@ -17,20 +17,24 @@ from rerun_app.views.heuristics import SpaceViewSpec
 KIND_ASPECT = {"tensor": 1.0, "timeseries": 1.0, "textlog": 2.0, "barchart": None, "3d": None}
 
 
-def view_info(spec: SpaceViewSpec, size_2d: tuple[float, float] | None) -> ViewInfo:
-    """Layout facts of one view; ``size_2d`` is a 2D view's content (width, height), e.g. its image size."""
+def view_info(spec: SpaceViewSpec, size_2d: tuple[float, float] | None, title: str | None = None) -> ViewInfo:
+    """Layout facts of one view; ``size_2d`` is a 2D view's content (width, height), e.g. its image size;
+    ``title`` the one it shows (a root view titled after a top-level path is grouped under that path, where the
+    original roots it)."""
     if spec.kind == "2d":
         aspect = size_2d[0] / size_2d[1] if size_2d is not None and size_2d[1] > 0 and size_2d[0] > 0 else None
     else:
         aspect = KIND_ASPECT.get(spec.kind)
-    return ViewInfo(spec.name, spec.root, category_of(spec.kind), aspect, spec.title)
+    title = spec.title if title is None else title
+    path = title if spec.root == "/" and title != spec.title else spec.root
+    return ViewInfo(spec.name, path, category_of(spec.kind), aspect, title)
 
 
 def dock_views(node_id: int, specs: list[SpaceViewSpec], size_2d: Callable[[SpaceViewSpec], tuple | None],
-               area: tuple[float, float]) -> dict[str, int]:
+               area: tuple[float, float], title_of: Callable[[SpaceViewSpec], str]) -> dict[str, int]:
     """Split dock node ``node_id`` (``area`` = its width, height) into the automatic grid of ``specs`` and dock
     each view's window into its tile; returns window name → dock node."""
-    layout = auto_layout([view_info(s, size_2d(s) if s.kind == "2d" else None) for s in specs], *area)
+    layout = auto_layout([view_info(s, size_2d(s) if s.kind == "2d" else None, title_of(s)) for s in specs], *area)
     return _dock(node_id, layout) if layout is not None else {}
 
 

@@ -31,6 +31,7 @@ class DockLayout:
         self.maximised: str | None = None  # window name of the view shown alone, filling the view area
         self.view_area: Rect | None = None  # the views' area (union of their windows) in the last grid frame
         self.hidden: set[str] = set()  # views the user switched off (the grid is re-tiled without them)
+        self._laid_out_titles: tuple = ()  # (view, title) pairs the grid was built for; a title change re-tiles
 
     def reset(self) -> None:
         """Dock the panels and views as at start-up (on the next frame)."""
@@ -81,10 +82,12 @@ class DockLayout:
             x1, y1 = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
             self.view_area = (x0, y0, x1 - x0, y1 - y0)
 
-    def draw(self, specs: list[SpaceViewSpec], size_2d: Callable[[SpaceViewSpec], tuple | None]) -> None:
+    def draw(self, specs: list[SpaceViewSpec], size_2d: Callable[[SpaceViewSpec], tuple | None],
+             title_of: Callable[[SpaceViewSpec], str]) -> None:
         """The dockspace over the whole window; (re)builds the layout when needed and docks new views.
 
-        ``size_2d`` gives a 2D view's content size (width, height), for its tile's aspect ratio.
+        ``size_2d`` gives a 2D view's content size (width, height), for its tile's aspect ratio; ``title_of`` the
+        title a view shows (it decides where the original would root, and so group, the view).
         """
         dock_id = imgui.get_id("rerun-dockspace")
         imgui.push_style_color(imgui.Col_.window_bg, imgui.ImVec4(0, 0, 0, 0))  # pitfall 4
@@ -93,11 +96,13 @@ class DockLayout:
         if self.maximised is not None and self.maximised not in {s.name for s in specs}:
             self.maximised = None
         new = [spec for spec in specs if spec.name not in self._docked]
-        if new and not self.user_edited:
+        titles = tuple((spec.name, title_of(spec)) for spec in specs)
+        if (new or titles != self._laid_out_titles) and not self.user_edited:
             self._layout_done = False  # the original re-tiles on new views until the user edits the layout
         if not self._layout_done:
-            self._initial_layout(dock_id, specs, size_2d)
+            self._initial_layout(dock_id, specs, size_2d, title_of)
             self._layout_done = True
+            self._laid_out_titles = titles
             new = []
         if new:
             self._dock_new_views(dock_id, new, specs)
@@ -127,7 +132,8 @@ class DockLayout:
         internal.dock_builder_finish(dock_id)
 
     def _initial_layout(self, dock_id: int, specs: list[SpaceViewSpec],
-                        size_2d: Callable[[SpaceViewSpec], tuple | None]) -> None:
+                        size_2d: Callable[[SpaceViewSpec], tuple | None],
+                        title_of: Callable[[SpaceViewSpec], str]) -> None:
         viewport = imgui.get_main_viewport()
         internal.dock_builder_remove_node(dock_id)
         internal.dock_builder_add_node(dock_id, internal.DockNodeFlagsPrivate_.dock_space)
@@ -143,6 +149,6 @@ class DockLayout:
         node = internal.dock_builder_get_node(center)
         area = (node.size.x, node.size.y) if node is not None and node.size.x > 0 else \
             (viewport.size.x * 0.82 * 0.76, viewport.size.y * 0.74)
-        self._assigned = dock_views(center, specs, size_2d, area)
+        self._assigned = dock_views(center, specs, size_2d, area, title_of)
         self._docked.update(self._assigned)
         internal.dock_builder_finish(dock_id)

@@ -217,7 +217,7 @@ class Viewer:
             self._switch_recording_if_needed()
             self.space_views.ensure(self.store, self.shown.timeline_key())
             self.layout.draw([s for s in self.space_views.specs() if s.name not in self.layout.hidden],
-                             self._content_size_2d)
+                             self._content_size_2d, self._view_title)
             panels.draw_entity_tree(ctx)
             self._draw_view_list(ctx)
             panels.draw_selection(ctx)

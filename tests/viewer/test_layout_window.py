@@ -157,3 +157,24 @@ def test_a_view_switched_off_leaves_the_grid_and_the_others_fill_its_place(layou
     area = lambda tiles: sum(w * h for *_, w, h in tiles.values())  # noqa: E731
     assert area(state["view_windows"]) == pytest.approx(area(grid["view_windows"]), rel=0.03)
     _check_grid(*layout_run["view_shown"])
+
+
+def test_the_grid_is_the_originals_rule_applied_to_the_views_of_the_recording(layout_run):
+    from rerun_app.viewer.auto_dock import view_info
+    from rerun_app.viewer.auto_layout import auto_layout, rects
+
+    _, state = layout_run["grid"]
+    tiles = state["view_windows"]
+    specs = [SpaceViewSpec(v["kind"], v["root"]) for v in state["views"].values()]
+    specs += [SpaceViewSpec(kind, root) for kind, root in (("textlog", "/"), ("timeseries", "/"), ("barchart", "bars"))]
+    image_size = kit.MIXED_IMAGE_SHAPE[::-1]  # (width, height) of the only 2D view's picture
+    infos = [view_info(s, image_size if s.kind == "2d" else None, state["view_titles"][s.name]) for s in specs]
+    x0, y0 = min(r[0] for r in tiles.values()), min(r[1] for r in tiles.values())
+    x1, y1 = max(r[0] + r[2] for r in tiles.values()), max(r[1] + r[3] for r in tiles.values())
+    expected = rects(auto_layout(infos, x1 - x0, y1 - y0), x0, y0, x1 - x0, y1 - y0)
+    assert set(expected) == set(tiles)
+    # ImGui's dock nodes keep splitters, tab bars and minimum sizes, so edges sit up to ~4 % of the area off the
+    # exact fractions; a tile on the wrong side, or in another order, is off by a whole tile (100+ px here)
+    tol = 0.04 * max(x1 - x0, y1 - y0)
+    for name, rect in tiles.items():
+        np.testing.assert_allclose(rect, expected[name], atol=tol, err_msg=name)
