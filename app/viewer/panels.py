@@ -149,7 +149,7 @@ def _entity_section(viewer, store, path: str) -> None:
 
 
 def _is_pinhole(latest) -> bool:
-    arr = latest.components.get("rerun.transform")
+    arr = latest.components.get(C.TRANSFORM)
     if arr is None or not len(arr):
         return False
     try:

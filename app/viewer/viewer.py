@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 from imgui_bundle import imgui
+from rerun import components as C
 
 from rerun_scene.points_path import configure_points_path
 
@@ -47,7 +48,7 @@ _VIEW_FLAGS = (
 
 
 #: The component a plot view's entities carry (their common top-level path may name the view).
-_PLOT_COMPONENT = {"timeseries": "rerun.scalar", "textlog": "rerun.text_entry"}
+_PLOT_COMPONENT = {"timeseries": C.SCALAR, "textlog": C.TEXT_ENTRY}
 
 
 def _row_of_instance(host, path: str | None, instance: int) -> tuple[str, int] | None:
