@@ -424,6 +424,10 @@ class FrustumLayer(Layer):
         return Hit(0, float(np.nanmin(projected[close, 0, 2])))
 
 
+#: Average glyph advance of the label font, in ems (sizes the box behind a label).
+LABEL_CHAR_EM = 0.58
+
+
 class LabelsLayer(Layer):
     """vispy Text labels, centred below their positions (picking hits the anchor)."""
 
@@ -431,9 +435,12 @@ class LabelsLayer(Layer):
 
     def __init__(self, parent):
         super().__init__(parent)
+        # A dark box behind each label (created first: drawn first), as Rerun 0.4 draws them
+        self.boxes = nodes.LabelBoxes(parent=self.node)
         # Centred below the anchor, as Rerun 0.4 places point, box and rect labels ("bottom": vispy's text
         # anchors count y upwards, the view's pixels downwards)
         self.text = scene.visuals.Text(parent=self.node, anchor_x="center", anchor_y="bottom")
+        self.boxes.order, self.text.order = 0, 1
         self.uploads = 0
 
     @property
@@ -443,10 +450,13 @@ class LabelsLayer(Layer):
     def _upload(self, batch: LabelBatch) -> None:
         keep = np.isfinite(batch.positions).all(axis=1)
         texts = [t for t, k in zip(batch.texts, keep) if k]
-        self.text.visible = bool(texts)
+        self.text.visible = self.boxes.visible = bool(texts)
         if texts:
             self.text.text = texts
             self.text.pos = batch.positions[keep]
+            font_px = batch.font_size * 96.0 / 72.0  # logical pixels of the font's em at 96 dpi
+            sizes = np.array([[len(t) * LABEL_CHAR_EM * font_px + 8.0, 1.25 * font_px + 4.0] for t in texts])
+            self.boxes.set_data(batch.positions[keep], sizes, top_px=-2.0)
         self.text.color = (batch.colors if batch.colors.ndim == 1 else batch.colors[keep]) / 255.0
         self.text.font_size = batch.font_size
         self.uploads += 1

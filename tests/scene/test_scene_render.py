@@ -358,6 +358,10 @@ def test_labels_are_drawn_centred_below_their_anchors_in_their_colours(scene_res
         assert near.sum() >= 8, (rgb, int(near.sum()))
         assert abs(xs[near].mean() - u) < 6  # centred on the anchor
         assert ys[near].min() >= v - 2  # below it
+        # on a dark grey box (Rerun 0.4's label background) around the text
+        grey = (image.min(axis=-1) >= 40) & (image.max(axis=-1) <= 80) & (np.ptp(image, axis=-1) <= 4)
+        box = grey[int(v):int(v) + 12, int(u) - 8:int(u) + 8]
+        assert box.mean() > 0.3, box.mean()
 
 
 def test_stacked_images_blend_the_later_one_over_the_first_and_unstack_when_hidden(scene_results):
