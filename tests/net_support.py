@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import time
 
 import pytest
 
 
+def _ephemeral_range() -> range:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+        return range(low, high + 1)
+    except (OSError, ValueError):
+        return range(32768, 61000)
+
+
 def free_port() -> int:
-    """A TCP port nobody listens on right now (never 9876, which a developer's viewer may hold)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port nobody listens on right now (never 9876, which a developer's viewer may hold).
+
+    Chosen below the kernel's ephemeral range: a port the kernel hands out with ``bind(0)`` can be taken again as
+    the local port of some outgoing connection before the test's server binds it (seen under load).
+    """
+    ephemeral = _ephemeral_range()
+    candidates = [p for p in range(20000, 32768) if p not in ephemeral and p not in (9876, 9877, 9090)]
+    rng = random.Random()
+    for port in rng.sample(candidates, 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free TCP port found in 20000..32767 after 200 tries")
 
 
 def wait_listening(port: int, proc, timeout: float = 30) -> None:
