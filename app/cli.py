@@ -220,11 +220,9 @@ def _signal_ready(fd: int | None) -> None:
 def _window_unavailable_reason(args) -> str | None:
     """Why a window cannot be opened here, or None if it can."""
     try:
-        import rerun_app.viewer as viewer
+        import rerun_app.viewer  # noqa: F401  (loads glfw, vispy and imgui: fails here if one is missing)
     except ImportError as exc:
         return f"the windowed viewer could not be loaded ({exc})"
-    if not hasattr(viewer, "run"):
-        return "the windowed viewer is not available in this build"
     if args.screenshot is None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return "there is no display (DISPLAY / WAYLAND_DISPLAY are unset)"
     return None

@@ -71,6 +71,7 @@ Headless (``rerun_scene.offscreen``)
 
 from .batches import (  # noqa: F401  (numpy only: cheap to import)
     ArrowBatch,
+    Batch,
     BoxBatch,
     FrustumBatch,
     ImageBatch,
@@ -100,6 +101,6 @@ def __getattr__(name):
 
 
 __all__ = [
-    "ArrowBatch", "BoxBatch", "FrustumBatch", "ImageBatch", "LabelBatch", "LineBatch", "MeshBatch",
+    "ArrowBatch", "Batch", "BoxBatch", "FrustumBatch", "ImageBatch", "LabelBatch", "LineBatch", "MeshBatch",
     "PointBatch", *_LAZY,
 ]

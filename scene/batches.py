@@ -35,8 +35,26 @@ def _anchors(name: str, value, n: int, item: str) -> np.ndarray:
     return positions
 
 
+class Batch:
+    """What views and hosts may ask of any batch kind, instead of probing its fields.
+
+    Every kind also has ``transform`` (world_from_local, 4x4) and ``version``.
+    """
+
+    __slots__ = ()
+
+    def instance_ids(self) -> np.ndarray | None:
+        """Instance ids picking reports instead of the row index, or None to report the row index."""
+        return None
+
+    def anchor_positions(self) -> np.ndarray | None:
+        """Local positions (N, 3) the batch's primitives sit at (what sizes the scene), or None for kinds that
+        are not placed by positions (lines, meshes, images, boxes, arrows, frustums)."""
+        return None
+
+
 @dataclass(frozen=True, eq=False)
-class PointBatch:
+class PointBatch(Batch):
     """Points with per-point or shared colour and radius.
 
     Parameters
@@ -90,9 +108,15 @@ class PointBatch:
     def __len__(self) -> int:
         return self.positions.shape[0]
 
+    def instance_ids(self) -> np.ndarray | None:
+        return self.ids
+
+    def anchor_positions(self) -> np.ndarray | None:
+        return self.positions
+
 
 @dataclass(frozen=True, eq=False)
-class LineBatch:
+class LineBatch(Batch):
     """Line segments grouped into instances (a strip, a box outline, an arrow...).
 
     Use :meth:`from_strips` for polylines; the constructor takes segments directly.
@@ -190,9 +214,12 @@ class LineBatch:
     def __len__(self) -> int:
         return self.n_instances
 
+    def instance_ids(self) -> np.ndarray | None:
+        return self.ids
+
 
 @dataclass(frozen=True, eq=False)
-class MeshBatch:
+class MeshBatch(Batch):
     """A triangle mesh.
 
     Parameters
@@ -275,7 +302,7 @@ def vertex_normals(vertices: np.ndarray, indices: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class ImageBatch:
+class ImageBatch(Batch):
     """An RGBA8 image drawn as a textured quad.
 
     Parameters
@@ -326,7 +353,7 @@ class ImageBatch:
 
 
 @dataclass(frozen=True, eq=False)
-class BoxBatch:
+class BoxBatch(Batch):
     """Oriented boxes, drawn as their 12 edges.
 
     Parameters
@@ -369,9 +396,12 @@ class BoxBatch:
     def __len__(self) -> int:
         return self.half_sizes.shape[0]
 
+    def instance_ids(self) -> np.ndarray | None:
+        return self.ids
+
 
 @dataclass(frozen=True, eq=False)
-class ArrowBatch:
+class ArrowBatch(Batch):
     """Arrows from ``origins`` along ``vectors``.
 
     With ``radii`` an arrow is solid, as in Rerun 0.4: a shaft of that radius and a cone head twice as
@@ -421,9 +451,12 @@ class ArrowBatch:
     def __len__(self) -> int:
         return self.vectors.shape[0]
 
+    def instance_ids(self) -> np.ndarray | None:
+        return self.ids
+
 
 @dataclass(frozen=True, eq=False)
-class FrustumBatch:
+class FrustumBatch(Batch):
     """A pinhole camera: its view frustum as lines, optionally its image on the image plane.
 
     The camera frame is RDF (x right, y down, z forward, as in Rerun and OpenCV); ``transform``
@@ -482,7 +515,7 @@ class FrustumBatch:
 
 
 @dataclass(frozen=True, eq=False)
-class LabelBatch:
+class LabelBatch(Batch):
     """Text labels anchored at positions (vispy Text: fine for up to a few hundred labels).
 
     Parameters
@@ -518,5 +551,6 @@ class LabelBatch:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def anchor_positions(self) -> np.ndarray | None:
+        return self.positions
 
-Batch = PointBatch | LineBatch | MeshBatch | ImageBatch | BoxBatch | ArrowBatch | FrustumBatch | LabelBatch

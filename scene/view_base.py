@@ -192,7 +192,7 @@ class SpaceView:
         if best is None:
             return None
         _, hit, layer = best
-        ids = getattr(layer.batch, "ids", None)
+        ids = layer.batch.instance_ids()
         index = int(ids[hit.index]) if ids is not None and hit.index < len(ids) else hit.index
         return Pick(best_key, index)
 

@@ -20,10 +20,10 @@ from rerun_app.ingest.file_loader import load_file
 from rerun_app.ingest.limits import ConnectionLimits
 from rerun_app.ingest.log_limit import ingest_log
 from rerun_app.ingest.stats import SourceStats
-from rerun_app.ingest.targets import DiscardTarget, HubTarget, RecordingTarget
+from rerun_app.ingest.targets import DiscardTarget, HubTarget, IngestTarget, RecordingTarget
 from rerun_app.ingest.tcp_server import TcpServer
 
-__all__ = ["Ingest", "DiscardTarget", "HubTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
+__all__ = ["Ingest", "DiscardTarget", "HubTarget", "IngestTarget", "RecordingTarget", "SourceStats", "TcpServer", "make_target"]
 
 
 #: Counters of this many ended sources are kept (for the headless report); older ones are forgotten.
@@ -58,8 +58,8 @@ class Ingest:
 
     Parameters
     ----------
-    target
-        A :class:`HubTarget`, :class:`RecordingTarget` or anything with ``on_begin`` / ``on_log`` / ``on_clear``.
+    target : IngestTarget
+        A :class:`HubTarget`, :class:`RecordingTarget`, :class:`DiscardTarget` or another :class:`IngestTarget`.
     save_path : str, optional
         Also append every accepted frame to this file (``--save``).
     max_frame_bytes : int, optional
@@ -69,7 +69,7 @@ class Ingest:
     """
 
     def __init__(
-        self, target, *, save_path: str | None = None, max_frame_bytes: int | None = None, receive_budget_bytes: int | None = None
+        self, target: IngestTarget, *, save_path: str | None = None, max_frame_bytes: int | None = None, receive_budget_bytes: int | None = None
     ) -> None:
         from rerun.transport.buffers import default_pool
 
@@ -133,7 +133,7 @@ class Ingest:
         return time.monotonic() - self.dispatcher.last_frame_time
 
     def stats(self) -> dict:
-        store_stats = self.target.stats() if hasattr(self.target, "stats") else {}
+        store_stats = self.target.stats()
         connections = {
             "without_a_frame": self.refused_connections,
             "last_refusal": self.last_refusal,

@@ -1,13 +1,22 @@
 """Where decoded messages go: the viewer's ``StoreHub``, or a plain recorder (tests, tools).
 
-A target is a :class:`rerun.wire.events.EventHandler`: ``on_begin(info)``, ``on_log(entity_path, recording_id,
-batch)``, ``on_clear(info)``, called by :func:`rerun.wire.events.deliver` with the ingest lock held.
+A target is an :class:`IngestTarget`: a :class:`rerun.wire.events.EventHandler` (``on_begin(info)``,
+``on_log(entity_path, recording_id, batch)``, ``on_clear(info)``, called by :func:`rerun.wire.events.deliver`
+with the ingest lock held) that also reports ``stats()``.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import pyarrow as pa
-from rerun.wire.events import BeginRecording, ClearEvent, Event, LogEvent
+from rerun.wire.events import BeginRecording, ClearEvent, Event, EventHandler, LogEvent
+
+
+class IngestTarget(EventHandler, Protocol):
+    """What :class:`rerun_app.ingest.Ingest` feeds: the event handler methods, plus ``stats()`` for reports."""
+
+    def stats(self) -> dict: ...
 
 
 class RecordingTarget:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui
-from rerun_scene.batches import BoxBatch, LineBatch
+from rerun_scene.batches import BoxBatch, ImageBatch, LineBatch
 from rerun_scene.geometry import box_lines
 
 HOVER_RGBA = (255, 255, 255, 255)
@@ -53,7 +53,7 @@ def pixel_outline(host, path: str, layer: str, column: int, row: int) -> np.ndar
     """The 4 canvas corners of image pixel (column, row) of ``layer`` of ``path``, or None."""
     layers = host.entity_layers.get(path)
     batch = layers.batches.get(layer) if layers else None
-    if batch is None or getattr(batch, "corners", None) is None:
+    if not isinstance(batch, ImageBatch):
         return None
     h, w = batch.rgba.shape[:2]
     tl, tr, br, bl = (np.asarray(c, np.float64) for c in batch.corners)

@@ -215,10 +215,11 @@ class ViewHost:
                     centre = np.asarray(batch.transform, np.float64)[:3, 3]
                     lo, hi = np.minimum(lo, centre), np.maximum(hi, centre)
                     continue
-                if getattr(batch, "positions", None) is None:
+                positions = batch.anchor_positions()
+                if positions is None:
                     continue
                 cached = self._batch_boxes.get((path, name))
-                box = cached[1] if cached is not None and cached[0] is batch else _world_box(batch)
+                box = cached[1] if cached is not None and cached[0] is batch else _world_box(positions, batch.transform)
                 boxes[(path, name)] = (batch, box)
                 if box is not None:
                     lo, hi = np.minimum(lo, box[0]), np.maximum(hi, box[1])
@@ -228,10 +229,10 @@ class ViewHost:
         return float(np.linalg.norm(hi - lo))
 
 
-def _world_box(batch) -> tuple[np.ndarray, np.ndarray] | None:
-    """World-space axis-aligned box (lo, hi) of a batch's finite positions (the corners of its local box,
-    transformed), or None when it has none."""
-    pos = np.asarray(batch.positions)
+def _world_box(positions: np.ndarray, transform: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """World-space axis-aligned box (lo, hi) of a batch's finite ``positions`` (the corners of their local box,
+    through ``transform``), or None when it has none."""
+    pos = np.asarray(positions)
     if len(pos) == 0:
         return None
     cols = [pos[:, i] for i in range(pos.shape[1])]
@@ -246,6 +247,6 @@ def _world_box(batch) -> tuple[np.ndarray, np.ndarray] | None:
     local_hi = np.array([float((c if all_finite else c[finite]).max()) for c in cols] + [0.0] * (3 - len(cols)))
     corners = np.array([[x, y, z] for x in (local_lo[0], local_hi[0]) for y in (local_lo[1], local_hi[1])
                         for z in (local_lo[2], local_hi[2])])
-    t = np.asarray(batch.transform if batch.transform is not None else np.eye(4), dtype=np.float64)
+    t = np.asarray(transform if transform is not None else np.eye(4), dtype=np.float64)
     world = corners @ t[:3, :3].T + t[:3, 3]
     return world.min(0), world.max(0)

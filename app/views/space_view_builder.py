@@ -33,7 +33,7 @@ def _cells_signature(latest) -> tuple:
     """Identity of the stored memory behind a latest-at result (same tuple ⇒ same data)."""
     sig = []
     for name in sorted(latest.components):
-        cell = latest.raw(name) if hasattr(latest, "raw") else latest.components[name]
+        cell = latest.raw(name)
         bufs = tuple(b.address if b is not None else 0 for b in cell.buffers())
         sig.append((name, cell.offset, len(cell), bufs))
     return (latest.num_instances, tuple(sig))
@@ -99,7 +99,7 @@ class SpaceViewBuilder(ViewBuilder):
                 # Only a depth image under a pinhole in 3D is back-projected with the live budget: other entities must
                 # not be rebuilt and uploaded again each time a stream starts or stops being live.
                 depth_budget = self.depth_point_budget if self.spec.kind == "3d" and placement.pinhole is not None else None
-                key = (store.generation(path), _timeline_key(timeline), time, _placement_key(placement),
+                key = (store.generation(path), timeline, time, _placement_key(placement),
                        astuple(props), ann_key, self.default_image_plane_distance, depth_budget)
                 cached = self._cache.get(path)
                 if cached is not None and cached[0] == key:
@@ -137,10 +137,6 @@ class SpaceViewBuilder(ViewBuilder):
 
 def _kind(t) -> str | None:
     return None if t is None else t.kind
-
-
-def _timeline_key(timeline):
-    return None if timeline is None else (getattr(timeline, "name", timeline), getattr(timeline, "type", None))
 
 
 def _placement_key(p: Placement) -> tuple:

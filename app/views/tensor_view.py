@@ -97,7 +97,7 @@ class TensorViewBuilder(ViewBuilder):
         latest = store.latest_at(path, timeline, time, components=[C.TENSOR])
         if latest is None or C.TENSOR not in latest.components:
             return {}
-        cell = latest.raw(C.TENSOR) if hasattr(latest, "raw") else latest.components[C.TENSOR]
+        cell = latest.raw(C.TENSOR)
         aspect = None
         if not self.state.keep_aspect and self.view_size and self.view_size[1] > 0:
             aspect = round(self.view_size[0] / self.view_size[1], 4)

@@ -81,6 +81,12 @@ _LEVELS = {
 }
 
 
+class _Busy(threading.local):
+    """Per thread: whether this handler is already emitting (a record logged while logging one is dropped)."""
+
+    active = False
+
+
 class LoggingHandler(logging.Handler):
     """A :class:`logging.Handler` that logs each record as a Rerun text entry.
 
@@ -103,10 +109,10 @@ class LoggingHandler(logging.Handler):
     def __init__(self, root_entity_path: str | None = None) -> None:
         super().__init__()
         self.root_entity_path = root_entity_path.rstrip("/") if root_entity_path else None
-        self._busy = threading.local()
+        self._busy = _Busy()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not _session.is_enabled() or getattr(self._busy, "active", False):
+        if not _session.is_enabled() or self._busy.active:
             return
         self._busy.active = True
         try:

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from rerun_scene import (
     ArrowBatch,
+    Batch,
     BoxBatch,
     FrustumBatch,
     ImageBatch,
@@ -58,6 +59,26 @@ def test_bad_arguments_are_named_in_the_error(build, words):
     message = str(info.value)
     for word in words:
         assert word in message, (word, message)
+
+
+def test_every_batch_kind_answers_the_batch_contract():
+    """Views and hosts ask a batch for its picking ids and its anchor positions instead of probing fields."""
+    xyz = np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
+    points = PointBatch(xyz, ids=[7, 9])
+    labels = LabelBatch(["a", "b"], xyz)
+    lines = LineBatch.from_strips([xyz], ids=[4])
+    boxes = BoxBatch([[1.0, 1.0, 1.0]], ids=[5])
+    arrows = ArrowBatch([[1.0, 0.0, 0.0]], ids=[6])
+    image = ImageBatch(np.zeros((2, 3, 4), np.uint8))
+    mesh = MeshBatch(xyz[[0, 1, 0]])
+    frustum = FrustumBatch(np.eye(3), (4, 3))
+    for batch in (points, labels, lines, boxes, arrows, image, mesh, frustum):
+        assert isinstance(batch, Batch)
+    assert points.instance_ids().tolist() == [7, 9]
+    assert [b.instance_ids().tolist() for b in (lines, boxes, arrows)] == [[4], [5], [6]]
+    assert all(b.instance_ids() is None for b in (labels, image, mesh, frustum))
+    assert np.array_equal(points.anchor_positions(), xyz) and np.array_equal(labels.anchor_positions(), xyz)
+    assert all(b.anchor_positions() is None for b in (lines, boxes, arrows, image, mesh, frustum))
 
 
 def test_colours_are_normalised_to_rgba8():
