@@ -456,7 +456,7 @@ class LabelsLayer(Layer):
             self.text.pos = batch.positions[keep]
             font_px = batch.font_size * 96.0 / 72.0  # logical pixels of the font's em at 96 dpi
             sizes = np.array([[len(t) * LABEL_CHAR_EM * font_px + 8.0, 1.25 * font_px + 4.0] for t in texts])
-            self.boxes.set_data(batch.positions[keep], sizes, top_px=-2.0)
+            self.boxes.set_data(batch.positions[keep], sizes, top_px=1.0)  # clear of a rect's bottom edge
         self.text.color = (batch.colors if batch.colors.ndim == 1 else batch.colors[keep]) / 255.0
         self.text.font_size = batch.font_size
         self.uploads += 1
