@@ -79,20 +79,20 @@ class _MatrixCamera(BaseCamera):
         raise NotImplementedError
 
     def viewbox_size(self) -> tuple[float, float]:
-        if self._viewbox is None:
+        if self.viewbox is None:
             return 1.0, 1.0
-        w, h = self._viewbox.size
+        w, h = self.viewbox.size
         return max(float(w), 1.0), max(float(h), 1.0)
 
     def view_changed(self):
-        if self._viewbox is not None:
+        if self.viewbox is not None:
             self._update_transform()
 
     def viewbox_resize_event(self, event):
         self.view_changed()
 
     def _update_transform(self):
-        if self._viewbox is None:
+        if self.viewbox is None:
             return
         self._matrix_transform.matrix = self.viewbox_from_world().T
         self._set_scene_transform(self._matrix_transform)

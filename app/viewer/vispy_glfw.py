@@ -1,21 +1,18 @@
-"""The one place that touches vispy's glfw backend privates: the window handle and injecting mouse events.
+"""The one place in the app that touches vispy's canvas-backend privates: the glfw window handle and injecting
+mouse events (into the glfw window's backend, or the headless EGL one the web viewer renders with).
 
-vispy's glfw backend has no public API for either; everything else in the viewer goes through this adapter.
+vispy's backends have no public API for either; everything else in the app goes through this adapter (the scene
+side has its own, ``rerun_scene.visuals.vispy_private``).
 """
 
 from __future__ import annotations
 
 
-class GlfwCanvasBackend:
-    """The glfw window behind a vispy ``SceneCanvas`` (``app="glfw"``), and its mouse event entry points."""
+class VispyCanvasBackend:
+    """The backend behind a vispy ``SceneCanvas`` (any backend), and its mouse event entry points."""
 
     def __init__(self, canvas) -> None:
         self._backend = canvas._backend
-
-    @property
-    def window(self):
-        """The glfw window handle (for ``glfw.set_*_callback``)."""
-        return self._backend._id
 
     def mouse_move(self, pos, buttons: list, modifiers: list, keep_every_move: bool = False) -> None:
         """Hand vispy a mouse move; ``keep_every_move``: do not let vispy drop moves closer than 10 ms (a drag)."""
@@ -30,3 +27,12 @@ class GlfwCanvasBackend:
     def mouse_release(self, pos, button: int, buttons: list, modifiers: list) -> None:
         """Hand vispy a mouse release."""
         self._backend._vispy_mouse_release(pos=pos, button=button, buttons=buttons, modifiers=modifiers)
+
+
+class GlfwCanvasBackend(VispyCanvasBackend):
+    """The glfw window behind a vispy ``SceneCanvas`` (``app="glfw"``), and its mouse event entry points."""
+
+    @property
+    def window(self):
+        """The glfw window handle (for ``glfw.set_*_callback``)."""
+        return self._backend._id

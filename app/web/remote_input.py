@@ -13,6 +13,7 @@ from imgui_bundle import imgui
 from vispy.util import keys as vkeys
 
 from rerun_app.viewer.input import topmost_imgui_window
+from rerun_app.viewer.vispy_glfw import VispyCanvasBackend
 from rerun_app.web.input_events import Char, InputEvent, Key, Pointer, Resize, Wheel
 
 #: Browser wheel units (pixels) per ImGui / vispy wheel step.
@@ -54,7 +55,7 @@ class RemoteInput:
     def __init__(self, viewer) -> None:
         self.viewer = viewer
         self.canvas = viewer.canvas
-        self.backend = viewer.canvas._backend
+        self.backend = VispyCanvasBackend(viewer.canvas)
         self.pos = (0.0, 0.0)
         self.vispy_buttons: list[int] = []
         self.focus_in_view = True  # where the last press went: keys go to the 3D view only then
@@ -99,9 +100,8 @@ class RemoteInput:
         io.add_mouse_pos_event(event.x, event.y)
         mods = self._mods(event.modifiers)
         if event.kind == "pointer_move":
-            if self.vispy_buttons:
-                self.backend._last_time = 0  # vispy drops moves < 10 ms apart; network input comes in bursts
-            self.backend._vispy_mouse_move(pos=self.pos, buttons=list(self.vispy_buttons), modifiers=mods)
+            # while dragging, keep every move: vispy drops moves < 10 ms apart, and network input comes in bursts
+            self.backend.mouse_move(self.pos, list(self.vispy_buttons), mods, keep_every_move=bool(self.vispy_buttons))
             return
         if event.kind == "double_click":
             if self.view_under(*self.pos) is not None:
@@ -113,12 +113,10 @@ class RemoteInput:
             self.focus_in_view = in_view
             if in_view and event.button not in self.vispy_buttons:
                 self.vispy_buttons.append(event.button)
-                self.backend._vispy_mouse_press(pos=self.pos, button=event.button, buttons=list(self.vispy_buttons),
-                                                modifiers=mods)
+                self.backend.mouse_press(self.pos, event.button, list(self.vispy_buttons), mods)
         elif event.button in self.vispy_buttons:
             self.vispy_buttons.remove(event.button)
-            self.backend._vispy_mouse_release(pos=self.pos, button=event.button, buttons=list(self.vispy_buttons),
-                                              modifiers=mods)
+            self.backend.mouse_release(self.pos, event.button, list(self.vispy_buttons), mods)
 
     def _wheel(self, event: Wheel) -> None:
         io = imgui.get_io()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from vispy import gloo
 
+from .vispy_private import current_viewport
+
 # The quad covers only the rectangle that holds the cached picture (the whole viewport after a GL rendering, the
 # view's rectangle after a CPU splat): software GL shades every covered fragment, and a view is often a fraction
 # of the window.
@@ -79,7 +81,7 @@ class ImpostorCache:
         ``depth_test``: the visual's own setting (2D views draw without depth; then the quad must
         not test the cleared depth either).
         """
-        viewport = tuple(int(v) for v in (canvas._vp_stack[-1] if canvas._vp_stack else (0, 0, *canvas.physical_size)))
+        viewport = current_viewport(canvas)
         size = (viewport[0] + viewport[2], viewport[1] + viewport[3])
         key = (data_key, view_key, viewport)
         if self._fbo is None or self._size != size:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 from vispy import gloo
+from vispy.scene import Node
 
 from ._base import LeanVisual
 from ._common import UNPACK_RGB_GLSL, color_attributes, is_opaque, pixels_per_unit, transform_matrix
 from .cache import ImpostorCache
 from .splat import MAX_SPLAT_DIAMETER_PX, PointSplatter
+from .vispy_private import clippers
 
 MAX_DIAMETER_PX = 256.0  # also the usual GL point size limit; keeps bad radii from stalling a frame
 
@@ -167,13 +169,13 @@ class PointsVisual(LeanVisual):
         return 0 if self._cache is None else self._cache.passes
 
     def _uses_cache(self) -> bool:
-        canvas = getattr(self, "canvas", None)  # only scene-graph nodes know their canvas
         return (
             self.cache_min_points is not None
             and self._n >= self.cache_min_points
             and self._opaque
-            and canvas is not None
-            and not getattr(self, "picking", False)  # vispy's GPU picking pass draws IDs
+            and isinstance(self, Node)  # only scene-graph nodes know their canvas
+            and self.canvas is not None
+            and not self.picking  # vispy's GPU picking pass draws IDs
         )
 
     def draw(self):
@@ -230,7 +232,7 @@ class PointsVisual(LeanVisual):
         render_from_local = transform_matrix(self.get_transform("visual", "render"))
         x0, y0, w, h = viewport
         rect = [x0, y0, x0 + w, y0 + h]
-        for clipper in getattr(self, "_clippers", {}).values():  # the view's rectangle
+        for clipper in clippers(self):  # the view's rectangle
             b = clipper.bounds
             corners = np.asarray(clipper.transform.imap([[b.left, b.bottom], [b.right, b.top]]))[:, :2]
             lo, hi = np.floor(corners.min(axis=0)), np.ceil(corners.max(axis=0))
