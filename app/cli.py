@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import decimal
 import faulthandler
+import importlib
 import json
 import logging
 import os
@@ -220,7 +221,7 @@ def _signal_ready(fd: int | None) -> None:
 def _window_unavailable_reason(args) -> str | None:
     """Why a window cannot be opened here, or None if it can."""
     try:
-        import rerun_app.viewer  # noqa: F401  (loads glfw, vispy and imgui: fails here if one is missing)
+        importlib.import_module("rerun_app.viewer")  # loads glfw, vispy and imgui: fails here if one is missing
     except ImportError as exc:
         return f"the windowed viewer could not be loaded ({exc})"
     if args.screenshot is None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

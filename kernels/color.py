@@ -241,12 +241,13 @@ def to_rgba8(image, *, value_range=None, out=None) -> np.ndarray:
         return result
     if value_range is None:
         value_range = image_value_range(src3) or (0.0, 1.0)
-    low, high = _parse_range(value_range, "value_range")
+    low, high = parse_value_range(value_range, "value_range")
     _from_range(src3, low, high - low, packed)
     return result
 
 
-def _parse_range(value_range, name: str) -> tuple[float, float]:
+def parse_value_range(value_range, name: str) -> tuple[float, float]:
+    """``value_range`` as finite floats (low, high) with low <= high; errors name the argument ``name``."""
     try:
         low, high = value_range
     except (TypeError, ValueError):

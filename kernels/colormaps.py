@@ -15,7 +15,7 @@ from . import _checks
 from ._dispatch import kernel
 from ._turbo import TURBO_SRGB8_HEX
 from .classes import _lookup
-from .color import _parse_range, pack_rgba, unpack_rgba
+from .color import parse_value_range, pack_rgba, unpack_rgba
 
 # Polynomial coefficients, lowest degree first, one row per channel (R, G, B); values are sRGB 0-1.
 _POLYNOMIALS = {
@@ -386,10 +386,10 @@ def _colormap_into(src: np.ndarray, key: str, vmin, vmax, ignore_zero: bool, res
         if vmin is None and vmax is None:
             low, high = auto
         else:
-            low, high = _parse_range((auto[0] if vmin is None else vmin, auto[1] if vmax is None else vmax),
+            low, high = parse_value_range((auto[0] if vmin is None else vmin, auto[1] if vmax is None else vmax),
                                      "(vmin, vmax)")
     else:
-        low, high = _parse_range((vmin, vmax), "(vmin, vmax)")
+        low, high = parse_value_range((vmin, vmax), "(vmin, vmax)")
     scale = 255.0 / (high - low) if high > low else 0.0
     table = _indexed_table(key)
     if per_code:

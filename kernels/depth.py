@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _checks
 from ._dispatch import kernel
-from .color import _parse_range, to_rgba8, unpack_rgba
+from .color import parse_value_range, to_rgba8, unpack_rgba
 from .colormaps import apply_colormap_packed, colormap_name
 
 class DepthCloud(NamedTuple):
@@ -195,7 +195,7 @@ def depth_cloud(depth, intrinsics, meter=1.0, *, max_depth=None, step=1, color_i
         if colors_packed.size == 0:
             raise ValueError(f"color_image: expected at least one pixel, got shape {np.shape(color_image)}")
     if depth_range is not None:
-        depth_range = _parse_range(depth_range, "depth_range")
+        depth_range = parse_value_range(depth_range, "depth_range")
     if colormap is not None:
         colormap = colormap_name(colormap)
     out_colors = np.empty(capacity if color_image is not None else 0, np.uint32)
