@@ -1,4 +1,5 @@
-"""``import rerun`` stays light, and the import-linter contracts of pyproject.toml hold."""
+"""``import rerun`` stays light, the import-linter contracts of pyproject.toml hold, and each package imports
+its own modules in one style."""
 
 from __future__ import annotations
 
@@ -47,3 +48,37 @@ def test_import_linter_contracts_hold():
     assert lint is not None, "import-linter is not installed: pip install -e '.[test]' (it is in the test extras)"
     result = subprocess.run([lint], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: Source folder → import name of each package; a package imports its own modules one way only.
+PACKAGES = {"sdk": "rerun", "app": "rerun_app", "scene": "rerun_scene", "kernels": "rerun_kernels", "demo": "rerun_demo"}
+
+
+def _intra_package_import_styles(folder: str, name: str) -> dict[str, list[str]]:
+    """``{"relative": [...], "absolute": [...]}``: where each package module imports its own package, by style."""
+    import ast
+
+    styles: dict[str, list[str]] = {"relative": [], "absolute": []}
+    for path in sorted((REPO / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            where = f"{path.relative_to(REPO)}:{node.lineno}"
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                styles["relative"].append(where)
+            elif isinstance(node, ast.ImportFrom) and (node.module == name or (node.module or "").startswith(name + ".")):
+                styles["absolute"].append(where)
+            elif isinstance(node, ast.Import) and any(a.name == name or a.name.startswith(name + ".") for a in node.names):
+                styles["absolute"].append(where)
+    return styles
+
+
+def test_each_package_imports_its_own_modules_in_one_style():
+    mixed = {}
+    for folder, name in PACKAGES.items():
+        styles = _intra_package_import_styles(folder, name)
+        assert styles["relative"] or styles["absolute"] or folder == "demo", f"{folder}: no intra-package import found"
+        if styles["relative"] and styles["absolute"]:
+            fewer = min(styles.values(), key=len)
+            mixed[folder] = fewer[:5]
+    assert not mixed, f"packages mixing relative and absolute imports of their own modules (the odd ones out): {mixed}"
