@@ -3,6 +3,8 @@
     python bench/web.py drag [--points 100000,1000000] [--seconds 4]   # dragging a cloud: frames/s, latency, bytes
     python bench/web.py idle [--seconds 3]                             # bytes/s sent while nothing changes
     python bench/web.py log [--points 1000000] [--calls 20]            # log_points cost: a page watching vs none
+    python bench/web.py ui [--points 30000,100000,1000000] [--seconds 4] # hovering the UI: scene reused vs re-rendered
+    python bench/web.py ui-frame [--points 30000,100000,1000000] [--frames 60] # the same, one server frame, no browser
 
 ``drag``: ``rerun FILE --web-viewer`` on a recording of N random points; the page drags in the 3D view at 60 input
 events/s. Reported: frames drawn by the page per second, input → frame p50/p90 (from the page's send to the draw of
@@ -14,6 +16,16 @@ per-frame cost is not exposed, so the baseline is the first-frame render time th
 ``log``: a logger calls ``rr.serve`` and times ``log_points`` of N points, with no page open (baseline) and with a
 page watching a 3D view of them, alternating (no page, page, no page, page); the ratio compares the second run of
 each, and is the cost of serving to the logger.
+``ui``: the page hovers the entity and timeline panels (60 pointer moves/s) over a cloud of N points, once with the
+server re-rendering the space views on every frame (``RERUN_WEB_REUSE_SCENE=0``, the baseline) and once putting
+back its cached picture of the unchanged views; alternating (off, on, off, on), the second run of each is compared.
+Reported per mode: frames/s, server CPU s/frame, server render ms/frame (p50; render + readback), input → frame p50,
+frames that rendered the scene.
+``ui-frame``: the web viewer's frame alone (draw + RGB readback, as its GL thread does), in one headless viewer with
+the scene cache on, alternating frame by frame a UI-only frame (pointer moved over the entity panel) with the same
+frame forced to render the scene (the baseline): wall and process-CPU ms per frame, p50, and their ratio. Clouds
+of 50 k points and more are drawn through the scene's impostor cache (an unchanged big cloud is already one quad),
+smaller ones with GL points every frame.
 """
 
 from __future__ import annotations
@@ -139,6 +151,117 @@ def bench_drag(points: list[int], seconds: float) -> list[dict]:
     return results
 
 
+def _hover_run(browser, rrd: Path, reuse: bool, seconds: float) -> dict:
+    port = _free_port()
+    env = dict(_env(), RERUN_WEB_REUSE_SCENE="1" if reuse else "0")
+    proc = subprocess.Popen([sys.executable, "-m", "rerun_app", str(rrd), "--web-viewer", "--web-viewer-port",
+                             str(port), "--port", str(_free_port())], env=env, stdout=subprocess.DEVNULL)
+    try:
+        _wait_port(port, proc)
+        page = browser.new_page(viewport={"width": SIZE[0], "height": SIZE[1]})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_function("window.rerunWeb && window.rerunWeb.framesDrawn >= 3", timeout=300_000)
+        time.sleep(1.0)  # let the first frames (and a full-resolution cloud) settle
+        start = page.evaluate("({f: window.rerunWeb.framesDrawn, s: window.rerunWeb.sceneFrames,"
+                              " n: window.rerunWeb.latencies.length, r: window.rerunWeb.renderMs.length})")
+        cpu0, t0 = _cpu_seconds(proc.pid), time.perf_counter()
+        path = [(40 + 4 * (i % 40), 70 + 6 * (i % 40)) for i in range(40)] + [(300 + 15 * i, 640) for i in range(40)]
+        i = 0
+        while time.perf_counter() - t0 < seconds:  # over the entity panel, then along the timeline panel
+            page.mouse.move(*path[i % len(path)])
+            i += 1
+            time.sleep(1 / 60)
+        page.wait_for_timeout(300)  # the last moves' frames arrive
+        wall, cpu = time.perf_counter() - t0, _cpu_seconds(proc.pid) - cpu0
+        state = page.evaluate("window.rerunWeb")
+        frames = state["framesDrawn"] - start["f"]
+        page.close()
+        return {"frames_per_s": frames / wall, "server_cpu_s_per_frame": cpu / max(frames, 1),
+                "render_ms_p50": _percentile(state["renderMs"][start["r"]:], 50),
+                "latency_p50_ms": _percentile(state["latencies"][start["n"]:], 50),
+                "frames": frames, "frames_rendering_scene": state["sceneFrames"] - start["s"]}
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def bench_ui(points: list[int], seconds: float) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for n in points:
+            rrd = Path(tmp) / f"cloud{n}.rrd"
+            _write_cloud(rrd, n)
+            runs = {}
+            for reuse in (False, True, False, True):  # alternating: warm-up and drift hit both modes alike
+                runs["reused" if reuse else "rerendered"] = _hover_run(browser, rrd, reuse, seconds)
+            off, on = runs["rerendered"], runs["reused"]
+            results.append({"points": n, "baseline_rerendered": off, "scene_reused": on,
+                            "ratio_cpu_per_frame": on["server_cpu_s_per_frame"] / off["server_cpu_s_per_frame"],
+                            "ratio_render_ms": on["render_ms_p50"] / off["render_ms_p50"]})
+        browser.close()
+    return results
+
+
+UI_FRAME = r"""
+import json, sys, time
+import numpy as np
+from rerun_app.viewer.gl_setup import choose_backend
+choose_backend(headless=True)
+from imgui_bundle import imgui
+from vispy import gloo
+from rerun_app.ingest import Ingest, make_target
+from rerun_app.viewer.viewer import Viewer
+hub, target = make_target()
+ingest = Ingest(target)
+ingest.load_file(sys.argv[1])
+frames = int(sys.argv[2])
+viewer = Viewer(hub, ingest, size=(1280, 720), headless=True, reuse_unchanged_scene=True)
+canvas = viewer.canvas
+def frame(force_scene, i):
+    imgui.get_io().add_mouse_pos_event(40.0 + 4 * (i % 40), 70.0 + 6 * (i % 40))
+    if force_scene:
+        canvas.mark_scene_changed()
+    viewer.poll(); viewer.request_redraw(1)
+    wall, cpu = time.perf_counter(), time.process_time()  # process: llvmpipe rasterises on its own threads
+    viewer.draw_frame()
+    gloo.read_pixels((0, 0, *canvas.physical_size), alpha=False, out_type="unsigned_byte")
+    return (time.perf_counter() - wall) * 1e3, (time.process_time() - cpu) * 1e3, canvas.last_frame_rendered_scene
+for i in range(10):
+    frame(True, i)
+out = {"rerendered": [], "reused": []}
+for i in range(2 * frames):
+    wall, cpu, rendered = frame(i % 2 == 0, i)
+    out["rerendered" if rendered else "reused"].append((wall, cpu))
+viewer.close()
+print(json.dumps(out))
+"""
+
+
+def bench_ui_frame(points: list[int], frames: int) -> list[dict]:
+    import numpy as np
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in points:
+            rrd = Path(tmp) / f"cloud{n}.rrd"
+            _write_cloud(rrd, n)
+            done = subprocess.run([sys.executable, "-c", UI_FRAME, str(rrd), str(frames)], env=_env(),
+                                  capture_output=True, text=True, check=True)
+            runs = json.loads(done.stdout.strip().splitlines()[-1])
+            row = {"points": n}
+            for mode, samples in runs.items():
+                wall, cpu = (np.array([s[k] for s in samples]) for k in (0, 1))
+                row[mode] = {"frames": len(samples), "wall_ms_p50": float(np.median(wall)),
+                             "cpu_ms_p50": float(np.median(cpu))}
+            row["ratio_wall"] = row["reused"]["wall_ms_p50"] / row["rerendered"]["wall_ms_p50"]
+            row["ratio_cpu"] = row["reused"]["cpu_ms_p50"] / row["rerendered"]["cpu_ms_p50"]
+            results.append(row)
+    return results
+
+
 def bench_idle(seconds: float) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -243,9 +366,19 @@ def main() -> None:
     log = sub.add_parser("log")
     log.add_argument("--points", type=int, default=1_000_000)
     log.add_argument("--calls", type=int, default=20)
+    ui = sub.add_parser("ui")
+    ui.add_argument("--points", default="30000,100000,1000000")
+    ui.add_argument("--seconds", type=float, default=4.0)
+    ui_frame = sub.add_parser("ui-frame")
+    ui_frame.add_argument("--points", default="30000,100000,1000000")
+    ui_frame.add_argument("--frames", type=int, default=60)
     args = parser.parse_args()
     if args.what == "drag":
         result = bench_drag([int(p) for p in args.points.split(",")], args.seconds)
+    elif args.what == "ui-frame":
+        result = bench_ui_frame([int(p) for p in args.points.split(",")], args.frames)
+    elif args.what == "ui":
+        result = bench_ui([int(p) for p in args.points.split(",")], args.seconds)
     elif args.what == "idle":
         result = bench_idle(args.seconds)
     else:

@@ -67,13 +67,12 @@ class ViewHost:
     def place(self, rect: tuple[float, float, float, float] | None) -> None:
         """Move the ViewBox to ``rect`` (logical px, top-left origin) or hide it when None."""
         self.rect = rect
-        if rect is None or rect[2] < 2 or rect[3] < 2:
-            self.viewbox.visible = False
-            self.visible = False
+        self.visible = not (rect is None or rect[2] < 2 or rect[3] < 2)
+        if self.viewbox.visible != self.visible:  # vispy's setter asks for a scene redraw even when unchanged
+            self.viewbox.visible = self.visible
+        if not self.visible:
             return
         x, y, w, h = rect
-        self.viewbox.visible = True
-        self.visible = True
         if rect == self._placed_rect:
             return  # moving a ViewBox re-lays the scene out (and drops rerun_scene's cached frame)
         resized = self._placed_rect is not None and self._placed_rect[2:] != rect[2:]
@@ -112,6 +111,7 @@ class ViewHost:
             self.set_layer_calls += 1
             changed = True
         if changed:
+            self.viewbox.update()  # a removed layer's node has left the canvas and cannot ask for the redraw itself
             self._extent = None
             if self.spec.kind == "2d":  # several images in a 2D view: each stays visible, in entity-path order
                 self.scene_view.stack_images([(path, "image") for path in sorted(entity_layers)

@@ -101,9 +101,13 @@ class Viewer:
         Window size in logical pixels.
     headless : bool
         Render into an EGL pbuffer (screenshots) instead of a window.
+    reuse_unchanged_scene : bool
+        A frame where only the ImGui chrome changed puts back a copy of the last scene picture instead of drawing
+        the space views again (see :class:`~rerun_app.viewer.imgui_canvas.ImguiSceneCanvas`).
     """
 
-    def __init__(self, hub, ingest=None, size=(1600, 1000), headless: bool = False, title: str = "Rerun") -> None:
+    def __init__(self, hub, ingest=None, size=(1600, 1000), headless: bool = False, title: str = "Rerun",
+                 reuse_unchanged_scene: bool = False) -> None:
         self.hub = hub
         self.ingest = ingest
         self.lock = ingest.lock if ingest is not None else threading.RLock()
@@ -129,6 +133,7 @@ class Viewer:
         self.canvas = ImguiSceneCanvas(
             self._build_ui, self._update_views, size=size, title=title, show=not headless,
             bgcolor=(0.07, 0.07, 0.09, 1.0), fixed_delta_time=1 / 60 if headless else None,
+            reuse_unchanged_scene=reuse_unchanged_scene,
         )
         self.canvas.set_current()
         # CPU splat on software GL, GL_POINTS on a GPU; a window draws big clouds coarser while the camera moves

@@ -1,5 +1,6 @@
-"""The one place in the app that touches vispy's canvas-backend privates: the glfw window handle and injecting
-mouse events (into the glfw window's backend, or the headless EGL one the web viewer renders with).
+"""The one place in the app that touches vispy's canvas-backend privates: the glfw window handle, injecting
+mouse events (into the glfw window's backend, or the headless EGL one the web viewer renders with), and reopening
+a SceneCanvas's update scheduling after a frame that did not let vispy draw its scene.
 
 vispy's backends have no public API for either; everything else in the app goes through this adapter (the scene
 side has its own, ``rerun_scene.visuals.vispy_private``).
@@ -36,3 +37,9 @@ class GlfwCanvasBackend(VispyCanvasBackend):
     def window(self):
         """The glfw window handle (for ``glfw.set_*_callback``)."""
         return self._backend._id
+
+
+def reopen_update_scheduling(canvas) -> None:
+    """Do what ``SceneCanvas.on_draw`` does before drawing the scene: let the next ``update()`` schedule a frame
+    again (a frame that reuses a cached scene picture instead of calling it must, or no frame is ever drawn again)."""
+    canvas._update_pending = False

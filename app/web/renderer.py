@@ -4,7 +4,9 @@ Every vispy / ImGui / GL call happens on this thread. The network thread only qu
 wakes it (:meth:`wake`). Pointer moves queued while a frame renders are coalesced into the newest one. A frame is
 drawn when input arrived, the store changed, the viewer asked for more frames (ImGui settling, playback) or
 ImGui still has queued input events — and only while some page has room for a frame; otherwise nothing is drawn
-and nothing is sent (0 bytes/s idle).
+and nothing is sent (0 bytes/s idle). A frame where only the ImGui chrome changed (hover, typing, a button) puts back
+the cached picture of the unchanged 3D/2D views instead of rendering them again (``reuse_unchanged_scene``; each
+frame's header says whether its scene was rendered). ``RERUN_WEB_REUSE_SCENE=0`` turns that off (bench baseline).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+import os
 import threading
 import time
 
@@ -36,12 +39,18 @@ class WebRenderer:
         The data (as for the window).
     size : (int, int)
         First frame size; pages resize it.
+    reuse_unchanged_scene : bool, optional
+        Put back the last scene picture on frames where the scene did not change (default: on, unless the
+        environment sets ``RERUN_WEB_REUSE_SCENE=0``).
     """
 
-    def __init__(self, hub, ingest, size=(1280, 720)) -> None:
+    def __init__(self, hub, ingest, size=(1280, 720), reuse_unchanged_scene: bool | None = None) -> None:
         self.hub = hub
         self.ingest = ingest
         self.size = size
+        if reuse_unchanged_scene is None:
+            reuse_unchanged_scene = os.environ.get("RERUN_WEB_REUSE_SCENE", "1") != "0"
+        self.reuse_unchanged_scene = reuse_unchanged_scene
         self.frames = FrameHub(self.wake)
         self._cond = threading.Condition()
         self._inbox: collections.deque = collections.deque()
@@ -52,6 +61,7 @@ class WebRenderer:
         self.input_seq = 0
         self.dropped_events = 0
         self.frames_rendered = 0
+        self.scene_renders = 0  # frames that rendered the space views (the others reused the cached picture)
         self.render_seconds = 0.0
         self.cpu_seconds = 0.0
 
@@ -101,7 +111,8 @@ class WebRenderer:
             self._thread.join(timeout=10)
 
     def stats(self) -> dict:
-        return {"frames_rendered": self.frames_rendered, "render_seconds": self.render_seconds,
+        return {"frames_rendered": self.frames_rendered, "scene_renders": self.scene_renders,
+                "render_seconds": self.render_seconds,
                 "cpu_seconds": self.cpu_seconds, "dropped_events": self.dropped_events,
                 "pages": self.frames.stats()}
 
@@ -114,7 +125,8 @@ class WebRenderer:
             from rerun_app.viewer.viewer import Viewer
             from rerun_app.web.remote_input import RemoteInput
 
-            viewer = Viewer(self.hub, self.ingest, size=self.size, headless=True)
+            viewer = Viewer(self.hub, self.ingest, size=self.size, headless=True,
+                            reuse_unchanged_scene=self.reuse_unchanged_scene)
             remote = RemoteInput(viewer)
             viewer.input = remote
             remote.resize(*self.size)
@@ -195,7 +207,9 @@ class WebRenderer:
         jpeg = encode_gl_rgb(pixels, width, height)
         done = time.perf_counter()
         self.frames_rendered += 1
+        scene_rendered = viewer.canvas.last_frame_rendered_scene
+        self.scene_renders += scene_rendered
         self.render_seconds += done - wall
         self.cpu_seconds += time.thread_time() - cpu
         self.frames.publish(EncodedFrame(self.frames_rendered, width, height, jpeg, seq, (rendered - wall) * 1e3,
-                                         (done - rendered) * 1e3, True))
+                                         (done - rendered) * 1e3, scene_rendered))

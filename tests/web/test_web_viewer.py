@@ -10,16 +10,10 @@ import numpy as np
 import pytest
 
 from serving_logger import GREEN, RED
-from web_kit import (SIZE, ServingLogger, centroid, checkbox_centres, frames_drawn, open_page, primary_mask,
-                     pixels, render_native, wait_for_pixels)
+from web_kit import (MIN_CLOUD_PIXELS, SIZE, ServingLogger, both_clouds, centroid, checkbox_centres, drag, fps_field,
+                     frames_drawn, in_view, open_page, pixels, render_native, time_cursor, wait_for_pixels)
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow]
-
-#: The 3D view's area of a 1280x720 page (between the entity panel, the selection panel and the timeline).
-VIEW = (slice(60, 520), slice(240, 1020))
-MIN_CLOUD_PIXELS = 300
-FIELD_RGB = (26, 26, 26)  # ImGui's input box background over the timeline panel
-
 
 @pytest.fixture
 def logger():
@@ -28,27 +22,9 @@ def logger():
     serving.close()
 
 
-def in_view(image: np.ndarray, rgb) -> np.ndarray:
-    mask = np.zeros(image.shape[:2], bool)
-    mask[VIEW] = primary_mask(image[VIEW], rgb)
-    return mask
-
-
-def both_clouds(image: np.ndarray) -> bool:
-    return in_view(image, RED).sum() > MIN_CLOUD_PIXELS and in_view(image, GREEN).sum() > MIN_CLOUD_PIXELS
-
-
-def drag(page, start, end, steps: int = 12) -> None:
-    page.mouse.move(*start)
-    page.mouse.down()
-    for i in range(1, steps + 1):
-        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
-    page.mouse.up()
-
-
 def test_logged_clouds_appear_where_the_headless_render_puts_them(logger, browser, tmp_path):
     """Data logged before (red) and after (green) ``rr.serve`` is drawn where the same viewer's EGL screenshot of
-    the same data draws it (whose projection tests/app/viewer/test_window.py checks)."""
+    the same data draws it (whose projection tests/viewer/test_window.py checks)."""
     page = open_page(browser, logger.web_url)
     shown = wait_for_pixels(page, both_clouds, "the red and the green cloud")
     native = render_native(tmp_path)
@@ -91,50 +67,27 @@ def test_clicking_an_entity_checkbox_hides_its_cloud(logger, browser):
     wait_for_pixels(page, both_clouds, "the red cloud shown again")
 
 
-def _time_cursor(image: np.ndarray) -> tuple[int, int]:
-    """(x, y) of the middle of the timeline's time cursor (a 2-pixel red line), found from its colour."""
-    bottom = image[540:].astype(int)
-    cursor = (bottom[..., 0] > 150) & (bottom[..., 0] - bottom[..., 1] > 70) & (bottom[..., 0] - bottom[..., 2] > 70)
-    ys, xs = np.nonzero(cursor)
-    assert xs.size, "no time cursor in the timeline"
-    return int(np.median(xs)), int(np.median(ys)) + 540
-
-
 def test_scrubbing_the_timeline_changes_the_image(logger, browser):
     page = open_page(browser, logger.web_url)
     image = wait_for_pixels(page, both_clouds, "both clouds at the latest frame")
-    cursor_x, cursor_y = _time_cursor(image)
+    cursor_x, cursor_y = time_cursor(image)
     # Press just inside the scrub area (the cursor sits on its right edge at the latest time), drag past its start:
     # the scrub clamps to the first time.
     drag(page, (cursor_x - 4, cursor_y), (240, cursor_y))
     at_start = wait_for_pixels(page, lambda im: in_view(im, GREEN).sum() < 20,
                                "frame 0 (the green cloud is logged at frame 1)")
     assert in_view(at_start, RED).sum() > MIN_CLOUD_PIXELS
-    start_x, _ = _time_cursor(at_start)
+    start_x, _ = time_cursor(at_start)
     assert start_x < cursor_x - 100
     drag(page, (start_x + 4, cursor_y), (1020, cursor_y))
     wait_for_pixels(page, both_clouds, "frame 1 again")
 
 
-def _fps_field(image: np.ndarray, cursor_y: int) -> tuple[int, int, int, int]:
-    """(x0, x1, y0, y1) of the timeline toolbar's rightmost input box (the playback fps), found from its colour:
-    the toolbar row is just above the scrub area, its input boxes are the long runs of ImGui's dark field grey."""
-    toolbar_y = cursor_y - 32
-    row = image[toolbar_y - 4].astype(int)  # above the text baseline: the box background only
-    field = np.all(np.abs(row - FIELD_RGB) <= 6, axis=-1)
-    xs = np.nonzero(field[240:1020])[0] + 240
-    runs = np.split(xs, np.nonzero(np.diff(xs) > 3)[0] + 1)
-    runs = [r for r in runs if r.size > 40]
-    assert runs, "no input box in the timeline toolbar"
-    last = runs[-1]
-    return int(last[0]), int(last[-1]), toolbar_y - 8, toolbar_y + 8
-
-
 def test_typing_into_an_imgui_field_reaches_it(logger, browser):
     page = open_page(browser, logger.web_url)
     image = wait_for_pixels(page, both_clouds, "both clouds")
-    _, cursor_y = _time_cursor(image)
-    x0, x1, y0, y1 = _fps_field(image, cursor_y)
+    _, cursor_y = time_cursor(image)
+    x0, x1, y0, y1 = fps_field(image, cursor_y)
     original = image[y0:y1, x0:x1].astype(int)
 
     def type_value(text: str) -> None:

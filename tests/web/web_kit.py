@@ -17,6 +17,7 @@ import pytest
 
 from gl_support import headless_gl_env
 from net_support import free_port
+from serving_logger import GREEN, RED
 
 HERE = Path(__file__).resolve().parent
 LOGGER = HERE / "serving_logger.py"
@@ -225,3 +226,50 @@ class WebViewerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+#: The 3D view's area of a 1280x720 page (between the entity panel, the selection panel and the timeline).
+VIEW = (slice(60, 520), slice(240, 1020))
+MIN_CLOUD_PIXELS = 300
+FIELD_RGB = (26, 26, 26)  # ImGui's input box background over the timeline panel
+
+
+def in_view(image: np.ndarray, rgb) -> np.ndarray:
+    mask = np.zeros(image.shape[:2], bool)
+    mask[VIEW] = primary_mask(image[VIEW], rgb)
+    return mask
+
+
+def both_clouds(image: np.ndarray) -> bool:
+    return in_view(image, RED).sum() > MIN_CLOUD_PIXELS and in_view(image, GREEN).sum() > MIN_CLOUD_PIXELS
+
+
+def drag(page, start, end, steps: int = 12) -> None:
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        page.mouse.move(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+    page.mouse.up()
+
+
+def time_cursor(image: np.ndarray) -> tuple[int, int]:
+    """(x, y) of the middle of the timeline's time cursor (a 2-pixel red line), found from its colour."""
+    bottom = image[540:].astype(int)
+    cursor = (bottom[..., 0] > 150) & (bottom[..., 0] - bottom[..., 1] > 70) & (bottom[..., 0] - bottom[..., 2] > 70)
+    ys, xs = np.nonzero(cursor)
+    assert xs.size, "no time cursor in the timeline"
+    return int(np.median(xs)), int(np.median(ys)) + 540
+
+
+def fps_field(image: np.ndarray, cursor_y: int) -> tuple[int, int, int, int]:
+    """(x0, x1, y0, y1) of the timeline toolbar's rightmost input box (the playback fps), found from its colour:
+    the toolbar row is just above the scrub area, its input boxes are the long runs of ImGui's dark field grey."""
+    toolbar_y = cursor_y - 32
+    row = image[toolbar_y - 4].astype(int)  # above the text baseline: the box background only
+    field = np.all(np.abs(row - FIELD_RGB) <= 6, axis=-1)
+    xs = np.nonzero(field[240:1020])[0] + 240
+    runs = np.split(xs, np.nonzero(np.diff(xs) > 3)[0] + 1)
+    runs = [r for r in runs if r.size > 40]
+    assert runs, "no input box in the timeline toolbar"
+    last = runs[-1]
+    return int(last[0]), int(last[-1]), toolbar_y - 8, toolbar_y + 8

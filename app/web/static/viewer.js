@@ -5,10 +5,11 @@
   const canvas = document.getElementById("frame");
   const statusBox = document.getElementById("status");
   const ctx = canvas.getContext("2d");
-  // Counters read by tests and bench/web.py: bytes received, and input → frame latency (ms) of the newest input
-  // event each frame applied (the server numbers the events it took in input_seq; this page counts what it sent).
-  const state = { connected: false, framesDrawn: 0, lastHeader: null, status: "connecting", reconnects: 0,
-                  bytesReceived: 0, inputsSent: 0, latencies: [] };
+  // Counters read by tests and bench/web.py: bytes received, input → frame latency (ms) of the newest input
+  // event each frame applied (the server numbers the events it took in input_seq; this page counts what it sent),
+  // and how many frames re-rendered the 3D/2D views (the others only redrew the UI over the cached scene).
+  const state = { connected: false, framesDrawn: 0, sceneFrames: 0, lastHeader: null, status: "connecting",
+                  reconnects: 0, bytesReceived: 0, inputsSent: 0, latencies: [], renderMs: [] };
   const sendTimes = new Map();
   window.rerunWeb = state;
   let socket = null;
@@ -65,6 +66,9 @@
     ctx.drawImage(bitmap, 0, 0);
     bitmap.close();
     state.framesDrawn += 1;
+    if (header.scene) state.sceneFrames += 1;
+    state.renderMs.push(header.render_ms);
+    if (state.renderMs.length > 10000) state.renderMs.shift();
     const sentAt = sendTimes.get(header.input_seq);
     if (sentAt !== undefined && (!state.lastHeader || header.input_seq > state.lastHeader.input_seq)) {
       state.latencies.push(performance.now() - sentAt);
