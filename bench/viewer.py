@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "viewer"))
+sys.path.insert(0, str(REPO / "tests" / "app"))  # _viewer_kit.py
 
 
 def _egl_env() -> dict:
@@ -93,7 +93,7 @@ def bench_frame(points: list[int]) -> None:
         res = {}
         for mode in ("viewer", "bare"):
             rect = json.dumps(res["viewer"]["rect"]) if mode == "bare" else "null"
-            out = subprocess.run([sys.executable, "-c", FRAME_CHILD, str(REPO / "tests" / "viewer"), str(n), mode, rect],
+            out = subprocess.run([sys.executable, "-c", FRAME_CHILD, str(REPO / "tests" / "app"), str(n), mode, rect],
                                  env=_egl_env(), capture_output=True, text=True, timeout=900)
             if out.returncode != 0:
                 print(out.stderr[-2000:])

@@ -1,7 +1,7 @@
 """The README's demo command on a machine with no display: it records to out/ and renders a PNG with the viewer
 headless (EGL), and says where. The picture must show the camera's RGB frame (the 2D view draws it with nearest
 filtering, and the 3D depth cloud takes its colours, so the frame's most frequent colours appear exactly).
-Pixel-exact placement is checked by tests/viewer; this checks the command a user types end to end."""
+Pixel-exact placement is checked by tests/app/viewer; this checks the command a user types end to end."""
 
 from __future__ import annotations
 

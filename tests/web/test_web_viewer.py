@@ -24,7 +24,7 @@ def logger():
 
 def test_logged_clouds_appear_where_the_headless_render_puts_them(logger, browser, tmp_path):
     """Data logged before (red) and after (green) ``rr.serve`` is drawn where the same viewer's EGL screenshot of
-    the same data draws it (whose projection tests/viewer/test_window.py checks)."""
+    the same data draws it (whose projection tests/app/viewer/test_window.py checks)."""
     page = open_page(browser, logger.web_url)
     shown = wait_for_pixels(page, both_clouds, "the red and the green cloud")
     native = render_native(tmp_path)

@@ -20,7 +20,7 @@ from image_compare import compare, diff_image
 
 pytestmark = pytest.mark.gl
 
-GOLDEN_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
+GOLDEN_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
 REGENERATE = "python tests/fixtures/golden/make_golden.py"
 
 

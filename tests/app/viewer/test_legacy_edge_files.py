@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 from gl_support import headless_gl_env
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rrd_v040"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "rrd_v040"
 EDGE_FILES = sorted(FIXTURES.glob("edge_*.rrd"))
 IDS = [path.stem for path in EDGE_FILES]
 
@@ -126,7 +126,7 @@ def test_empty_union_without_buffers_converts_to_no_rects():
         print(len(out), out.type, warnings)
         """
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent.parent), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])))
     result = subprocess.run(
         [sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True, timeout=60, env=env
     )

@@ -17,6 +17,7 @@ from rerun_app.views.heuristics import SpaceViewSpec
 pytestmark = pytest.mark.gl
 
 HERE = Path(__file__).parent
+KIT_DIR = HERE.parent  # tests/app, where _viewer_kit.py is (a child process puts it on sys.path)
 N = 20
 STEP = 5  # entry f is logged at frame STEP * f: cursor times differ from row indices
 CLICKED_ROW = N - 4
@@ -42,12 +43,12 @@ def scenario(hub) -> None:
 def run_viewer(display: str, steps: list, out: Path) -> subprocess.CompletedProcess:
     (out / "steps.json").write_text(json.dumps(steps))
     code = (
-        "import sys, types; sys.path.insert(0, %r)\n"
+        "import sys, types; sys.path[:0] = %r\n"
         "import _viewer_kit as kit, test_click_to_time as t\n"
         "hub = kit.new_hub(); t.scenario(hub)\n"
         "import rerun_app.viewer as v\n"
         "sys.exit(v.run(types.SimpleNamespace(screenshot=None, size='1200x800'), hub))\n"
-    ) % str(HERE)
+    ) % [str(HERE), str(KIT_DIR)]
     env = dict(os.environ, DISPLAY=display, RERUN_VIEWER_SCRIPT=str(out / "steps.json"),
                RERUN_VIEWER_SCRIPT_OUT=str(out))
     env.pop("RERUN_GL_BACKEND", None)

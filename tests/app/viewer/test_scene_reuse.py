@@ -14,7 +14,7 @@ from gl_support import headless_gl_env
 
 pytestmark = pytest.mark.gl
 
-HERE = Path(__file__).parent
+KIT_DIR = Path(__file__).parent.parent  # tests/app, where _viewer_kit.py is (a child process puts it on sys.path)
 CHILD = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1])
@@ -83,7 +83,7 @@ print(json.dumps(out))
 
 
 def test_ui_only_frames_reuse_the_scene_and_scene_changes_render_it(egl_available):
-    result = subprocess.run([sys.executable, "-c", CHILD, str(HERE)], env=headless_gl_env(), capture_output=True,
+    result = subprocess.run([sys.executable, "-c", CHILD, str(KIT_DIR)], env=headless_gl_env(), capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])

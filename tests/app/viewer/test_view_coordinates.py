@@ -20,6 +20,7 @@ from rerun.log.transform import view_coordinates_code
 from rerun_app.viewer.view_coordinates import right_axis, up_axis
 
 HERE = Path(__file__).parent
+KIT_DIR = HERE.parent  # tests/app, where _viewer_kit.py is (a child process puts it on sys.path)
 _LETTER_AXIS = {"R": (0, 1), "L": (0, -1), "U": (1, 1), "D": (1, -1), "B": (2, 1), "F": (2, -1)}
 _PAIRS = ("RL", "UD", "FB")
 
@@ -109,7 +110,7 @@ def test_rendered_axes_point_where_the_view_coordinates_say(egl_available, tmp_p
         "    kit.log_row(hub, 'world', {'rerun.view_coordinates': C.view_coordinates(vc)})\n"
         "    kit.log_row(hub, 'world/tips', kit.points3d(tips, colors=colors, radii=[0.08] * 4), frame=1)\n"
         "    write_screenshot(hub, f'{sys.argv[1]}/{i}.png', size=(480, 360))\n"
-    ) % str(HERE)
+    ) % str(KIT_DIR)
     result = subprocess.run([sys.executable, "-c", code, str(out), json.dumps(RENDERED)], env=headless_gl_env(),
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]

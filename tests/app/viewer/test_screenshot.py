@@ -14,6 +14,7 @@ from _viewer_kit import CLOUD_COLORS, FRAME_COLORS
 pytestmark = pytest.mark.gl
 
 HERE = Path(__file__).parent
+KIT_DIR = HERE.parent  # tests/app, where _viewer_kit.py is (a child process puts it on sys.path)
 
 
 def screenshot(tmp_path, *args: str) -> subprocess.CompletedProcess:
@@ -25,7 +26,7 @@ def screenshot(tmp_path, *args: str) -> subprocess.CompletedProcess:
         "kw = dict(a.split('=', 1) for a in sys.argv[1:])\n"
         "size = tuple(int(v) for v in kw.pop('size', '1280x720').split('x'))\n"
         "write_screenshot(hub, kw.pop('out'), size=size, **kw)\n"
-    ) % str(HERE)
+    ) % str(KIT_DIR)
     return subprocess.run([sys.executable, "-c", code, *args], env=headless_gl_env(), capture_output=True, text=True,
                           timeout=120)
 
@@ -83,7 +84,7 @@ def test_screenshot_of_scalars_draws_each_series_in_its_logged_colour(egl_availa
         "        'rerun.colorrgba': C.fixed_size_list(np.array([[0, 220, 220, 255]], np.uint8)),\n"
         "        'rerun.radius': C.primitive(np.array([2.0], np.float32))}, frame=f)\n"
         "write_screenshot(hub, sys.argv[1], size=(900, 600))\n"
-    ) % str(HERE)
+    ) % str(KIT_DIR)
     out = tmp_path / "plot.png"
     result = subprocess.run([sys.executable, "-c", code, str(out)], env=headless_gl_env(), capture_output=True,
                             text=True, timeout=120)

@@ -14,6 +14,7 @@ from gl_support import headless_gl_env
 pytestmark = pytest.mark.gl
 
 HERE = Path(__file__).parent
+KIT_DIR = HERE.parent  # tests/app, where _viewer_kit.py is (a child process puts it on sys.path)
 CHILD = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -47,7 +48,7 @@ print(json.dumps({"before": before, "after": after}))
 
 
 def test_a_pinhole_logged_later_on_an_existing_path_gets_its_2d_view(egl_available):
-    result = subprocess.run([sys.executable, "-c", CHILD, str(HERE)], env=headless_gl_env(), capture_output=True,
+    result = subprocess.run([sys.executable, "-c", CHILD, str(KIT_DIR)], env=headless_gl_env(), capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     state = json.loads(result.stdout.strip().splitlines()[-1])
