@@ -364,6 +364,13 @@ class TcpServer:
         header_view = memoryview(header)
         limit = self.dispatcher.max_frame_bytes or (4 << 30)
         limits = self.limits
+        budget = self.receive_budget
+        try:
+            self._receive_frames(conn, source, header, header_view, limit, limits, budget)
+        finally:
+            budget.forget(conn)  # the buffer this connection kept goes with it
+
+    def _receive_frames(self, conn, source, header, header_view, limit, limits, budget) -> None:
         while True:
             # Between frames a logger that already sent one may be quiet for as long as it likes.
             conn.settimeout(None if source.frames else limits.half_open_timeout_s)
@@ -375,20 +382,27 @@ class TcpServer:
             # The whole frame is admitted against the shared budget before its first byte (frames
             # that each held part of it could wait on one another for ever), but its memory is
             # committed only as bytes arrive: a peer that sends a header alone costs no memory.
-            self.receive_budget.reserve(size, limits.frame_stall_timeout_s)
-            frame = payload = None
+            budget.reserve(size, limits.frame_stall_timeout_s)
+            frame = payload = owner = None
             try:
-                frame = default_pool.take_free(size)
+                frame = budget.take_kept(conn, size)
+                if frame is not None:
+                    owner = frame.base
+                else:
+                    frame = default_pool.take_free(size)
                 if frame is None:
-                    frame = lazy_buffer(size)
+                    frame = owner = lazy_buffer(size)
                 frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
                 payload = memoryview(frame)[FRAME_HEADER.size :]
                 _recv_timed(conn, payload, True, "stalled inside a frame")
                 payload.release()
                 self.dispatcher.handle(source, frame)
+                frame = payload = None
+                if owner is not None:
+                    budget.keep(conn, owner)  # if nothing holds it now, the next frame lands in it
             finally:
-                frame = payload = None  # a torn frame's memory goes now, not when the next one arrives
-                self.receive_budget.release(size)
+                frame = payload = owner = None  # a torn frame's memory goes now, not when the next one arrives
+                budget.release(size)
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:
         """Drain the ring whenever woken: by the data eventfd of ``wake`` (data, space) when the
