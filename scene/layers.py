@@ -25,7 +25,7 @@ from .batches import (
     MeshBatch,
     PointBatch,
 )
-from .visuals import nodes
+from .visuals import LeanVisual, nodes
 
 PICK_TOLERANCE_PX = 3.0
 
@@ -80,7 +80,7 @@ class Layer:
     @property
     def visuals(self) -> list:
         """The lean visuals of this layer."""
-        return [child for child in self.node.children if hasattr(child, "upload_count")]
+        return [child for child in self.node.children if isinstance(child, LeanVisual)]
 
     @property
     def upload_count(self) -> int:

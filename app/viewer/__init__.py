@@ -46,16 +46,17 @@ def parse_size(text, default=(1600, 1000)) -> tuple[int, int]:
 def run(args, hub, ingest=None) -> int:
     """Open the viewer window on ``hub`` (or write a screenshot when ``args.screenshot`` is set).
 
-    Returns the process exit code.
+    ``args`` are the CLI's parsed arguments: ``screenshot`` and ``size`` are read always, ``timeline`` and ``time``
+    with a screenshot only. Returns the process exit code.
     """
-    screenshot = getattr(args, "screenshot", None)
-    size = parse_size(getattr(args, "size", None), (1280, 720) if screenshot else (1600, 1000))
+    screenshot = args.screenshot
+    size = parse_size(args.size, (1280, 720) if screenshot else (1600, 1000))
     if screenshot:
         from rerun_app.screenshot import write_screenshot
 
         try:
-            path = write_screenshot(hub, screenshot, size=size, timeline=getattr(args, "timeline", None),
-                                    time=getattr(args, "time", None), ingest=ingest)
+            path = write_screenshot(hub, screenshot, size=size, timeline=args.timeline,
+                                    time=args.time, ingest=ingest)
         except (ValueError, OSError, RuntimeError) as exc:
             print(f"rerun: --screenshot failed: {exc}", file=sys.stderr)
             return 2

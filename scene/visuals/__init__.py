@@ -4,9 +4,10 @@ Each visual counts its uploads in ``upload_count`` (tests and the app's stats re
 Scene-graph node versions (usable with ``parent=``) are in :mod:`rerun_scene.visuals.nodes`.
 """
 
+from ._base import LeanVisual
 from .image import ImageVisual
 from .lines import LinesVisual
 from .mesh import MeshVisual
 from .points import PointsVisual
 
-__all__ = ["ImageVisual", "LinesVisual", "MeshVisual", "PointsVisual"]
+__all__ = ["ImageVisual", "LeanVisual", "LinesVisual", "MeshVisual", "PointsVisual"]
