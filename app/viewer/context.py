@@ -32,15 +32,19 @@ class PanelContext:
         Draw a few more frames.
     reset_layout : callable
         Dock panels and views as at start-up on the next frame.
+    warn_entity : callable
+        ``warn_entity(path, message)``: keep a warning on an entity whose data a view could not show.
     """
 
     def __init__(self, shown: ShownRecording, state: ViewerState, views: Callable[[], dict],
-                 request_redraw: Callable[[], None], reset_layout: Callable[[], None]) -> None:
+                 request_redraw: Callable[[], None], reset_layout: Callable[[], None],
+                 warn_entity: Callable[[str, str], None]) -> None:
         self.shown = shown
         self.state = state
         self._views = views
         self.request_redraw = request_redraw
         self.reset_layout = reset_layout
+        self.warn_entity = warn_entity
         # what the panels drew last (the state dump of the script hook reads these)
         self.item_rects: dict[str, Rect] = {}
         self.plot_frames: dict[str, dict] = {}  # plot view name → plot area rect and axis limits

@@ -165,6 +165,8 @@ def draw_text_log(viewer, spec) -> None:
     if cached is None or cached[0] != cache_key:
         cached = _TEXT_ROWS[spec.name] = (cache_key, tl.text_rows(store, paths, key))
     table = cached[1]
+    for path, why in table.failures:  # that entity is left out; the others' entries are shown
+        viewer.warn_entity(path, why)
     flt = text_filter(spec.name)
     _text_filters(viewer, spec, flt, table, paths)
     shown = tl.filter_rows(table, flt)

@@ -121,11 +121,15 @@ class SpaceViews:
         try:
             return fn(arg)
         except Exception as exc:  # noqa: BLE001
-            message = f"{what} could not be read: {type(exc).__name__}: {exc}"
-            if message not in self.entity_warnings.setdefault(path, []):
-                self.entity_warnings[path].append(message)
-                log.warning("entity %s: %s", path, message)
+            self.warn(path, f"{what} could not be read: {type(exc).__name__}: {exc}")
             return default
+
+    def warn(self, path: str, message: str) -> None:
+        """Keep ``message`` on entity ``path`` (shown in the tree and the selection panel), logged once."""
+        warnings = self.entity_warnings.setdefault(path, [])
+        if message not in warnings:
+            warnings.append(message)
+            log.warning("entity %s: %s", path, message)
 
     def update(self, store, cursor, state, live: bool, rects: dict) -> dict[str, list[str]]:
         """Lay the ViewBoxes out in their windows' ``rects`` and sync their layers with ``store`` at ``cursor``.

@@ -140,7 +140,7 @@ class Viewer:
         self.points_path = configure_points_path(interactive=not headless)
         self.space_views = SpaceViews(self.canvas)
         self.panel = PanelContext(self.shown, self.state, lambda: self.space_views.views, self.request_redraw,
-                                  self.layout.reset)
+                                  self.layout.reset, lambda path, message: self.space_views.warn(path, message))
         self.picker = Picker(lambda: self.space_views.views, self.state, self.request_redraw)
         self.input = None
         if not headless:
@@ -292,11 +292,7 @@ class Viewer:
                 plot_views.DRAWERS[spec.kind](ctx, spec)
             imgui.end()
         except Exception as exc:  # noqa: BLE001 - one view's data must not blank the window
-            message = f"{spec.kind} view {spec.name!r} not drawn: {type(exc).__name__}: {exc}"
-            warnings = self.space_views.entity_warnings.setdefault(spec.root, [])
-            if message not in warnings:
-                warnings.append(message)
-                log.warning("%s", message)
+            self.space_views.warn(spec.root, f"{spec.kind} view {spec.name!r} not drawn: {type(exc).__name__}: {exc}")
             imgui.get_io().config_error_recovery_enable_assert = False
             imgui.internal.error_recovery_try_to_recover_state(state)
 

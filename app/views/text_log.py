@@ -67,6 +67,8 @@ class TextTable:
     bodies: np.ndarray  # (N,) object
     colors: np.ndarray  # (N, 4) uint8: the colour logged with the entry
     has_color: np.ndarray  # (N,) bool
+    #: (entity path, why) for each entity whose entries could not be read; the other entities' rows are kept
+    failures: tuple[tuple[str, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.times)
@@ -87,38 +89,50 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
     entity_paths : iterable of str
     timeline : (str, str)
     """
-    parts = []
+    parts, failures = [], []
     for path in entity_paths:
-        column = read_column(store, path, C.TEXT_ENTRY, timeline)
-        if column is None:
+        try:
+            part = _entity_rows(store, path, timeline)
+        except Exception as exc:  # noqa: BLE001 (one entity's bad data must not empty the whole log)
+            failures.append((path, f"text entries could not be read: {type(exc).__name__}: {exc}"))
             continue
-        entries = column.values
-        times = np.repeat(column.times, column.counts)[-MAX_ROWS_PER_ENTITY:]
-        entries = entries.slice(max(len(entries) - MAX_ROWS_PER_ENTITY, 0))
-        bodies = np.array(entries.field("body").fill_null("").to_pylist(), dtype=object)
-        levels = np.array(entries.field("level").fill_null("").to_pylist(), dtype=object)
-        colors, has_color = np.zeros((len(times), 4), np.uint8), np.zeros(len(times), bool)
-        colour_column = read_column(store, path, C.COLOR, timeline)
-        if colour_column is not None:
-            try:
-                logged = values.colors_rgba8(colour_column.firsts())
-            except values.ComponentError:
-                logged = None
-            if logged is not None:  # the colour logged in the same call, never another entry's at the same time
-                entry_rows = column.rows[-MAX_ROWS_PER_ENTITY:] if column.counts.max() == 1 else \
-                    np.repeat(column.rows, column.counts)[-MAX_ROWS_PER_ENTITY:]
-                order = np.argsort(colour_column.rows, kind="stable")
-                sorted_rows = colour_column.rows[order]
-                at = np.minimum(np.searchsorted(sorted_rows, entry_rows), max(len(sorted_rows) - 1, 0))
-                same = sorted_rows[at] == entry_rows
-                colors[same], has_color[same] = logged[order[at[same]]], True
-        parts.append((times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color))
+        if part is not None:
+            parts.append(part)
     if not parts:
         empty = np.empty(0, dtype=object)
-        return TextTable(np.empty(0, np.int64), empty, empty, empty, np.zeros((0, 4), np.uint8), np.zeros(0, bool))
+        return TextTable(np.empty(0, np.int64), empty, empty, empty, np.zeros((0, 4), np.uint8), np.zeros(0, bool),
+                         tuple(failures))
     columns = [np.concatenate(c) for c in zip(*parts)]
     order = np.argsort(columns[0], kind="stable")
-    return TextTable(*(c[order] for c in columns))
+    return TextTable(*(c[order] for c in columns), failures=tuple(failures))
+
+
+def _entity_rows(store, path: str, timeline):
+    """The newest ``MAX_ROWS_PER_ENTITY`` text entries of one entity as column arrays, or None when it has none."""
+    column = read_column(store, path, C.TEXT_ENTRY, timeline)
+    if column is None:
+        return None
+    entries = column.values
+    times = np.repeat(column.times, column.counts)[-MAX_ROWS_PER_ENTITY:]
+    entries = entries.slice(max(len(entries) - MAX_ROWS_PER_ENTITY, 0))
+    bodies = np.array(entries.field("body").fill_null("").to_pylist(), dtype=object)
+    levels = np.array(entries.field("level").fill_null("").to_pylist(), dtype=object)
+    colors, has_color = np.zeros((len(times), 4), np.uint8), np.zeros(len(times), bool)
+    colour_column = read_column(store, path, C.COLOR, timeline)
+    if colour_column is not None:
+        try:
+            logged = values.colors_rgba8(colour_column.firsts())
+        except values.ComponentError:
+            logged = None
+        if logged is not None:  # the colour logged in the same call, never another entry's at the same time
+            entry_rows = column.rows[-MAX_ROWS_PER_ENTITY:] if column.counts.max() == 1 else \
+                np.repeat(column.rows, column.counts)[-MAX_ROWS_PER_ENTITY:]
+            order = np.argsort(colour_column.rows, kind="stable")
+            sorted_rows = colour_column.rows[order]
+            at = np.minimum(np.searchsorted(sorted_rows, entry_rows), max(len(sorted_rows) - 1, 0))
+            same = sorted_rows[at] == entry_rows
+            colors[same], has_color[same] = logged[order[at[same]]], True
+    return times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color
 
 
 def levels_of(table: TextTable) -> list[str]:

@@ -117,3 +117,22 @@ def test_a_2000_part_entity_path_renders_beside_the_other_entities(egl_available
     result = _screenshot(path, tmp_path / "deep.png")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "RecursionError" not in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]
+
+
+def test_a_text_entity_whose_entries_cannot_be_read_is_left_out_with_a_reason_and_the_others_are_listed():
+    from rerun.components import TEXT_ENTRY
+    from rerun_app.views.text_log import text_rows
+
+    bodies = ["started", "running", "done"]
+    entries = pa.array([{"body": b, "level": "INFO"} for b in bodies], TYPES[TEXT_ENTRY])
+    hub = StoreHub()
+    for frame, entry in enumerate(entries):
+        hub.add_log_batch("logs/good", build_log_batch("logs/good", RID, {FRAME: [frame]},
+                                                      {TEXT_ENTRY: cells(pa.array([entry.as_py()], TYPES[TEXT_ENTRY]))}), RID)
+    hub.add_log_batch("logs/bad", build_log_batch("logs/bad", RID, {FRAME: [1]},
+                                                  {TEXT_ENTRY: cells(pa.array(["not a text entry"]))}), RID)
+    table = text_rows(hub.active, ["logs/bad", "logs/good"], FRAME)
+    assert [table.row(i).body for i in range(len(table))] == bodies
+    assert set(table.entities.tolist()) == {"logs/good"}
+    assert [path for path, _ in table.failures] == ["logs/bad"]
+    assert "text entries could not be read" in table.failures[0][1]
