@@ -16,7 +16,7 @@ from typing import Callable
 
 from rerun_app.web.frame_stream import EncodedFrame, FrameHub
 from rerun_app.web.input_events import Ack, BadInput, InputEvent, Resize, parse_message
-from rerun_app.web.net import bind_error, warn_if_public
+from rerun_app.web.net import start_server_thread, warn_if_public
 from rerun_app.web.page import page_file
 
 log = logging.getLogger(__name__)
@@ -111,33 +111,14 @@ class WebServer:
 
     def start(self) -> None:
         """Bind and serve in a background thread; returns once listening."""
-        started = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self._serve(started))
-            except BaseException as exc:  # noqa: BLE001 (reported to start())
-                failure.append(exc)
-                started.set()
-            finally:
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name="rerun-web-server", daemon=True)
-        self._thread.start()
-        started.wait()
-        if failure:
-            exc = failure[0]
-            if isinstance(exc, OSError):
-                raise bind_error(exc, "web viewer", self.bind, self.port, "--web-viewer-port") from None
-            raise exc
+        self._thread = start_server_thread("rerun-web-server", self._serve, "web viewer", self.bind, self.port,
+                                           "--web-viewer-port")
         warn_if_public(self.bind, "the web viewer", self.port)
 
-    async def _serve(self, started: threading.Event) -> None:
+    async def _serve(self, loop: asyncio.AbstractEventLoop, started: threading.Event) -> None:
         from websockets.asyncio.server import serve
 
+        self._loop = loop
         self._stopped = asyncio.Event()
         async with serve(self._page, self.bind, self.port, process_request=self._http, compression=None,
                          max_size=MAX_WS_MESSAGE_BYTES, ping_interval=20, ping_timeout=60) as server:

@@ -18,7 +18,7 @@ import threading
 
 from rerun.wire.frames import STREAM_HEADER
 
-from rerun_app.web.net import bind_error, warn_if_public
+from rerun_app.web.net import start_server_thread, warn_if_public
 
 log = logging.getLogger(__name__)
 
@@ -99,28 +99,8 @@ class LogStreamServer:
         OSError
             When the port cannot be bound (the message names it).
         """
-        started = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            try:
-                loop.run_until_complete(self._serve(loop, started))
-            except BaseException as exc:  # noqa: BLE001 (reported to start())
-                failure.append(exc)
-                started.set()
-            finally:
-                self._loop = None
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name="rerun-log-stream", daemon=True)
-        self._thread.start()
-        started.wait()
-        if failure:
-            exc = failure[0]
-            if isinstance(exc, OSError):
-                raise bind_error(exc, "log stream server", self.bind, self.port, "--ws-server-port") from None
-            raise exc
+        self._thread = start_server_thread("rerun-log-stream", self._serve, "log stream server", self.bind,
+                                           self.port, "--ws-server-port")
         warn_if_public(self.bind, "the log stream server", self.port)
 
     async def _serve(self, loop, started: threading.Event) -> None:
@@ -128,12 +108,15 @@ class LogStreamServer:
 
         self._new_frame = asyncio.Condition()
         self._stopped = asyncio.Event()
-        async with serve(self._client, self.bind, self.port, compression=None, max_size=4096) as server:
-            if self.port == 0:
-                self.port = server.sockets[0].getsockname()[1]
-            self._loop = loop
-            started.set()
-            await self._stopped.wait()
+        try:
+            async with serve(self._client, self.bind, self.port, compression=None, max_size=4096) as server:
+                if self.port == 0:
+                    self.port = server.sockets[0].getsockname()[1]
+                self._loop = loop
+                started.set()
+                await self._stopped.wait()
+        finally:
+            self._loop = None
 
     async def _client(self, connection) -> None:
         self.clients += 1

@@ -1,10 +1,14 @@
-"""Binding helpers shared by the web viewer's servers: clear port-in-use messages, the public-address warning."""
+"""Helpers shared by the web viewer's servers: serving from a thread, clear port-in-use messages, the public-address
+warning."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import ipaddress
 import logging
+import threading
+from typing import Awaitable, Callable
 
 log = logging.getLogger("rerun_app.web")
 
@@ -33,3 +37,36 @@ def bind_error(exc: OSError, what: str, host: str, port: int, option: str) -> OS
     else:
         text = f"{what}: cannot listen on {host}:{port}: {exc.strerror or exc}"
     return OSError(exc.errno, text)
+
+
+def start_server_thread(name: str, serve: Callable[[asyncio.AbstractEventLoop, threading.Event], Awaitable[None]],
+                        what: str, host: str, port: int, option: str) -> threading.Thread:
+    """Run ``serve(loop, started)`` on a new event loop in a daemon thread; return once it set ``started``.
+
+    Raises
+    ------
+    OSError
+        When ``serve`` failed to bind (the message names ``what``, the port and ``option``, how to pick another).
+    """
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(serve(loop, started))
+        except BaseException as exc:  # noqa: BLE001 (reported to the starting thread)
+            failure.append(exc)
+            started.set()
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    started.wait()
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, OSError):
+            raise bind_error(exc, what, host, port, option) from None
+        raise exc
+    return thread
