@@ -71,19 +71,7 @@ def format_value(name: str, arr: pa.Array, row: int) -> str:
         value = arr[row].as_py()
     except (values.ComponentError, pa.ArrowException, ValueError) as exc:
         return f"<cannot display: {exc}>"
-    return _text(value)
-
-
-def _text(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)):
-        return "(" + ", ".join(_text(v) for v in value[:8]) + (", …" if len(value) > 8 else "") + ")"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if not isinstance(v, bytes)) + "}"
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    return str(value)
+    return values.short_text(value, "()", str)
 
 
 def pixel_rows(image: np.ndarray, column: int, row: int, meaning: str = "unknown",

@@ -149,18 +149,22 @@ def describe(arr: pa.Array, max_items: int = 6) -> str:
         items = arr.slice(0, max_items).to_pylist()
     except (pa.ArrowException, ValueError):
         return head
-    text = ", ".join(_short(v) for v in items)
+    text = ", ".join(short_text(v) for v in items)
     more = f", … ({n - max_items} more)" if n > max_items else ""
     return f"{head}: {text}{more}"
 
 
-def _short(value) -> str:
+def short_text(value, brackets: str = "[]", scalar=repr) -> str:
+    """A short display text of a decoded Arrow value: floats to 4 digits, at most 8 items of a list (in
+    ``brackets``), struct fields but not their bytes, bytes as a count, anything else through ``scalar``."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_short(v) for v in value[:8]) + (", …" if len(value) > 8 else "") + "]"
+        items = ", ".join(short_text(v, brackets, scalar) for v in value[:8])
+        return brackets[0] + items + (", …" if len(value) > 8 else "") + brackets[1]
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items() if not isinstance(v, bytes)) + "}"
+        fields = (f"{k}: {short_text(v, brackets, scalar)}" for k, v in value.items() if not isinstance(v, bytes))
+        return "{" + ", ".join(fields) + "}"
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
-    return repr(value)
+    return scalar(value)
