@@ -11,25 +11,14 @@ import subprocess
 import sys
 
 import pyarrow as pa
-import pytest
 
 import rerun as rr
 import rerun.recording
-from rerun import _session, _time
+from rerun import _session
 from rerun.wire.frames import FRAME_HEADER, STREAM_MAGIC, encode_frame_header, iter_frames
 
 HERE = pathlib.Path(__file__).resolve().parent
 FUZZ = HERE / "file_fuzz.py"
-
-
-@pytest.fixture
-def fresh():
-    _session.shutdown()
-    _time.reset_time()
-    rr.set_enabled(True)
-    yield
-    _session.shutdown()
-    _time.reset_time()
 
 
 def _fuzz(path: pathlib.Path, scratch: pathlib.Path, *extra: str) -> dict:

@@ -5,23 +5,12 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import pytest
 
 import rerun as rr
 import rerun.recording
-from rerun import _session, _time
+from rerun import _session
 from rerun.sinks import FileSink
 from rerun.wire.frames import STREAM_HEADER
-
-
-@pytest.fixture
-def fresh():
-    _session.shutdown()
-    _time.reset_time()
-    rr.set_enabled(True)
-    yield
-    _session.shutdown()
-    _time.reset_time()
 
 
 def test_size_while_logging_is_what_was_written_and_the_reserve_is_freed_at_close(fresh, tmp_path):

@@ -21,7 +21,7 @@ import pytest
 
 import rerun as rr
 import rerun.recording
-from rerun import _session, _time
+from rerun import _session
 
 
 def run_python(code: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -34,19 +34,6 @@ def run_python(code: str, env: dict | None = None, timeout: float = 60) -> subpr
         text=True,
         timeout=timeout,
     )
-
-
-@pytest.fixture
-def fresh():
-    _session.shutdown()
-    _time.reset_time()
-    rr.set_enabled(True)
-    rr.set_strict_mode(False)
-    yield
-    _session.shutdown()
-    _time.reset_time()
-    rr.set_enabled(True)
-    rr.set_strict_mode(False)
 
 
 @pytest.mark.parametrize(
