@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
+import subprocess
 import time
 
 import pytest
@@ -49,3 +50,16 @@ def wait_listening(port: int, proc, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.05)
     pytest.fail("viewer never listened")
+
+
+def stop_processes(*procs, timeout: float = 10.0) -> None:
+    """Terminate each process still running (``None`` entries are skipped); kill one that outlives ``timeout``."""
+    for proc in procs:
+        if proc is None or proc.poll() is not None:
+            continue
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

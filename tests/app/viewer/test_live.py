@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from net_support import free_port, wait_listening
+from net_support import free_port, stop_processes, wait_listening
 
 pytestmark = pytest.mark.gl
 
@@ -71,11 +71,5 @@ def test_viewer_shows_a_live_stream_and_closing_it_mid_stream_is_clean(xvfb_disp
         time.sleep(0.5)
         assert logger.poll() is None, "the logger must keep running when the viewer goes away"
     finally:
-        for proc in (logger, viewer):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop_processes(logger, viewer)
     assert "Traceback" not in (logger.stderr.read() if logger else "")

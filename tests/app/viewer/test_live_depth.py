@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from net_support import free_port, wait_listening
+from net_support import free_port, stop_processes, wait_listening
 from rerun_app.views.spatial import depth_step
 
 pytestmark = pytest.mark.gl
@@ -67,13 +67,7 @@ def test_live_depth_stream_shows_both_views_and_a_decimated_cloud_until_it_pause
         live = json.loads((tmp_path / "live.json").read_text())
         paused = json.loads((tmp_path / "paused.json").read_text())
     finally:
-        for proc in (logger, viewer):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        stop_processes(logger, viewer)
     views = {v["kind"]: v for v in live["views"].values()}
     assert {"3d", "2d"} <= set(views)
     r3, r2 = views["3d"]["rect"], views["2d"]["rect"]
