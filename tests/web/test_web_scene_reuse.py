@@ -14,7 +14,7 @@ import pytest
 
 from serving_logger import GREEN, RED
 from web_kit import (DEADLINE_S, VIEW, ServingLogger, both_clouds, centroid, drag, fps_field, frames_drawn, in_view,
-                     open_page, pixels, time_cursor, wait_for_pixels, wait_frames)
+                     open_page, pixels, time_cursor, type_into_field, wait_for_pixels, wait_frames)
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow]
 
@@ -59,24 +59,16 @@ def test_hover_and_typing_reuse_the_scene_and_a_drag_renders_it(logger, browser)
         wait_frames(page, drawn + 1)
     # Typing into an ImGui field (the playback fps), then typing the original back.
     _, cursor_y = time_cursor(full)
-    x0, x1, y0, y1 = fps_field(full, cursor_y)
+    field = fps_field(full, cursor_y)
+    x0, x1, y0, y1 = field
     original = full[y0:y1, x0:x1].astype(int)
-
-    def type_value(text: str) -> None:
-        page.keyboard.down("Control")
-        page.mouse.click((x0 + x1) // 2, (y0 + y1) // 2)
-        page.keyboard.up("Control")
-        page.keyboard.press("Control+a")
-        page.keyboard.type(text)
-        page.keyboard.press("Enter")
-        page.mouse.move(640, 700)  # off the field (into the timeline panel)
 
     def field_changed(im) -> float:
         return float((np.abs(im[y0:y1, x0:x1].astype(int) - original).max(axis=-1) > 60).mean())
 
-    type_value("12")
+    type_into_field(page, field, "12")
     wait_for_pixels(page, lambda im: field_changed(im) > 0.03, "the typed fps in the field")
-    type_value("30")
+    type_into_field(page, field, "30")
     wait_for_pixels(page, lambda im: field_changed(im) < 0.005, "the original fps typed back")
     wait_quiet(page)
 

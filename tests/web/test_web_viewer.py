@@ -11,7 +11,8 @@ import pytest
 
 from serving_logger import GREEN, RED
 from web_kit import (MIN_CLOUD_PIXELS, SIZE, ServingLogger, both_clouds, centroid, checkbox_centres, drag, fps_field,
-                     frames_drawn, in_view, open_page, pixels, render_native, time_cursor, wait_for_pixels)
+                     frames_drawn, in_view, open_page, pixels, render_native, time_cursor, type_into_field,
+                     wait_for_pixels)
 
 pytestmark = [pytest.mark.gl, pytest.mark.slow]
 
@@ -87,26 +88,18 @@ def test_typing_into_an_imgui_field_reaches_it(logger, browser):
     page = open_page(browser, logger.web_url)
     image = wait_for_pixels(page, both_clouds, "both clouds")
     _, cursor_y = time_cursor(image)
-    x0, x1, y0, y1 = fps_field(image, cursor_y)
+    field = fps_field(image, cursor_y)
+    x0, x1, y0, y1 = field
     original = image[y0:y1, x0:x1].astype(int)
-
-    def type_value(text: str) -> None:
-        page.keyboard.down("Control")
-        page.mouse.click((x0 + x1) // 2, (y0 + y1) // 2)
-        page.keyboard.up("Control")
-        page.keyboard.press("Control+a")
-        page.keyboard.type(text)
-        page.keyboard.press("Enter")
-        page.mouse.move(640, 700)  # off the field: its hover colour would hide what the text says
 
     def differing(im) -> float:
         """Share of the field's pixels that differ clearly from the original picture of it."""
         return float((np.abs(im[y0:y1, x0:x1].astype(int) - original).max(axis=-1) > 60).mean())
 
-    type_value("12")
+    type_into_field(page, field, "12")
     changed = wait_for_pixels(page, lambda im: differing(im) > 0.03, "the typed fps in the field")
     assert both_clouds(changed)
-    type_value("30")
+    type_into_field(page, field, "30")
     wait_for_pixels(page, lambda im: differing(im) < 0.005, "the original fps typed back")
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from gl_support import headless_gl_env
-from net_support import free_port
+from net_support import free_port, stop_processes
 from serving_logger import GREEN, RED
 
 HERE = Path(__file__).resolve().parent
@@ -219,13 +219,7 @@ class WebViewerProcess:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_processes(self.proc, timeout=30)
 
 
 #: The 3D view's area of a 1280x720 page (between the entity panel, the selection panel and the timeline).
@@ -273,3 +267,17 @@ def fps_field(image: np.ndarray, cursor_y: int) -> tuple[int, int, int, int]:
     assert runs, "no input box in the timeline toolbar"
     last = runs[-1]
     return int(last[0]), int(last[-1]), toolbar_y - 8, toolbar_y + 8
+
+
+def type_into_field(page, field: tuple[int, int, int, int], text: str) -> None:
+    """Type ``text`` into the ImGui input box at ``field`` (x0, x1, y0, y1) and press Enter, as a user does: a
+    Ctrl+click to edit it as text, select all, type; then move the pointer off it (its hover colour would hide what
+    the text says)."""
+    x0, x1, y0, y1 = field
+    page.keyboard.down("Control")
+    page.mouse.click((x0 + x1) // 2, (y0 + y1) // 2)
+    page.keyboard.up("Control")
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.mouse.move(640, 700)  # into the timeline panel
