@@ -153,14 +153,15 @@ def _plot_frame(series, kind) -> dict:
 
 
 def draw_text_log(viewer, spec) -> None:
-    """Text entries of the view's entities: columns time (named after the timeline), entity path, level, body; levels coloured; level and entity
-    filters above the table; rows after the cursor dimmed, the cursor's row highlighted and scrolled to."""
+    """Text entries of the view's entities: a time column per timeline of the recording (named after it, ``log_time``
+    included, each in the original's format), entity path, level, body; levels coloured; level and entity filters
+    above the table; rows after the cursor dimmed, the cursor's row highlighted and scrolled to."""
     store, key = viewer.store, viewer.timeline_key()
     if store is None or key is None:
         imgui.text("no timeline data")
         return
     paths = _entities_with(viewer, spec, C.TEXT_ENTRY)
-    cache_key = (id(store), tuple((p, store.generation(p)) for p in paths), key)
+    cache_key = (id(store), tuple((p, store.generation(p)) for p in paths), key, tuple(store.timelines()))
     cached = _TEXT_ROWS.get(spec.name)
     if cached is None or cached[0] != cache_key:
         cached = _TEXT_ROWS[spec.name] = (cache_key, tl.text_rows(store, paths, key))
@@ -220,14 +221,14 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     flags = imgui.TableFlags_.row_bg | imgui.TableFlags_.resizable | imgui.TableFlags_.scroll_y
     info = {"rows": len(shown), "cursor_row": cursor_index, "shown": [0, 0]}
     viewer.plot_frames[spec.name] = info
-    if not imgui.begin_table(f"##log{spec.name}", 4, flags):
-        return
     fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
-    timeline = viewer.time.timeline
-    # the original's headers: the time column is named after its timeline ("frame", "sim_time" …)
-    columns = (((timeline.name if timeline is not None else "time"), fixed, 110), ("Entity path", fixed, 140),
-               ("Level", fixed, 70), ("Body", stretch, 0))
+    # the original's columns: one per timeline, named after it ("frame", "log_time", "sim_time" …), sorted by name
+    # (fixed columns of width 0 fit their content, as the original's auto columns)
+    columns = [(name, fixed, 0) for name, _kind in table.timelines]
+    columns += [("Entity path", fixed, 0), ("Level", fixed, 0), ("Body", stretch, 0)]
     info["columns"] = [c[0] for c in columns]
+    if not imgui.begin_table(f"##log{spec.name}", len(columns), flags):
+        return
     for title, col_flags, width in columns:
         imgui.table_setup_column(title, col_flags, width)
     imgui.table_setup_scroll_freeze(0, 1)
@@ -236,6 +237,7 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     target = (cursor_index, flt.key(), len(shown) if viewer.time.following else None)
     scroll = cursor_index >= 0 and _SCROLLED_TO.get(spec.name) != target
     cursor_time = viewer.time.time
+    timeline = viewer.timeline_key()
     highlight = imgui.color_convert_float4_to_u32(_HIGHLIGHT)
     clipper = imgui.ListClipper()  # only the visible rows are submitted (thousands of entries stay cheap)
     clipper.begin(len(shown))
@@ -255,10 +257,13 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
             future = cursor_time is not None and row.time > cursor_time
             if future:
                 imgui.push_style_var(imgui.StyleVar_.alpha, 0.45)  # after the cursor: not yet happened
-            imgui.table_next_column()
             row_top = imgui.get_cursor_screen_pos().y
-            imgui.text(viewer.time.format_time(row.time))
-            time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
+            time_cell = None
+            for k, text in enumerate(table.time_cells(int(shown[index]))):
+                imgui.table_next_column()
+                imgui.text(text)
+                if time_cell is None or table.timelines[k] == timeline:
+                    time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
             imgui.table_next_column()
             imgui.text(row.entity_path)
             imgui.table_next_column()
@@ -283,6 +288,7 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     if cursor_index >= 0:
         row = table.row(int(shown[cursor_index]))
         info["cursor_entry"] = [row.time, row.entity_path, row.level, row.body]
+        info["cursor_cells"] = table.time_cells(int(shown[cursor_index])) + [row.entity_path, row.level, row.body]
     imgui.end_table()
     viewer.record_item(f"text-table:{spec.name}")
     if clicked_time is not None:

@@ -1,7 +1,8 @@
 """Text-log view builder: ``rerun.text_entry`` rows of the view's entities as table rows, with the level and
 entity filters and the row the time cursor points at (Rerun 0.4/0.5 ``view_text``).
 
-The table lists every entry on the timeline in time order (entries after the cursor too, drawn dimmed); the view
+The table lists every entry on the timeline in time order, with its time on every timeline of the recording (one
+column per timeline, ``log_time`` included, as the original shows them; blank where the entry has no time on it) (entries after the cursor too, drawn dimmed); the view
 scrolls to the newest entry at or before the cursor whenever the cursor moves. Pure Python/numpy: the ImGui
 drawing is in ``rerun_app.viewer.plot_views``.
 """
@@ -15,6 +16,7 @@ from rerun import components as C
 
 from rerun_app.views import values
 from rerun_app.views.column_reader import read_column
+from rerun_app.views.time_text import time_text
 
 #: Newest entries kept per entity (the table stays cheap to build for chatty loggers).
 MAX_ROWS_PER_ENTITY = 20_000
@@ -67,6 +69,10 @@ class TextTable:
     bodies: np.ndarray  # (N,) object
     colors: np.ndarray  # (N, 4) uint8: the colour logged with the entry
     has_color: np.ndarray  # (N,) bool
+    #: (T,) the recording's timelines as ``(name, type)`` pairs, sorted by name (the original's column order)
+    timelines: tuple[tuple[str, str], ...] = ()
+    timeline_times: np.ndarray | None = None  # (N, T) int64: each entry's time on each timeline
+    timeline_present: np.ndarray | None = None  # (N, T) bool: the entry has a time on that timeline
     #: (entity path, why) for each entity whose entries could not be read; the other entities' rows are kept
     failures: tuple[tuple[str, str], ...] = ()
 
@@ -78,8 +84,13 @@ class TextTable:
         colour = tuple(int(v) for v in self.colors[i]) if self.has_color[i] else None
         return TextRow(int(self.times[i]), str(self.entities[i]), str(self.levels[i]), str(self.bodies[i]), colour)
 
+    def time_cells(self, i: int) -> list[str]:
+        """Entry ``i``'s time on each of :attr:`timelines` as the original writes it ("" where it has none)."""
+        return [time_text(int(self.timeline_times[i, k]), kind) if self.timeline_present[i, k] else ""
+                for k, (_name, kind) in enumerate(self.timelines)]
 
-def text_rows(store, entity_paths, timeline) -> TextTable:
+
+def text_rows(store, entity_paths, timeline, timelines=None) -> TextTable:
     """Every timed text entry of ``entity_paths`` on ``timeline`` (the newest ``MAX_ROWS_PER_ENTITY`` of each).
 
     Parameters
@@ -88,11 +99,15 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
         Interface E.
     entity_paths : iterable of str
     timeline : (str, str)
+        The timeline that orders the rows (the time cursor's).
+    timelines : sequence of (str, str), optional
+        The timelines to give each entry's time on (a column each); default: every timeline of the store.
     """
+    timelines = tuple(sorted((tl[0], tl[1]) for tl in (store.timelines() if timelines is None else timelines)))
     parts, failures = [], []
     for path in entity_paths:
         try:
-            part = _entity_rows(store, path, timeline)
+            part = _entity_rows(store, path, timeline, timelines)
         except Exception as exc:  # noqa: BLE001 (one entity's bad data must not empty the whole log)
             failures.append((path, f"text entries could not be read: {type(exc).__name__}: {exc}"))
             continue
@@ -101,19 +116,24 @@ def text_rows(store, entity_paths, timeline) -> TextTable:
     if not parts:
         empty = np.empty(0, dtype=object)
         return TextTable(np.empty(0, np.int64), empty, empty, empty, np.zeros((0, 4), np.uint8), np.zeros(0, bool),
-                         tuple(failures))
+                         timelines=timelines, timeline_times=np.zeros((0, len(timelines)), np.int64),
+                         timeline_present=np.zeros((0, len(timelines)), bool), failures=tuple(failures))
     columns = [np.concatenate(c) for c in zip(*parts)]
     order = np.argsort(columns[0], kind="stable")
-    return TextTable(*(c[order] for c in columns), failures=tuple(failures))
+    times, entities, levels, bodies, colors, has_color, on_times, on_present = (c[order] for c in columns)
+    return TextTable(times, entities, levels, bodies, colors, has_color, timelines=timelines, timeline_times=on_times,
+                     timeline_present=on_present, failures=tuple(failures))
 
 
-def _entity_rows(store, path: str, timeline):
+def _entity_rows(store, path: str, timeline, timelines):
     """The newest ``MAX_ROWS_PER_ENTITY`` text entries of one entity as column arrays, or None when it has none."""
     column = read_column(store, path, C.TEXT_ENTRY, timeline)
     if column is None:
         return None
     entries = column.values
     times = np.repeat(column.times, column.counts)[-MAX_ROWS_PER_ENTITY:]
+    entry_rows = np.repeat(column.rows, column.counts)[-MAX_ROWS_PER_ENTITY:]
+    on_times, on_present = _times_on_timelines(store, path, entry_rows, timelines)
     entries = entries.slice(max(len(entries) - MAX_ROWS_PER_ENTITY, 0))
     bodies = np.array(entries.field("body").fill_null("").to_pylist(), dtype=object)
     levels = np.array(entries.field("level").fill_null("").to_pylist(), dtype=object)
@@ -125,14 +145,29 @@ def _entity_rows(store, path: str, timeline):
         except values.ComponentError:
             logged = None
         if logged is not None:  # the colour logged in the same call, never another entry's at the same time
-            entry_rows = column.rows[-MAX_ROWS_PER_ENTITY:] if column.counts.max() == 1 else \
-                np.repeat(column.rows, column.counts)[-MAX_ROWS_PER_ENTITY:]
             order = np.argsort(colour_column.rows, kind="stable")
             sorted_rows = colour_column.rows[order]
             at = np.minimum(np.searchsorted(sorted_rows, entry_rows), max(len(sorted_rows) - 1, 0))
             same = sorted_rows[at] == entry_rows
             colors[same], has_color[same] = logged[order[at[same]]], True
-    return times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color
+    return times, np.full(len(times), path, dtype=object), levels, bodies, colors, has_color, on_times, on_present
+
+
+def _times_on_timelines(store, path: str, entry_rows: np.ndarray, timelines) -> tuple[np.ndarray, np.ndarray]:
+    """(N, T) times of the log calls ``entry_rows`` on each timeline, and whether the call has a time there."""
+    on_times = np.zeros((len(entry_rows), len(timelines)), np.int64)
+    on_present = np.zeros((len(entry_rows), len(timelines)), bool)
+    for k, other in enumerate(timelines):
+        column = read_column(store, path, C.TEXT_ENTRY, other)
+        if column is None:
+            continue
+        order = np.argsort(column.rows, kind="stable")
+        sorted_rows = column.rows[order]
+        at = np.minimum(np.searchsorted(sorted_rows, entry_rows), len(sorted_rows) - 1)
+        found = sorted_rows[at] == entry_rows
+        on_times[found, k] = column.times[order[at[found]]]
+        on_present[:, k] = found
+    return on_times, on_present
 
 
 def levels_of(table: TextTable) -> list[str]:

@@ -1,0 +1,46 @@
+"""The text-log view shows one time column per timeline of the recording (frame, log_time, sim_time) before
+'Entity path', 'Level' and 'Body', as Rerun 0.4 does, and each cell in that timeline's format (EGL render)."""
+
+from __future__ import annotations
+
+import pytest
+from _plot_kit import load, render
+
+from rerun_app.views.heuristics import SpaceViewSpec
+from rerun_app.views.time_text import NANOS_PER_SECOND
+
+pytestmark = pytest.mark.gl
+
+VIEW = SpaceViewSpec("textlog", "/").name
+LOG_TIME_0 = 1_700_000_000 * NANOS_PER_SECOND  # 2023-11-14 22:13:20 UTC
+N, CURSOR = 12, 7
+
+LOG = f"""
+import pyarrow as pa
+from rerun.wire.log_table import build_log_batch
+for f in range({N}):
+    times = {{('frame', 'sequence'): [f], ('sim_time', 'time'): [f * 500_000_000],
+             ('log_time', 'time'): [{LOG_TIME_0} + f * 1_000_000]}}
+    entry = pa.array([[{{'body': f'step {{f}}', 'level': 'WARN'}}]], pa.list_(C.TEXT_ENTRY_TYPE))
+    hub.add_log_batch('logs/app', build_log_batch('logs/app', kit.RECORDING_ID, times, {{'rerun.text_entry': entry}}),
+                      kit.RECORDING_ID)
+"""
+
+
+@pytest.fixture(scope="module")
+def shot(egl_available, tmp_path_factory):
+    out = render(tmp_path_factory.mktemp("textlog_timelines"), LOG, size=(1100, 600), timeline="frame", time=CURSOR)
+    return load(out)
+
+
+def test_one_column_per_timeline_then_entity_level_body(shot):
+    _, plots = shot
+    assert plots[VIEW]["columns"] == ["frame", "log_time", "sim_time", "Entity path", "Level", "Body"]
+
+
+def test_cells_in_each_timeline_format(shot):
+    _, plots = shot
+    sim = CURSOR * 0.5  # seconds
+    clock = f"2023-11-14 22:13:20.{CURSOR:03d}Z"  # whole milliseconds, not today: the date in front
+    sim_text = f"+{sim:.0f}s" if sim == int(sim) else f"+{sim:.3f}s"
+    assert plots[VIEW]["cursor_cells"] == [f"#{CURSOR}", clock, sim_text, "logs/app", "WARN", f"step {CURSOR}"]
