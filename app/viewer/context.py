@@ -34,14 +34,18 @@ class PanelContext:
         Dock panels and views as at start-up on the next frame.
     warn_entity : callable
         ``warn_entity(path, message)``: keep a warning on an entity whose data a view could not show.
+    views_showing : callable
+        ``views_showing(path)``: the titles of the space views that show that entity (the selection panel's
+        "Is shown in").
     """
 
     def __init__(self, shown: ShownRecording, state: ViewerState, views: Callable[[], dict],
                  request_redraw: Callable[[], None], reset_layout: Callable[[], None],
-                 warn_entity: Callable[[str, str], None]) -> None:
+                 warn_entity: Callable[[str, str], None], views_showing: Callable[[str], list[str]]) -> None:
         self.shown = shown
         self.state = state
         self._views = views
+        self.views_showing = views_showing
         self.request_redraw = request_redraw
         self.reset_layout = reset_layout
         self.warn_entity = warn_entity

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from rerun import components as C
 
 from rerun_app.views import values
@@ -22,10 +23,12 @@ PATCH_HALF = 5  # the zoomed patch is (2 * PATCH_HALF + 1) pixels square around 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a tooltip: a name and its value as text."""
+    """One line of a tooltip or of the selection panel's data grid: a name and its value as text (a colour
+    value also as RGBA8, which the panel shows as a swatch, as the original does)."""
 
     name: str
     value: str
+    color: tuple[int, int, int, int] | None = None
 
 
 def short_name(component: str) -> str:
@@ -54,6 +57,111 @@ def instance_rows(latest, instance_key: int) -> list[Row]:
             continue
         out.append(Row(short_name(name), format_value(name, arr, row)))
     return out
+
+
+#: At most this many instances are listed under a multi-valued component in the selection panel.
+MAX_LISTED_INSTANCES = 100
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """One component of the selected entity in the selection panel's data grid, as the original shows it: its
+    short name; for one distinct value that value (numbers at full precision, strings plain, colours as a swatch);
+    for several, ``"N values"`` with the first :data:`MAX_LISTED_INSTANCES` of them as ``(instance key, text)``."""
+
+    name: str
+    value: str
+    color: tuple[int, int, int, int] | None = None
+    instances: tuple[tuple[int, str], ...] = ()
+
+
+def entity_rows(latest) -> list[ComponentRow]:
+    """The data grid of an entity at the cursor: every logged component but the bookkeeping ones, sorted by name.
+
+    A component whose instances all hold the same value (a splat: one colour for a whole cloud) shows that value.
+    """
+    keys = np.asarray(latest.instance_keys)
+    out = []
+    for name in sorted(latest.components):
+        if name in HIDDEN_COMPONENTS:
+            continue
+        arr = latest.components[name]
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        n = len(arr)
+        if n == 0:
+            out.append(ComponentRow(short_name(name), "(empty)"))
+            continue
+        if n == 1 or _all_equal(arr):
+            out.append(ComponentRow(short_name(name), full_value(name, arr, 0), _color_of(name, arr, 0)))
+            continue
+        listed = tuple((int(keys[i]) if i < keys.size else i, full_value(name, arr, i))
+                       for i in range(min(n, MAX_LISTED_INSTANCES)))
+        out.append(ComponentRow(short_name(name), f"{n} values", None, listed))
+    return out
+
+
+def _all_equal(arr: pa.Array) -> bool:
+    try:
+        return len(arr) > 0 and arr.null_count == 0 and pc.count_distinct(arr).as_py() == 1
+    except (pa.ArrowException, NotImplementedError):  # nested types have no distinct count: compare as Python
+        first = arr[0].as_py() if len(arr) < 10_000 else object()
+        return all(v == first for v in arr.to_pylist()) if len(arr) < 10_000 else False
+
+
+def _color_of(name: str, arr: pa.Array, row: int) -> tuple[int, int, int, int] | None:
+    if name != C.COLOR or not arr[row].is_valid:
+        return None
+    try:
+        return tuple(int(v) for v in values.colors_rgba8(arr.slice(row, 1))[0])
+    except values.ComponentError:
+        return None
+
+
+def full_value(name: str, arr: pa.Array, row: int) -> str:
+    """One instance's value as the original's selection panel prints it: numbers at full precision (the
+    shortest text that reads back as the logged float32/float64; whole numbers without a decimal point), strings
+    without quotes, colours as hex, tensors summarised (dtype, named shape, meaning)."""
+    if not arr[row].is_valid:
+        return "–"
+    try:
+        if name == C.COLOR:
+            r, g, b, a = (int(v) for v in values.colors_rgba8(arr.slice(row, 1))[0])
+            return f"#{r:02x}{g:02x}{b:02x}{a:02x}"
+        if name == C.TENSOR:
+            return tensor_summary(arr, row)
+        value = arr[row].as_py()
+    except (values.ComponentError, pa.ArrowException, ValueError) as exc:
+        return f"<cannot display: {exc}>"
+    single = pa.types.is_float32(_leaf_type(arr.type))
+    return values.short_text(value, "()", str, lambda v: _precise(v, single))
+
+
+def _leaf_type(t: pa.DataType) -> pa.DataType:
+    while pa.types.is_list(t) or pa.types.is_fixed_size_list(t) or pa.types.is_large_list(t):
+        t = t.value_type
+    return t
+
+
+def _precise(value: float, single: bool) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(np.float32(value)) if single else repr(value)
+
+
+def tensor_summary(arr: pa.Array, row: int = 0) -> str:
+    """``float32 [height=40, width=30, 5]``, plus the meaning (and meter) when logged: the original's summary."""
+    t = arr[row]
+    shape = [int(s) for s in t["shape"].as_py()]
+    names = list(t["names"].as_py() or ())
+    dims = ", ".join(f"{names[i]}={n}" if i < len(names) and names[i] else str(n) for i, n in enumerate(shape))
+    text = f"{t['dtype'].as_py()} [{dims}]"
+    meaning = t["meaning"].as_py()
+    if meaning and meaning != "unknown":
+        text += f" {meaning}"
+    if "meter" in arr.type.names and t["meter"].as_py() is not None:
+        text += f" (meter {t['meter'].as_py():g})"
+    return text
 
 
 def format_value(name: str, arr: pa.Array, row: int) -> str:

@@ -125,27 +125,79 @@ def _hover_section(viewer) -> None:
 
 
 def _entity_section(viewer, store, path: str) -> None:
-    imgui.separator_text(path)
+    """As the original's selection panel: what is selected, its data at the cursor (short component names,
+    full-precision values, colour swatches), then the blueprint part (the views showing it, view properties)."""
+    instance = viewer.state.selected_instance
+    title = f"Entity instance: {path}[#{instance}]" if instance is not None else f"Entity: {path}"
+    imgui.text(title)
+    viewer.selection_lines.append(title)
     for warning in viewer.state.warnings.get(path, []):
         imgui.text_colored(_WARN, "warning: " + warning)
         viewer.selection_lines.append("warning: " + warning)
     timeline, time = viewer.cursor()
     latest = store.latest_at(path, timeline, time)
-    if latest is None:
-        imgui.text_colored(_DIM, "no data at this time")
-    else:
-        instance = viewer.state.selected_instance
-        if instance is not None:  # an instance picked in a view: its own values first, as the original shows
-            imgui.separator_text(f"instance {instance}")
-            viewer.selection_lines.append(f"instance {instance}")
-            for row in hover_info.instance_rows(latest, instance):
-                imgui.text_wrapped(f"{row.name}: {row.value}")
-                viewer.selection_lines.append(f"{row.name}: {row.value}")
-            imgui.separator_text("entity")
-        imgui.text(f"{latest.num_instances} instance(s)")
-        for name in sorted(latest.components):
-            viewer.selection_lines.append(_component_row(name, latest.components[name]))
-    _properties_section(viewer, path, is_pinhole=latest is not None and _is_pinhole(latest))
+    imgui.set_next_item_open(True, imgui.Cond_.once)
+    if imgui.collapsing_header("Data"):
+        if latest is None:
+            imgui.text_colored(_DIM, "no data at this time")
+        elif instance is not None:  # an instance picked in a view: its own values, as the original shows
+            _data_grid(viewer, [hover_info.ComponentRow(r.name, r.value, r.color)
+                                for r in hover_info.instance_rows(latest, instance)])
+        else:
+            _data_grid(viewer, hover_info.entity_rows(latest))
+    imgui.set_next_item_open(True, imgui.Cond_.once)
+    if imgui.collapsing_header("Blueprint"):
+        shown_in = viewer.views_showing(path)
+        if shown_in:
+            imgui.text("Is shown in:")
+            for title in shown_in:
+                imgui.bullet_text(title)
+            viewer.selection_lines.append("Is shown in: " + ", ".join(shown_in))
+        else:
+            imgui.text_colored(_DIM, "(Not shown in any Space View)")
+            viewer.selection_lines.append("(Not shown in any Space View)")
+        _properties_section(viewer, path, latest)
+
+
+def _data_grid(viewer, rows) -> None:
+    """Component name | value rows; a colour as a swatch before its hex; several values as a collapsible list."""
+    if not imgui.begin_table("##data", 2, imgui.TableFlags_.sizing_fixed_fit):
+        return
+    imgui.table_setup_column("name", imgui.TableColumnFlags_.width_fixed)
+    imgui.table_setup_column("value", imgui.TableColumnFlags_.width_stretch)
+    for row in rows:
+        imgui.table_next_row()
+        imgui.table_next_column()
+        imgui.text(row.name)
+        imgui.table_next_column()
+        if row.color is not None:
+            imgui.color_button(f"##swatch{row.name}", imgui.ImVec4(*(v / 255 for v in row.color)),
+                               imgui.ColorEditFlags_.alpha_preview_half, imgui.ImVec2(32, 16))
+            viewer.record_item(f"selection-swatch:{row.name}")
+            imgui.same_line()
+        if row.instances:
+            if imgui.tree_node(f"{row.value}###list{row.name}"):
+                for key, text in row.instances:
+                    imgui.text_wrapped(f"#{key}: {text}")
+                imgui.tree_pop()
+        else:
+            imgui.text_wrapped(row.value)
+        listed = ", ".join(f"#{k}: {t}" for k, t in row.instances[:8])
+        viewer.selection_lines.append(f"{row.name}: {row.value}" + (f" ({listed})" if listed else ""))
+    imgui.end_table()
+
+
+_POINT_COMPONENTS = frozenset({C.POINT2D, C.POINT3D})
+
+
+def _is_depth_image(latest) -> bool:
+    arr = None if latest is None else latest.components.get(C.TENSOR)
+    if arr is None or not len(arr):
+        return False
+    try:
+        return arr[0]["meaning"].as_py() == "depth"
+    except (KeyError, TypeError, IndexError):  # not a tensor struct: its own warning says so elsewhere
+        return False
 
 
 def _is_pinhole(latest) -> bool:
@@ -166,33 +218,14 @@ def _default_image_plane_distance(viewer) -> float:
     return 1.0
 
 
-def _component_row(name: str, arr) -> str:
-    try:
-        if name == C.TRANSFORM and len(arr):
-            t = values.transform(arr)
-            if t.kind == "pinhole":
-                k = t.image_from_cam
-                text = f"pinhole fx={k[0, 0]:.4g} fy={k[1, 1]:.4g} cx={k[0, 2]:.4g} cy={k[1, 2]:.4g} res={t.resolution}"
-            elif t.kind == "rigid3":
-                text = f"rigid3 t={np.round(t.translation, 4).tolist()} q(xyzw)={np.round(t.rotation_xyzw, 4).tolist()}"
-            else:
-                text = "unknown transform (disconnected space)"
-        elif name == C.ANNOTATION_CONTEXT:
-            ctx = AnnotationContext.from_arrow(arr)
-            text = "; ".join(f"{cid}: {info.label or '–'} {info.color or ''}" for cid, info in sorted(ctx.classes.items()))
-        else:
-            text = values.describe(arr)
-    except Exception as exc:  # noqa: BLE001 (the inspector must show something for any data)
-        text = f"<cannot display: {exc}>"
-    imgui.text_wrapped(f"{name}: {text}")
-    return f"{name}: {text}"
-
-
-def _properties_section(viewer, path: str, is_pinhole: bool = False) -> None:
+def _properties_section(viewer, path: str, latest) -> None:
+    """The entity's view properties that apply to its data: visible history always; the image plane distance for
+    a pinhole camera; the back-projection options for a depth image; the radius scale for points and depth."""
     props = viewer.state.props(path)
-    imgui.separator_text("View properties")
+    components = set(latest.components) if latest is not None else set()
+    is_depth = _is_depth_image(latest)
     changed = False
-    if is_pinhole:  # Rerun 0.4: the image plane at 5 % of the scene size unless the user sets it per camera
+    if latest is not None and _is_pinhole(latest):  # Rerun 0.4: the image plane at 5 % of the scene size unless the user sets it per camera
         distance = props.image_plane_distance or _default_image_plane_distance(viewer)
         c, distance = imgui.drag_float("image plane distance", distance, max(distance * 0.01, 1e-4), 1e-4, 1e6, "%.4g")
         viewer.record_item(f"image-plane-distance:{path}")
@@ -205,19 +238,25 @@ def _properties_section(viewer, path: str, is_pinhole: bool = False) -> None:
                 props.image_plane_distance = None
                 changed = True
     c, props.visible_history = imgui.input_int("visible history", props.visible_history, 1, 10)
+    viewer.record_item("property:visible history")
     changed |= c
     props.visible_history = max(0, props.visible_history)
-    c, props.backproject_depth = imgui.checkbox("back-project depth", props.backproject_depth)
-    changed |= c
-    c, props.color_depth_from_image = imgui.checkbox("colour depth cloud from image", props.color_depth_from_image)
-    changed |= c
-    current = _COLORMAPS.index(props.depth_colormap) if props.depth_colormap in _COLORMAPS else 0
-    c, index = imgui.combo("depth colormap", current, _COLORMAPS)
-    if c:
-        props.depth_colormap = _COLORMAPS[index]
-        changed = True
-    c, props.point_radius_scale = imgui.drag_float("radius scale", props.point_radius_scale, 0.01, 0.0, 100.0)
-    changed |= c
+    if is_depth:
+        c, props.backproject_depth = imgui.checkbox("back-project depth", props.backproject_depth)
+        viewer.record_item("property:back-project depth")
+        changed |= c
+        c, props.color_depth_from_image = imgui.checkbox("colour depth cloud from image",
+                                                         props.color_depth_from_image)
+        changed |= c
+        current = _COLORMAPS.index(props.depth_colormap) if props.depth_colormap in _COLORMAPS else 0
+        c, index = imgui.combo("depth colormap", current, _COLORMAPS)
+        if c:
+            props.depth_colormap = _COLORMAPS[index]
+            changed = True
+    if is_depth or components & _POINT_COMPONENTS:
+        c, props.point_radius_scale = imgui.drag_float("radius scale", props.point_radius_scale, 0.01, 0.0, 100.0)
+        viewer.record_item("property:radius scale")
+        changed |= c
     if changed:
         viewer.state.version += 1
         viewer.request_redraw()

@@ -140,7 +140,8 @@ class Viewer:
         self.points_path = configure_points_path(interactive=not headless)
         self.space_views = SpaceViews(self.canvas)
         self.panel = PanelContext(self.shown, self.state, lambda: self.space_views.views, self.request_redraw,
-                                  self.layout.reset, lambda path, message: self.space_views.warn(path, message))
+                                  self.layout.reset, lambda path, message: self.space_views.warn(path, message),
+                                  self._views_showing)
         self.picker = Picker(lambda: self.space_views.views, self.state, self.request_redraw)
         self.input = None
         if not headless:
@@ -366,6 +367,24 @@ class Viewer:
         self._titles[spec] = (key, title)
         self.view_titles[spec.name] = title
         return title
+
+    def _views_showing(self, path: str) -> list[str]:
+        """Titles of the space views that show entity ``path`` (spatial: it has drawn layers there; plots: it
+        holds the view's component; bar chart and tensor views: it is their entity)."""
+        store, out = self.store, []
+        if store is None:
+            return out
+        for spec in self.space_views.specs():
+            host = self.views.get(spec)
+            if host is not None and spec.kind != "tensor":
+                shown = path in host.entity_layers and bool(host.entity_layers[path].batches)
+            elif spec.kind in _PLOT_COMPONENT:
+                shown = spec.contains(path) and _PLOT_COMPONENT[spec.kind] in store.components(path)
+            else:
+                shown = spec.root.strip("/") == path.strip("/")
+            if shown:
+                out.append(self._view_title(spec))
+        return out
 
     def _maximise_button(self, ctx, spec) -> None:
         """The view's maximise / restore button (as the original's), right-aligned on the current row when it

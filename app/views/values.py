@@ -154,16 +154,18 @@ def describe(arr: pa.Array, max_items: int = 6) -> str:
     return f"{head}: {text}{more}"
 
 
-def short_text(value, brackets: str = "[]", scalar=repr) -> str:
-    """A short display text of a decoded Arrow value: floats to 4 digits, at most 8 items of a list (in
-    ``brackets``), struct fields but not their bytes, bytes as a count, anything else through ``scalar``."""
+def short_text(value, brackets: str = "[]", scalar=repr, number=None) -> str:
+    """A short display text of a decoded Arrow value: floats to 4 digits (or through ``number``), at most 8 items
+    of a list (in ``brackets``), struct fields but not their bytes, bytes as a count, anything else through
+    ``scalar``."""
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return number(value) if number is not None else f"{value:.4g}"
     if isinstance(value, (list, tuple)):
-        items = ", ".join(short_text(v, brackets, scalar) for v in value[:8])
+        items = ", ".join(short_text(v, brackets, scalar, number) for v in value[:8])
         return brackets[0] + items + (", …" if len(value) > 8 else "") + brackets[1]
     if isinstance(value, dict):
-        fields = (f"{k}: {short_text(v, brackets, scalar)}" for k, v in value.items() if not isinstance(v, bytes))
+        fields = (f"{k}: {short_text(v, brackets, scalar, number)}" for k, v in value.items()
+                  if not isinstance(v, bytes))
         return "{" + ", ".join(fields) + "}"
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"

@@ -158,3 +158,28 @@ def scenario_lines(hub: StoreHub) -> None:
 
     log_row(hub, "world/strips", {"rerun.linestrip3d": C.line_strips(LINE_STRIPS, 3),
                                   "rerun.colorrgba": C.fixed_size_list(LINE_COLORS)}, frame=1)
+
+
+SCALAR_COLOURS = {"plots/cos": (0, 160, 255, 255), "plots/sin": (255, 120, 0, 255)}
+SCALARS_LAST: dict[str, float] = {}
+
+
+def _scalar_values(path: str) -> list[float]:
+    fn = np.cos if path.endswith("cos") else np.sin
+    return [float(fn(f / 7)) for f in range(20)]
+
+
+for _path in SCALAR_COLOURS:
+    SCALARS_LAST[_path] = _scalar_values(_path)[-1]
+
+
+def scenario_scalars(hub: StoreHub) -> None:
+    """Two labelled, coloured scalar series (radius 3) over 20 frames."""
+    for path, colour in SCALAR_COLOURS.items():
+        for f, value in enumerate(_scalar_values(path)):
+            comps = {C.SCALAR: C.primitive(np.array([value]))}
+            if f == 0:
+                comps[C.COLOR] = C.fixed_size_list(np.array([colour], np.uint8))
+                comps[C.RADIUS] = C.primitive(np.array([3.0], np.float32))
+                comps[C.LABEL] = C.strings([path.rsplit("/", 1)[-1]])
+            log_row(hub, path, comps, frame=f)

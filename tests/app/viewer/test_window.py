@@ -186,8 +186,11 @@ def test_double_click_on_a_point_orbits_around_it(window_run):
 def test_selection_panel_shows_values_and_the_warnings_of_the_selected_entity(window_run):
     _, selected = window_run["selected"]
     lines = selected["selection_panel"]
-    assert any(line.startswith("rerun.point3d: 4 × ") and "[2, 0, 0]" in line for line in lines), lines
-    assert any(line.startswith("rerun.colorrgba: ") and "[255, 30, 30, 255]" in line for line in lines), lines
+    # the clicked point: as the original, the instance's own values under short component names
+    assert lines[0] == "Entity instance: world/points[#1]", lines
+    assert "point3d: (" + ", ".join(f"{v:.4g}" for v in CLOUD[1]) + ")" in lines, lines
+    colour = "#" + "".join(f"{v:02x}" for v in CLOUD_COLORS[1])
+    assert any(line.startswith("colorrgba: " + colour) for line in lines), lines
     _, bad = window_run["inspect_bad"]
     assert bad["selected"] == "world/bad"
     assert any(line.startswith("warning: ") and "NaN" in line for line in bad["selection_panel"])
