@@ -141,6 +141,12 @@ class Dispatcher:
             self._measure_latency(source, event.batch)
         self.accepted(source, frame)
 
+    def make_room(self, incoming: int) -> None:
+        """Let the target drop its oldest data so that frames of ``incoming`` bytes now being received fit
+        the memory limit beside it (under the ingest lock: readers never see a store mid-eviction)."""
+        with self.lock:
+            self.target.make_room(incoming)
+
     def decode(self, source: SourceStats, frame: np.ndarray) -> Event | None:
         """One whole frame as a typed event (:mod:`rerun.wire.events`); None (counted and logged) when the
         payload is bad.

@@ -9,7 +9,7 @@ DEFAULT_MAX_CONNECTIONS = 64
 #: A connection that has not completed a frame within this long is closed (a logger sends its
 #: BEGIN_RECORDING as soon as it connects; a peer that sends only a header holds a thread for nothing).
 DEFAULT_HALF_OPEN_TIMEOUT_S = 30.0
-#: Inside a frame, the longest pause between two reads (or wait for room in the receive budget)
+#: Inside a frame, the longest pause between two reads
 #: before the connection is dropped: an announced frame holds its share of the budget meanwhile.
 DEFAULT_FRAME_STALL_TIMEOUT_S = 20.0
 
@@ -25,7 +25,8 @@ class ConnectionLimits:
     half_open_timeout_s : float
         Seconds a connection may stay before its first complete frame.
     frame_stall_timeout_s : float
-        Seconds without a byte inside a frame (or while waiting for room to receive one).
+        Seconds without a byte inside a frame (waiting for room in the receive budget has no deadline:
+        the frames ahead are bounded by this timeout).
     receive_budget_bytes : int or None
         Bytes that all frames being received may announce together (None: unbounded).
     token : str or None

@@ -6,7 +6,10 @@ and the announced length is first reserved against a budget that every connectio
 frames in flight together never hold more than the memory limit. A connection waits for room (its
 peer is held back by TCP flow control meanwhile); the reservation and the memory go with the
 frame, or with the connection. Reserving whole frames (not the bytes as they come) means two big
-frames can never each hold half of the budget and wait on each other for ever.
+frames can never each hold half of the budget and wait on each other for ever; frames that do not
+fit together are received one after the other, in arrival order, with no deadline on the wait (the
+frames ahead are bounded by their own stall timeout). Admitting a frame also makes room for it in
+the store: received data and data kept share one memory limit.
 
 A connection may keep its last frame's buffer once nothing else references it (ingest-only, or the
 frame was dropped), so that a stream of big frames lands in memory already faulted in: a first
@@ -18,6 +21,8 @@ another frame needs the room.
 from __future__ import annotations
 
 import mmap
+from collections import deque
+from typing import Callable
 import sys
 import threading
 import time
@@ -42,9 +47,12 @@ class ReceiveBudget:
     ----------
     limit : int or None
         The shared budget in bytes (None: unbounded).
+    make_room : callable(int), optional
+        Called (without this budget's lock) with the bytes of every frame in flight each time a
+        frame is admitted: the store drops its oldest data so that they will fit beside what it keeps.
     """
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, make_room: Callable[[int], None] | None = None) -> None:
         if limit is not None and limit <= 0:
             raise ValueError(f"limit: expected a positive number of bytes or None, got {limit!r}")
         self.limit = limit
@@ -54,9 +62,20 @@ class ReceiveBudget:
         self.kept_cap = UNLIMITED_KEPT_BYTES if limit is None else limit // 4
         self._kept: dict[object, np.ndarray] = {}
         self._cond = threading.Condition()
+        self._make_room = make_room
+        self._queue: deque[int] = deque()  # tickets of the frames waiting, in arrival order
+        self._tickets = 0
+        #: Frames waiting for room right now.
+        self.waiting = 0
 
-    def reserve(self, nbytes: int, timeout: float | None) -> None:
-        """Take ``nbytes``, waiting up to ``timeout`` seconds for other frames to finish.
+    def reserve(self, nbytes: int, timeout: float | None = None) -> None:
+        """Take ``nbytes``, waiting in arrival order for the frames in flight to make room.
+
+        With ``timeout`` None (the server's choice) a frame waits as long as frames ahead of it hold
+        the room: each of those is received at the pace of its peer and dropped by its own stall
+        timeout, so the wait ends; an honest big frame is never refused because another big frame
+        arrived first. Then the room is made in the store (``make_room``, see the constructor):
+        the frames in flight and the data kept must fit the memory limit together.
 
         Raises
         ------
@@ -69,18 +88,34 @@ class ReceiveBudget:
             raise NoRoom(f"a frame of {nbytes} bytes exceeds the receive budget of {self.limit} bytes (the memory limit)")
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            if self.reserved + self.kept_bytes + nbytes > self.limit:
-                self._drop_kept()  # room for a frame comes before buffers kept for speed
-            while self.reserved + nbytes > self.limit:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    raise NoRoom(
-                        f"no room for a frame of {nbytes} bytes within {timeout:.0f} s: other connections hold "
-                        f"{self.reserved} of the {self.limit}-byte receive budget"
-                    )
-                self._cond.wait(left)
-            self.reserved += nbytes
-            self.peak_reserved = max(self.peak_reserved, self.reserved)
+            ticket = self._tickets
+            self._tickets += 1
+            self._queue.append(ticket)
+            try:
+                # First come, first served: a stream of small frames cannot starve a big one.
+                while self._queue[0] != ticket or self.reserved + nbytes > self.limit:
+                    if self._queue[0] == ticket and self.kept_bytes and self.reserved + self.kept_bytes + nbytes > self.limit:
+                        self._drop_kept()  # room for a frame comes before buffers kept for speed
+                        continue
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        raise NoRoom(
+                            f"no room for a frame of {nbytes} bytes within {timeout:.0f} s: other connections hold "
+                            f"{self.reserved} of the {self.limit}-byte receive budget"
+                        )
+                    self.waiting = len(self._queue)
+                    self._cond.wait(left)
+                if self.reserved + self.kept_bytes + nbytes > self.limit:
+                    self._drop_kept()
+                self.reserved += nbytes
+                self.peak_reserved = max(self.peak_reserved, self.reserved)
+                in_flight = self.reserved
+            finally:
+                self._queue.remove(ticket)
+                self.waiting = len(self._queue)
+                self._cond.notify_all()  # the next in line may fit too
+        if self._make_room is not None:
+            self._make_room(in_flight)
 
     def take_kept(self, key: object, nbytes: int) -> np.ndarray | None:
         """The buffer ``key`` kept (see :meth:`keep`) if it fits ``nbytes`` (sliced to it), else None."""

@@ -18,6 +18,9 @@ class IngestTarget(EventHandler, Protocol):
 
     def stats(self) -> dict: ...
 
+    def make_room(self, incoming: int) -> None:
+        """Drop the oldest data kept so that ``incoming`` more bytes (frames being received) fit the memory limit."""
+
 
 class RecordingTarget:
     """Keeps every event in arrival order (:class:`BeginRecording`, :class:`LogEvent`, :class:`ClearEvent`)."""
@@ -33,6 +36,9 @@ class RecordingTarget:
 
     def on_clear(self, info: dict) -> None:
         self.events.append(ClearEvent(info))
+
+    def make_room(self, incoming: int) -> None:
+        pass  # no memory limit
 
     def stats(self) -> dict:
         rows: dict[str, int] = {}
@@ -54,6 +60,9 @@ class DiscardTarget:
     def on_clear(self, info: dict) -> None:
         pass
 
+    def make_room(self, incoming: int) -> None:
+        pass  # no memory limit
+
     def stats(self) -> dict:
         return {}
 
@@ -72,6 +81,9 @@ class HubTarget:
 
     def on_clear(self, info: dict) -> None:
         self.hub.on_clear(info)
+
+    def make_room(self, incoming: int) -> None:
+        self.hub.make_room(incoming)
 
     def stats(self) -> dict:
         """Rows per entity of every recording, plus evictions (for the headless report)."""

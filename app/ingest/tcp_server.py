@@ -113,7 +113,7 @@ class TcpServer:
         self.dispatcher = dispatcher
         self.registry = registry
         self.limits = limits
-        self.receive_budget = ReceiveBudget(limits.receive_budget_bytes)
+        self.receive_budget = ReceiveBudget(limits.receive_budget_bytes, make_room=dispatcher.make_room)
         #: Called with (peer text, reason) for a connection turned away before it became a source.
         self.on_refused = on_refused
         self.refused_connections = 0
@@ -382,7 +382,7 @@ class TcpServer:
             # The whole frame is admitted against the shared budget before its first byte (frames
             # that each held part of it could wait on one another for ever), but its memory is
             # committed only as bytes arrive: a peer that sends a header alone costs no memory.
-            budget.reserve(size, limits.frame_stall_timeout_s)
+            budget.reserve(size)  # in turn: the frames ahead are bounded by their own stall timeout
             frame = payload = owner = None
             try:
                 frame = budget.take_kept(conn, size)

@@ -92,6 +92,22 @@ class MemoryBudget:
                 rss = process_rss_bytes()
                 if rss > self.process_limit:
                     over = max(over, rss - int(self.process_limit * self.low_water))
+        self._drop(over)
+
+    def make_room(self, incoming: int) -> None:
+        """Drop the oldest chunks until ``incoming`` more bytes (frames being received) fit under both limits.
+
+        Without this, data kept plus frames in flight could take twice the limit: the receive
+        budget alone only bounds the frames.
+        """
+        over = 0
+        if self.limit is not None:
+            over = self.bytes + incoming - self.limit
+        if self.process_limit is not None:
+            over = max(over, process_rss_bytes() + incoming - self.process_limit)
+        self._drop(over)
+
+    def _drop(self, over: int) -> None:
         if over <= 0:
             return
         try:

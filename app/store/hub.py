@@ -147,6 +147,10 @@ class StoreHub:
             self.add_event(event)
         flush()
 
+    def make_room(self, incoming: int) -> None:
+        """Drop the oldest data (of any recording) so that ``incoming`` more bytes fit the memory limit."""
+        self.budget.make_room(incoming)
+
     def remove(self, recording_id: str) -> None:
         """Forget a recording and free its memory."""
         store = self._stores.pop(recording_id)
