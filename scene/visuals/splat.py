@@ -10,13 +10,46 @@ handed back for upload.
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import NamedTuple
 
 import numpy as np
-from rerun_kernels.splat import splat_points
+from rerun_kernels.splat import empty_keys, splat_points
 
 #: Splatting pays only for small footprints; larger points go to GL.
 MAX_SPLAT_DIAMETER_PX = 4
+
+#: Clouds with at least this many points are splatted by one thread per CPU core (at most ``MAX_SPLAT_THREADS``);
+#: below it, handing work to a second thread costs more than it saves.
+THREADED_MIN_POINTS = 200_000
+MAX_SPLAT_THREADS = 2
+
+
+def _splat_threads(points: int) -> int:
+    if points < THREADED_MIN_POINTS:
+        return 1
+    return max(1, min(MAX_SPLAT_THREADS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+class _KeyScratch:
+    """The z-buffer scratch every splatter in the process shares (the kernels leave it all-empty after each call,
+    so it needs no clearing and any rectangle can reuse it): one buffer per thread, as big as the largest rectangle
+    splatted so far. A lock keeps a background warm-up from splatting into it at the same time as a frame."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self._keys = empty_keys(0, 0)
+
+    def get(self, layers: int, pixels: int) -> np.ndarray:
+        """The buffer (hold ``lock`` while using it), grown to ``layers`` x ``pixels`` if smaller."""
+        if self._keys.shape[0] < layers or self._keys.shape[1] < pixels:
+            self._keys = empty_keys(max(layers, self._keys.shape[0]), max(pixels, self._keys.shape[1]))
+        return self._keys
+
+
+_SCRATCH = _KeyScratch()
 
 
 class Splat(NamedTuple):
@@ -52,7 +85,6 @@ class PointSplatter:
         self.packed = np.ascontiguousarray(colors).view(np.uint32).reshape(-1)
         radii = np.asarray(radii, dtype=np.float32)
         self.radii = np.ascontiguousarray(radii.reshape(1) if radii.ndim == 0 else radii[keep])
-        self._keys = None
 
     def every(self, step: float) -> "PointSplatter":
         """A splatter of every ``ceil(step)``-th point (a level-of-detail subset; itself when step <= 1)."""
@@ -63,7 +95,6 @@ class PointSplatter:
         subset.columns = [np.ascontiguousarray(c[::k]) for c in self.columns]
         subset.packed = self.packed if self.packed.shape[0] == 1 else np.ascontiguousarray(self.packed[::k])
         subset.radii = self.radii if self.radii.shape[0] == 1 else np.ascontiguousarray(self.radii[::k])
-        subset._keys = None
         return subset
 
     def splat(self, fb_from_local, to_ndc_z, size, rect, px_per_radius: float, perspective: bool = False):
@@ -89,17 +120,17 @@ class PointSplatter:
         x0, y0, x1, y1 = (int(v) for v in rect)
         x0, y0 = min(max(x0, 0), width), min(max(y0, 0), height)
         x1, y1 = min(max(x1, x0), width), min(max(y1, y0), height)
-        if self._keys is None or self._keys.shape[0] < (y1 - y0) * (x1 - x0):
-            self._keys = np.empty((y1 - y0) * (x1 - x0), dtype=np.uint64)
-        result = splat_points(self.columns, fb_from_local, to_ndc_z, (x0, y0), (y1 - y0, x1 - x0), self.radii,
-                              px_per_radius, self.packed, perspective=perspective,
-                              max_diameter=MAX_SPLAT_DIAMETER_PX, keys=self._keys)
+        threads = _splat_threads(self.columns[0].shape[0])
+        with _SCRATCH.lock:
+            result = splat_points(self.columns, fb_from_local, to_ndc_z, (x0, y0), (y1 - y0, x1 - x0), self.radii,
+                                  px_per_radius, self.packed, perspective=perspective,
+                                  max_diameter=MAX_SPLAT_DIAMETER_PX, threads=threads,
+                                  keys=_SCRATCH.get(threads, (y1 - y0) * (x1 - x0)))
         if result is None:
             return None
         color, depth, (c0, r0, _, _) = result
         h, w = color.shape
-        color = np.ascontiguousarray(color).view(np.uint8).reshape(h, w, 4)
-        return Splat(color, np.ascontiguousarray(depth), x0 + int(c0), y0 + int(r0))
+        return Splat(color.view(np.uint8).reshape(h, w, 4), depth, x0 + int(c0), y0 + int(r0))
 
 
 def warm_up() -> None:

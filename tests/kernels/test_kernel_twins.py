@@ -96,7 +96,7 @@ def _splat_scene():
     """A cloud in front of a perspective camera looking down +z, framebuffer 64x48 (x0, y0 = 10, 6 for the rect)."""
     pts = RNG.uniform(-1.0, 1.0, (2000, 3)).astype(np.float32)
     pts[:, 2] = RNG.uniform(1.0, 4.0, 2000)
-    pts[3], pts[4] = pts[5], pts[5]  # exact duplicates: the lower index wins in every backend
+    pts[3], pts[4] = pts[5], pts[5]  # exact duplicates: the lower colour value wins in every backend
     pts[7, 0], pts[8, 2] = NAN, INF
     fb = np.array([[24.0, 0, 32, 0], [0, 24, 24, 0], [0, 0, 1.2, -1.1], [0, 0, 1, 0]], np.float32)
     fb[0, 2], fb[1, 2] = 32.0, 24.0  # x = 24 x / z + 32, y = 24 y / z + 24
@@ -187,7 +187,7 @@ TABLE = {
           for n, f in FRAMES.items()],
         *[(f"yuyv {n}", lambda f=f: rk.yuyv_to_rgb(*f)) for n, f in FRAMES.items()],
     ],
-    splat._splat: [
+    splat._splat_keys: [
         ("splat per-point px radii, full framebuffer", lambda: rk.splat.splat_points(
             SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (0, 0), (48, 64), SPLAT_RADII, 1.0, SPLAT_COLORS)),
         ("splat world radii, perspective, sub-rectangle", lambda: rk.splat.splat_points(
@@ -204,6 +204,14 @@ TABLE = {
                                   np.float32([1.0]), 1.0, SPLAT_COLORS[:1]),
             rk.splat.splat_points(SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (9, 9), (0, 5), SPLAT_RADII, 1.0,
                                   SPLAT_COLORS))),
+    ],
+    # the resolve of several threads' key buffers (the same points split into shares; the picture must not change)
+    splat._resolve: [
+        (f"splat in {threads} threads {name}", lambda threads=threads, kw=kw: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (0, 0), (48, 64), SPLAT_RADII * kw[0], kw[1], SPLAT_COLORS[:kw[2]],
+            perspective=kw[3], threads=threads))
+        for threads in (1, 2, 3) for name, kw in (("px radii", (1.0, 1.0, None, False)),
+                                                  ("world radii, shared colour", (0.05, 24.0, 1, True)))
     ],
     points._finite: [(f"finite_mask {n}", lambda p=p: rk.finite_mask(p)) for n, p in CLOUDS.items()],
     points._bounds: [(f"bounds {n}", lambda p=p: rk.bounds(p)) for n, p in CLOUDS.items()],
