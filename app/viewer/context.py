@@ -53,6 +53,7 @@ class PanelContext:
         self.item_rects: dict[str, Rect] = {}
         self.plot_frames: dict[str, dict] = {}  # plot view name → plot area rect and axis limits
         self.selection_lines: list[str] = []  # what the selection panel shows
+        self.blueprint: dict = {}  # window name → BlueprintView: the views the Blueprint panel drew last
         # panel memory across frames
         self.drag_select_start = None  # timeline: where a shift-drag selection started
         self.density_cache: dict = {}  # timeline: per-entity tick positions

@@ -12,11 +12,11 @@ from imgui_bundle import imgui
 from rerun import components as C
 
 from rerun_app.time_control import LoopMode
-from rerun_app.viewer import hover_info
+from rerun_app.viewer import blueprint_panel, hover_info
 from rerun_app.views import values
 from rerun_app.views.annotations import AnnotationContext
 
-ENTITIES = "Entities###entities"
+ENTITIES = "Blueprint###entities"  # the left panel: space views with their entities, then every entity
 SELECTION = "Selection###selection"
 TIMELINE = "Timeline###timeline"
 
@@ -27,8 +27,10 @@ _COLORMAPS = ["turbo", "viridis", "plasma", "magma", "inferno", "grayscale"]
 
 # -- entity tree -------------------------------------------------------------------------------------------
 def draw_entity_tree(viewer) -> None:
-    """Path hierarchy with a visibility checkbox per entity / subtree; clicking a name selects it."""
+    """Path hierarchy with a visibility checkbox per entity / subtree (in every view); clicking a name selects it.
+    Drawn below the Blueprint panel's views (the same window)."""
     if imgui.begin(ENTITIES)[0]:
+        imgui.separator_text("All entities")
         store = viewer.store
         if store is None:
             imgui.text_colored(_DIM, "waiting for data…")
@@ -101,7 +103,10 @@ def draw_selection(viewer) -> None:
         _hover_section(viewer)
         path = viewer.state.selected
         store = viewer.store
-        if path is None or store is None:
+        view = viewer.blueprint.get(viewer.state.selected_space_view)
+        if view is not None:
+            blueprint_panel.draw_view_selection(viewer, view)
+        elif path is None or store is None:
             imgui.text_colored(_DIM, "click an entity in the tree or a view")
         else:
             _entity_section(viewer, store, path)

@@ -18,9 +18,11 @@ from rerun_app.views import values
 
 
 def _entities_with(viewer, spec, component: str) -> list[str]:
+    """The view's entities with ``component``, less those hidden everywhere or switched off in this view."""
     store = viewer.store
+    hidden = viewer.state.hidden_for_view(spec.name)
     return [p for p in store.entity_paths()
-            if spec.contains(p) and not viewer.state.is_hidden(p) and component in store.components(p)]
+            if spec.contains(p) and not hidden(p) and component in store.components(p)]
 
 
 def draw_time_series(viewer, spec) -> None:
@@ -313,6 +315,9 @@ def draw_bar_chart(viewer, spec) -> None:
     """The 1-D tensor of the entity at the time cursor as bars (index on x, value on y; bars grow from 0)."""
     store = viewer.store
     if store is None:
+        return
+    if viewer.state.hidden_for_view(spec.name)(spec.root):
+        imgui.text_disabled(f"{spec.root} is hidden")
         return
     timeline, time = viewer.cursor()
     latest = store.latest_at(spec.root, timeline, time, components=[C.TENSOR])

@@ -83,6 +83,11 @@ def state_dump(viewer) -> dict:
         "tooltip": list(viewer.tooltip.lines),
         "highlights": list(viewer.highlights),
         "selected_instance": viewer.state.selected_instance,
+        "selected_space_view": viewer.state.selected_space_view,
+        "blueprint": {name: {"title": v.title, "shown": v.shown, "tree": _group_dump(v.tree)}
+                      for name, v in viewer.panel.blueprint.items()},
+        "view_visibility": {name: {"entities": sorted(v.hidden_entities), "groups": sorted(v.hidden_groups)}
+                            for name, v in viewer.state.view_visibility.items()},
         "frame_count": viewer.canvas.frame_count,
         "ui_errors": viewer.canvas.ui_errors,
         "scene_errors": viewer.canvas.scene_errors,
@@ -90,6 +95,19 @@ def state_dump(viewer) -> dict:
         "events_to_imgui_only": viewer.input.events_to_imgui_only if viewer.input else 0,
         "entities": [] if viewer.store is None else viewer.store.entity_paths(),
     }
+
+
+def _group_dump(group) -> dict:
+    """A Blueprint group as nested JSON: its path, its entities and its subgroups (iterative: paths may be deep)."""
+    root = {"path": group.path, "entities": list(group.entities), "groups": []}
+    stack = [(group, root)]
+    while stack:
+        node, out = stack.pop()
+        for child in node.children:
+            dumped = {"path": child.path, "entities": list(child.entities), "groups": []}
+            out["groups"].append(dumped)
+            stack.append((child, dumped))
+    return root
 
 
 class ScriptTimeout(RuntimeError):

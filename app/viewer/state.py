@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from rerun_app.views.spatial import EntityProperties
 from rerun_app.views.transforms import join_parts, path_parts
@@ -23,6 +24,21 @@ class Hover:
 
 
 @dataclass
+class ViewVisibility:
+    """What the user switched off in one space view (the Blueprint panel's toggles); other views are unaffected."""
+
+    hidden_entities: set[str] = field(default_factory=set)  # an entity alone
+    hidden_groups: set[str] = field(default_factory=set)  # a group: every entity at or below its path
+
+    def hides(self, path: str) -> bool:
+        """Whether ``path`` is switched off in this view, itself or through a group it lies in."""
+        if path in self.hidden_entities:
+            return True
+        parts = path_parts(path)
+        return any(join_parts(parts[:depth]) in self.hidden_groups for depth in range(len(parts) + 1))
+
+
+@dataclass
 class ViewerState:
     """Mutable UI state (pure Python; tests read it through the state dump)."""
 
@@ -30,6 +46,8 @@ class ViewerState:
     selected: str | None = None
     selected_instance: int | None = None  # an instance of ``selected`` picked in a view (None: the whole entity)
     selected_view: str | None = None  # the view it was picked in (its outline is drawn there)
+    selected_space_view: str | None = None  # a whole space view selected in the Blueprint panel (its window name)
+    view_visibility: dict[str, ViewVisibility] = field(default_factory=dict)  # per space view (window name)
     hover: Hover | None = None
     properties: dict[str, EntityProperties] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
@@ -48,6 +66,25 @@ class ViewerState:
             self.hidden.add(path)
         self.version += 1
 
+    def hidden_in_view(self, view: str, path: str) -> bool:
+        """Whether ``path`` is switched off in space view ``view`` only (see :meth:`set_visible_in_view`)."""
+        found = self.view_visibility.get(view)
+        return found is not None and found.hides(path)
+
+    def hidden_for_view(self, view: str) -> Callable[[str], bool]:
+        """``hidden(path)`` for view ``view``: hidden everywhere (entity tree) or switched off in that view."""
+        return lambda path: self.is_hidden(path) or self.hidden_in_view(view, path)
+
+    def set_visible_in_view(self, view: str, path: str, visible: bool, group: bool = False) -> None:
+        """Show or hide ``path`` in space view ``view`` only; with ``group``, every entity at or below it."""
+        found = self.view_visibility.setdefault(view, ViewVisibility())
+        target = found.hidden_groups if group else found.hidden_entities
+        if visible:
+            target.discard(path)
+        else:
+            target.add(path)
+        self.version += 1
+
     def props(self, path: str) -> EntityProperties:
         """Properties of ``path`` (created with defaults on first use)."""
         found = self.properties.get(path)
@@ -55,8 +92,14 @@ class ViewerState:
             found = self.properties[path] = EntityProperties()
         return found
 
+    def select_space_view(self, view: str) -> None:
+        """Select a whole space view (the selection panel describes it)."""
+        self.select(None)
+        self.selected_space_view = view
+
     def select(self, path: str | None, instance: int | None = None, view: str | None = None) -> None:
         """Select an entity, or one of its instances picked in ``view`` (None clears the selection)."""
         self.selected = path
+        self.selected_space_view = None
         self.selected_instance = None if path is None else instance
         self.selected_view = None if path is None else view

@@ -12,6 +12,7 @@ from rerun import components as C
 
 from rerun_app.viewer.view_coordinates import right_axis, up_axis
 from rerun_app.viewer.view_host import ViewHost
+from rerun_app.views.blueprint_tree import view_entities
 from rerun_app.views.heuristics import SpaceViewSpec, choose_space_views
 from rerun_app.views.tensor_view import classify_tensor
 from rerun_app.views.transforms import path_parts
@@ -44,6 +45,8 @@ class SpaceViews:
         self._signature = None
         self._generation = -1
         self._checked = -np.inf
+        #: The entities each view shows (the Blueprint panel's tree), judged with the views themselves.
+        self.entities_of: dict[SpaceViewSpec, list[str]] = {}
         #: Problems met while deciding or drawing views, per entity path (shown on the entity).
         self.entity_warnings: dict[str, list[str]] = {}
 
@@ -58,6 +61,7 @@ class SpaceViews:
         self.views.clear()
         self.plot_views.clear()
         self._signature = None
+        self.entities_of = {}
         self.entity_warnings.clear()
 
     def ensure(self, store, timeline) -> None:
@@ -105,7 +109,12 @@ class SpaceViews:
         if signature == self._signature:
             return
         self._signature = signature
-        for spec in choose_space_views(paths, components.__getitem__, transform_kind, tensor_kind):
+        specs = choose_space_views(paths, components.__getitem__, transform_kind, tensor_kind)
+        known_kinds = dict(kinds)
+        self.entities_of = {spec: view_entities(spec, paths, components.__getitem__, known_kinds.get,
+                                                lambda p: tensor_kind(p) if C.TENSOR in components[p] else None)
+                            for spec in specs}
+        for spec in specs:
             if not spec.spatial:
                 if spec not in self.plot_views:
                     self.plot_views.append(spec)
@@ -157,7 +166,7 @@ class SpaceViews:
             if signature == host.synced_signature:
                 layers = host.entity_layers  # nothing changed since the last frame: no queries, no uploads
             else:
-                layers = host.builder.update(store, timeline, time_, state.is_hidden, state.props)
+                layers = host.builder.update(store, timeline, time_, state.hidden_for_view(spec.name), state.props)
                 host.sync(layers)
                 host.synced_signature = signature
                 if host.builder.needs_fit:  # a tensor slice changed its extent

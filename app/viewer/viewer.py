@@ -22,7 +22,8 @@ from rerun import components as C
 
 from rerun_scene.points_path import configure_points_path
 
-from rerun_app.viewer import highlight, panels, plot_views, toolbars
+from rerun_app.viewer import blueprint_panel, highlight, panels, plot_views, toolbars
+from rerun_app.viewer.blueprint_panel import BlueprintView
 from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
@@ -32,6 +33,7 @@ from rerun_app.viewer.shown import ShownRecording
 from rerun_app.viewer.state import ViewerState
 from rerun_app.viewer.tooltip import Tooltip
 from rerun_app.viewer.view_sync import SpaceViews
+from rerun_app.views.blueprint_tree import group_entities, space_path
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,7 @@ class Viewer:
         self.highlights: list[dict] = []  # hover / selection outlines drawn this frame (state dumps read them)
         self.tooltip = Tooltip()
         self._titles: dict = {}  # spec → (data key, title)
+        self._blueprint_trees: dict = {}  # spec → (its entity list, the Blueprint panel's groups of it)
         self._window_names: dict[str, str] = {}  # spec.name → the full ImGui name its window was begun with
         self.view_titles: dict[str, str] = {}  # window name → the title shown (state dumps read it)
         self.should_close = False
@@ -225,26 +228,30 @@ class Viewer:
             self.space_views.ensure(self.store, self.shown.timeline_key())
             self.layout.draw([s for s in self.space_views.specs() if s.name not in self.layout.hidden],
                              self._content_size_2d, self._view_title)
+            self._draw_blueprint(ctx)
             panels.draw_entity_tree(ctx)
-            self._draw_view_list(ctx)
             panels.draw_selection(ctx)
             panels.draw_timeline(ctx)
             self._draw_view_windows(ctx)
 
-    def _draw_view_list(self, ctx) -> None:
-        """Below the entity tree: every space view with a checkbox that shows or hides it in the grid."""
-        if imgui.begin(panels.ENTITIES)[0]:  # appends to the panel drawn just before
-            specs = self.space_views.specs()
-            if specs:
-                imgui.separator_text("Space views")
-            for spec in specs:
-                changed, visible = imgui.checkbox(f"{self._view_title(spec)}##view-visible{spec.name}",
-                                                  spec.name not in self.layout.hidden)
-                ctx.record_item(f"view-checkbox:{spec.name}")
-                if changed:
-                    self.layout.set_view_visible(spec.name, visible)
-                    self.request_redraw()
+    def _draw_blueprint(self, ctx) -> None:
+        """The left panel's top: the Blueprint tree of space views with their entities."""
+        if imgui.begin(panels.ENTITIES)[0]:
+            views = []
+            for spec in self.space_views.specs():
+                entities = self.space_views.entities_of.get(spec, [])
+                cached = self._blueprint_trees.get(spec)
+                if cached is None or cached[0] is not entities:  # regrouped only when the view's entities change
+                    cached = self._blueprint_trees[spec] = (entities, group_entities(space_path(spec, entities), entities))
+                tree = cached[1]
+                views.append(BlueprintView(spec.name, self._view_title(spec), spec.kind, spec.root, tree,
+                                           spec.name not in self.layout.hidden))
+            blueprint_panel.draw_blueprint(ctx, views, self._set_view_shown)
         imgui.end()
+
+    def _set_view_shown(self, name: str, shown: bool) -> None:
+        self.layout.set_view_visible(name, shown)
+        self.request_redraw()
 
     def _draw_view_windows(self, ctx) -> None:
         """Each space view's window: the grid's docked windows, or the maximised view alone over the view area."""

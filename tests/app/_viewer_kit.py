@@ -183,3 +183,25 @@ def scenario_scalars(hub: StoreHub) -> None:
                 comps[C.RADIUS] = C.primitive(np.array([3.0], np.float32))
                 comps[C.LABEL] = C.strings([path.rsplit("/", 1)[-1]])
             log_row(hub, path, comps, frame=f)
+
+
+# A 3D world with a camera and its image, plots and a text log: the Blueprint panel's tree of views.
+BLUEPRINT_POINTS_RGB = (255, 140, 0)
+BLUEPRINT_IMAGE_RGB = (40, 220, 90)
+
+
+def scenario_blueprint(hub: StoreHub) -> None:
+    """Views: 3D (world/points, the camera world/camera and its image), the camera's 2D view (the image), a time
+    series (plots/sin, plots/cos) and a text log (logs/app)."""
+    from rerun import components as C
+
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(-1, 1, size=(80, 3)).astype(np.float32) + np.float32([0, 0, 3])
+    log_row(hub, "world/points", points3d(pts, colors=[[*BLUEPRINT_POINTS_RGB, 255]] * 80, radii=[0.05] * 80), frame=0)
+    log_row(hub, "world/camera", pinhole(40, 40, 40, 30, 80, 60), frame=None)
+    log_row(hub, "world/camera/image",
+            image(np.broadcast_to(np.array(BLUEPRINT_IMAGE_RGB, np.uint8), (60, 80, 3)).copy()), frame=0)
+    for f in range(5):
+        log_row(hub, "plots/sin", {"rerun.scalar": C.primitive(np.array([np.sin(f)]))}, frame=f)
+        log_row(hub, "plots/cos", {"rerun.scalar": C.primitive(np.array([np.cos(f)]))}, frame=f)
+        log_row(hub, "logs/app", {"rerun.text_entry": C.text_entries(f"step {f}", "INFO")}, frame=f)
