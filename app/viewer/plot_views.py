@@ -17,6 +17,12 @@ from rerun_app.views import time_series as ts
 from rerun_app.views import values
 
 
+def _imgui_id(spec) -> str:
+    """The view's part of its widgets' ImGui ids. Not ``spec.name``: ImGui hashes only what follows a ``###``, so
+    every label ending in the name (the plot, the maximise button, each level checkbox) got one and the same id."""
+    return spec.window_id.lstrip("#")
+
+
 def _entities_with(viewer, spec, component: str) -> list[str]:
     """The view's entities with ``component``, less those hidden everywhere or switched off in this view."""
     store = viewer.store
@@ -45,7 +51,7 @@ def draw_time_series(viewer, spec) -> None:
     _FOLLOWED[spec.name] = follow_key
     size = imgui.get_content_region_avail()
     implot.push_style_var(implot.StyleVar_.fit_padding, imgui.ImVec2(0.0, 0.08))  # markers at the extremes show whole
-    if not implot.begin_plot(f"##plot{spec.name}", imgui.ImVec2(size.x, max(size.y, 50))):
+    if not implot.begin_plot(f"##plot:{_imgui_id(spec)}", imgui.ImVec2(size.x, max(size.y, 50))):
         implot.pop_style_var()
         return
     x_title = {"sequence": key[0], "seconds": key[0] + " (s)", "datetime": key[0] + " (UTC)"}[kind]
@@ -55,10 +61,11 @@ def draw_time_series(viewer, spec) -> None:
     if x_lim is not None:
         implot.setup_axis_limits(implot.ImAxis_.x1, x_lim[0], x_lim[1],
                                  implot.Cond_.always if refit else implot.Cond_.once)
-    implot.setup_legend(implot.Location_.north_west)
+    implot.setup_legend(implot.Location_.south_east)  # the original's legend corner: bottom right
     for s in series:
         for run in s.runs:
             _plot_run(f"{s.label}##{s.entity_path}", run)
+    hovered = _hover_readout(viewer, series, kind)
     if viewer.time.time is not None:
         x = float(ts.to_axis(np.array([viewer.time.time]), kind)[0])
         result = implot.drag_line_x(0, x, _CURSOR_COLOUR, 2.0)
@@ -67,9 +74,41 @@ def draw_time_series(viewer, spec) -> None:
             viewer.time.set_time(ts.from_axis(result[1], kind), time_range)
             viewer.on_time_changed()
     _click_to_time(viewer, spec, kind, time_range)
-    viewer.plot_frames[spec.name] = _plot_frame(series, kind)
+    frame = _plot_frame(series, kind)
+    frame["hover"] = hovered
+    viewer.plot_frames[spec.name] = frame
     implot.end_plot()
     implot.pop_style_var()
+
+
+def _hover_readout(viewer, series, kind) -> dict | None:
+    """With the mouse near a sample (as the original's plot): a ring on the sample and a tooltip with its time on
+    the timeline and its series' value. Returns what is shown (state dumps), or None."""
+    if not implot.is_plot_hovered():
+        return None
+    pos, size, limits = implot.get_plot_pos(), implot.get_plot_size(), implot.get_plot_limits()
+    (x0, x1), (y0, y1) = (limits.x.min, limits.x.max), (limits.y.min, limits.y.max)
+    if x1 <= x0 or y1 <= y0:
+        return None
+
+    def to_pixels(xs, ys):
+        return pos.x + (xs - x0) / (x1 - x0) * size.x, pos.y + (y1 - ys) / (y1 - y0) * size.y
+
+    mouse = imgui.get_mouse_pos()
+    found = ts.nearest_sample(series, to_pixels, (mouse.x, mouse.y))
+    if found is None:
+        return None
+    timeline = viewer.time.timeline
+    lines = ts.hover_lines(timeline.name if timeline is not None else "time",
+                           viewer.time.format_time(ts.from_axis(found.x, kind)), found.label, found.y)
+    px, py = to_pixels(np.array([found.x]), np.array([found.y]))
+    implot.get_plot_draw_list().add_circle(imgui.ImVec2(float(px[0]), float(py[0])), 6.0, _HOVER_RING, 0, 2.0)
+    imgui.set_tooltip("\n".join(lines))
+    return {"entity": found.entity_path, "x": found.x, "y": found.y, "lines": lines,
+            "at": [float(px[0]), float(py[0])]}
+
+
+_HOVER_RING = 0xFFFFFFFF  # white (ImU32 ABGR)
 
 
 def _click_to_time(viewer, spec, kind, time_range) -> None:
@@ -197,7 +236,7 @@ def _text_filters(viewer, spec, flt, table, paths) -> None:
         colour = tl.LEVEL_COLOURS.get(level.upper())
         if colour is not None:
             imgui.push_style_color(imgui.Col_.text, _rgba(colour))
-        changed, shown = imgui.checkbox(f"{level or '(no level)'}##lv{spec.name}", shown)
+        changed, shown = imgui.checkbox(f"{level or '(no level)'}##lv:{_imgui_id(spec)}", shown)
         if colour is not None:
             imgui.pop_style_color()
         viewer.record_item(f"text-level:{level}")
@@ -206,10 +245,10 @@ def _text_filters(viewer, spec, flt, table, paths) -> None:
             viewer.request_redraw()
         imgui.same_line()
     hidden = len(flt.hidden_entities & set(paths))
-    if imgui.small_button(f"entities ({len(paths) - hidden}/{len(paths)})##ent{spec.name}"):
-        imgui.open_popup(f"##entities{spec.name}")
+    if imgui.small_button(f"entities ({len(paths) - hidden}/{len(paths)})##ent:{_imgui_id(spec)}"):
+        imgui.open_popup(f"##entities:{_imgui_id(spec)}")
     viewer.record_item("text-entities")
-    if imgui.begin_popup(f"##entities{spec.name}"):
+    if imgui.begin_popup(f"##entities:{_imgui_id(spec)}"):
         for path in paths:
             changed, shown = imgui.checkbox(path, path not in flt.hidden_entities)
             if changed:
@@ -229,7 +268,7 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     columns = [(name, fixed, 0) for name, _kind in table.timelines]
     columns += [("Entity path", fixed, 0), ("Level", fixed, 0), ("Body", stretch, 0)]
     info["columns"] = [c[0] for c in columns]
-    if not imgui.begin_table(f"##log{spec.name}", len(columns), flags):
+    if not imgui.begin_table(f"##log:{_imgui_id(spec)}", len(columns), flags):
         return
     for title, col_flags, width in columns:
         imgui.table_setup_column(title, col_flags, width)
@@ -330,7 +369,7 @@ def draw_bar_chart(viewer, spec) -> None:
         imgui.text(f"cannot show: {exc}")
         return
     size = imgui.get_content_region_avail()
-    if not implot.begin_plot(f"##bars{spec.name}", imgui.ImVec2(size.x, max(size.y, 50)), implot.Flags_.no_legend):
+    if not implot.begin_plot(f"##bars:{_imgui_id(spec)}", imgui.ImVec2(size.x, max(size.y, 50)), implot.Flags_.no_legend):
         return
     implot.setup_axes("index", "value")
     limits = (len(heights), *bc.y_range(heights))

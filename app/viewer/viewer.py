@@ -404,7 +404,9 @@ class Viewer:
             avail = imgui.get_content_region_avail().x
         x, y = imgui.get_cursor_pos().x, imgui.get_cursor_pos().y
         imgui.set_cursor_pos(imgui.ImVec2(x + max(avail - width - 4, 0), y))
-        if imgui.small_button(f"{label}##max:{spec.name}"):
+        # the id is the view window's own: a label ending in spec.name ("…###kind:root") would hash to the same id as
+        # every other widget labelled so in the window
+        if imgui.small_button(f"{label}##max"):
             self.layout.toggle_maximise(spec.name)
             self.request_redraw()
         ctx.record_item(f"maximise:{spec.name}")

@@ -193,3 +193,43 @@ def y_limits(series: list[PlotSeries], x_range: tuple[float, float] | None) -> t
         return None
     pad = 0.05 * (hi - lo) if hi > lo else max(abs(hi) * 0.05, 0.5)
     return lo - pad, hi + pad
+
+
+#: A sample is hovered when the mouse is within this many pixels of it (the original's plot: 16 points).
+HOVER_RADIUS_PX = 16.0
+
+
+@dataclass(frozen=True)
+class HoveredSample:
+    """The sample nearest the mouse: its series (legend label), x in axis units and y value."""
+
+    entity_path: str
+    label: str
+    x: float
+    y: float
+
+
+def nearest_sample(series: list[PlotSeries], to_pixels, mouse: tuple[float, float],
+                   radius_px: float = HOVER_RADIUS_PX) -> HoveredSample | None:
+    """The finite sample whose on-screen position (``to_pixels(xs, ys) -> (px, py)``) is nearest ``mouse``, if
+    within ``radius_px``; None otherwise."""
+    best, best_d2 = None, radius_px * radius_px
+    for s in series:
+        for run in s.runs:
+            ok = np.isfinite(run.ys)
+            if not ok.any():
+                continue
+            xs, ys = run.xs[ok], run.ys[ok]
+            px, py = to_pixels(xs, ys)
+            d2 = (px - mouse[0]) ** 2 + (py - mouse[1]) ** 2
+            i = int(np.argmin(d2))
+            if d2[i] <= best_d2:
+                best, best_d2 = HoveredSample(s.entity_path, s.label, float(xs[i]), float(ys[i])), float(d2[i])
+    return best
+
+
+def hover_lines(timeline_name: str, time_text: str, label: str, y: float) -> list[str]:
+    """The original's plot readout: ``frame: #52`` then ``label: -0.41391`` (5 decimals, none for whole
+    numbers)."""
+    decimals = 0 if float(y).is_integer() else 5
+    return [f"{timeline_name}: {time_text}", f"{label or 'y'}: {y:.{decimals}f}"]

@@ -84,3 +84,10 @@ def count_near(mask: np.ndarray, centre, half: int) -> int:
     """Set pixels of ``mask`` in the square of half-size ``half`` around ``centre`` (x, y)."""
     cx, cy = int(round(centre[0])), int(round(centre[1]))
     return int(mask[max(cy - half, 0):cy + half + 1, max(cx - half, 0):cx + half + 1].sum())
+
+
+def under_legend(frame: dict, xy, entries: int) -> bool:
+    """Whether canvas point ``xy`` may be covered by the plot's legend (bottom-right corner, as the original's;
+    a generous box for ``entries`` lines)."""
+    x, y, w, h = frame["rect"]
+    return xy[0] > x + w - 160 and xy[1] > y + h - (16 + 20 * entries)

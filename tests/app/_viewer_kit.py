@@ -160,24 +160,22 @@ def scenario_lines(hub: StoreHub) -> None:
                                   "rerun.colorrgba": C.fixed_size_list(LINE_COLORS)}, frame=1)
 
 
-SCALAR_COLOURS = {"plots/cos": (0, 160, 255, 255), "plots/sin": (255, 120, 0, 255)}
-SCALARS_LAST: dict[str, float] = {}
+# Two labelled, coloured scalar series (radius 3) that run from the plot's bottom-left to its top-right corner, so
+# the other two corners show only what the plot draws there (its legend).
+SCALAR_COLOURS = {"plots/rise": (255, 120, 0, 255), "plots/wave": (0, 160, 255, 255)}
+SCALAR_FRAMES = 20
 
 
-def _scalar_values(path: str) -> list[float]:
-    fn = np.cos if path.endswith("cos") else np.sin
-    return [float(fn(f / 7)) for f in range(20)]
-
-
-for _path in SCALAR_COLOURS:
-    SCALARS_LAST[_path] = _scalar_values(_path)[-1]
+def scalar_value(path: str, frame: int) -> float:
+    """The value ``scenario_scalars`` logs on ``path`` at ``frame``."""
+    value = frame / (SCALAR_FRAMES - 1)
+    return value + 0.15 * float(np.sin(frame)) if path.endswith("wave") else value
 
 
 def scenario_scalars(hub: StoreHub) -> None:
-    """Two labelled, coloured scalar series (radius 3) over 20 frames."""
     for path, colour in SCALAR_COLOURS.items():
-        for f, value in enumerate(_scalar_values(path)):
-            comps = {C.SCALAR: C.primitive(np.array([value]))}
+        for f in range(SCALAR_FRAMES):
+            comps = {C.SCALAR: C.primitive(np.array([scalar_value(path, f)]))}
             if f == 0:
                 comps[C.COLOR] = C.fixed_size_list(np.array([colour], np.uint8))
                 comps[C.RADIUS] = C.primitive(np.array([3.0], np.float32))

@@ -84,7 +84,7 @@ def test_selecting_an_entity_in_the_tree_shows_its_data_a_swatch_and_the_views_s
     steps = [
         {"wait_entities": 2, "timeout": 30},
         {"frames": 4},
-        {"click_item": "tree-label:plots/cos"},
+        {"click_item": "tree-label:plots/wave"},
         {"frames": 4},
         {"snapshot": "selected"},
     ]
@@ -93,15 +93,15 @@ def test_selecting_an_entity_in_the_tree_shows_its_data_a_swatch_and_the_views_s
     state = json.loads((tmp_path / "selected.json").read_text())
     img = iio.imread(tmp_path / "selected.png")
     lines = state["selection_panel"]
-    plots_title = SpaceViewSpec("timeseries", "/").title_for(["plots/cos", "plots/sin"])
-    assert lines[0] == "Entity: plots/cos"
-    assert f"scalar: {kit.SCALARS_LAST['plots/cos']!r}" in lines
-    assert "label: cos" in lines and "radius: 3" in lines
+    plots_title = SpaceViewSpec("timeseries", "/").title_for(list(kit.SCALAR_COLOURS))
+    assert lines[0] == "Entity: plots/wave"
+    assert f"scalar: {kit.scalar_value('plots/wave', kit.SCALAR_FRAMES - 1)!r}" in lines
+    assert "label: wave" in lines and "radius: 3" in lines
     assert f"Is shown in: {plots_title}" in lines
     # the colour swatch is drawn in the logged colour
     x, y, w, h = (int(round(v)) for v in state["items"]["selection-swatch:colorrgba"])
     swatch = img[y + 3:y + h - 3, x + 3:x + w - 3, :3].reshape(-1, 3).astype(int)
-    assert (np.abs(swatch - np.array(kit.SCALAR_COLOURS["plots/cos"][:3])).max(axis=1) <= 8).mean() > 0.9
+    assert (np.abs(swatch - np.array(kit.SCALAR_COLOURS["plots/wave"][:3])).max(axis=1) <= 8).mean() > 0.9
     # only the properties that apply to a scalar: no depth back-projection, no point radius scale
     assert "property:visible history" in state["items"]
     assert "property:back-project depth" not in state["items"] and "property:radius scale" not in state["items"]
