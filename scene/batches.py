@@ -19,6 +19,18 @@ import numpy as np
 
 from . import _checks as chk
 
+#: Width of lines, box edges and arrow shafts without a logged size: Rerun 0.4's automatic line radius is
+#: 1.5 points, so 3 logical pixels wide.
+DEFAULT_LINE_WIDTH_PX = 3.0
+#: Width of a pinhole's frustum lines (Rerun 0.4: a radius of 1 point).
+FRUSTUM_LINE_WIDTH_PX = 2.0
+
+
+def _width_unit(value: str) -> str:
+    if value not in ("px", "world"):
+        raise ValueError(f"width_unit: expected 'px' or 'world', got {value!r}")
+    return value
+
 
 def _set(obj, **values) -> None:
     for key, value in values.items():
@@ -130,11 +142,13 @@ class LineBatch(Batch):
     colors : array_like, optional
         One colour, or one per instance.
     widths : float or array_like, optional
-        Line width in pixels (plain GL lines: the widest one is used for the whole batch).
+        Full line width per instance in ``width_unit`` (default: 3 pixels, Rerun 0.4's automatic width).
     ids : array_like, optional
         Instance ids reported by picking instead of the instance index.
     transform : array_like (4, 4), optional
         world_from_local.
+    width_unit : {"px", "world"}
+        Logical pixels, or local units (a logged ``stroke_width``: shrinks with distance, grows with zoom).
     """
 
     segments: np.ndarray
@@ -144,6 +158,7 @@ class LineBatch(Batch):
     ids: np.ndarray | None = None
     transform: np.ndarray | None = None
     version: int = 0
+    width_unit: str = "px"
     n_instances: int = field(init=False, default=0)
     n_clamped: int = field(init=False, default=0)
 
@@ -168,9 +183,10 @@ class LineBatch(Batch):
                 raise ValueError("instance_of_segment: instance indices must be >= 0")
             instance = instance.astype(np.int32, copy=False)
             n_instances = int(instance.max()) + 1 if k else 0
-        widths, n_clamped = chk.as_sizes("widths", self.widths, n_instances, default=1.0)
+        widths, n_clamped = chk.as_sizes("widths", self.widths, n_instances, default=DEFAULT_LINE_WIDTH_PX)
         _set(
             self,
+            width_unit=_width_unit(self.width_unit) if self.widths is not None else "px",
             segments=flat.reshape(k, 2, 3),
             instance_of_segment=instance,
             colors=chk.as_colors("colors", self.colors, n_instances),
@@ -182,7 +198,8 @@ class LineBatch(Batch):
         )
 
     @classmethod
-    def from_strips(cls, strips: Sequence, colors=None, widths=None, ids=None, transform=None) -> "LineBatch":
+    def from_strips(cls, strips: Sequence, colors=None, widths=None, ids=None, transform=None,
+                    width_unit: str = "px") -> "LineBatch":
         """Build a batch from polylines: ``strips`` is a sequence of (M_i, 3|2) point arrays.
 
         Each strip is one instance; a strip with fewer than 2 points draws nothing.
@@ -200,9 +217,10 @@ class LineBatch(Batch):
         instance = np.concatenate(owners) if owners else np.zeros(0, np.int32)
         batch = cls(segments, instance, colors=None, widths=None, ids=None, transform=transform)
         # Instances are the strips, even trailing ones too short to draw.
-        widths_arr, n_clamped = chk.as_sizes("widths", widths, n_strips, default=1.0)
+        widths_arr, n_clamped = chk.as_sizes("widths", widths, n_strips, default=DEFAULT_LINE_WIDTH_PX)
         _set(
             batch,
+            width_unit=_width_unit(width_unit) if widths is not None else "px",
             n_instances=n_strips,
             colors=chk.as_colors("colors", colors, n_strips),
             widths=widths_arr,
@@ -362,8 +380,8 @@ class BoxBatch(Batch):
     centers : array_like (N, 3) or (N, 2), optional (default origin)
     rotations : array_like (N, 4) or (4,), optional
         xyzw quaternions (normalised here; a zero quaternion means no rotation).
-    colors, widths, ids, transform
-        As for :class:`LineBatch`, one per box.
+    colors, widths, ids, transform, width_unit
+        As for :class:`LineBatch`, one per box (``widths``: of its edges).
     """
 
     half_sizes: np.ndarray
@@ -374,15 +392,17 @@ class BoxBatch(Batch):
     ids: np.ndarray | None = None
     transform: np.ndarray | None = None
     version: int = 0
+    width_unit: str = "px"
     n_clamped: int = field(init=False, default=0)
 
     def __post_init__(self):
         half = chk.as_positions("half_sizes", self.half_sizes)
         n = half.shape[0]
         centers = _anchors("centers", self.centers, n, "box")
-        widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=1.0)
+        widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=DEFAULT_LINE_WIDTH_PX)
         _set(
             self,
+            width_unit=_width_unit(self.width_unit) if self.widths is not None else "px",
             half_sizes=np.abs(half),
             centers=centers,
             rotations=chk.as_quaternions("rotations", self.rotations, n),
@@ -404,17 +424,19 @@ class BoxBatch(Batch):
 class ArrowBatch(Batch):
     """Arrows from ``origins`` along ``vectors``.
 
-    With ``radii`` an arrow is solid, as in Rerun 0.4: a shaft of that radius and a cone head twice as
-    wide and four radii long, ending at the tip. Without, a thin line shaft and a four-stroke head.
+    Drawn as Rerun 0.4 draws them: flat and facing the camera, a shaft with a round start and a triangle head
+    twice the shaft's width and four shaft radii long, ending at the tip (an arrow shorter than that is all head),
+    shaded darker towards the edges.
 
     Parameters
     ----------
     vectors : array_like (N, 3) or (N, 2)
     origins : array_like (N, 3) or (N, 2), optional (default origin)
     radii : float or array_like (N,), optional
-        Shaft radius in local units (the SDK's ``width_scale / 2``); negative/NaN become 0.
+        Shaft radius in local units (the SDK's ``width_scale / 2``); negative/NaN become 0. Without: the shaft is
+        ``widths`` pixels wide.
     colors, widths, ids, transform
-        As for :class:`LineBatch`, one per arrow (``widths``: pixels of the thin-line form).
+        As for :class:`LineBatch`, one per arrow (``widths``: pixels, used without ``radii``).
     """
 
     vectors: np.ndarray
@@ -431,7 +453,7 @@ class ArrowBatch(Batch):
         vectors = chk.as_positions("vectors", self.vectors)
         n = vectors.shape[0]
         origins = _anchors("origins", self.origins, n, "arrow")
-        widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=1.0)
+        widths, n_clamped = chk.as_sizes("widths", self.widths, n, default=DEFAULT_LINE_WIDTH_PX)
         radii = None
         if self.radii is not None:
             radii, n_bad_radii = chk.as_sizes("radii", self.radii, n, default=0.0)
@@ -482,7 +504,7 @@ class FrustumBatch(Batch):
     image_plane_distance: float = 1.0
     image: np.ndarray | None = None
     colors: np.ndarray | None = None
-    width: float = 1.0
+    width: float = FRUSTUM_LINE_WIDTH_PX
     transform: np.ndarray | None = None
     version: int = 0
 
@@ -509,7 +531,7 @@ class FrustumBatch(Batch):
             image_plane_distance=distance,
             image=None if self.image is None else chk.as_rgba_image("image", self.image),
             colors=colors[0] if colors.ndim == 2 else colors,
-            width=max(float(self.width), 0.0) if np.isfinite(self.width) else 1.0,
+            width=max(float(self.width), 0.0) if np.isfinite(self.width) else FRUSTUM_LINE_WIDTH_PX,
             transform=chk.as_transform("transform", self.transform),
         )
 

@@ -58,7 +58,7 @@ def box_lines(batch: BoxBatch) -> LineBatch:
     corners = box_corners(batch)
     segments = corners[:, _BOX_EDGES, :].reshape(n * 12, 2, 3)
     instance = np.repeat(np.arange(n, dtype=np.int32), 12)
-    return _with_instances(segments, instance, n, batch)
+    return _with_instances(segments, instance, n, batch, batch.width_unit)
 
 
 def arrow_lines(batch: ArrowBatch, head_fraction: float = 0.2) -> LineBatch:
@@ -81,50 +81,6 @@ def arrow_lines(batch: ArrowBatch, head_fraction: float = 0.2) -> LineBatch:
     return _with_instances(segments.reshape(n * 5, 2, 3), instance, n, batch)
 
 
-#: Sides of the round cross-section of a solid arrow's shaft and head.
-ARROW_SIDES = 12
-
-
-def arrow_mesh(batch: ArrowBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Solid arrows (``batch.radii`` set): a cylinder shaft of radius r ending 4 r before the tip and a cone
-    head of base radius 2 r, as Rerun 0.4's line renderer draws an arrow's triangle end cap.
-
-    Returns (vertices (V, 3), triangles (T, 3) uint32, arrow index of each vertex (V,)).
-    """
-    n = len(batch)
-    sides = ARROW_SIDES
-    origin = batch.origins.astype(np.float64)
-    vector = batch.vectors.astype(np.float64)
-    length = np.linalg.norm(vector, axis=1)
-    direction = np.divide(vector, length[:, None], out=np.zeros_like(vector), where=length[:, None] > 0)
-    side_a, side_b = _perpendiculars(direction)
-    radius = np.broadcast_to(np.asarray(batch.radii, np.float64), (n,))
-    head = np.minimum(4.0 * radius, length)  # a short arrow is all head
-    tip = origin + vector
-    base = tip - direction * head[:, None]
-    angles = 2.0 * np.pi * np.arange(sides) / sides
-    ring = np.cos(angles)[None, :, None] * side_a[:, None, :] + np.sin(angles)[None, :, None] * side_b[:, None, :]
-    # per arrow: shaft ring at the origin, shaft ring at the head's base, head ring, tip, origin centre
-    shaft0 = origin[:, None, :] + radius[:, None, None] * ring
-    shaft1 = base[:, None, :] + radius[:, None, None] * ring
-    head_ring = base[:, None, :] + 2.0 * radius[:, None, None] * ring
-    per_arrow = 3 * sides + 3
-    vertices = np.concatenate([shaft0, shaft1, head_ring, tip[:, None, :], origin[:, None, :], base[:, None, :]],
-                              axis=1)
-    k = np.arange(sides)
-    k1 = (k + 1) % sides
-    s0, s1, h, t, o, b = 0, sides, 2 * sides, 3 * sides, 3 * sides + 1, 3 * sides + 2
-    local = np.concatenate([
-        np.stack([s0 + k, s0 + k1, s1 + k], axis=1), np.stack([s1 + k, s0 + k1, s1 + k1], axis=1),  # shaft
-        np.stack([h + k, h + k1, np.full(sides, t)], axis=1),  # cone
-        np.stack([h + k1, h + k, np.full(sides, b)], axis=1),  # the cone's base disc
-        np.stack([s0 + k1, s0 + k, np.full(sides, o)], axis=1),  # the shaft's start disc
-    ])
-    triangles = (local[None, :, :] + (np.arange(n) * per_arrow)[:, None, None]).reshape(-1, 3)
-    owner = np.repeat(np.arange(n, dtype=np.int32), per_arrow)
-    return vertices.reshape(-1, 3).astype(np.float32), triangles.astype(np.uint32), owner
-
-
 def _perpendiculars(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two unit vectors perpendicular to each (unit or zero) direction and to each other."""
     helper = np.where(np.abs(direction[:, 2:3]) < 0.9, [[0.0, 0.0, 1.0]], [[1.0, 0.0, 0.0]])
@@ -134,12 +90,13 @@ def _perpendiculars(direction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a, np.cross(direction, a)
 
 
-def _with_instances(segments: np.ndarray, instance: np.ndarray, n: int, source) -> LineBatch:
+def _with_instances(segments: np.ndarray, instance: np.ndarray, n: int, source, width_unit: str = "px") -> LineBatch:
     lines = LineBatch(segments.astype(np.float32), instance, transform=source.transform)
     # Keep the source's per-instance attributes (the constructor saw only the segments).
     object.__setattr__(lines, "n_instances", n)
     object.__setattr__(lines, "colors", source.colors)
     object.__setattr__(lines, "widths", source.widths)
+    object.__setattr__(lines, "width_unit", width_unit)
     object.__setattr__(lines, "ids", source.ids)
     return lines
 

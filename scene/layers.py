@@ -26,6 +26,7 @@ from .batches import (
     PointBatch,
 )
 from .visuals import LeanVisual, nodes
+from .visuals.lines import ARROW_HEAD, ARROW_SHAFT
 
 PICK_TOLERANCE_PX = 3.0
 
@@ -225,9 +226,10 @@ class LinesLayer(Layer):
     def _upload(self, batch) -> None:
         lines = self._as_lines(batch)
         self.line_batch = lines
-        colors = lines.colors if lines.colors.ndim == 1 else lines.colors[lines.instance_of_segment]
-        width = float(np.max(lines.widths)) if np.size(lines.widths) else 1.0
-        self.lines.set_data(lines.segments, colors, width)
+        owner = lines.instance_of_segment
+        colors = lines.colors if lines.colors.ndim == 1 else lines.colors[owner]
+        radii = lines.widths / 2.0 if lines.widths.ndim == 0 else lines.widths[owner] / 2.0
+        self.lines.set_data(lines.segments, colors, radii, lines.width_unit)
 
     def local_points(self):
         return _finite(self.line_batch.segments.reshape(-1, 3))
@@ -236,11 +238,15 @@ class LinesLayer(Layer):
         lines = self.line_batch
         if lines.segments.shape[0] == 0:
             return None
-        projected, _ = _project_visible(canvas_from_local, lines.segments.reshape(-1, 3))
+        projected, w = _project_visible(canvas_from_local, lines.segments.reshape(-1, 3))
         projected = projected.reshape(-1, 2, 3)
         distance, t = _segment_distances(projected[:, 0, :2], projected[:, 1, :2], x, y)
-        width = float(np.max(lines.widths)) if np.size(lines.widths) else 1.0
-        inside = np.isfinite(distance) & (distance <= width / 2.0 + PICK_TOLERANCE_PX)
+        widths = np.broadcast_to(lines.widths, (lines.n_instances,))[lines.instance_of_segment].astype(np.float64)
+        if lines.width_unit == "world":  # the width at the closest point's depth
+            w = w.reshape(-1, 2)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                widths = widths * px_per_unit / (w[:, 0] + t * (w[:, 1] - w[:, 0]))
+        inside = np.isfinite(distance) & (distance <= widths / 2.0 + PICK_TOLERANCE_PX)
         if not inside.any():
             return None
         depth = projected[:, 0, 2] + t * (projected[:, 1, 2] - projected[:, 0, 2])
@@ -255,50 +261,21 @@ class BoxesLayer(LinesLayer):
 
 
 class ArrowsLayer(LinesLayer):
-    """Thin-line arrows, or solid ones (a shaft and a cone head, unlit like Rerun 0.4's) when the batch has radii."""
-
-    def __init__(self, parent):
-        super().__init__(parent)
-        self.mesh = nodes.Mesh(parent=self.node)
-        self.mesh.visible = False
-        self._solid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    def _as_lines(self, batch: ArrowBatch) -> LineBatch:
-        return geometry.arrow_lines(batch)
+    """Flat, camera-facing arrows as Rerun 0.4 draws them: a shaft with a round start and a triangle head
+    (see :mod:`rerun_scene.visuals.lines`); shaft radii in local units when the batch has radii, else pixels."""
 
     def _upload(self, batch: ArrowBatch) -> None:
-        if batch.radii is None:
-            self._solid = None
-            self.mesh.visible, self.lines.visible = False, True
-            super()._upload(batch)
-            return
-        vertices, triangles, owner = geometry.arrow_mesh(batch)
-        self._solid = (vertices, triangles, owner)
-        self.line_batch = self._as_lines(batch)
+        n = len(batch)
+        whole = np.stack([batch.origins, batch.origins + batch.vectors], axis=1).astype(np.float32)
+        owner = np.repeat(np.arange(n, dtype=np.int32), 2)
+        world = batch.radii is not None
+        radii = np.broadcast_to(batch.radii if world else batch.widths / 2.0, (n,)).astype(np.float32)
         colors = batch.colors if batch.colors.ndim == 1 else batch.colors[owner]
-        vertex_colors = np.ascontiguousarray(np.broadcast_to(colors, (vertices.shape[0], 4)))
-        self.mesh.set_data(vertices, triangles, np.zeros_like(vertices), vertex_colors, None, False)
-        self.mesh.visible, self.lines.visible = True, False
-
-    def local_points(self):
-        if self._solid is None:
-            return super().local_points()
-        return _finite(self._solid[0])
-
-    def pick(self, canvas_from_local, x, y, px_per_unit):
-        if self._solid is None:
-            return super().pick(canvas_from_local, x, y, px_per_unit)
-        vertices, triangles, owner = self._solid
-        if triangles.shape[0] == 0:
-            return None
-        projected, _ = _project_visible(canvas_from_local, vertices)
-        tri = projected[triangles]
-        hit, depth, _ = _triangle_hits(tri[:, :, :2], tri[:, :, 2], x, y)
-        if not hit.any():
-            return super().pick(canvas_from_local, x, y, px_per_unit)  # the thin axis still picks
-        candidates = np.flatnonzero(hit)
-        best = candidates[np.argmin(depth[candidates])]
-        return Hit(int(owner[triangles[best, 0]]), float(depth[best]))
+        kinds = np.tile(np.array([ARROW_SHAFT, ARROW_HEAD], np.float32), n)
+        self.lines.set_data(whole[owner], colors, radii[owner], "world" if world else "px", kinds, shaded=True)
+        # picked as a line as wide as the head's base
+        self.line_batch = LineBatch(whole, colors=batch.colors, widths=4.0 * radii,
+                                    width_unit="world" if world else "px", ids=batch.ids, transform=batch.transform)
 
 
 # --- meshes and images -----------------------------------------------------------------------
@@ -395,7 +372,7 @@ class FrustumLayer(Layer):
 
     def _upload(self, batch: FrustumBatch) -> None:
         lines = geometry.frustum_lines(batch)
-        self.lines.set_data(lines.segments, batch.colors, batch.width)
+        self.lines.set_data(lines.segments, batch.colors, batch.width / 2.0, "px")
         if batch.image is not None:
             if self.image is None:
                 self.image = nodes.Image(parent=self.node)

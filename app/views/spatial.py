@@ -236,16 +236,34 @@ def strip_segments(arr: pa.Array, dims: int):
     return segments, owner[starts] if starts.size else np.zeros(0, np.int32), points, offsets
 
 
+def _line_widths(comps, n: int) -> np.ndarray | None:
+    """Full widths in scene units from a logged radius (the SDK's ``stroke_width / 2``), one per instance or one for
+    all; None without one (the view's automatic width, as in Rerun 0.4)."""
+    arr = _get(comps, C.RADIUS)
+    if arr is None or not len(arr):
+        return None
+    radii = values.scalars(arr, np.float32)
+    if radii.size == 1:
+        return np.full(n, 2.0 * radii[0], np.float32)
+    if radii.size != n:
+        raise values.ComponentError(f"{radii.size} radii for {n} instances")
+    return 2.0 * radii
+
+
 def _strips(layers, comps, comp, dims, ctx, transform) -> None:
     arr = comps[comp]
     n = len(arr)
     segments, owners, points, offsets = strip_segments(arr, dims)
     colors = _colors(comps, n, ctx)
-    layers.batches["lines"] = sb.LineBatch(segments, owners, colors=colors, transform=transform)
-    if layers.batches["lines"].n_instances != n and colors is not None and len(colors) == n:
-        # trailing strips without segments: keep one colour per logged strip
+    widths = _line_widths(comps, n)
+    unit = "px" if widths is None else "world"
+    if (int(owners.max()) + 1 if owners.size else 0) == n:
+        layers.batches["lines"] = sb.LineBatch(segments, owners, colors=colors, widths=widths, transform=transform,
+                                               width_unit=unit)
+    else:  # trailing strips without segments: keep one colour and width per logged strip
         layers.batches["lines"] = sb.LineBatch.from_strips(
-            [points[offsets[i]:offsets[i + 1]] for i in range(n)], colors=colors, transform=transform)
+            [points[offsets[i]:offsets[i + 1]] for i in range(n)], colors=colors, widths=widths, transform=transform,
+            width_unit=unit)
 
 
 _RECT_CORNERS = {
@@ -269,7 +287,9 @@ def _rects(layers, comps, ctx, transform) -> None:
     class_ids = _get(comps, C.CLASS_ID)
     class_ids = values.scalars(class_ids, np.int64) if class_ids is not None else None
     colors = _colors(comps, len(strips), ctx, class_ids)
-    layers.batches["rects"] = sb.LineBatch.from_strips(strips, colors=colors, transform=transform)
+    widths = _line_widths(comps, len(strips))
+    layers.batches["rects"] = sb.LineBatch.from_strips(strips, colors=colors, widths=widths, transform=transform,
+                                                       width_unit="px" if widths is None else "world")
     # Rerun 0.4 centres a rect's label below the rect
     anchors = np.array([[(s[0, 0] + s[1, 0]) / 2, max(s[0, 1], s[2, 1])] for s in strips], np.float32).reshape(-1, 2)
     _add_labels(layers, "rect_labels", _instance_labels(comps, len(strips), ctx, class_ids), anchors, colors,
@@ -287,12 +307,15 @@ def _boxes(layers, comps, ctx, transform) -> None:
     anchors = np.zeros_like(half) if centers is None else centers
     _add_labels(layers, "box_labels", _instance_labels(comps, half.shape[0], ctx, class_ids), anchors, colors,
                 transform)
+    widths = _line_widths(comps, half.shape[0])
     layers.batches["boxes"] = sb.BoxBatch(
         half,
         centers=centers,
         rotations=None if rotations is None else values.fixed_vectors(rotations, 4),
         colors=colors,
+        widths=widths,
         transform=transform,
+        width_unit="px" if widths is None else "world",
     )
 
 

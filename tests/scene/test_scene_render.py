@@ -327,22 +327,37 @@ def _extent_along_v(mask: np.ndarray, column: int) -> int:
     return 0 if rows.size == 0 else int(rows.max() - rows.min() + 1)
 
 
-def test_solid_arrow_has_a_shaft_of_its_radius_and_a_head_twice_as_wide(scene_results):
+def test_arrows_are_flat_shaded_shafts_with_a_triangle_head_as_rerun_04_draws_them(scene_results):
     r = result(scene_results, "solid_arrow_and_labels")
-    red = (r["image"][..., :3].astype(int) == [255, 0, 0]).all(axis=-1)
+    image = r["image"][..., :3].astype(int)
+    red = (image[..., 0] > 20) & (image[..., 1] == 0) & (image[..., 2] == 0)
     f, depth, radius = oracle.PINHOLE_K[0, 0], 4.0, oracle.ARROW_RADIUS
+    r_px = radius * f / depth
     # shaft: 2 r wide, from the origin to 4 r before the tip; head: 4 r wide at its base, narrowing to the tip
-    shaft_u = int(oracle.pinhole_pixels([[-0.5, 0.0, 0.0]])[0, 0])
+    shaft_u, axis_v = (int(c) for c in oracle.pinhole_pixels([[-0.5, 0.0, 0.0]])[0, :2])
     base_u = int(oracle.pinhole_pixels([[1.0 - 4 * radius + 0.02, 0.0, 0.0]])[0, 0])
     near_tip_u = int(oracle.pinhole_pixels([[1.0 - 0.05, 0.0, 0.0]])[0, 0])
     past_tip_u = int(math.ceil(oracle.pinhole_pixels([[1.0, 0.0, 0.0]])[0, 0])) + 2
-    assert abs(_extent_along_v(red, shaft_u) - 2 * radius * f / depth) <= 2
-    assert abs(_extent_along_v(red, base_u) - 4 * radius * f / depth) <= 3
+    assert abs(_extent_along_v(red, shaft_u) - 2 * r_px) <= 2
+    assert abs(_extent_along_v(red, base_u) - 4 * r_px) <= 3
     assert 0 < _extent_along_v(red, near_tip_u) < _extent_along_v(red, base_u) / 2
     assert _extent_along_v(red, past_tip_u) == 0
-    # the arrow without a radius stays a thin line
-    blue = (r["image"][..., :3].astype(int) == [0, 0, 255]).all(axis=-1)
-    assert 1 <= _extent_along_v(blue, shaft_u) <= 2
+    # a round start: red reaches up to one radius before the origin, not further
+    origin_u = oracle.pinhole_pixels([[-1.0, 0.0, 0.0]])[0, 0]
+    assert red[:, int(origin_u - 0.5 * r_px)].any()
+    assert not red[:, int(math.floor(origin_u - r_px)) - 2].any()
+    # flat and shaded as the original's lines: 0.9 of the colour on the axis, max(0.2, 1 - (d / r)^2) * 0.9 off it
+    rows = np.arange(image.shape[0])
+    offset = np.abs(rows + 0.5 - oracle.pinhole_pixels([[-0.5, 0.0, 0.0]])[0, 1])
+    inside = offset < r_px - 1
+    expected = 255 * 0.9 * np.maximum(0.2, 1 - (offset[inside] / r_px) ** 2)
+    np.testing.assert_allclose(image[inside, shaft_u, 0], expected, atol=25)
+    assert image[axis_v, shaft_u, 0] > image[int(axis_v + 0.7 * r_px), shaft_u, 0] + 40  # darker towards the edge
+    # the arrow without a radius: Rerun 0.4's automatic width (a 3 px shaft) and a head 4 radii long, twice as wide
+    blue = (image[..., 2] > 20) & (image[..., 0] == 0) & (image[..., 1] == 0)
+    assert 2 <= _extent_along_v(blue, shaft_u) <= 4
+    blue_tip_u = oracle.pinhole_pixels([[1.0, 0.0, 0.6]])[0, 0]
+    assert 5 <= _extent_along_v(blue, int(blue_tip_u - 5)) <= 7
     assert int(r["pick_shaft_edge"][1]) == 0  # a click on the shaft's side picks the arrow
 
 

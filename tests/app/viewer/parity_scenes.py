@@ -58,6 +58,27 @@ def stacked_images(rr) -> None:
 
 STACK_RGB = (40, 160, 40)
 
+# line_widths: a strip with the automatic width, one with a stroke width (image pixels), segments, a labelled rect
+AUTO_STRIP = np.array([[30.0, 30.0], [270.0, 30.0]], np.float32)
+AUTO_RGB = (255, 255, 0)
+STROKE_STRIP = np.array([[30.0, 170.0], [270.0, 170.0]], np.float32)
+STROKE_WIDTH = 6.0
+STROKE_RGB = (255, 0, 255)
+SEGMENTS = np.array([[40.0, 60.0], [40.0, 140.0], [60.0, 60.0], [60.0, 140.0]], np.float32)  # two vertical ones
+SEGMENTS_RGB = (0, 255, 255)
+LABEL_RECT_XYWH = (120.0, 60.0, 120.0, 50.0)
+LABEL_RECT_RGB = (0, 255, 0)
+
+
+def line_widths(rr) -> None:
+    """2D over a uniform image: line strips (automatic width and ``stroke_width``), segments and a labelled rect."""
+    rr.set_time_sequence("frame", 0)
+    rr.log_image("image", np.broadcast_to(np.array(IMAGE_RGB, np.uint8), (IMAGE_H, IMAGE_W, 3)).copy())
+    rr.log_line_strip("image/auto", AUTO_STRIP, color=AUTO_RGB)
+    rr.log_line_strip("image/stroke", STROKE_STRIP, color=STROKE_RGB, stroke_width=STROKE_WIDTH)
+    rr.log_line_segments("image/segments", SEGMENTS, color=SEGMENTS_RGB)
+    rr.log_rect("image/rect", LABEL_RECT_XYWH, rect_format=rr.RectFormat.XYWH, label="label", color=LABEL_RECT_RGB)
+
 CLEAR_FRAMES = (0, 10)  # data on "points" at these frames; the clear halfway
 CLEAR_AT = 5
 
@@ -109,7 +130,7 @@ def cloud(rr) -> None:
     rr.log_points("world/cloud", positions, colors=colors, radii=0.01)
 
 
-SCENES = {f.__name__: f for f in (cloud, framing_2d, framing_3d, skeleton_and_labels, arrows_boxes_labels, stacked_images, not_cleared, cleared)}
+SCENES = {f.__name__: f for f in (cloud, framing_2d, framing_3d, skeleton_and_labels, arrows_boxes_labels, stacked_images, line_widths, not_cleared, cleared)}
 
 
 def write(name: str, path: str) -> None:

@@ -161,3 +161,66 @@ def test_default_framing_shows_primitives_whole_radii_included(egl_available, tm
     if scene == "framing_2d":  # equal discs in 2D: none lost a part to the edge
         sizes = [n for n, _, _ in blobs]
         assert min(sizes) >= 0.9 * max(sizes), blobs
+
+
+#: Rerun 0.4 draws lines without a logged radius 1.5 points wide on each side of the axis (its re_renderer's
+#: automatic line radius); the screenshots here are at one pixel per point.
+ORIGINAL_AUTO_LINE_RADIUS_PX = 1.5
+#: Its labels sit on a box filled with grey 40 (the UI's inactive widget fill), corners rounded by 3 points.
+ORIGINAL_LABEL_FILL = 40
+ORIGINAL_LABEL_ROUNDING_PX = 3.0
+
+
+def _run_length(img: np.ndarray, rgb, x: float, y: float, axis: int) -> int:
+    """Pixels of colour ``rgb`` in one run through (x, y), across the line: vertically (axis 0) or horizontally."""
+    match = (np.abs(img - np.asarray(rgb)) <= 30).all(axis=-1)
+    line = match[:, int(x)] if axis == 0 else match[int(y), :]
+    i = int(y) if axis == 0 else int(x)
+    if not line[i]:
+        return 0
+    lo, hi = i, i
+    while lo > 0 and line[lo - 1]:
+        lo -= 1
+    while hi + 1 < line.size and line[hi + 1]:
+        hi += 1
+    return hi - lo + 1
+
+
+def test_2d_lines_are_as_wide_as_the_originals_and_honour_stroke_width(egl_available, tmp_path):
+    img = render_scene("line_widths", tmp_path)
+    to_screen, scale = image_mapping(img)
+    auto = 2 * ORIGINAL_AUTO_LINE_RADIUS_PX
+    x, y = to_screen(scenes.AUTO_STRIP.mean(axis=0))
+    assert abs(_run_length(img, scenes.AUTO_RGB, x, y, axis=0) - auto) <= 1
+    # a stroke width is in scene units: image pixels, grown by the zoom
+    x, y = to_screen(scenes.STROKE_STRIP.mean(axis=0))
+    assert abs(_run_length(img, scenes.STROKE_RGB, x, y, axis=0) - scenes.STROKE_WIDTH * scale) <= 2
+    for a, b in scenes.SEGMENTS.reshape(-1, 2, 2):
+        x, y = to_screen((a + b) / 2)
+        assert abs(_run_length(img, scenes.SEGMENTS_RGB, x, y, axis=1) - auto) <= 1
+    rx, ry, rw, rh = scenes.LABEL_RECT_XYWH
+    x, y = to_screen((rx, ry + rh / 2))  # the rect's left edge
+    assert abs(_run_length(img, scenes.LABEL_RECT_RGB, x, y, axis=1) - auto) <= 1
+    x, y = to_screen((rx + rw / 2, ry))  # its top edge
+    assert abs(_run_length(img, scenes.LABEL_RECT_RGB, x, y, axis=0) - auto) <= 1
+
+
+def test_label_boxes_are_rounded_and_filled_like_the_originals(egl_available, tmp_path):
+    img = render_scene("line_widths", tmp_path)
+    to_screen, _ = image_mapping(img)
+    rx, ry, rw, rh = scenes.LABEL_RECT_XYWH
+    (left, _), (right, bottom) = to_screen((rx, ry)), to_screen((rx + rw, ry + rh))
+    top, x_lo, x_hi = int(bottom) + 2, int(left), int(right)
+    region = img[top:top + 40, x_lo:x_hi]
+    fill = (np.abs(region - ORIGINAL_LABEL_FILL) <= 6).all(axis=-1)
+    ys, xs = np.nonzero(fill)
+    assert xs.size > 100, "no label box below the rect"
+    y0, y1, x0, x1 = ys.min(), ys.max(), xs.min(), xs.max()
+    # the box's straight edges are filled up to its bounding box; its corners are cut by the rounding
+    cy, cx = (y0 + y1) // 2, (x0 + x1) // 2
+    assert fill[y0, cx] and fill[y1, cx] and fill[cy, x0] and fill[cy, x1]
+    for y, x in ((y0, x0), (y0, x1), (y1, x0), (y1, x1)):
+        assert not fill[y, x], f"square corner at ({x}, {y})"
+    inset = int(np.ceil(ORIGINAL_LABEL_ROUNDING_PX))
+    for y, x in ((y0 + inset, x0 + inset), (y0 + inset, x1 - inset), (y1 - inset, x0 + inset), (y1 - inset, x1 - inset)):
+        assert fill[y, x] or not (np.abs(region[y, x] - scenes.LABEL_RECT_RGB) > 60).any()  # box or its text
