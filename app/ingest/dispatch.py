@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.wire.events import BeginRecording, ClearEvent, Event, Goodbye, LogEvent, deliver
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, Frame, FrameKind, WireError, checked_payload, parse_frame_header, with_checksum
+from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, ChecksumError, Frame, FrameKind, WireError, checked_payload, parse_frame_header, with_checksum
 from rerun.wire.log_table import LOG_TIME_COLUMN, read_log_payload
 
 from rerun_app.ingest.log_limit import ingest_log
@@ -157,6 +157,7 @@ class Dispatcher:
         if FRAME_HEADER.size + length != frame.nbytes:
             raise WireError(f"frame length {length} does not match the {frame.nbytes - FRAME_HEADER.size} bytes received")
         self.frames_handled += 1
+        stream_offset = len(STREAM_HEADER) + source.bytes  # where this frame starts in the source's byte stream
         source.frames += 1
         source.bytes += frame.nbytes
         try:
@@ -170,6 +171,13 @@ class Dispatcher:
             if kind == FrameKind.GOODBYE:
                 source.goodbye = True
             return _CONTROL_EVENTS[kind](info)
+        except ChecksumError as exc:  # damaged in transit or in shared memory: this frame only
+            self.report_error(
+                source,
+                f"dropped the {kind.name} frame at byte {stream_offset} of the stream (frame {source.frames}): checksum "
+                f"mismatch (stored {exc.stored}, computed {exc.computed}): its bytes changed after they were sent",
+            )
+            return None
         except ComponentTypeMismatch as exc:
             self.report_component_mismatch(source, exc)
             return None

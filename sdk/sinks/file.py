@@ -9,7 +9,9 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.sinks.base import Sink
-from rerun.wire.frames import CHECKSUM, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_checksum
+from xxhash import xxh3_64
+
+from rerun.wire.frames import DIGEST, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_digest, frame_size, seal_frame
 from rerun.wire.log_table import ENTITY_PATH_KEY, log_payload_size
 
 #: Batches up to this size are serialised into one buffer and written with a single write() (fewer
@@ -110,11 +112,11 @@ _CHECKSUM_PIECE = 256 << 10
 
 
 class _ChecksummingWriter:
-    """A write-only file object for ``pa.PythonFile``: CRC32Cs what goes through, then writes it to ``out``."""
+    """A write-only file object for ``pa.PythonFile``: hashes (XXH3) what goes through, then writes it to ``out``."""
 
-    def __init__(self, out, value: int) -> None:
+    def __init__(self, out, header: bytes) -> None:
         self._out = out
-        self.value = value
+        self.digest = xxh3_64(header)
         self.closed = False
 
     def write(self, data) -> int:
@@ -122,7 +124,7 @@ class _ChecksummingWriter:
         n = len(view)
         for start in range(0, n, _CHECKSUM_PIECE):
             piece = view[start : start + _CHECKSUM_PIECE]
-            self.value = frame_checksum(piece, value=self.value)
+            self.digest.update(piece)
             self._out.write(piece)
         return n
 
@@ -233,19 +235,19 @@ class FileSink(Sink):
                 pass
 
     def send_log(self, batch: pa.RecordBatch) -> None:
-        # Every frame carries a CRC32C (see rerun.wire): a reader skips a damaged frame and keeps the rest.
+        # Every frame carries an XXH3 (see rerun.wire): a reader skips a damaged frame and keeps the rest.
         if batch.get_total_buffer_size() <= _ONE_WRITE_LIMIT:
             stream = pa.BufferOutputStream()
             _write_payload(batch, stream)
             payload = stream.getvalue()
             header = encode_frame_header(FrameKind.LOG, payload.size, checksum=True)
-            frame = b"".join((header, payload, CHECKSUM.pack(frame_checksum(header, payload))))
+            frame = b"".join((header, payload, DIGEST.pack(frame_digest(header, payload))))
             if self._write(lambda: self._file.write(frame), len(frame)):
                 self._sent_messages += 1
                 self._sent_bytes += len(frame)
             return
         size = _payload_size(batch)
-        frame_len = FRAME_HEADER.size + size + CHECKSUM.size
+        frame_len = frame_size(size)
         header = encode_frame_header(FrameKind.LOG, size, checksum=True)
         if frame_len <= _STAGED_LIMIT:
             # Serialised into a reused buffer (Arrow copies at memory speed, no page faults), checksummed
@@ -256,7 +258,7 @@ class FileSink(Sink):
             staged = memoryview(self._staging)[:frame_len]
             staged[: FRAME_HEADER.size] = header
             _write_payload(batch, pa.FixedSizeBufferWriter(pa.py_buffer(staged[FRAME_HEADER.size : FRAME_HEADER.size + size])))
-            CHECKSUM.pack_into(staged, frame_len - CHECKSUM.size, frame_checksum(staged[: frame_len - CHECKSUM.size]))
+            seal_frame(staged)
             if self._write(lambda: self._file.write(staged), frame_len):
                 self._sent_messages += 1
                 self._sent_bytes += frame_len
@@ -268,9 +270,9 @@ class FileSink(Sink):
         def write() -> None:
             start = file.tell()
             file.write(header)
-            summer = _ChecksummingWriter(file, frame_checksum(header))
+            summer = _ChecksummingWriter(file, header)
             _write_payload(batch, pa.PythonFile(summer, mode="w"))
-            file.write(CHECKSUM.pack(summer.value))
+            file.write(DIGEST.pack(summer.digest.intdigest()))
             if file.tell() - start != frame_len:  # never seen; would corrupt the file
                 raise OSError(0, f"LOG frame of {file.tell() - start} bytes announced {frame_len}")
 

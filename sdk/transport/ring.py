@@ -16,7 +16,8 @@ Records in the data area start at multiples of 64 bytes and never straddle its e
 
     u32 type (RECORD_FRAME / RECORD_CHUNK / RECORD_WRAP), u32 zero, u64 data length, then the data.
 
-A FRAME record holds one whole wire frame (16-byte frame header + payload, see :mod:`rerun.wire`).
+A FRAME record holds one whole wire frame (16-byte frame header + payload + XXH3 trailer, see
+:mod:`rerun.wire`; every frame is sealed where it is written, so damage in shared memory is caught).
 A frame too big for the ring travels as consecutive CHUNK records whose concatenation is the frame
 (the first chunk starts with the frame header, which gives the total). WRAP means "the rest of the
 data area is unused; continue at offset 0". SEGMENT names a shared-memory segment holding a whole
@@ -41,7 +42,7 @@ import struct
 import numpy as np
 import pyarrow as pa
 
-from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header
+from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, frame_size, seal_frame
 from rerun.wire.log_table import write_log_payload
 from rerun.transport.buffers import prefault
 from rerun.transport.segments import SEGMENT_MIN_BYTES, SEGMENT_REF, Segment, SegmentPool, encode_segment_ref
@@ -71,19 +72,21 @@ def align_record(nbytes: int) -> int:
 
 
 def _write_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> None:
-    """Write the LOG frame of ``batch`` (header + Arrow payload of ``payload_size`` bytes) into
-    ``target``, a writable buffer exactly the frame's size, letting Arrow write the buffers there."""
-    target = pa.py_buffer(target)
-    writer = pa.FixedSizeBufferWriter(target)
+    """Write the LOG frame of ``batch`` (header + Arrow payload of ``payload_size`` bytes + XXH3)
+    into ``target``, a writable buffer exactly the frame's size, letting Arrow write the buffers
+    there; the checksum is computed right after, over bytes still in the CPU cache."""
+    buffer = pa.py_buffer(target)
+    writer = pa.FixedSizeBufferWriter(buffer)
     try:
-        writer.write(encode_frame_header(FrameKind.LOG, payload_size))
+        writer.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
         write_log_payload(batch, writer)
         written = writer.tell()
     finally:
         writer.close()
-        del writer, target  # release the export of the mapping (it must close later)
+        del writer, buffer  # release the export of the mapping (it must close later)
     if written != FRAME_HEADER.size + payload_size:
-        raise RuntimeError(f"Arrow wrote {written} bytes for a frame sized at {FRAME_HEADER.size + payload_size}")
+        raise RuntimeError(f"Arrow wrote {written} bytes for a payload sized at {payload_size}")
+    seal_frame(target)
 
 
 def ring_path(name: str) -> str:
@@ -219,7 +222,7 @@ class RingWriter:
 
         Returns False, writing nothing, if the ring lacks space (or the frame needs chunks).
         """
-        frame_len = FRAME_HEADER.size + payload_size
+        frame_len = frame_size(payload_size)
         if frame_len > self.max_record_data():
             return False
         offset = self._reserve(frame_len)
@@ -235,7 +238,7 @@ class RingWriter:
 
         Returns False, publishing nothing, if no segment is free or the ring lacks the record's room.
         """
-        frame_len = FRAME_HEADER.size + payload_size
+        frame_len = frame_size(payload_size)
         seg = self.segments.acquire(frame_len, create=False) if self.segments is not None else None
         if seg is None:
             return False
@@ -275,9 +278,10 @@ class RingWriter:
             seg.consumed_at = self._head
 
     def try_write_frame_parts(self, header: bytes, payload: np.ndarray) -> bool:
-        """Like :meth:`try_write_frame` for a frame given as its header and payload (uint8)."""
+        """Like :meth:`try_write_frame` for a frame given as its header (with the checksum flag) and
+        payload (uint8): the XXH3 trailer is computed here, over the bytes just copied."""
         h = len(header)
-        n = h + payload.nbytes
+        n = h + payload.nbytes + DIGEST.size
         if n > self.max_record_data():
             return False
         offset = self._reserve(n)
@@ -285,7 +289,8 @@ class RingWriter:
             return False
         start = offset + RECORD_HEADER.size
         self._view[start : start + h] = header
-        np.copyto(self._data[start + h : start + n], payload)
+        np.copyto(self._data[start + h : start + n - DIGEST.size], payload)
+        seal_frame(self._view[start : start + n])
         self._publish(offset, RECORD_FRAME, n)
         return True
 

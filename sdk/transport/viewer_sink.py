@@ -30,7 +30,7 @@ from rerun.transport.connection import Connection, connect, wait_to_write
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
 from rerun.transport.segment_spares import SegmentSpares
 from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES
-from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header, encode_json_frame
+from rerun.wire.frames import DIGEST, FrameKind, encode_frame_header, encode_json_frame, frame_size, seal_frame
 from rerun.wire.log_table import log_payload_size, write_log_payload
 
 logger = logging.getLogger("rerun")
@@ -54,14 +54,15 @@ def _env_bytes(name: str, default: int) -> int:
 
 
 def serialize_log_frame(batch: pa.RecordBatch, payload_size: int | None = None) -> np.ndarray:
-    """A whole LOG frame (header + Arrow IPC payload) in a new uint8 array owned by the caller."""
+    """A whole LOG frame (header + Arrow IPC payload + XXH3) in a new uint8 array owned by the caller."""
     if payload_size is None:
         payload_size = log_payload_size(batch)
-    frame = default_pool.take(FRAME_HEADER.size + payload_size)
+    frame = default_pool.take(frame_size(payload_size))
     writer = pa.FixedSizeBufferWriter(pa.py_buffer(frame))
-    writer.write(encode_frame_header(FrameKind.LOG, payload_size))
+    writer.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
     write_log_payload(batch, writer)
     writer.close()
+    seal_frame(frame)
     return frame
 
 
@@ -146,13 +147,13 @@ class ViewerSink(Sink):
         payload_size = log_payload_size(batch)
         with self._lock:
             if self._closed:
-                self._count_drop(FRAME_HEADER.size + payload_size)
+                self._count_drop(frame_size(payload_size))
                 return
             conn = self._conn
             if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
                 if self._write_log_segment(conn, batch, payload_size) or self._write_log_waiting(conn, batch, payload_size):
                     self._sent_messages += 1
-                    self._sent_bytes += FRAME_HEADER.size + payload_size
+                    self._sent_bytes += frame_size(payload_size)
                     conn.wake_consumer()
                     return
         frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
@@ -164,21 +165,22 @@ class ViewerSink(Sink):
         sink = pa.BufferOutputStream()
         write_log_payload(batch, sink)
         payload = np.frombuffer(sink.getvalue(), dtype=np.uint8)
-        header = encode_frame_header(FrameKind.LOG, payload.nbytes)
+        header = encode_frame_header(FrameKind.LOG, payload.nbytes, checksum=True)
         with self._lock:
             if self._closed:
-                self._count_drop(len(header) + payload.nbytes)
+                self._count_drop(frame_size(payload.nbytes))
                 return
             conn = self._conn
             if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
                 if self._write_parts_waiting(conn, header, payload):
                     self._sent_messages += 1
-                    self._sent_bytes += len(header) + payload.nbytes
+                    self._sent_bytes += frame_size(payload.nbytes)
                     conn.wake_consumer()
                     return
-        frame = np.empty(len(header) + payload.nbytes, dtype=np.uint8)
+        frame = np.empty(frame_size(payload.nbytes), dtype=np.uint8)
         frame[: len(header)] = np.frombuffer(header, dtype=np.uint8)
-        frame[len(header) :] = payload
+        frame[len(header) : frame.nbytes - DIGEST.size] = payload
+        seal_frame(frame)
         self._enqueue(_Item(frame, control=False))
 
     @staticmethod
@@ -187,13 +189,13 @@ class ViewerSink(Sink):
         ring = conn.ring
         if ring.try_write_frame_parts(header, payload):
             return True
-        return wait_to_write(conn, len(header) + payload.nbytes, ring.try_write_frame_parts, header, payload)
+        return wait_to_write(conn, frame_size(payload.nbytes), ring.try_write_frame_parts, header, payload)
 
     def _write_log_segment(self, conn: Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).
         When none is free, the spare thread is asked for one and this frame takes the ring (lock held)."""
         ring = conn.ring
-        frame_len = FRAME_HEADER.size + payload_size
+        frame_len = frame_size(payload_size)
         if ring.segments is None or frame_len < SEGMENT_MIN_BYTES:
             return False
         if ring.segments.has_free(frame_len) and ring.try_write_log_segment(batch, payload_size):
@@ -218,10 +220,10 @@ class ViewerSink(Sink):
         ring = conn.ring
         if ring.try_write_log(batch, payload_size):
             return True
-        return wait_to_write(conn, FRAME_HEADER.size + payload_size, ring.try_write_log, batch, payload_size)
+        return wait_to_write(conn, frame_size(payload_size), ring.try_write_log, batch, payload_size)
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
-        frame = np.frombuffer(encode_json_frame(kind, obj), dtype=np.uint8)
+        frame = np.frombuffer(encode_json_frame(kind, obj, checksum=True), dtype=np.uint8)
         if kind == FrameKind.BEGIN_RECORDING:
             self._last_begin = frame
         with self._lock:

@@ -1,17 +1,18 @@
-"""The viewer's side of format version 2: it verifies checksummed frames when loading a file, skips a
-damaged one naming its offset, and its --save checksums frames that arrived without one (ring, TCP)."""
+"""The viewer's side of the frame checksums (format 3's XXH3, format 2's CRC32C): it verifies checksummed
+frames when loading a file, skips a damaged one naming its offset, and its --save checksums frames that
+arrived without one (a format-1 peer)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 import rerun as rr
 from rerun import _session, _time
 from rerun.recording import load
-from rerun.transport.viewer_sink import serialize_log_frame
 from rerun.wire.events import LogEvent
-from rerun.wire.frames import FLAG_CHECKSUM, FRAME_HEADER, STREAM_HEADER, iter_frames
-from rerun.wire.log_table import build_log_batch
+from rerun.wire.frames import FLAG_XXH3, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, iter_frames
+from rerun.wire.log_table import build_log_batch, log_payload_size, write_log_payload
 from rerun_app.ingest import Ingest, RecordingTarget
 from rerun_app.ingest.dispatch import FrameSaver
 
@@ -32,7 +33,7 @@ def test_the_viewer_skips_a_frame_whose_checksum_fails_and_keeps_the_rest(tmp_pa
     _saved(path)
     data = bytearray(path.read_bytes())
     frames = [f for f in iter_frames(bytes(data), 8) if f.kind.name == "LOG"]
-    assert all(data[f.offset + 3] & FLAG_CHECKSUM for f in frames)
+    assert all(data[f.offset + 3] & FLAG_XXH3 for f in frames)
     victim = frames[10]
     data[victim.offset + FRAME_HEADER.size + 40] ^= 0x04
     path.write_bytes(data)
@@ -46,15 +47,18 @@ def test_the_viewer_skips_a_frame_whose_checksum_fails_and_keeps_the_rest(tmp_pa
 
 def test_save_gives_frames_that_came_without_a_checksum_one(tmp_path):
     batch = build_log_batch("pts", "rec", {("frame", "sequence"): [3]}, {})
-    plain = serialize_log_frame(batch)  # as the ring and TCP send it: no checksum
-    assert not plain[3] & FLAG_CHECKSUM
+    stream = pa.BufferOutputStream()  # as a format-1 peer sends it: no checksum
+    stream.write(encode_frame_header(FrameKind.LOG, log_payload_size(batch)))
+    write_log_payload(batch, stream)
+    plain = np.frombuffer(stream.getvalue(), np.uint8)
+    assert plain[3] == 0
     saver = FrameSaver(str(tmp_path / "saved.rrd"))
     saver.write(plain)
     saver.close()
     data = (tmp_path / "saved.rrd").read_bytes()
     assert data.startswith(STREAM_HEADER)
     (frame,) = iter_frames(data, 8)  # verified while iterating
-    assert data[frame.offset + 3] & FLAG_CHECKSUM
+    assert data[frame.offset + 3] & FLAG_XXH3
     assert load(tmp_path / "saved.rrd").table("pts").column("frame").to_pylist() == [3]
     flipped = bytearray(data)
     flipped[-10] ^= 1
