@@ -56,7 +56,10 @@ class PanelContext:
         self.blueprint: dict = {}  # window name → BlueprintView: the views the Blueprint panel drew last
         # panel memory across frames
         self.drag_select_start = None  # timeline: where a shift-drag selection started
-        self.density_cache: dict = {}  # timeline: per-entity tick positions
+        self.stream_open: dict[str, bool] = {}  # time panel: Streams rows the user opened or closed (by entity path)
+        self.stream_cache: dict = {}  # time panel: the Streams rows and each row's tick positions
+        self.stream_rows: list[dict] = []  # time panel: the Streams rows drawn last (state dumps read them)
+        self.time_panel_expanded = True  # time panel: the Streams tree shown, or only the time controls
 
     # -- the shown data ----------------------------------------------------------------------------------
     @property

@@ -18,6 +18,14 @@ from rerun_app.views.heuristics import SpaceViewSpec
 
 Rect = tuple[float, float, float, float]
 
+TIME_PANEL_HEIGHT = 0.26  # share of the window height the time panel gets at start-up
+
+
+def collapsed_time_panel_height() -> float:
+    """Height of a time panel showing only its controls and the time axis (title bar, two rows, padding)."""
+    style = imgui.get_style()
+    return imgui.get_frame_height() * 2 + 26.0 + style.window_padding.y * 2 + style.item_spacing.y * 2
+
 
 class DockLayout:
     """Docks the panels and the space views' windows into the window-filling dockspace."""
@@ -32,6 +40,9 @@ class DockLayout:
         self.view_area: Rect | None = None  # the views' area (union of their windows) in the last grid frame
         self.hidden: set[str] = set()  # views the user switched off (the grid is re-tiled without them)
         self._laid_out_titles: tuple = ()  # (view, title) pairs the grid was built for; a title change re-tiles
+        self._timeline_node: int | None = None  # dock node of the time panel
+        self.time_panel_expanded = True  # False: the time panel is cut down to its controls (original's collapse)
+        self._expanded_height: float | None = None  # the time panel's height before it was collapsed
 
     def reset(self) -> None:
         """Dock the panels and views as at start-up (on the next frame)."""
@@ -68,6 +79,21 @@ class DockLayout:
                 self.maximised = None
         if not self.user_edited:
             self._layout_done = False
+
+    def set_time_panel_expanded(self, expanded: bool) -> None:
+        """Show the whole time panel, or cut its dock node down to the time controls (the views grow into the
+        space), as the original's collapsed time panel."""
+        if expanded == self.time_panel_expanded:
+            return
+        self.time_panel_expanded = expanded
+        node = None if self._timeline_node is None else internal.dock_builder_get_node(self._timeline_node)
+        if node is None:
+            return
+        if not expanded:
+            self._expanded_height = node.size.y
+        height = (self._expanded_height or TIME_PANEL_HEIGHT * imgui.get_main_viewport().size.y) if expanded \
+            else collapsed_time_panel_height()
+        internal.dock_builder_set_node_size(node.id_, imgui.ImVec2(node.size.x, height))
 
     def note_window(self, name: str, dock_id: int) -> None:
         """Called inside each view window: a window no longer in the node the grid gave it was moved by the user."""
@@ -140,7 +166,10 @@ class DockLayout:
         internal.dock_builder_set_node_size(dock_id, viewport.size)
         left = internal.dock_builder_split_node(dock_id, imgui.Dir.left, 0.18)
         right = internal.dock_builder_split_node(left.id_at_opposite_dir, imgui.Dir.right, 0.24)
-        bottom = internal.dock_builder_split_node(right.id_at_opposite_dir, imgui.Dir.down, 0.26)
+        share = TIME_PANEL_HEIGHT if self.time_panel_expanded else \
+            min(collapsed_time_panel_height() / max(viewport.size.y, 1.0), TIME_PANEL_HEIGHT)
+        bottom = internal.dock_builder_split_node(right.id_at_opposite_dir, imgui.Dir.down, share)
+        self._timeline_node = bottom.id_at_dir
         internal.dock_builder_dock_window(panels.ENTITIES, left.id_at_dir)
         internal.dock_builder_dock_window(panels.SELECTION, right.id_at_dir)
         internal.dock_builder_dock_window(panels.TIMELINE, bottom.id_at_dir)

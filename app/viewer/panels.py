@@ -12,7 +12,7 @@ from imgui_bundle import imgui
 from rerun import components as C
 
 from rerun_app.time_control import LoopMode
-from rerun_app.viewer import blueprint_panel, hover_info
+from rerun_app.viewer import blueprint_panel, hover_info, streams_panel
 from rerun_app.views import values
 from rerun_app.views.annotations import AnnotationContext
 
@@ -276,7 +276,17 @@ def draw_timeline(viewer) -> None:
     """Timeline selector, play controls and the scrub axis with per-entity data density."""
     tc = viewer.time
     store = viewer.store
+    viewer.stream_rows = []
     if imgui.begin(TIMELINE)[0]:
+        viewer.item_rects["timeline-window"] = (*imgui.get_window_pos(), *imgui.get_window_size())
+        if imgui.arrow_button("##time-panel", imgui.Dir.down if viewer.time_panel_expanded else imgui.Dir.right):
+            viewer.time_panel_expanded = not viewer.time_panel_expanded
+            viewer.request_redraw()
+        viewer.record_item("button:time-panel")
+        if imgui.is_item_hovered():
+            imgui.set_tooltip("collapse the time panel to its controls" if viewer.time_panel_expanded
+                              else "expand the time panel: the Streams tree along the timeline")
+        imgui.same_line()
         names = [t.name for t in tc.timelines]
         if not names:
             imgui.text_colored(_DIM, "no timelines yet")
@@ -290,7 +300,7 @@ def draw_timeline(viewer) -> None:
             imgui.same_line()
             _controls(viewer)
             time_range = store.time_range(viewer.timeline_key()) if store is not None and tc.timeline else None
-            _time_axis(viewer, time_range)
+            _time_axis(viewer, time_range, viewer.time_panel_expanded)
     imgui.end()
 
 
@@ -340,17 +350,18 @@ def _controls(viewer) -> None:
 
 
 _AXIS_HEIGHT = 26.0
-_ROW_HEIGHT = 14.0
-_MAX_DENSITY_ROWS = 24
-_NAME_COLUMN = 150.0  # entity names of the density rows, left of the time axis
+_NAME_COLUMN = 200.0  # the Streams tree's names, left of the time axis
 
 
-def _time_axis(viewer, time_range) -> None:
-    """The scrub area: all-data ticks, the cursor; drag to scrub, shift-drag to select a loop range."""
+def _time_axis(viewer, time_range, streams: bool = True) -> None:
+    """The scrub area: all-data ticks, the cursor; drag to scrub, shift-drag to select a loop range. With
+    ``streams``, the "Streams" tree below it (the entity tree along the timeline)."""
     tc = viewer.time
     draw = imgui.get_window_draw_list()
     origin = imgui.get_cursor_screen_pos()
     imgui.dummy(imgui.ImVec2(_NAME_COLUMN, _AXIS_HEIGHT))
+    if streams:  # the original's title of the tree, left of the axis
+        draw.add_text(imgui.ImVec2(origin.x + 2, origin.y + 5), imgui.get_color_u32(imgui.Col_.text), "Streams")
     imgui.same_line(0, 0)
     width = max(imgui.get_content_region_avail().x - 8.0, 10.0)
     imgui.invisible_button("##time-axis", imgui.ImVec2(width, _AXIS_HEIGHT))
@@ -393,7 +404,8 @@ def _time_axis(viewer, time_range) -> None:
         cx = float(x_of(tc.time))
         draw.add_line(imgui.ImVec2(cx, y0), imgui.ImVec2(cx, y0 + _AXIS_HEIGHT + 4),
                       imgui.color_convert_float4_to_u32(imgui.ImVec4(1.0, 0.35, 0.3, 1.0)), 2.0)
-    _density_rows(viewer, x_of, width)
+    if streams:
+        streams_panel.draw_streams(viewer, x_of, x0, width, _NAME_COLUMN)
 
 
 def _tick_positions(xs: np.ndarray, width: float) -> list[float]:
@@ -402,31 +414,3 @@ def _tick_positions(xs: np.ndarray, width: float) -> list[float]:
         return []
     cols = np.unique(np.floor(xs).astype(np.int64))
     return cols.astype(np.float64).tolist()
-
-
-def _density_rows(viewer, x_of, width: float) -> None:
-    store = viewer.store
-    tc = viewer.time
-    if store is None or tc.timeline is None:
-        return
-    draw = imgui.get_window_draw_list()
-    color = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.45, 0.7, 1.0, 1.0))
-    text = imgui.color_convert_float4_to_u32(imgui.ImVec4(0.75, 0.75, 0.75, 1.0))
-    cache = viewer.density_cache
-    x_start = float(x_of(0))
-    for path in store.entity_paths()[:_MAX_DENSITY_ROWS]:
-        key = (path, store.generation(path), viewer.timeline_key(), x_start, float(x_of(1)) - x_start, width)
-        ticks = cache.get(path)
-        if ticks is None or ticks[0] != key:
-            times = np.union1d(store.times_with_data(viewer.timeline_key(), path),
-                               store.clear_times(viewer.timeline_key(), path))
-            ticks = cache[path] = (key, _tick_positions(x_of(times), width) if times.size else None)
-        if ticks[1] is None:
-            continue
-        pos = imgui.get_cursor_screen_pos()
-        imgui.dummy(imgui.ImVec2(_NAME_COLUMN + width, _ROW_HEIGHT))
-        for x in ticks[1]:
-            draw.add_rect_filled(imgui.ImVec2(x, pos.y + 3), imgui.ImVec2(x + 1.5, pos.y + _ROW_HEIGHT - 2), color)
-        draw.push_clip_rect(pos, imgui.ImVec2(pos.x + _NAME_COLUMN - 6, pos.y + _ROW_HEIGHT), True)
-        draw.add_text(imgui.ImVec2(pos.x + 2, pos.y - 1), text, path)
-        draw.pop_clip_rect()

@@ -232,6 +232,7 @@ class Viewer:
             panels.draw_entity_tree(ctx)
             panels.draw_selection(ctx)
             panels.draw_timeline(ctx)
+            self.layout.set_time_panel_expanded(ctx.time_panel_expanded)
             self._draw_view_windows(ctx)
 
     def _draw_blueprint(self, ctx) -> None:
