@@ -253,6 +253,8 @@ class MeshBatch(Batch):
     shading : bool
         Headlight Lambert shading (True) or flat unlit colour (False).
     transform : array_like (4, 4), optional
+    instance_id : int, optional
+        The id picking reports for any of the mesh's triangles (the whole mesh is one instance); default 0.
     """
 
     vertices: np.ndarray
@@ -263,6 +265,7 @@ class MeshBatch(Batch):
     shading: bool = True
     transform: np.ndarray | None = None
     version: int = 0
+    instance_id: int | None = None
 
     def __post_init__(self):
         vertices = chk.as_positions("vertices", self.vertices, allow_2d_pad=True)
@@ -302,6 +305,9 @@ class MeshBatch(Batch):
 
     def __len__(self) -> int:
         return self.indices.shape[0]
+
+    def instance_ids(self) -> np.ndarray | None:
+        return None if self.instance_id is None else np.array([self.instance_id], np.int64)
 
 
 def vertex_normals(vertices: np.ndarray, indices: np.ndarray) -> np.ndarray:

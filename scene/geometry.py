@@ -101,6 +101,35 @@ def _with_instances(segments: np.ndarray, instance: np.ndarray, n: int, source, 
     return lines
 
 
+def silhouette_edges(projected: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Edges (K, 2) of vertex indices that outline a triangle mesh on screen.
+
+    ``projected`` (V, 2) are the vertices' screen positions (NaN where not visible), ``triangles`` (T, 3) vertex
+    indices. An edge outlines the mesh when it borders one drawn triangle only (an open border, or a neighbour
+    that is not drawn), or when its two triangles face opposite ways on screen (the fold of a closed surface).
+    """
+    triangles = np.asarray(triangles, np.int64).reshape(-1, 3)
+    if triangles.size == 0:
+        return np.zeros((0, 2), np.int64)
+    tri = projected[triangles]
+    cross = ((tri[:, 1, 0] - tri[:, 0, 0]) * (tri[:, 2, 1] - tri[:, 0, 1])
+             - (tri[:, 1, 1] - tri[:, 0, 1]) * (tri[:, 2, 0] - tri[:, 0, 0]))
+    drawn = np.isfinite(cross)
+    triangles, facing = triangles[drawn], np.sign(cross[drawn])
+    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    edge_facing = np.tile(facing, 3)
+    edges = np.sort(edges, axis=1)
+    unique, inverse, counts = np.unique(edges, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    # an edge whose triangles all face one way has equal min and max facing
+    lowest = np.full(len(unique), np.inf)
+    highest = np.full(len(unique), -np.inf)
+    np.minimum.at(lowest, inverse, edge_facing)
+    np.maximum.at(highest, inverse, edge_facing)
+    outline = (counts == 1) | (lowest < 0) & (highest > 0)
+    return unique[outline]
+
+
 def frustum_image_corners(batch: FrustumBatch) -> np.ndarray:
     """(4, 3) camera-space corners TL, TR, BR, BL of the image plane at ``image_plane_distance``."""
     k_inv = np.linalg.inv(batch.intrinsics)

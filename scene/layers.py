@@ -306,9 +306,7 @@ class MeshLayer(Layer):
         hit, depth, _ = _triangle_hits(tri[:, :, :2], tri[:, :, 2], x, y)
         if not hit.any():
             return None
-        candidates = np.flatnonzero(hit)
-        best = candidates[np.argmin(depth[candidates])]
-        return Hit(int(best), float(depth[best]))
+        return Hit(0, float(np.min(depth[hit])))  # a mesh is one instance, whichever triangle is hit
 
 
 class ImageLayer(Layer):

@@ -1,16 +1,16 @@
 """Outlines of the hovered and the selected instance in a space view, drawn with ImGui over the vispy picture.
 
 A point gets a ring just outside its disc; a line strip, box or arrow its own segments redrawn in the highlight
-colour; an image pixel gets the outline of that pixel (as the original's hover
-outline: instance-exact, without re-uploading anything to the GPU).
+colour; a mesh the outline of its silhouette on screen; an image pixel gets the outline of that pixel (as the
+original's hover outline: instance-exact, without re-uploading anything to the GPU).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from imgui_bundle import imgui
-from rerun_scene.batches import BoxBatch, ImageBatch, LineBatch
-from rerun_scene.geometry import box_lines
+from rerun_scene.batches import BoxBatch, ImageBatch, LineBatch, MeshBatch
+from rerun_scene.geometry import box_lines, silhouette_edges
 
 HOVER_RGBA = (255, 255, 255, 255)
 SELECT_RGBA = (255, 170, 0, 255)
@@ -73,6 +73,8 @@ def instance_segments(host, path: str, layer: str, instance: int) -> np.ndarray 
     """Canvas segments (K, 2, 2) of one line strip / box / arrow instance, drawn over it as its outline."""
     layers = host.entity_layers.get(path)
     batch = layers.batches.get(layer) if layers else None
+    if isinstance(batch, MeshBatch):
+        return mesh_outline(host, path, instance)
     if isinstance(batch, BoxBatch):
         lines = box_lines(batch)
     elif isinstance(batch, LineBatch):
@@ -89,6 +91,27 @@ def instance_segments(host, path: str, layer: str, instance: int) -> np.ndarray 
     canvas = host.world_to_canvas(local @ transform[:3, :3].T + transform[:3, 3]).reshape(-1, 2, 2)
     canvas = canvas[np.isfinite(canvas).all(axis=(1, 2))]
     return canvas if len(canvas) else None
+
+
+def mesh_outline(host, path: str, instance: int) -> np.ndarray | None:
+    """Canvas segments (K, 2, 2) outlining on screen every mesh part of ``path`` that is instance ``instance``."""
+    layers = host.entity_layers.get(path)
+    parts = [] if layers is None else [
+        b for b in layers.batches.values()
+        if isinstance(b, MeshBatch) and (b.instance_id if b.instance_id is not None else 0) == instance]
+    segments = []
+    for batch in parts:
+        transform = np.asarray(batch.transform if batch.transform is not None else np.eye(4), np.float64)
+        world = batch.vertices.astype(np.float64) @ transform[:3, :3].T + transform[:3, 3]
+        canvas = host.world_to_canvas(world)
+        edges = silhouette_edges(canvas, batch.indices)
+        if len(edges):
+            segments.append(canvas[edges])
+    if not segments:
+        return None
+    out = np.concatenate(segments)
+    out = out[np.isfinite(out).all(axis=(1, 2))]
+    return out if len(out) else None
 
 
 def draw(draw_list, shape, rgba) -> None:

@@ -62,12 +62,14 @@ def _decode_file(data: bytes, fmt: str) -> list[tuple]:
     return parts
 
 
-def mesh_batches(arr: pa.Array, transform: np.ndarray) -> list[sb.MeshBatch]:
-    """One ``MeshBatch`` per mesh part of every instance of ``arr``."""
+def mesh_batches(arr: pa.Array, transform: np.ndarray, instance_keys=None) -> list[sb.MeshBatch]:
+    """One ``MeshBatch`` per mesh part of every instance of ``arr``; each part picks as its row's instance key
+    (``instance_keys``, default the row)."""
     out = []
-    for row in arr.to_pylist():
+    for index, row in enumerate(arr.to_pylist()):
         if row is None:
             continue
+        key = int(instance_keys[index]) if instance_keys is not None and index < len(instance_keys) else index
         fmt = (row.get("format") or "raw").lower()
         local = _affine_3x4(row.get("transform"))
         if fmt == "raw":
@@ -88,7 +90,7 @@ def mesh_batches(arr: pa.Array, transform: np.ndarray) -> list[sb.MeshBatch]:
             albedo = row.get("albedo_factor")
             albedo = None if albedo is None else np.asarray(albedo, dtype=np.float32)
             out.append(sb.MeshBatch(vertices, indices=indices, normals=normals, vertex_colors=colors, albedo=albedo,
-                                    transform=(transform @ local).astype(np.float32)))
+                                    transform=(transform @ local).astype(np.float32), instance_id=key))
             continue
         data = row.get("encoded")
         if not data:
@@ -102,5 +104,5 @@ def mesh_batches(arr: pa.Array, transform: np.ndarray) -> list[sb.MeshBatch]:
                 _DECODED.popitem(last=False)
         for vertices, faces, vertex_colors, albedo, world in parts:
             out.append(sb.MeshBatch(vertices, indices=faces, vertex_colors=vertex_colors, albedo=albedo,
-                                    transform=(transform @ local @ world).astype(np.float32)))
+                                    transform=(transform @ local @ world).astype(np.float32), instance_id=key))
     return out

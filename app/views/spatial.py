@@ -133,7 +133,7 @@ def build_entity(latest, ctx: BuildContext) -> EntityLayers:
         if C.ARROW3D in names:
             _guard(layers, C.ARROW3D, lambda: _arrows(layers, comps, ctx, transform))
         if C.MESH3D in names:
-            _guard(layers, C.MESH3D, lambda: _meshes(layers, comps, transform))
+            _guard(layers, C.MESH3D, lambda: _meshes(layers, comps, keys, transform))
         if C.TRANSFORM in names and ctx.placement.pinhole_path == latest.entity_path:
             _guard(layers, "pinhole", lambda: _frustum(layers, ctx))
     if C.TENSOR in names and flat_ok:
@@ -332,10 +332,10 @@ def _arrows(layers, comps, ctx, transform) -> None:
                 transform)
 
 
-def _meshes(layers, comps, transform) -> None:
+def _meshes(layers, comps, keys, transform) -> None:
     from rerun_app.views.meshes import mesh_batches
 
-    for i, batch in enumerate(mesh_batches(comps[C.MESH3D], transform)):
+    for i, batch in enumerate(mesh_batches(comps[C.MESH3D], transform, keys)):
         layers.batches[f"mesh{i}"] = batch
 
 

@@ -160,6 +160,22 @@ def scenario_lines(hub: StoreHub) -> None:
                                   "rerun.colorrgba": C.fixed_size_list(LINE_COLORS)}, frame=1)
 
 
+# A closed tetrahedron (outward faces), a dull colour that a white or orange outline stands out from
+MESH_VERTICES = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]], np.float32)
+MESH_TRIANGLES = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]], np.uint32)
+MESH_ALBEDO = (70, 90, 160, 255)
+
+
+def scenario_mesh(hub: StoreHub) -> None:
+    """One raw mesh (instance 0) and a point far from it."""
+    from rerun import components as C
+
+    mesh = {"mesh_id": bytes(16), "positions": MESH_VERTICES.reshape(-1), "indices": MESH_TRIANGLES.reshape(-1),
+            "albedo_factor": [c / 255 for c in MESH_ALBEDO]}
+    log_row(hub, "world/mesh", {"rerun.mesh3d": C.meshes([mesh])}, frame=1)
+    log_row(hub, "world/marker", points3d([[-3.0, -3.0, 0.0]], colors=[[255, 0, 255, 255]], radii=[0.2]), frame=1)
+
+
 # Two labelled, coloured scalar series (radius 3) that run from the plot's bottom-left to its top-right corner, so
 # the other two corners show only what the plot draws there (its legend).
 SCALAR_COLOURS = {"plots/rise": (255, 120, 0, 255), "plots/wave": (0, 160, 255, 255)}

@@ -238,3 +238,18 @@ def test_cpu_splat_keeps_the_nearest_point_and_stays_in_its_rectangle(backend):
         image = spl.splat(perspective, np.array([0.0, 0.0, 0.0, 0.0]), (8, 6), (0, 0, 8, 6), 1.0,
                           perspective=True).color
         assert (image[..., 3] > 0).sum() == 4 + 1  # 2 px diameter at w = 1, 1 px at w = 2
+
+
+def test_silhouette_edges_outline_a_mesh_on_screen():
+    # a square of two triangles seen face-on: its 4 border edges, not the diagonal
+    square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    edges = geometry.silhouette_edges(square, np.array([[0, 1, 2], [0, 2, 3]]))
+    assert {tuple(e) for e in edges} == {(0, 1), (1, 2), (2, 3), (0, 3)}
+    # a closed tetrahedron seen with one corner inside the others: the outer triangle only (its fold edges)
+    projected = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0], [1.0, 1.0]])
+    faces = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+    assert {tuple(e) for e in geometry.silhouette_edges(projected, faces)} == {(0, 1), (1, 2), (0, 2)}
+    # a vertex that is not visible (NaN) drops its triangles: the remaining one's edges outline it
+    projected[3] = np.nan
+    assert {tuple(e) for e in geometry.silhouette_edges(projected, faces)} == {(0, 1), (1, 2), (0, 2)}
+    assert geometry.silhouette_edges(projected, np.zeros((0, 3), np.int64)).shape == (0, 2)

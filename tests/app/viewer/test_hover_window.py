@@ -165,3 +165,83 @@ def test_hovered_line_strip_is_outlined_along_its_own_segments_and_named_in_the_
     for (x0, y0), (x1, y1) in segments:
         for t in (0.25, 0.5, 0.75):
             assert _near(img, (x0 + t * (x1 - x0), y0 + t * (y1 - y0)), (255, 255, 255), tol=60), (x0, y0, t)
+
+
+def _hull_edges(points: np.ndarray) -> set:
+    """Edges of the convex hull of 2D ``points`` as frozensets of point indices (monotone chain)."""
+    order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1]))
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    def half(indices):
+        chain = []
+        for i in indices:
+            while len(chain) >= 2 and cross(points[chain[-2]], points[chain[-1]], points[i]) <= 0:
+                chain.pop()
+            chain.append(i)
+        return chain
+
+    lower, upper = half(order), half(order[::-1])
+    ring = lower[:-1] + upper[:-1]
+    return {frozenset((ring[k], ring[(k + 1) % len(ring)])) for k in range(len(ring))}
+
+
+def _outline_edges(segments: np.ndarray, corners: np.ndarray) -> set:
+    """The outline's segments as frozensets of the projected corner indices they join (within half a pixel)."""
+    edges = set()
+    for a, b in segments:
+        ia = int(np.argmin(np.linalg.norm(corners - a, axis=1)))
+        ib = int(np.argmin(np.linalg.norm(corners - b, axis=1)))
+        assert np.linalg.norm(corners[ia] - a) < 0.5 and np.linalg.norm(corners[ib] - b) < 0.5, (a, b)
+        edges.add(frozenset((ia, ib)))
+    return edges
+
+
+def test_hovered_and_selected_mesh_is_outlined_along_its_silhouette(xvfb_display, tmp_path):
+    """As the original outlines meshes like every other instance: white while hovered, orange once selected, around
+    the mesh's silhouette (for this convex mesh: the convex hull of its projected corners)."""
+    import imageio.v3 as iio
+    from _viewer_kit import MESH_VERTICES
+
+    steps = [
+        {"wait_entities": 2, "timeout": 20},
+        {"frames": 4},
+        {"project": MESH_VERTICES.tolist(), "view": "/", "as": "corners"},
+        {"project": [MESH_VERTICES.mean(axis=0).tolist()], "view": "/", "as": "centre"},
+        {"snapshot": "initial"},
+        {"move": {"projection": "centre", "index": 0}},
+        {"frames": 3},
+        {"snapshot": "hover"},
+        {"click": {"projection": "centre", "index": 0}},
+        {"move": {"item": "tree-label:world/mesh", "at": [0.5, 0.5]}},
+        {"frames": 3},
+        {"snapshot": "selected"},
+    ]
+    result = run_window(xvfb_display, "scenario_mesh", steps, tmp_path, size="1200x700")
+    assert result.returncode == 0, result.stderr[-3000:]
+    shots = {n: (iio.imread(tmp_path / f"{n}.png")[..., :3].astype(int), json.loads((tmp_path / f"{n}.json").read_text()))
+             for n in ("initial", "hover", "selected")}
+    img, state = shots["hover"]
+    corners = np.array(state["projections"]["corners"])
+    assert state["hover"]["entity_path"] == "world/mesh" and state["hover"]["instance"] == 0
+    assert state["tooltip"][:2] == ["entity: world/mesh", "instance: 0"]
+    for name, kind, rgb in (("hover", "hover", (255, 255, 255)), ("selected", "selected", (255, 170, 0))):
+        img, state = shots[name]
+        (outline,) = [h for h in state["highlights"] if h["kind"] == kind]
+        assert outline["view"] == VIEW_3D
+        segments = np.array(outline["shape"])
+        assert _outline_edges(segments, corners) == _hull_edges(corners)
+        tooltip = state["items"].get("tooltip")
+        checked = 0
+        for a, b in segments:  # drawn in the outline colour along every silhouette edge, absent before
+            for t in (0.25, 0.5, 0.75):
+                x, y = a + t * (b - a)
+                if tooltip and tooltip[0] - 3 <= x <= tooltip[0] + tooltip[2] + 3 and \
+                        tooltip[1] - 3 <= y <= tooltip[1] + tooltip[3] + 3:
+                    continue  # under the tooltip
+                assert _near(img, (x, y), rgb, tol=60), (name, a, b, t)
+                assert not _near(shots["initial"][0], (x, y), rgb, tol=60)
+                checked += 1
+        assert checked >= 6
+    assert shots["selected"][1]["selected"] == "world/mesh" and shots["selected"][1]["selected_instance"] == 0
