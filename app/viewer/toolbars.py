@@ -94,9 +94,18 @@ def _tensor_toolbar(viewer, host) -> None:
             setattr(state, attr, index)
             changed = True
     for axis in sorted(state.indices):
-        _same_line_if_fits(100)
+        if shape[axis] <= 1:
+            continue  # nothing to choose (the original shows no selector either)
+        # as the original: the dimension's name (its index when unnamed), then the index to cut it at
+        name = builder.names[axis] if axis < len(builder.names) and builder.names[axis] else str(axis)
+        _same_line_if_fits(imgui.calc_text_size(name).x + 108)
+        imgui.align_text_to_frame_padding()
+        imgui.text(name)
+        viewer.record_item(f"tensor-selector-label:{name}")
+        imgui.same_line()
         imgui.set_next_item_width(100)
-        c, value = imgui.slider_int(f"##axis{axis}", state.indices[axis], 0, shape[axis] - 1, f"{axis}: %d")
+        c, value = imgui.slider_int(f"##axis{axis}", state.indices[axis], 0, shape[axis] - 1, "%d")
+        viewer.record_item(f"tensor-selector:{name}")
         if c:
             state.indices[axis] = value
             changed = True

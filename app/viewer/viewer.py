@@ -22,7 +22,7 @@ from rerun import components as C
 
 from rerun_scene.points_path import configure_points_path
 
-from rerun_app.viewer import blueprint_panel, highlight, panels, plot_views, toolbars
+from rerun_app.viewer import blueprint_panel, highlight, panels, plot_views, tensor_overlay, toolbars
 from rerun_app.viewer.blueprint_panel import BlueprintView
 from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
@@ -275,6 +275,8 @@ class Viewer:
                 rects[spec.name] = (pos.x, pos.y, avail.x, avail.y)
                 windows[spec.name] = self._window_content_rect()
                 self._draw_highlights(spec, host)
+                if spec.kind == "tensor":
+                    tensor_overlay.draw_axis_captions(ctx, spec, host)
             imgui.end()
         self.view_rects = rects
         for spec in self.plot_views:

@@ -40,7 +40,8 @@ def shot(name):
     viewer.draw_frame()
     iio.imwrite({out!r} + '/' + name + '.png', viewer.canvas.last_image[..., :3])
     with open({out!r} + '/' + name + '.json', 'w') as f:
-        json.dump({{'plots': viewer.panel.plot_frames, 'views': viewer.view_rects}}, f)
+        json.dump({{'plots': viewer.panel.plot_frames, 'views': viewer.view_rects,
+                   'items': viewer.panel.item_rects}}, f)
 shot('first')
 {after}
 viewer.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
 import _viewer_kit as kit
@@ -65,16 +64,9 @@ def test_several_values_are_counted_and_listed_and_a_splat_shows_its_one_value()
 def test_a_tensor_is_summarised_with_its_dimension_names():
     hub = kit.new_hub()
     array = np.zeros((4, 5, 3), np.float32)
-    comps = kit.image(array)
-    comps[C.TENSOR] = _with_names(comps[C.TENSOR], ["height", "width", None])
-    kit.log_row(hub, "t", comps, frame=1)
+    tensor = C.tensor_array(array, shape=array.shape, dtype="float32", names=["height", "width", None])
+    kit.log_row(hub, "t", {C.TENSOR: tensor}, frame=1)
     assert _rows(hub, "t")["tensor"].value == "float32 [height=4, width=5, 3]"
-
-
-def _with_names(arr: pa.Array, names) -> pa.Array:
-    fields = {f.name: arr.field(f.name) for f in arr.type}
-    fields["names"] = pa.array([names], arr.type.field("names").type)
-    return pa.StructArray.from_arrays(list(fields.values()), fields=list(arr.type))
 
 
 @pytest.mark.gl

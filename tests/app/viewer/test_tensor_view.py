@@ -73,3 +73,53 @@ def test_builder_colours_the_chosen_slice_over_the_whole_range():
     builder = TensorViewBuilder(type("Spec", (), {"root": "t"})())
     builder.state.keep_aspect, builder.view_size = False, (300.0, 100.0)
     assert builder.state.key() != SliceState().key()
+
+
+# A named 4-D tensor: the view shows y × x (its two largest dimensions); "time" and "channel" get selectors.
+NAMED_SHAPE, NAMES = (6, 20, 30, 4), ("time", "y", "x", "channel")
+
+LOG_NAMED = f"""
+t = np.random.default_rng(0).random({NAMED_SHAPE!r}).astype(np.float32)
+kit.log_row(hub, 'tensor4', {{C.TENSOR: C.tensor_array(t, shape=t.shape, dtype='float32', names={list(NAMES)!r})}},
+            frame=1)
+"""
+
+
+@pytest.fixture(scope="module")
+def named(egl_available, tmp_path_factory):
+    out = render(tmp_path_factory.mktemp("tensor_named"), LOG_NAMED, size=(900, 600))
+    img, frames = load(out)
+    _, items = load(out, what="items")
+    (frame,) = frames.values()
+    return img, frame, items
+
+
+def _text_pixels(img, rect) -> int:
+    x, y, w, h = (int(round(v)) for v in rect)
+    return int((img[y:y + h, x:x + w, :3].min(axis=-1) >= 170).sum())
+
+
+def test_slice_selectors_are_labelled_with_the_dimension_names(named):
+    img, _, items = named
+    shown = sorted(range(len(NAMED_SHAPE)), key=lambda a: -NAMED_SHAPE[a])[:2]
+    cut = [NAMES[a] for a in range(len(NAMED_SHAPE)) if a not in shown]
+    assert cut == ["time", "channel"]
+    for name in cut:
+        assert f"tensor-selector:{name}" in items
+        assert _text_pixels(img, items[f"tensor-selector-label:{name}"]) >= 10, name  # the name is written there
+
+
+def test_the_displayed_dimensions_are_captioned_on_the_picture_as_in_the_original(named):
+    img, frame, _ = named
+    by_axis = {c["axis"]: c for c in frame["captions"]}
+    assert by_axis["width"]["text"] == f"{NAMES[2]} (size={NAMED_SHAPE[2]})"
+    assert by_axis["height"]["text"] == f"{NAMES[1]} (size={NAMED_SHAPE[1]})"
+    x0, y0, x1, y1 = frame["picture"]
+    # the picture is the 20 x 30 slice fitted into the view
+    assert abs((x1 - x0) / (y1 - y0) - NAMED_SHAPE[2] / NAMED_SHAPE[1]) < 0.05
+    wx, wy, ww, wh = by_axis["width"]["rect"]  # top-right corner of the picture
+    assert abs((wx + ww) - (x1 - 8)) <= 1 and abs(wy - (y0 + 8)) <= 1
+    hx, hy, hw, hh = by_axis["height"]["rect"]  # bottom-left corner
+    assert abs(hx - (x0 + 8)) <= 1 and abs((hy + hh) - (y1 - 8)) <= 1
+    for caption in by_axis.values():
+        assert _text_pixels(img, caption["rect"]) >= 30, caption
