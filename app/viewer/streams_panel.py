@@ -31,6 +31,7 @@ def draw_streams(ctx, x_of, axis_x: float, width: float, name_column: float) -> 
         imgui.end_child()
         return
     draw = imgui.get_window_draw_list()
+    _scrub_area(ctx, x_of, axis_x, width)
     if ctx.time.time is not None:  # the time cursor through the rows, under their ticks
         lo, hi = imgui.get_window_pos(), imgui.get_window_size()
         cx = float(x_of(ctx.time.time))
@@ -65,6 +66,26 @@ def draw_streams(ctx, x_of, axis_x: float, width: float, name_column: float) -> 
     imgui.pop_style_color()
     imgui.pop_style_var(2)
     imgui.end_child()
+
+
+def _scrub_area(ctx, x_of, axis_x: float, width: float) -> None:
+    """Pressing or dragging over the rows' time area moves the time cursor there (as on the axis, and as the
+    original's streams area does); the rows are then laid out from the child's top again."""
+    start = imgui.get_cursor_screen_pos()
+    size = imgui.get_window_size()
+    imgui.set_cursor_screen_pos(imgui.ImVec2(axis_x, imgui.get_window_pos().y))
+    imgui.invisible_button("##streams-scrub", imgui.ImVec2(max(width, 1.0), max(size.y, 1.0)))
+    ctx.record_item("streams-scrub")
+    if imgui.is_item_active():
+        t0 = float(x_of(0))
+        per_unit = float(x_of(1)) - t0
+        time_range = ctx.time_range()
+        if per_unit > 0 and time_range is not None:
+            x = min(max(imgui.get_mouse_pos().x, axis_x), axis_x + width)
+            ctx.time.pause()
+            ctx.time.set_time((x - t0) / per_unit, time_range)
+            ctx.on_time_changed()
+    imgui.set_cursor_screen_pos(start)
 
 
 def _rows(ctx, store, key) -> list[StreamRow]:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gl
 WORLD, CAMERA = SpaceViewSpec("3d", "/").name, SpaceViewSpec("2d", "world/camera").name
 PLOTS, LOGS = SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("textlog", "/").name
 IMAGE = "world/camera/image"
-SHOTS = ("start", "image_off_in_3d", "camera_group_off", "view_selected", "entity_selected", "sin_off")
+SHOTS = ("start", "image_off_in_3d", "camera_group_off", "view_selected", "entity_selected", "sin_off", "scrubbed")
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,9 @@ def run(xvfb_display, tmp_path_factory):
         {"click_item": f"blueprint-entity-checkbox:{PLOTS}:plots/sin"},
         {"frames": 4},
         {"snapshot": "sin_off"},
+        {"click_item": "streams-scrub", "at": [0.25, 0.5]},  # the time panel's Streams area scrubs like its axis
+        {"frames": 3},
+        {"snapshot": "scrubbed"},
     ]
     result = run_window(xvfb_display, "scenario_blueprint", steps, out, size="1280x800")
     if result.returncode != 0:
@@ -121,3 +124,14 @@ def test_an_entity_switched_off_in_a_plot_view_leaves_its_series(run):
     series = lambda state: sorted(s["entity"] for s in state["plots"][PLOTS]["series"])  # noqa: E731
     assert series(before) == ["plots/cos", "plots/sin"]
     assert series(after) == ["plots/cos"]
+
+
+def test_pressing_in_the_streams_area_moves_the_time_cursor(run):
+    _, before = run["start"]
+    _, after = run["scrubbed"]
+    x, _, w, _ = after["items"]["streams-scrub"]
+    ax, _, aw, _ = after["items"]["time-axis"]
+    assert abs(x - ax) <= 1 and abs(w - aw) <= 1  # the rows' time area is the axis' span
+    first, last = 0, 4  # scenario_blueprint logs frames 0..4
+    assert before["time"] == last and after["time"] == round(first + 0.25 * (last - first))
+    assert not after["following"] and not after["playing"]
