@@ -255,6 +255,25 @@ def _text_filters(viewer, spec, flt, table, paths) -> None:
                 (flt.hidden_entities.discard if shown else flt.hidden_entities.add)(path)
                 viewer.request_redraw()
         imgui.end_popup()
+    imgui.same_line()
+    hidden = len(flt.hidden_columns & set(_optional_columns(table)))
+    if imgui.small_button(f"columns ({len(_optional_columns(table)) - hidden + 1}/{len(_optional_columns(table)) + 1})"
+                          f"##cols:{_imgui_id(spec)}"):
+        imgui.open_popup(f"##columns:{_imgui_id(spec)}")
+    viewer.record_item("text-columns")
+    if imgui.begin_popup(f"##columns:{_imgui_id(spec)}"):  # the original's column filters: each timeline, path, level
+        for name in _optional_columns(table):
+            changed, shown = imgui.checkbox(name, name not in flt.hidden_columns)
+            viewer.record_item(f"text-column:{name}")
+            if changed:
+                (flt.hidden_columns.discard if shown else flt.hidden_columns.add)(name)
+                viewer.request_redraw()
+        imgui.end_popup()
+
+
+def _optional_columns(table) -> list[str]:
+    """The columns a user may switch off: one per timeline, the entity path and the level (not the body)."""
+    return [name for name, _kind in table.timelines] + ["Entity path", "Level"]
 
 
 def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
@@ -265,13 +284,15 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     fixed, stretch = imgui.TableColumnFlags_.width_fixed, imgui.TableColumnFlags_.width_stretch
     # the original's columns: one per timeline, named after it ("frame", "log_time", "sim_time" …), sorted by name
     # (fixed columns of width 0 fit their content, as the original's auto columns)
-    columns = [(name, fixed, 0) for name, _kind in table.timelines]
-    columns += [("Entity path", fixed, 0), ("Level", fixed, 0), ("Body", stretch, 0)]
+    columns = [(name, fixed, k) for k, (name, _kind) in enumerate(table.timelines)]
+    columns += [("Entity path", fixed, "entity"), ("Level", fixed, "level"), ("Body", stretch, "body")]
+    columns = [c for c in columns if c[0] not in flt.hidden_columns or c[2] == "body"]
     info["columns"] = [c[0] for c in columns]
-    if not imgui.begin_table(f"##log:{_imgui_id(spec)}", len(columns), flags):
+    # the id names the shown columns: ImGui keeps each set's widths apart
+    if not imgui.begin_table(f"##log:{_imgui_id(spec)}:{'|'.join(info['columns'])}", len(columns), flags):
         return
-    for title, col_flags, width in columns:
-        imgui.table_setup_column(title, col_flags, width)
+    for title, col_flags, _what in columns:
+        imgui.table_setup_column(title, col_flags, 0)
     imgui.table_setup_scroll_freeze(0, 1)
     imgui.table_headers_row()
     header_bottom = imgui.get_item_rect_max().y
@@ -300,19 +321,23 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
                 imgui.push_style_var(imgui.StyleVar_.alpha, 0.45)  # after the cursor: not yet happened
             row_top = imgui.get_cursor_screen_pos().y
             time_cell = None
-            for k, text in enumerate(table.time_cells(int(shown[index]))):
+            times = table.time_cells(int(shown[index]))
+            for _title, _flags, what in columns:
                 imgui.table_next_column()
-                imgui.text(text)
-                if time_cell is None or table.timelines[k] == timeline:
-                    time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
-            imgui.table_next_column()
-            imgui.text(row.entity_path)
-            imgui.table_next_column()
-            colour = tl.level_colour(row)
-            imgui.text_colored(_rgba(colour), row.level) if colour is not None else imgui.text(row.level)
-            imgui.table_next_column()
-            imgui.text(row.body)
-            visible = imgui.is_item_visible()  # inside the table's scrolled area (state dumps, tests)
+                if what == "entity":
+                    imgui.text(row.entity_path)
+                elif what == "level":
+                    colour = tl.level_colour(row)
+                    imgui.text_colored(_rgba(colour), row.level) if colour is not None else imgui.text(row.level)
+                elif what == "body":
+                    imgui.text(row.body)
+                else:
+                    imgui.text(times[what])
+                    if time_cell is None or table.timelines[what] == timeline:
+                        time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
+            visible = imgui.is_item_visible()  # the body: inside the table's scrolled area (state dumps, tests)
+            if time_cell is None:  # every time column switched off: the body cell stands for the row
+                time_cell = (imgui.get_item_rect_min(), imgui.get_item_rect_max())
             if ("\n" in row.body or len(row.body) > 80) and imgui.is_item_hovered():
                 imgui.set_tooltip(row.body)
             if future:
@@ -329,7 +354,9 @@ def _text_table(viewer, spec, table, shown, cursor_index, flt) -> None:
     if cursor_index >= 0:
         row = table.row(int(shown[cursor_index]))
         info["cursor_entry"] = [row.time, row.entity_path, row.level, row.body]
-        info["cursor_cells"] = table.time_cells(int(shown[cursor_index])) + [row.entity_path, row.level, row.body]
+        times = table.time_cells(int(shown[cursor_index]))
+        by_kind = {"entity": row.entity_path, "level": row.level, "body": row.body}
+        info["cursor_cells"] = [by_kind[what] if isinstance(what, str) else times[what] for _t, _f, what in columns]
     imgui.end_table()
     viewer.record_item(f"text-table:{spec.name}")
     if clicked_time is not None:

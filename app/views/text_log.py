@@ -45,13 +45,15 @@ class TextRow:
 
 @dataclass
 class TextLogFilter:
-    """What the user filtered out: levels and entities (everything else is shown)."""
+    """What the user filtered out: levels, entities and columns (everything else is shown)."""
 
     hidden_levels: set[str] = field(default_factory=set)
     hidden_entities: set[str] = field(default_factory=set)
+    #: columns switched off: timeline names, "Entity path", "Level" (the original's column filters; Body stays)
+    hidden_columns: set[str] = field(default_factory=set)
 
     def key(self) -> tuple:
-        return tuple(sorted(self.hidden_levels)), tuple(sorted(self.hidden_entities))
+        return tuple(sorted(self.hidden_levels)), tuple(sorted(self.hidden_entities)), tuple(sorted(self.hidden_columns))
 
 
 def level_colour(row: TextRow) -> tuple[int, int, int, int] | None:

@@ -27,9 +27,20 @@ for f in range({N}):
 """
 
 
+AFTER = f"""
+from rerun_app.viewer import plot_views
+plot_views.text_filter({VIEW!r}).hidden_columns.update({{'log_time', 'Entity path'}}); shot('fewer')
+"""
+
+
 @pytest.fixture(scope="module")
-def shot(egl_available, tmp_path_factory):
-    out = render(tmp_path_factory.mktemp("textlog_timelines"), LOG, size=(1100, 600), timeline="frame", time=CURSOR)
+def out(egl_available, tmp_path_factory):
+    return render(tmp_path_factory.mktemp("textlog_timelines"), LOG, size=(1100, 600), timeline="frame", time=CURSOR,
+                  after=AFTER)
+
+
+@pytest.fixture(scope="module")
+def shot(out):
     return load(out)
 
 
@@ -44,3 +55,11 @@ def test_cells_in_each_timeline_format(shot):
     clock = f"2023-11-14 22:13:20.{CURSOR:03d}Z"  # whole milliseconds, not today: the date in front
     sim_text = f"+{sim:.0f}s" if sim == int(sim) else f"+{sim:.3f}s"
     assert plots[VIEW]["cursor_cells"] == [f"#{CURSOR}", clock, sim_text, "logs/app", "WARN", f"step {CURSOR}"]
+
+
+def test_columns_can_be_switched_off_as_in_the_original(out):
+    _, plots = load(out, "fewer")
+    assert plots[VIEW]["columns"] == ["frame", "sim_time", "Level", "Body"]
+    sim = CURSOR * 0.5
+    sim_text = f"+{sim:.0f}s" if sim == int(sim) else f"+{sim:.3f}s"
+    assert plots[VIEW]["cursor_cells"] == [f"#{CURSOR}", sim_text, "WARN", f"step {CURSOR}"]
