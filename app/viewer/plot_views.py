@@ -396,24 +396,42 @@ def draw_bar_chart(viewer, spec) -> None:
         imgui.text(f"cannot show: {exc}")
         return
     size = imgui.get_content_region_avail()
-    if not implot.begin_plot(f"##bars:{_imgui_id(spec)}", imgui.ImVec2(size.x, max(size.y, 50)), implot.Flags_.no_legend):
+    if not implot.begin_plot(f"##bars:{_imgui_id(spec)}", imgui.ImVec2(size.x, max(size.y, 50))):
         return
     implot.setup_axes("index", "value")
+    implot.setup_legend(implot.Location_.north_east)  # the original's legend corner for bar charts
     limits = (len(heights), *bc.y_range(heights))
     cond = implot.Cond_.always if _BAR_LIMITS.get(spec.name) != limits else implot.Cond_.once
     _BAR_LIMITS[spec.name] = limits
     implot.setup_axis_limits(implot.ImAxis_.x1, -0.5, len(heights) - 0.5, cond)
     implot.setup_axis_limits(implot.ImAxis_.y1, limits[1], limits[2], cond)
     bar_spec = implot.Spec()
-    bar_spec.fill_color = bar_spec.line_color = _rgba(BAR_COLOUR)
-    implot.plot_bars(spec.root, heights, bc.BAR_WIDTH, 0.0, bar_spec)
+    # as the original: the series' automatic colour (legend), bars filled with 3/4 of it and no outline
+    bar_spec.fill_color = _rgba(bc.fill_color(spec.root))
+    bar_spec.line_color = _rgba(bc.series_color(spec.root))
+    bar_spec.line_weight = 0.0
+    implot.plot_bars(f"{bc.series_name(spec.root)}##bars", heights, bc.BAR_WIDTH, 0.0, bar_spec)
     frame = _plot_frame([], "index")
     frame["values"] = len(heights)
+    frame["hover"] = _bar_hover(spec.root, heights)
+    viewer.item_rects[f"plot-area:{spec.name}"] = tuple(frame["rect"])  # for scripted moves (tests)
     viewer.plot_frames[spec.name] = frame
     implot.end_plot()
 
 
-BAR_COLOUR = (76, 114, 176, 255)
+def _bar_hover(entity_path: str, heights) -> dict | None:
+    """The hovered bar's readout as a tooltip (the original's: ``bars[#0] #4`` and the value)."""
+    if not implot.is_plot_hovered():
+        return None
+    mouse = implot.get_plot_mouse_pos()
+    index = bc.bar_at(mouse.x, mouse.y, heights)
+    if index is None:
+        return None
+    lines = bc.hover_lines(entity_path, index, float(heights[index]))
+    imgui.set_tooltip("\n".join(lines))
+    return {"index": index, "lines": lines}
+
+
 _BAR_LIMITS: dict[str, tuple] = {}  # view name → (bar count, y range) the axes were last fitted to
 
 

@@ -219,3 +219,11 @@ def scenario_blueprint(hub: StoreHub) -> None:
         log_row(hub, "plots/sin", {"rerun.scalar": C.primitive(np.array([np.sin(f)]))}, frame=f)
         log_row(hub, "plots/cos", {"rerun.scalar": C.primitive(np.array([np.cos(f)]))}, frame=f)
         log_row(hub, "logs/app", {"rerun.text_entry": C.text_entries(f"step {f}", "INFO")}, frame=f)
+
+
+BAR_HEIGHTS = (1.0, 3.0, -2.0, 5.0, 4.0, 0.5, 2.5, 3.5)
+
+
+def scenario_bars(hub: StoreHub) -> None:
+    """One 1-D tensor (a bar chart) logged at frame 1."""
+    log_row(hub, "bars", image(np.array(BAR_HEIGHTS, np.float32)), frame=1)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from _plot_kit import load, matches, render, to_pixels
 
-from rerun_app.viewer.plot_views import BAR_COLOUR
 from rerun_app.views import bar_chart as bc
 from rerun_app.views import values
 
 pytestmark = pytest.mark.gl
 
+LEGEND_HEIGHT_PX = 30
 FRAME_VALUES = {1: [3.0, -1.0, 0.5, 2.0, 0.0, -2.5, 1.0], 2: [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]}
 
 LOG = f"""
@@ -26,12 +26,14 @@ def test_bars_span_from_zero_to_each_value_at_the_cursor_time(egl_available, tmp
     heights = FRAME_VALUES[1]
     assert frame["values"] == len(heights)
     x, y, w, h = frame["rect"]
-    bars = matches(img, BAR_COLOUR, 12)
+    bars = matches(img, bc.fill_color('histogram'), 12)
     zero_y = to_pixels(frame, [0], [0])[0][1]
     for i, value in enumerate(heights):
         px, py = to_pixels(frame, [i], [value])[0]
         column = bars[int(y):int(y + h), int(round(px))]
         rows = np.flatnonzero(column) + int(y)
+        if px > x + 0.6 * w:  # the legend (top right, one entry) is drawn in the bars' colour too
+            rows = rows[rows > y + LEGEND_HEIGHT_PX]
         if value == 0:
             assert rows.size <= 2, i
             continue
@@ -51,3 +53,29 @@ def test_only_one_dimensional_tensors_make_bars():
     with pytest.raises(values.ComponentError, match=r"1-D tensor, got shape \[2, 3\]"):
         bc.bar_values(values.Tensor(np.zeros((2, 3)), None, (), "unknown", None))
     assert bc.y_range(np.array([2.0, 4.0]))[0] == 0.0 and bc.y_range(np.array([-2.0]))[1] == 0.0
+
+
+def test_bar_colours_are_the_originals_automatic_colours():
+    import colorsys
+
+    def srgb(c):
+        return 12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+
+    for value in (0, 1, 7, 40000):
+        rgb = colorsys.hsv_to_rgb((value * (5 ** 0.5 - 1) / 2) % 1.0, 0.85, 0.5)  # linear light, as egui's Hsva
+        assert bc.auto_color(value) == tuple(round(srgb(c) * 255) for c in rgb) + (255,), value
+    colour = bc.series_color("histogram")
+    assert bc.fill_color("histogram") == tuple(round(c * 0.75) for c in colour[:3]) + (255,)
+    assert bc.series_color("other") != colour  # each entity its own
+    assert bc.series_name("/histogram") == "histogram[#0]"
+
+
+def test_the_legend_names_the_series_in_the_top_right_corner(egl_available, tmp_path):
+    img, plots = load(render(tmp_path, LOG, timeline="frame", time=1))
+    (frame,) = plots.values()
+    x, y, w, h = (int(round(v)) for v in frame["rect"])
+    heights = FRAME_VALUES[1]
+    # the data's top-right corner holds no bar (the last bars are low): only the legend's icon is in its colour
+    assert max(heights[-3:]) < 0.5 * max(heights)
+    corner = img[y:y + int(h * 0.2), x + int(w * 0.65):x + w]
+    assert matches(corner, bc.fill_color("histogram"), 12).sum() >= 30

@@ -97,3 +97,30 @@ def test_hovering_near_a_sample_shows_its_time_and_value(plot_run):
     assert matches(img, ERROR_BOX_RGB, 4).sum() < 200
     _, initial = plot_run["initial"]
     assert initial["plots"][PLOT]["hover"] is None
+
+
+BARS = SpaceViewSpec("barchart", "bars").name
+HOVERED_BAR = 4
+
+
+@pytest.mark.parametrize("index", [HOVERED_BAR])
+def test_hovering_a_bar_shows_the_originals_readout(xvfb_display, tmp_path, index):
+    from rerun_app.views import bar_chart as bc
+
+    heights = np.array(kit.BAR_HEIGHTS)
+    lo, hi = bc.y_range(heights)
+    # the middle of the bar: x in index units over -0.5 .. n-0.5, y half its height
+    at = [(index + 0.5) / len(heights), (hi - heights[index] / 2) / (hi - lo)]
+    steps = [
+        {"wait_entities": 1, "timeout": 30},
+        {"frames": 4},
+        {"move": {"item": f"plot-area:{BARS}", "at": at}},
+        {"frames": 3},
+        {"snapshot": "hover"},
+    ]
+    result = kit.run_window(xvfb_display, "scenario_bars", steps, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = json.loads((tmp_path / "hover.json").read_text())
+    hover = state["plots"][BARS]["hover"]
+    value = heights[index]
+    assert hover == {"index": index, "lines": [f"bars[#0] #{index}", f"{value:.0f}" if value % 1 == 0 else f"{value:.6g}"]}
