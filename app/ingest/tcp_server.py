@@ -24,6 +24,7 @@ from rerun.transport.handshake import (
 from rerun.transport.buffers import default_pool
 from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_MAGIC, WireError, parse_frame_header, parse_stream_header
 
+from rerun_app.ingest.connections import Connection, ConnectionTable
 from rerun_app.ingest.dispatch import Dispatcher
 from rerun_app.ingest.limits import ConnectionLimits
 from rerun_app.ingest.log_limit import ingest_log
@@ -132,7 +133,7 @@ class TcpServer:
         self.bind = bind
         self.port = self._sock.getsockname()[1]
         self._stopping = False
-        self._connections: set[socket.socket] = set()
+        self._connections = ConnectionTable(limits.max_connections)
         self._threads: set[threading.Thread] = set()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept_loop, args=(self._sock,), name="rerun-ingest-accept", daemon=True)
@@ -156,8 +157,7 @@ class TcpServer:
         return sock
 
     def open_connections(self) -> int:
-        with self._lock:
-            return len(self._connections)
+        return len(self._connections)
 
     def stop_accepting(self) -> None:
         """Close the listening socket; connections already open go on."""
@@ -181,7 +181,7 @@ class TcpServer:
         """Stop accepting, close every connection and wait (bounded) for their threads to finish."""
         self.stop_accepting()
         with self._lock:
-            for conn in list(self._connections):
+            for conn in self._connections.sockets():
                 try:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
@@ -199,16 +199,18 @@ class TcpServer:
                 if self._stopping:
                     return
                 continue
-            with self._lock:
-                full = len(self._connections) >= self.limits.max_connections
-            if full:  # one thread per connection: their number is bounded, not the peers' choice
-                self._refuse(conn, peer, f"{self.limits.max_connections} connections are open (--max-connections)")
+            # One thread per connection: their number is bounded, not the peers' choice. At the limit the
+            # connection idle the longest gives way (connections.py), else the new one is turned away.
+            connection, gave_way = self._connections.admit(conn, _peer_text(conn, peer))
+            if connection is None:
+                self._refuse(conn, peer, f"{self.limits.max_connections} connections are open and none is idle (--max-connections)")
                 continue
+            if gave_way is not None:
+                ingest_log.warning("ingest: %s: %s", gave_way.peer_text, gave_way.gave_way)
             if conn.family != socket.AF_UNIX:
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            thread = threading.Thread(target=self._serve, args=(conn, peer), name=f"rerun-ingest {peer}", daemon=True)
+            thread = threading.Thread(target=self._serve, args=(conn, peer, connection), name=f"rerun-ingest {peer}", daemon=True)
             with self._lock:
-                self._connections.add(conn)
                 self._threads.add(thread)
             thread.start()
 
@@ -220,7 +222,7 @@ class TcpServer:
         if self.on_refused is not None:
             self.on_refused(peer_text, reason, None)
 
-    def _serve(self, conn: socket.socket, peer) -> None:
+    def _serve(self, conn: socket.socket, peer, connection: Connection) -> None:
         unix = conn.family == socket.AF_UNIX
         peer_text = _peer_text(conn, peer)
         source: SourceStats | None = None
@@ -244,13 +246,14 @@ class TcpServer:
                 _recv_into(conn, memoryview(rest), True)
                 parse_stream_header(bytes(magic + rest))
                 source = self.registry(f"tcp {peer_text}", "tcp")
-                self._serve_stream(conn, source)
+                self._serve_stream(conn, source, connection)
             elif magic == HANDSHAKE_MAGIC:
                 hello = read_handshake_body(conn)
-                source = self._serve_handshake(conn, hello, peer_text, fds)
+                source = self._serve_handshake(conn, hello, peer_text, fds, connection)
             else:
                 raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
         except (_Silent, NoRoom, TimeoutError, _Unauthorised) as exc:
+            source = source or connection.source  # a handshaken source raises out of _serve_handshake
             if source is None or source.frames == 0:
                 if self.on_refused is not None:
                     self.on_refused(peer_text, str(exc), source)
@@ -261,6 +264,7 @@ class TcpServer:
                 Dispatcher.report_error(source, f"dropping the source: {exc or 'timed out'}")
                 source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
         except _Closed as exc:
+            source = source or connection.source
             if source is not None and source.frames == 0 and self.on_refused is not None:
                 # Gone before its first frame: one aggregate count, not a source of its own.
                 self.on_refused(peer_text, f"closed before its first frame ({exc})", source)
@@ -268,20 +272,22 @@ class TcpServer:
                     ingest_log.warning("ingest: %s closed before its first frame: %s; discarded it", peer_text, exc)
                 source.end_reason = "closed before its first frame"
             elif source is not None:
-                source.end_reason = "torn frame at disconnect" if exc.torn else "closed"
+                source.end_reason = "torn frame at disconnect" if exc.torn else (connection.gave_way or "closed")
                 if exc.torn:
                     Dispatcher.report_error(source, f"{exc}; the torn frame was discarded")
         except Exception as exc:  # noqa: BLE001 - a bad source is dropped, the viewer keeps serving
+            source = source or connection.source
             if source is None:
                 source = self.registry(f"tcp {peer_text}", "tcp")
             Dispatcher.report_error(source, f"dropping the source: {type(exc).__name__}: {exc}")
             source.end_reason = "error"
         finally:
+            source = source or connection.source
             if source is not None and source.ended is None:
                 source.end_reason = source.end_reason or "closed"
                 source.ended = time.time()
+            self._connections.remove(conn)
             with self._lock:
-                self._connections.discard(conn)
                 self._threads.discard(threading.current_thread())
             conn.close()
             for fd in fds:
@@ -290,7 +296,7 @@ class TcpServer:
                 except OSError:
                     pass
 
-    def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str, fds: list[int] = ()) -> SourceStats | None:
+    def _serve_handshake(self, conn: socket.socket, hello: dict, peer_text: str, fds: list[int], connection: Connection) -> SourceStats | None:
         if hello.get("probe"):
             conn.sendall(encode_handshake({"ok": True, "protocol": PROTOCOL_VERSION, "viewer": "rerun_app"}))
             return None
@@ -337,15 +343,16 @@ class TcpServer:
             reply["ring_error"] = ring_error
         conn.sendall(encode_handshake(reply))
         kind = "ring" if ring is not None else "tcp"
-        source = self.registry(f"{kind} pid {pid} ({peer_text})", kind)
+        source = connection.source = self.registry(f"{kind} pid {pid} ({peer_text})", kind)
         if ring_error:
             Dispatcher.report_error(source, f"could not attach the ring ({ring_error}); using TCP")
         if ring is None:
             magic_and_version = bytearray(8)
             _recv_into(conn, memoryview(magic_and_version), False)
             parse_stream_header(bytes(magic_and_version))
-            self._serve_stream(conn, source)
+            self._serve_stream(conn, source, connection)
         else:
+            connection.ring = True  # its frames arrive in shared memory, not on this socket: never idle-closed
             conn.settimeout(None)
             try:
                 self._serve_ring(conn, ring, source, wake)
@@ -353,7 +360,7 @@ class TcpServer:
                 ring.close()
         return source
 
-    def _serve_stream(self, conn: socket.socket, source: SourceStats) -> None:
+    def _serve_stream(self, conn: socket.socket, source: SourceStats, connection: Connection) -> None:
         """Frames from a plain stream until the peer leaves.
 
         Until its first frame a connection may stay silent for ``half_open_timeout_s``; inside a
@@ -366,15 +373,16 @@ class TcpServer:
         limits = self.limits
         budget = self.receive_budget
         try:
-            self._receive_frames(conn, source, header, header_view, limit, limits, budget)
+            self._receive_frames(conn, source, connection, header, header_view, limit, limits, budget)
         finally:
             budget.forget(conn)  # the buffer this connection kept goes with it
 
-    def _receive_frames(self, conn, source, header, header_view, limit, limits, budget) -> None:
+    def _receive_frames(self, conn, source, connection, header, header_view, limit, limits, budget) -> None:
         while True:
             # Between frames a logger that already sent one may be quiet for as long as it likes.
             conn.settimeout(None if source.frames else limits.half_open_timeout_s)
             _recv_timed(conn, header_view[:1], False, "sent no frame")
+            connection.frame_started()
             conn.settimeout(limits.frame_stall_timeout_s)
             _recv_timed(conn, header_view[1:], True, "stalled inside a frame header")
             _kind, length = parse_frame_header(header, 0, limit)  # before allocating anything
@@ -403,6 +411,7 @@ class TcpServer:
             finally:
                 frame = payload = owner = None  # a torn frame's memory goes now, not when the next one arrives
                 budget.release(size)
+            connection.frame_done()
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:
         """Drain the ring whenever woken: by the data eventfd of ``wake`` (data, space) when the

@@ -133,6 +133,7 @@ class ViewerSink(Sink):
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
         self._last_connect_failed = False
+        self._reconnect_lazily = False  # the viewer closed us while idle: reconnect once there is data
         self._spares = SegmentSpares(self._cond, f"rerun-sink-segments {self.address}", self._spare_status)
 
     def _start_worker(self) -> None:
@@ -346,6 +347,12 @@ class ViewerSink(Sink):
                     return
                 conn = self._conn
             if conn is None:
+                with self._lock:
+                    if self._reconnect_lazily and not self._queue and not self._closed:
+                        # The viewer closed this idle connection (to admit another): come back with data,
+                        # not at once (idle loggers reconnecting at once would push each other out).
+                        self._cond.wait(0.25)
+                        continue
                 if not self._connect():
                     with self._lock:
                         if self._closed:
@@ -365,10 +372,9 @@ class ViewerSink(Sink):
                 if items:
                     self._inflight = items
             if not items:
-                if conn.ring is not None:
-                    conn.poll_socket(0)  # notice a viewer that went away while we were idle
+                conn.poll_socket(0)  # notice a viewer that went away, or closed us while we were idle
                 if not conn.alive:
-                    self._disconnect(conn, "the viewer closed the connection")
+                    self._disconnect(conn, "the viewer closed the connection", idle=True)
                 continue
             try:
                 ok = self._write(conn, items)
@@ -488,19 +494,26 @@ class ViewerSink(Sink):
                 self._queue.appendleft(_Item(self._last_begin, control=True))  # a new viewer needs it
                 self._queued_bytes += self._last_begin.nbytes
             self._connections_made += 1
+            self._reconnect_lazily = False
             self._conn = conn
             self._warned_connect = False
             self._last_connect_failed = False
             self._cond.notify_all()
         return True
 
-    def _disconnect(self, conn: Connection, reason: str) -> None:
+    def _disconnect(self, conn: Connection, reason: str, idle: bool = False) -> None:
         with self._lock:
             if self._conn is conn:
                 self._conn = None
             closing = self._closing
+            # Nothing was lost: a viewer at its --max-connections closes the connection idle the longest.
+            self._reconnect_lazily = idle and not self._queue
         conn.close()
-        if not closing:
+        if closing:
+            return
+        if self._reconnect_lazily:
+            logger.info("rerun: the viewer at %s closed this idle connection; reconnecting when there is data to send", self.address)
+        else:
             logger.warning("rerun: lost the connection to the viewer at %s (%s); reconnecting", self.address, reason)
 
     # -- fork -----------------------------------------------------------------------------------
