@@ -53,7 +53,7 @@ def test_two_loggers_each_sending_65_percent_of_the_budget_both_arrive_within_th
     peak = sampler.stop()
     stats = json.loads(stats_path.read_text())
     # Both frames arrived whole: no source was dropped for want of room.
-    assert [(s["log_rows"], s["errors"], s["end_reason"]) for s in stats["sources"]] == [(1, 0, None)] * 2, (stats["sources"], viewer_err[-2000:])
+    assert [(s["log_rows"], s["errors"], s["end_reason"]) for s in stats["sources"]] == [(1, 0, "closed")] * 2, (stats["sources"], viewer_err[-2000:])
     assert "no room" not in viewer_err
     # Both images together do not fit the limit: the older went to make room for the newer (the newest is shown).
     recordings = list(stats["store"]["recordings"].values())
