@@ -65,6 +65,12 @@ class DockLayout:
         else:
             self.maximised = name
 
+    def reset_views(self) -> None:
+        """Every view back in the automatic grid (none switched off or maximised), as at start-up."""
+        self.hidden.clear()
+        self.maximised = None
+        self.reset()
+
     def set_view_visible(self, name: str, visible: bool) -> None:
         """Show or hide a whole view (the original's eye in the blueprint panel); the grid is re-tiled over the
         visible views unless the user has arranged them himself (then a shown view docks beside the others)."""

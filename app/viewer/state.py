@@ -85,6 +85,11 @@ class ViewerState:
             target.add(path)
         self.version += 1
 
+    def reset_view_visibility(self) -> None:
+        """Switch every entity back on in every space view (the Blueprint panel's reset)."""
+        self.view_visibility.clear()
+        self.version += 1
+
     def props(self, path: str) -> EntityProperties:
         """Properties of ``path`` (created with defaults on first use)."""
         found = self.properties.get(path)

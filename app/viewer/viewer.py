@@ -238,6 +238,13 @@ class Viewer:
     def _draw_blueprint(self, ctx) -> None:
         """The left panel's top: the Blueprint tree of space views with their entities."""
         if imgui.begin(panels.ENTITIES)[0]:
+            if imgui.small_button("reset##blueprint"):  # the original's "re-populate the viewport" button
+                self.layout.reset_views()
+                self.state.reset_view_visibility()
+                self.request_redraw()
+            ctx.record_item("blueprint-reset")
+            if imgui.is_item_hovered():
+                imgui.set_tooltip("show every space view in the automatic grid again, with all their entities")
             views = []
             for spec in self.space_views.specs():
                 entities = self.space_views.entities_of.get(spec, [])

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.gl
 WORLD, CAMERA = SpaceViewSpec("3d", "/").name, SpaceViewSpec("2d", "world/camera").name
 PLOTS, LOGS = SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("textlog", "/").name
 IMAGE = "world/camera/image"
-SHOTS = ("start", "image_off_in_3d", "camera_group_off", "view_selected", "entity_selected", "sin_off", "scrubbed")
+SHOTS = ("start", "image_off_in_3d", "camera_group_off", "view_selected", "entity_selected", "sin_off", "scrubbed",
+         "camera_view_off", "reset")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,12 @@ def run(xvfb_display, tmp_path_factory):
         {"click_item": "streams-scrub", "at": [0.25, 0.5]},  # the time panel's Streams area scrubs like its axis
         {"frames": 3},
         {"snapshot": "scrubbed"},
+        {"click_item": f"view-checkbox:{CAMERA}"},  # a whole view out of the grid …
+        {"frames": 6},
+        {"snapshot": "camera_view_off"},
+        {"click_item": "blueprint-reset"},  # … and the panel's reset brings back every view and entity
+        {"frames": 6},
+        {"snapshot": "reset"},
     ]
     result = run_window(xvfb_display, "scenario_blueprint", steps, out, size="1280x800")
     if result.returncode != 0:
@@ -135,3 +142,14 @@ def test_pressing_in_the_streams_area_moves_the_time_cursor(run):
     first, last = 0, 4  # scenario_blueprint logs frames 0..4
     assert before["time"] == last and after["time"] == round(first + 0.25 * (last - first))
     assert not after["following"] and not after["playing"]
+
+
+def test_a_view_switched_off_leaves_the_grid_and_reset_brings_everything_back(run):
+    _, off = run["camera_view_off"]
+    assert CAMERA not in off["view_windows"] and not off["blueprint"][CAMERA]["shown"]
+    assert off["view_visibility"][WORLD]["groups"] == ["world/camera"]  # still switched off from before
+    _, reset = run["reset"]
+    assert set(reset["view_windows"]) == {WORLD, CAMERA, PLOTS, LOGS}
+    assert all(view["shown"] for view in reset["blueprint"].values())
+    assert reset["view_visibility"] == {}
+    assert [x for x in reset["views"][WORLD]["layers"] if x.startswith(IMAGE + "|")]  # back in the 3D view
