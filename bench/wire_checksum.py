@@ -1,73 +1,92 @@
-"""What the per-frame CRC32C of format version 2 costs, against baselines measured in the same run.
+"""What the per-frame XXH3 of wire format 3 costs, against baselines measured in the same run.
+
+For each frame size (``--frame-kib``, default 64, 1024 and 16384 KiB):
 
 1. File sink: ``FileSink.send_log`` of N record batches (checksummed frames, as ``rr.save`` writes
    them) against ``os.write`` of the same number of bytes in frames of the same size, to a new file
    in the same folder. Goal: <= 1.2x. Also the same sink with the checksum replaced by a constant,
-   which separates the checksum's cost from the sink's own per-frame cost (Arrow's IPC writer:
-   tens of microseconds, which dominate frames of tens of KiB).
-2. Ring: copying a frame into shared memory (``np.copyto``, what the ring does) against that copy
-   followed by the CRC32C of the copied bytes (what a checksummed ring write would add). The ring
-   does not checksum today; the throughput ratio shows whether it could. Goal: >= 0.8x of memcpy.
-3. The checksum alone, for each candidate: ``crc32c`` (hardware), ``zlib.crc32``, ``zlib.adler32``.
+   which separates the checksum's share from the sink's own per-frame cost.
+2. Ring: ``RingWriter.try_write_log`` (Arrow writes the frame into the shared-memory ring, then its
+   XXH3 is computed and written) against ``np.copyto`` of the same frame bytes into a ring-sized
+   shared-memory area at the same positions (memcpy to where the ring writes), and against the same
+   ring write without the checksum. A stand-in consumer takes every record at once (it stores the
+   tail through its own mapping, as the viewer's reader does). Goal: >= 0.8x of memcpy.
+   Also the viewer's side: copying a record out of the ring and verifying it (``checked_payload``)
+   against the copy alone.
+3. TCP: frames serialised, sealed and sent over a loopback connection to a thread that receives and
+   verifies each one, against the same frames copied (memcpy) and sent with neither (frames of the
+   same size, unchecksummed).
+4. Each checksum alone: ``xxh3_64`` (the one used), ``crc32c`` (format 2), ``zlib.crc32``, ``zlib.adler32``.
 
 Every figure is the best of ``--repeats`` interleaved samples (both sides of a ratio see the same
-machine load; on a shared, loaded machine the best sample is the one least disturbed, where medians
-swung by 2-3x from run to run). Data is random (incompressible) and each run writes a fresh file.
+machine load; on a shared, loaded machine the best sample is the one least disturbed). Data is
+random (incompressible) and each file run writes a fresh file.
 
 Usage::
 
-    python bench/wire_checksum.py                  # 1 MiB frames, 64 MiB per run, 7 repeats
-    python bench/wire_checksum.py --frame-kib 64 --total-mib 32
+    python bench/wire_checksum.py                         # 64 KiB, 1 MiB, 16 MiB frames
+    python bench/wire_checksum.py --frame-kib 1024 --total-mib 64 --repeats 9
 """
 
 from __future__ import annotations
 
 import argparse
+import mmap
 import os
+import socket
 import tempfile
+import threading
 import time
 import zlib
 
 import numpy as np
 import pyarrow as pa
+from crc32c import crc32c
+from xxhash import xxh3_64_intdigest
 
 import rerun.sinks.file as file_sink
+import rerun.transport.ring as ring_module
 from rerun.sinks import FileSink
-from rerun.wire.frames import crc32c_checksum as frame_checksum  # (rewritten for format 3 in the next commit)
+from rerun.transport.ring import HEADER_BYTES, SLOT_TAIL, RingWriter
+from rerun.transport.viewer_sink import serialize_log_frame
+from rerun.wire.frames import FRAME_HEADER, checked_payload, frame_size
+from rerun.wire.log_table import log_payload_size
+
+RING_BYTES = 256 << 20
 
 
-def _batches(frame_bytes: int, count: int) -> list[pa.RecordBatch]:
-    rng = np.random.default_rng(0)
-    values = rng.integers(0, 256, frame_bytes, dtype=np.uint8)
+def _batch(frame_bytes: int) -> pa.RecordBatch:
+    values = np.random.default_rng(0).integers(0, 256, frame_bytes, dtype=np.uint8)
     cells = pa.ListArray.from_arrays(pa.array([0, frame_bytes], pa.int32()), pa.array(values))
     meta = {b"rerun.entity_path": b"bench", b"rerun.recording_id": b"r"}
-    return [pa.RecordBatch.from_arrays([cells], schema=pa.schema([pa.field("ext.bytes", cells.type)], metadata=meta))] * count
+    return pa.RecordBatch.from_arrays([cells], schema=pa.schema([pa.field("ext.bytes", cells.type)], metadata=meta))
 
 
-def time_file_sink(folder: str, batches: list[pa.RecordBatch]) -> tuple[float, int]:
+class _NoChecksum:
+    """The checksum functions of the file sink and the ring replaced by constants (what they cost without it)."""
+
+    def __enter__(self):
+        self._saved = (file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame)
+        file_sink.seal_frame = ring_module.seal_frame = lambda frame: None
+        file_sink.frame_digest = lambda *parts: 0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame = self._saved
+
+
+# -- 1. file sink -------------------------------------------------------------------------------
+def time_file_sink(folder: str, batch: pa.RecordBatch, count: int) -> tuple[float, int]:
     path = os.path.join(folder, "sink.rrd")
     sink = FileSink(path)
     start = time.perf_counter()
-    for batch in batches:
+    for _ in range(count):
         sink.send_log(batch)
     elapsed = time.perf_counter() - start
     written = sink.stats()["sent_bytes"]
     sink.close()
     os.unlink(path)
     return elapsed, written
-
-
-def _no_checksum(header, payload=b"", value: int = 0) -> int:
-    return 0
-
-
-def time_file_sink_without_checksum(folder: str, batches: list[pa.RecordBatch]) -> float:
-    """The same sink with the checksum replaced by a constant: what the sink costs without it."""
-    file_sink.frame_checksum = _no_checksum
-    try:
-        return time_file_sink(folder, batches)[0]
-    finally:
-        file_sink.frame_checksum = frame_checksum
 
 
 def time_os_write(folder: str, chunk: bytes, count: int) -> float:
@@ -82,14 +101,105 @@ def time_os_write(folder: str, chunk: bytes, count: int) -> float:
     return elapsed
 
 
-def time_copy(src: np.ndarray, dst: np.ndarray, count: int, checksum: bool) -> float:
-    target = memoryview(dst)
+# -- 2. ring ------------------------------------------------------------------------------------
+class _InstantConsumer:
+    """Takes every record as soon as it is written: stores the ring's tail = head through its own mapping."""
+
+    def __init__(self, writer: RingWriter) -> None:
+        fd = os.open(writer.path, os.O_RDWR)
+        try:
+            self._header = mmap.mmap(fd, HEADER_BYTES, flags=mmap.MAP_SHARED)
+        finally:
+            os.close(fd)
+        self._slots = np.frombuffer(self._header, np.uint64)
+
+    def take_all(self, head: int) -> None:
+        self._slots[SLOT_TAIL] = head
+
+    def close(self) -> None:
+        del self._slots
+        self._header.close()
+
+
+def time_ring_write(writer: RingWriter, consumer: _InstantConsumer, batch: pa.RecordBatch, count: int) -> float:
+    size = log_payload_size(batch)
     start = time.perf_counter()
     for _ in range(count):
-        np.copyto(dst, src)
-        if checksum:
-            frame_checksum(target)
+        if not writer.try_write_log(batch, size):
+            raise RuntimeError("ring write refused although the consumer took everything")
+        consumer.take_all(writer.head)
     return time.perf_counter() - start
+
+
+def time_memcpy_ring(area: np.ndarray, frame: np.ndarray, count: int, position: list) -> float:
+    """np.copyto of ``frame`` into ``area`` at the positions a ring would use (64-byte aligned, wrapping)."""
+    n = frame.nbytes
+    step = (n + 16 + 63) & ~63
+    start = time.perf_counter()
+    for _ in range(count):
+        pos = position[0]
+        if pos + step > area.nbytes:
+            pos = 0
+        np.copyto(area[pos + 16 : pos + 16 + n], frame)
+        position[0] = pos + step
+    return time.perf_counter() - start
+
+
+def time_read_side(area: np.ndarray, frame_len: int, count: int, verify: bool) -> float:
+    """The viewer's reader: copy a record out of the ring into fresh memory [and verify its XXH3]."""
+    step = (frame_len + 16 + 63) & ~63
+    pos = 0
+    start = time.perf_counter()
+    for _ in range(count):
+        if pos + step > area.nbytes:
+            pos = 0
+        out = np.empty(frame_len, np.uint8)
+        np.copyto(out, area[pos + 16 : pos + 16 + frame_len])
+        if verify:
+            checked_payload(out, 0, frame_len - FRAME_HEADER.size)
+        pos += step
+    return time.perf_counter() - start
+
+
+# -- 3. TCP -------------------------------------------------------------------------------------
+def time_tcp(batch: pa.RecordBatch, count: int, checksum: bool) -> float:
+    """Sender: serialise (+ seal) and send each frame; receiver thread: receive (+ verify) each one."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    frame_len = frame_size(log_payload_size(batch)) if checksum else None
+    plain = serialize_log_frame(batch) if not checksum else None
+    done = threading.Event()
+
+    def receive() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            buffer = np.empty(frame_len or plain.nbytes, np.uint8)
+            view = memoryview(buffer)
+            for _ in range(count):
+                got = 0
+                while got < len(view):
+                    got += conn.recv_into(view[got:])
+                if checksum:
+                    checked_payload(buffer, 0, len(view) - FRAME_HEADER.size)
+        done.set()
+
+    thread = threading.Thread(target=receive)
+    thread.start()
+    sock = socket.create_connection(("127.0.0.1", port))
+    scratch = np.empty_like(plain) if plain is not None else None
+    start = time.perf_counter()
+    for _ in range(count):
+        if checksum:
+            sock.sendall(serialize_log_frame(batch))
+        else:
+            np.copyto(scratch, plain)  # memcpy of the same bytes, no checksum anywhere
+            sock.sendall(scratch)
+    done.wait()
+    elapsed = time.perf_counter() - start
+    sock.close()
+    thread.join()
+    listener.close()
+    return elapsed
 
 
 def time_function(function, data: np.ndarray, count: int) -> float:
@@ -100,50 +210,73 @@ def time_function(function, data: np.ndarray, count: int) -> float:
     return time.perf_counter() - start
 
 
+def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer: RingWriter, consumer, area: np.ndarray) -> None:
+    frame_bytes = frame_kib << 10
+    count = max(2, (total_mib << 20) // frame_bytes)
+    batch = _batch(frame_bytes)
+    frame = serialize_log_frame(batch)
+    samples: dict[str, list[float]] = {k: [] for k in (
+        "sink", "sink_plain", "os_write", "ring", "ring_plain", "memcpy", "read", "read_verify", "tcp", "tcp_plain",
+        "xxh3", "crc32c", "zlib.crc32", "zlib.adler32")}
+    position = [0]
+    time_file_sink(folder, batch, 2)  # warm up: imports, schema cache, staging buffer
+    time_ring_write(writer, consumer, batch, 2)
+    for _ in range(repeats):
+        elapsed, written = time_file_sink(folder, batch, count)
+        samples["sink"].append(elapsed)
+        with _NoChecksum():
+            samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
+        samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
+        # In-memory runs are short: 4x the frames per sample.
+        samples["ring"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
+        with _NoChecksum():
+            samples["ring_plain"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
+        samples["memcpy"].append(time_memcpy_ring(area, frame, 4 * count, position) / 4)
+        samples["read"].append(time_read_side(area, frame.nbytes, 4 * count, verify=False) / 4)
+        samples["read_verify"].append(time_read_side(area, frame.nbytes, 4 * count, verify=True) / 4)
+        samples["tcp"].append(time_tcp(batch, count, checksum=True))
+        samples["tcp_plain"].append(time_tcp(batch, count, checksum=False))
+        for name, function in (("xxh3", xxh3_64_intdigest), ("crc32c", crc32c), ("zlib.crc32", zlib.crc32), ("zlib.adler32", zlib.adler32)):
+            samples[name].append(time_function(function, frame, 4 * count) / 4)
+    best = {k: min(v) for k, v in samples.items()}
+    total = frame.nbytes * count
+    rate = lambda key: total / best[key] / 1e9  # noqa: E731
+    print(f"\n== {count} frames of {frame_kib} KiB ({total / 2**20:.0f} MiB) per sample, best of {repeats}")
+    print(f"file sink (XXH3)             {rate('sink'):6.2f} GB/s")
+    print(f"os.write, same bytes         {rate('os_write'):6.2f} GB/s")
+    print(f"  sink / os.write            {best['sink'] / best['os_write']:6.2f}x time   (goal <= 1.2)")
+    print(f"file sink, no checksum       {rate('sink_plain'):6.2f} GB/s   (checksum's share {best['sink'] / best['sink_plain']:.2f}x)")
+    print(f"ring write (Arrow + XXH3)    {rate('ring'):6.2f} GB/s")
+    print(f"memcpy into the ring area    {rate('memcpy'):6.2f} GB/s")
+    print(f"  ring / memcpy              {best['memcpy'] / best['ring']:6.2f}x throughput   (goal >= 0.8)")
+    print(f"ring write, no checksum      {rate('ring_plain'):6.2f} GB/s   (with / without {best['ring_plain'] / best['ring']:.2f}x throughput)")
+    print(f"viewer read: copy + verify   {rate('read_verify'):6.2f} GB/s   vs copy alone {rate('read'):6.2f} GB/s ({best['read'] / best['read_verify']:.2f}x)")
+    print(f"TCP: seal+send, recv+verify  {rate('tcp'):6.2f} GB/s   vs memcpy+send, recv {rate('tcp_plain'):6.2f} GB/s ({best['tcp_plain'] / best['tcp']:.2f}x)")
+    print("alone: " + ", ".join(f"{name} {rate(name):.1f} GB/s" for name in ("xxh3", "crc32c", "zlib.crc32", "zlib.adler32")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frame-kib", type=int, default=1024)
-    parser.add_argument("--total-mib", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--frame-kib", type=int, nargs="+", default=[64, 1024, 16384])
+    parser.add_argument("--total-mib", type=int, default=32)
+    parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--folder", default=None, help="where the files go (default: a temporary folder beside this script)")
     args = parser.parse_args()
-    frame_bytes = args.frame_kib << 10
-    count = max(1, (args.total_mib << 20) // frame_bytes)
-    batches = _batches(frame_bytes, count)
     folder = tempfile.mkdtemp(dir=args.folder or os.path.dirname(os.path.abspath(__file__)))
-    sink_times, plain_sink_times, write_times, copy_times, copy_crc_times = [], [], [], [], []
-    candidates = {"crc32c": frame_checksum, "zlib.crc32": zlib.crc32, "zlib.adler32": zlib.adler32}
-    alone = {name: [] for name in candidates}
-    src = np.random.default_rng(1).integers(0, 256, frame_bytes, dtype=np.uint8)
-    dst = np.empty_like(src)
+    writer = RingWriter(RING_BYTES)
+    consumer = _InstantConsumer(writer)
+    area_map = mmap.mmap(-1, RING_BYTES)  # memcpy's target: shared memory of the ring's size, pages touched once
+    area = np.frombuffer(area_map, np.uint8)
+    area[:] = 1
     try:
-        time_file_sink(folder, batches[:2])  # warm up: imports, schema cache
-        for _ in range(args.repeats):
-            elapsed, written = time_file_sink(folder, batches)
-            sink_times.append(elapsed)
-            plain_sink_times.append(time_file_sink_without_checksum(folder, batches))
-            chunk = os.urandom(written // count)
-            write_times.append(time_os_write(folder, chunk, count))
-            # In-memory runs are short: 8x the bytes per sample, and the best sample (least preempted).
-            copy_times.append(time_copy(src, dst, 8 * count, checksum=False) / 8)
-            copy_crc_times.append(time_copy(src, dst, 8 * count, checksum=True) / 8)
-            for name, function in candidates.items():
-                alone[name].append(time_function(function, src, 8 * count) / 8)
+        for frame_kib in args.frame_kib:
+            bench_size(frame_kib, args.total_mib, args.repeats, folder, writer, consumer, area)
     finally:
+        consumer.close()
+        writer.close()
+        del area
+        area_map.close()
         os.rmdir(folder)
-    total = frame_bytes * count
-    med = min  # the least disturbed sample of each: on a shared machine medians swing by 2-3x between runs
-    print(f"{count} frames of {args.frame_kib} KiB ({total / 2**20:.0f} MiB) per run, best of {args.repeats}")
-    print(f"file sink (checksummed)   {total / med(sink_times) / 1e9:6.2f} GB/s")
-    print(f"os.write, same bytes      {total / med(write_times) / 1e9:6.2f} GB/s")
-    print(f"  ratio sink / os.write   {med(sink_times) / med(write_times):6.2f}x time   (goal <= 1.2)")
-    print(f"file sink, no checksum    {total / med(plain_sink_times) / 1e9:6.2f} GB/s")
-    print(f"  checksum's share        {med(sink_times) / med(plain_sink_times):6.2f}x the sink's time without it")
-    print(f"memcpy (ring copy)        {total / min(copy_times) / 1e9:6.2f} GB/s   (best sample)")
-    print(f"memcpy + crc32c           {total / min(copy_crc_times) / 1e9:6.2f} GB/s   (best sample)")
-    print(f"  ratio                   {min(copy_times) / min(copy_crc_times):6.2f}x of memcpy throughput   (goal >= 0.8)")
-    for name, times in alone.items():
-        print(f"{name:12s} alone      {total / min(times) / 1e9:6.2f} GB/s   (best sample)")
 
 
 if __name__ == "__main__":
