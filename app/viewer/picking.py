@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 
 from rerun_app.viewer.state import Hover, ViewerState
+from rerun_app.views import pixels
 from rerun_scene.batches import ImageBatch
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,12 @@ class Picker:
         pick = info.pick_info.get(layer) if info else None
         if pick is None:  # lines, boxes, arrows, meshes: the scene reports the instance itself (its id, else its row)
             return Hover(path, int(index), None, None, layer=layer, view=view)
-        keys, labels, positions = pick
+        keys, labels, positions = pick.instance_keys, pick.labels, pick.positions
+        if pick.image_from_camera is not None and positions is not None and index < len(positions):
+            # a depth cloud's point: the depth image pixel it came from (the tooltip reads the depth there)
+            pixel = pixels.source_pixel(pick.image_from_camera, positions[index])
+            position = tuple(float(v) for v in positions[index])
+            return Hover(path, None, None, position, layer=layer, row=int(index), pixel=pixel, view=view)
         instance = int(keys[index]) if keys is not None and index < len(keys) else int(index)
         label = labels[index] if labels is not None and index < len(labels) else None
         position = tuple(float(v) for v in positions[index]) if positions is not None else None

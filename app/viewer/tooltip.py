@@ -11,6 +11,7 @@ from rerun_app.viewer import hover_info
 from rerun_app.viewer.state import Hover
 from rerun_app.views import values
 from rerun_app.views.tensor_view import TensorViewBuilder
+from rerun_scene.batches import ImageBatch
 
 PATCH_CELL_PX = 8  # each pixel of the zoomed patch is drawn as a square this big
 
@@ -68,7 +69,8 @@ def _pixel_contents(store, timeline, time, hover: Hover, host):
     column, row = hover.pixel
     layers = host.entity_layers.get(hover.entity_path)
     batch = layers.batches.get(hover.layer) if layers else None
-    patch = hover_info.zoom_patch(batch.rgba, column, row) if batch is not None else None
+    shown = batch.rgba if isinstance(batch, ImageBatch) else None  # a depth cloud's points have no picture
+    patch = hover_info.zoom_patch(shown, column, row) if shown is not None else None
     found = store.latest_at(hover.entity_path, timeline, time, components=[C.TENSOR])
     if found is None or C.TENSOR not in found.components:
         return [hover_info.Row("pixel", f"({column}, {row})")], patch
@@ -82,8 +84,8 @@ def _pixel_contents(store, timeline, time, hover: Hover, host):
         if state.height_axis is not None and state.width_axis is not None:
             return hover_info.tensor_cell_rows(array, state.height_axis, state.width_axis, state.indices, column, row,
                                                tensor.names), patch
-    if array is None or hover.layer != "image":  # JPEG: read the value off what is shown
-        array = batch.rgba if batch is not None else None
+    if array is None or hover.layer not in ("image", "depth_cloud"):  # JPEG: read the value off what is shown
+        array = shown
         if array is None:
             return [hover_info.Row("pixel", f"({column}, {row})")], patch
     elif array.ndim > 2 and array.shape[-1] == 1:

@@ -58,7 +58,8 @@ def _row_of_instance(host, path: str | None, instance: int) -> tuple[str, int] |
     layers = host.entity_layers.get(path) if path is not None else None
     if layers is None:
         return None
-    for layer, (keys, _labels, positions) in layers.pick_info.items():
+    for layer, info in layers.pick_info.items():
+        keys, positions = info.instance_keys, info.positions
         if positions is None:
             continue
         if keys is None:
@@ -319,14 +320,13 @@ class Viewer:
         shapes = []
         hover, state = self.state.hover, self.state
         if hover is not None and hover.view == spec.name:
-            if hover.pixel is not None:
+            shape = None
+            if hover.pixel is not None:  # an image pixel (a depth cloud's point has one too, and a row)
                 shape = highlight.pixel_outline(host, hover.entity_path, hover.layer, *hover.pixel)
-            elif hover.layer is not None and hover.row is not None:
+            if shape is None and hover.layer is not None and hover.row is not None:
                 shape = highlight.point_ring(host, hover.entity_path, hover.layer, hover.row)
-            elif hover.layer is not None and hover.instance is not None:
+            elif shape is None and hover.layer is not None and hover.instance is not None:
                 shape = highlight.instance_segments(host, hover.entity_path, hover.layer, hover.instance)
-            else:
-                shape = None
             if shape is not None:
                 shapes.append(("hover", shape))
         if state.selected_view == spec.name and state.selected_instance is not None:

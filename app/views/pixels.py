@@ -19,6 +19,15 @@ def depth_cloud(depth, intrinsics, meter: float, *, step: int = 1, color_image=N
                                      colormap=colormap, radius_scale=radius_scale)
 
 
+def source_pixel(intrinsics, point) -> tuple[int, int]:
+    """(column, row) of the depth pixel that :func:`depth_cloud` back-projected to camera-frame ``point`` (it
+    back-projects pixel centres: the point projects inside its pixel)."""
+    projected = np.asarray(intrinsics, np.float64) @ np.asarray(point, np.float64)[:3]
+    if not projected[2] > 0:
+        raise ValueError(f"point: expected a point in front of the camera (z > 0), got {tuple(point)}")
+    return int(np.floor(projected[0] / projected[2])), int(np.floor(projected[1] / projected[2]))
+
+
 def apply_colormap(values: np.ndarray, name: str = "turbo", vmin=None, vmax=None, *,
                    ignore_zero: bool = False) -> np.ndarray:
     """(..., 4) uint8 colours for scalar ``values`` (auto range from the finite values when vmin/vmax are None;

@@ -45,6 +45,9 @@ class PickInfo(NamedTuple):
     instance_keys: np.ndarray | None  # None: the row is the instance key
     labels: list | None
     positions: np.ndarray | None  # local (batch) coordinates, (N, 2) or (N, 3)
+    #: For a depth cloud: the pinhole (3x3, pixel from camera) its points were back-projected through, so that a
+    #: point leads back to the depth image's pixel it came from.
+    image_from_camera: np.ndarray | None = None
 
 
 @dataclass
@@ -380,7 +383,8 @@ def _tensor(layers, comps, ctx, transform) -> None:
                 cloud.points, colors=cloud.colors, radii=cloud.radii,
                 transform=placement.world_from_camera.astype(np.float32),
             )
-            layers.pick_info["depth_cloud"] = PickInfo(None, None, cloud.points)
+            layers.pick_info["depth_cloud"] = PickInfo(None, None, cloud.points,
+                                                       np.asarray(placement.pinhole.image_from_cam, np.float64))
             return
         # One kernel pass over the raw depth: the auto range spans the valid (> 0, finite) values, so scaling by
         # the meter first would not change a colour; zeros and negatives are transparent.

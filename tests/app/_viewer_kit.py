@@ -160,6 +160,28 @@ def scenario_lines(hub: StoreHub) -> None:
                                   "rerun.colorrgba": C.fixed_size_list(LINE_COLORS)}, frame=1)
 
 
+# A small depth image under a pinhole at the world origin (camera frame = world frame), each pixel its own depth
+DEPTH_K = (8.0, 8.0, 4.0, 3.0)  # fx, fy, cx, cy
+DEPTH_IMAGE = (1500 + 50 * np.arange(8)[None, :] + 100 * np.arange(6)[:, None]).astype(np.uint16)  # 8 x 6 px, mm
+DEPTH_METER = 1000.0
+
+
+def depth_cloud_point(column: int, row: int) -> list[float]:
+    """Where the viewer back-projects depth pixel (column, row) of ``scenario_depth_cloud``: K^-1 (u, v, 1) z at the
+    pixel's centre (u, v) = (column + 0.5, row + 0.5), as the original does."""
+    fx, fy, cx, cy = DEPTH_K
+    z = float(DEPTH_IMAGE[row, column]) / DEPTH_METER
+    return [(column + 0.5 - cx) / fx * z, (row + 0.5 - cy) / fy * z, z]
+
+
+def scenario_depth_cloud(hub: StoreHub) -> None:
+    """A depth image under a pinhole: shown in 3D as a back-projected cloud."""
+    log_row(hub, "world/cam", rigid3([0, 0, 0]), frame=None)
+    h, w = DEPTH_IMAGE.shape
+    log_row(hub, "world/cam/image", pinhole(*DEPTH_K, w, h), frame=None)
+    log_row(hub, "world/cam/image/depth", image(DEPTH_IMAGE, "depth", DEPTH_METER), frame=1)
+
+
 # A closed tetrahedron (outward faces), a dull colour that a white or orange outline stands out from
 MESH_VERTICES = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 2.0]], np.float32)
 MESH_TRIANGLES = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]], np.uint32)

@@ -245,3 +245,35 @@ def test_hovered_and_selected_mesh_is_outlined_along_its_silhouette(xvfb_display
                 checked += 1
         assert checked >= 6
     assert shots["selected"][1]["selected"] == "world/mesh" and shots["selected"][1]["selected_instance"] == 0
+
+
+def test_hovering_a_depth_cloud_point_reads_out_its_source_pixel_and_depth(xvfb_display, tmp_path):
+    """A depth image under a pinhole is drawn in 3D as a cloud; a point of it leads back to the pixel it came from:
+    the tooltip names the entity, that pixel's coordinate and its depth (raw and in metres), the point is ringed."""
+    import imageio.v3 as iio
+    from _viewer_kit import DEPTH_IMAGE, DEPTH_METER, depth_cloud_point
+
+    pixels = [(5, 2), (0, 0), (7, 5)]
+    steps = [
+        {"wait_entities": 3, "timeout": 20},
+        {"frames": 4},
+        {"project": [depth_cloud_point(c, r) for c, r in pixels], "view": "/", "as": "points"},
+    ]
+    for k in range(len(pixels)):
+        steps += [{"move": {"projection": "points", "index": k}}, {"frames": 3},
+                  {"project": [depth_cloud_point(c, r) for c, r in pixels], "view": "/", "as": f"points{k}"},
+                  {"snapshot": f"hover{k}"}]
+    result = run_window(xvfb_display, "scenario_depth_cloud", steps, tmp_path, size="1200x700")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for k, (column, row) in enumerate(pixels):
+        state = json.loads((tmp_path / f"hover{k}.json").read_text())
+        depth = int(DEPTH_IMAGE[row, column])
+        assert state["hover"]["entity_path"] == "world/cam/image/depth"
+        assert state["hover"]["pixel"] == [column, row]
+        assert state["tooltip"] == ["entity: world/cam/image/depth", f"pixel: ({column}, {row})",
+                                    f"depth: {depth} ({depth / DEPTH_METER:.4g} m)"]
+        (ring,) = [h for h in state["highlights"] if h["kind"] == "hover"]
+        np.testing.assert_allclose(ring["shape"][:2], state["projections"][f"points{k}"][k], atol=0.5)
+    img = iio.imread(tmp_path / "hover0.png")[..., :3].astype(int)
+    (ring,) = [h for h in json.loads((tmp_path / "hover0.json").read_text())["highlights"] if h["kind"] == "hover"]
+    assert _ring_share(img, *ring["shape"], (255, 255, 255)) > 0.5
