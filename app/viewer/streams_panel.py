@@ -8,12 +8,15 @@ scrolls while the controls and the axis stay.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from imgui_bundle import imgui
 
-from rerun_app.views.streams import StreamRow, stream_rows
+from rerun_app.views.streams import StreamRow, paths_with_data, stream_rows
 
 _INDENT = 14.0
+ROWS_REFRESH_SECONDS = 0.5  # rows rebuilt at most this often while only data arrives (2000 entities: ~0.1 s each)
 _TICK = imgui.ImVec4(0.45, 0.7, 1.0, 1.0)
 _TICK_COMPONENT = imgui.ImVec4(0.6, 0.6, 0.75, 1.0)
 _CURSOR = imgui.ImVec4(1.0, 0.35, 0.3, 1.0)
@@ -89,22 +92,20 @@ def _scrub_area(ctx, x_of, axis_x: float, width: float) -> None:
 
 
 def _rows(ctx, store, key) -> list[StreamRow]:
-    """The rows for the current data and open states (rebuilt when either changes)."""
-    signature = (id(store), store.generation(), key, tuple(sorted(ctx.stream_open.items())))
+    """The rows for the current data and open states. Rebuilt at once when the entities, timelines or open rows
+    change; when only data arrived (a live stream bumps the generation every frame), at most every
+    ``ROWS_REFRESH_SECONDS`` (an entity's first data on this timeline, or a new component, shows up by then)."""
+    structure = (id(store), len(store.entity_paths()), tuple(store.timelines()), key,
+                 tuple(sorted(ctx.stream_open.items())))
+    generation, now = store.generation(), time.monotonic()
     cached = ctx.stream_cache.get("rows")
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    timelines = store.timelines()
-
-    def has_data(path: str) -> bool:
-        if store.times_with_data(key, path, recursive=True).size:
-            return True
-        # no data on this timeline: shown only when its data is timeless (on no timeline at all), as the original
-        return not any(store.times_with_data(tl, path, recursive=True).size for tl in timelines)
-
-    rows = stream_rows(store.entity_tree(), lambda path, default: ctx.stream_open.get(path, default), has_data,
-                       store.components)
-    ctx.stream_cache["rows"] = (signature, rows)
+    if cached is not None and cached[0] == structure and \
+            (cached[1] == generation or now - cached[2] < ROWS_REFRESH_SECONDS):
+        return cached[3]
+    shown = paths_with_data(store, key)
+    rows = stream_rows(store.entity_tree(), lambda path, default: ctx.stream_open.get(path, default),
+                       shown.__contains__, store.components)
+    ctx.stream_cache["rows"] = (structure, generation, now, rows)
     return rows
 
 
@@ -157,5 +158,7 @@ def _ticks(ctx, store, key, row: StreamRow, x_of, width: float) -> list[float]:
 
 def _clear_times(store, key, path: str) -> np.ndarray:
     """``log_cleared`` calls on the entity or below it (marked like data, as the original)."""
+    if not store.clear_times(key).size:  # no clear anywhere (most recordings): no walk over the entities
+        return np.empty(0, np.int64)
     found = [store.clear_times(key, p) for p in store.entity_paths() if p == path or p.startswith(path.rstrip("/") + "/")]
     return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)

@@ -89,3 +89,21 @@ def stream_rows(tree, is_open: Callable[[str, bool], bool], has_data: Callable[[
 
 def _sorted_children(node) -> list:
     return [node.children[name] for name in sorted(node.children)]
+
+
+def paths_with_data(store, key) -> set[str]:
+    """Entities of ``store`` with data on timeline ``key`` or only timeless data (the original leaves out the
+    others), and every ancestor of one: one pass over the entities (a subtree query per node would be quadratic)."""
+    timelines = store.timelines()
+    found: set[str] = set()
+    for path in store.entity_paths():
+        if not store.times_with_data(key, path).size and \
+                any(store.times_with_data(tl, path).size for tl in timelines):
+            continue  # data only on other timelines
+        parts = path.split("/")
+        for depth in range(len(parts), 0, -1):
+            ancestor = "/".join(parts[:depth])
+            if ancestor in found:
+                break
+            found.add(ancestor)
+    return found
