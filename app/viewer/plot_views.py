@@ -144,21 +144,15 @@ _SERIES: dict[tuple, ts.PlotSeries | None] = {}  # (store, path, generation, tim
 def _series_of_view(viewer, spec, store, key, kind) -> list[ts.PlotSeries]:
     """The built series of the view's visible scalar entities (rebuilt only for entities whose data changed)."""
     out = []
-    for index, path in enumerate(_entities_with(viewer, spec, C.SCALAR)):
-        cache_key = (id(store), path, store.generation(path), key, kind, index)
+    for path in _entities_with(viewer, spec, C.SCALAR):
+        cache_key = (id(store), path, store.generation(path), key, kind)
         if cache_key not in _SERIES:
             if len(_SERIES) > 1024:
                 _SERIES.clear()
-            _SERIES[cache_key] = ts.build_series(store, path, key, kind, _default_colour(index))
+            _SERIES[cache_key] = ts.build_series(store, path, key, kind)
         if _SERIES[cache_key] is not None:
             out.append(_SERIES[cache_key])
     return out
-
-
-def _default_colour(index: int) -> tuple[int, int, int, int]:
-    """ImPlot's colormap colour ``index`` as RGBA8 (the colour a series logged without one gets)."""
-    c = implot.get_colormap_color(index)
-    return tuple(int(round(v * 255)) for v in (c.x, c.y, c.z, c.w))
 
 
 def _packed(colors: np.ndarray) -> np.ndarray:

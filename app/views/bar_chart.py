@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
-from rerun_app.views import values
+from rerun_app.views import auto_colors, values
 
 #: Width of a bar in index units (the original's: 0.95, thin gaps between neighbours).
 BAR_WIDTH = 0.95
 #: The original fills bars with its series colour times this (and outlines none).
 FILL_SCALE = 0.75
-#: Saturation and value (linear light) of the original's automatic colours; hues step by the golden ratio.
-AUTO_SATURATION, AUTO_VALUE = 0.85, 0.5
-
-
-def _srgb(linear: float) -> float:
-    return 12.92 * linear if linear <= 0.0031308 else 1.055 * linear ** (1 / 2.4) - 0.055
-
-
-def auto_color(value: int) -> tuple[int, int, int, int]:
-    """The original's automatic colour for a 16-bit value: hue ``value`` × golden ratio, saturation 0.85, value
-    0.5 in linear light, shown in sRGB."""
-    h = (value * 0.6180339887) % 1.0
-    i, f = int(h * 6) % 6, h * 6 - int(h * 6)
-    s, v = AUTO_SATURATION, AUTO_VALUE
-    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
-    rgb = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i]
-    return tuple(int(round(_srgb(c) * 255)) for c in rgb) + (255,)
 
 
 def series_color(entity_path: str, instance: int = 0) -> tuple[int, int, int, int]:
-    """The chart colour of one tensor instance: an automatic colour picked by its entity path and instance (the
-    original hashes the pair; this hash is our own, stable across runs)."""
-    return auto_color(zlib.crc32(f"{entity_path.strip('/')}[#{instance}]".encode()) % 0xFFFF)
+    """The chart colour of one tensor instance: the automatic colour of ``path[#instance]`` (the original picks it
+    by hashing the pair)."""
+    return auto_colors.path_color(series_name(entity_path, instance))
 
 
 def fill_color(entity_path: str, instance: int = 0) -> tuple[int, int, int, int]:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 from rerun import components as C
 
-from rerun_app.views import values
+from rerun_app.views import auto_colors, values
 from rerun_app.views.column_reader import read_column
 
 NANOS_PER_SECOND = 1_000_000_000
@@ -111,7 +111,7 @@ def _style_column(store, path, component, timeline, sample_times, decode, defaul
     return picked
 
 
-def build_series(store, entity_path: str, timeline, kind: str, default_color=(76, 114, 176, 255)) -> PlotSeries | None:
+def build_series(store, entity_path: str, timeline, kind: str, default_color=None) -> PlotSeries | None:
     """The series of ``entity_path`` on ``timeline`` (the store's ``(name, type)``), x in ``kind`` axis units.
 
     Parameters
@@ -122,14 +122,17 @@ def build_series(store, entity_path: str, timeline, kind: str, default_color=(76
     timeline : (str, str)
     kind : str
         From :func:`axis_kind`.
-    default_color : 4 ints
-        Colour of samples logged without one (and before the first logged colour).
+    default_color : 4 ints, optional
+        Colour of samples logged without one (and before the first logged colour); default: the entity path's
+        automatic colour, as the original's.
 
     Returns
     -------
     PlotSeries or None
         None when the entity has no scalar on the timeline.
     """
+    if default_color is None:
+        default_color = auto_colors.path_color(entity_path)
     times, ys = store.range_scalars(entity_path, timeline)
     n = len(times)
     if n == 0:

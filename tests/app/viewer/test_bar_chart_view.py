@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from _plot_kit import load, matches, render, to_pixels
 
+from rerun_app.views import auto_colors
 from rerun_app.views import bar_chart as bc
 from rerun_app.views import values
 
@@ -63,7 +64,7 @@ def test_bar_colours_are_the_originals_automatic_colours():
 
     for value in (0, 1, 7, 40000):
         rgb = colorsys.hsv_to_rgb((value * (5 ** 0.5 - 1) / 2) % 1.0, 0.85, 0.5)  # linear light, as egui's Hsva
-        assert bc.auto_color(value) == tuple(round(srgb(c) * 255) for c in rgb) + (255,), value
+        assert auto_colors.auto_color(value) == tuple(round(srgb(c) * 255) for c in rgb) + (255,), value
     colour = bc.series_color("histogram")
     assert bc.fill_color("histogram") == tuple(round(c * 0.75) for c in colour[:3]) + (255,)
     assert bc.series_color("other") != colour  # each entity its own

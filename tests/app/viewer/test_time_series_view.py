@@ -186,3 +186,18 @@ def test_log_scalar_scattered_through_the_sdk_and_cli_screenshot(egl_available, 
     cyan_columns = np.flatnonzero(matches(img, CYAN).any(axis=0))
     span = cyan_columns[(cyan_columns > cyan_columns.min() + 20)]  # skip the legend swatch at the left
     assert np.diff(span).max() <= 4  # only the 2 px cursor line crosses it (samples are ~60 px apart)
+
+
+def test_a_series_logged_without_colour_gets_its_entity_paths_automatic_colour(egl_available, tmp_path):
+    from rerun_app.views import auto_colors
+
+    log = """
+for f in range(8):
+    kit.log_row(hub, 'plots/plain', {'rerun.scalar': C.primitive(np.array([float(f % 2)]))}, frame=f)
+"""
+    img, plots = load(render(tmp_path, log, timeline="frame", time=7))
+    (frame,) = plots.values()
+    colour = auto_colors.path_color("plots/plain")
+    f = np.arange(7) + 0.5  # the middle of each segment (0 → 1 → 0 …): on the line
+    hits = [count_near(matches(img, colour, 24), c, 2) for c in to_pixels(frame, f, np.full(7, 0.5))]
+    assert min(hits) >= 2, hits
