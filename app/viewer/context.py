@@ -59,6 +59,7 @@ class PanelContext:
         self.stream_open: dict[str, bool] = {}  # time panel: Streams rows the user opened or closed (by entity path)
         self.stream_cache: dict = {}  # time panel: the Streams rows and each row's tick positions
         self.stream_rows: list[dict] = []  # time panel: the Streams rows drawn last (state dumps read them)
+        self.stream_tooltip: str | None = None  # time panel: the hovered component row's tooltip
         self.time_panel_expanded = True  # time panel: the Streams tree shown, or only the time controls
 
     # -- the shown data ----------------------------------------------------------------------------------

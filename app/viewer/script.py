@@ -84,6 +84,8 @@ def state_dump(viewer) -> dict:
         "highlights": list(viewer.highlights),
         "selected_instance": viewer.state.selected_instance,
         "selected_space_view": viewer.state.selected_space_view,
+        "stream_rows": list(viewer.panel.stream_rows),
+        "stream_tooltip": viewer.panel.stream_tooltip,
         "blueprint": {name: {"title": v.title, "shown": v.shown, "tree": _group_dump(v.tree)}
                       for name, v in viewer.panel.blueprint.items()},
         "view_visibility": {name: {"entities": sorted(v.hidden_entities), "groups": sorted(v.hidden_groups)}

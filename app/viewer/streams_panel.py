@@ -13,6 +13,7 @@ import time
 import numpy as np
 from imgui_bundle import imgui
 
+from rerun_app.views import values
 from rerun_app.views.streams import StreamRow, paths_with_data, stream_rows
 
 _INDENT = 14.0
@@ -26,6 +27,7 @@ def draw_streams(ctx, x_of, axis_x: float, width: float, name_column: float) -> 
     """The rows under the time axis; ``x_of`` maps times to screen x, the axis spans ``axis_x .. + width``."""
     store, key = ctx.store, ctx.timeline_key()
     ctx.stream_rows = []
+    ctx.stream_tooltip = None
     if store is None or key is None:
         return
     rows = _rows(ctx, store, key)
@@ -133,10 +135,24 @@ def _row_label(ctx, row: StreamRow, top, name_column: float, row_height: float) 
         ctx.request_redraw()
     ctx.record_item(f"stream:{row.key}")
     if row.component is not None and imgui.is_item_hovered():
-        imgui.set_tooltip(f"{row.path}: {row.component}")
+        ctx.stream_tooltip = _component_tooltip(ctx, row)
+        imgui.set_tooltip(ctx.stream_tooltip)
     imgui.set_cursor_screen_pos(imgui.ImVec2(top.x, top.y + row_height))
     imgui.dummy(imgui.ImVec2(0, 0))
     imgui.pop_id()
+
+
+def _component_tooltip(ctx, row: StreamRow) -> str:
+    """The component's path and its value at the time cursor (the original shows the data on hover)."""
+    timeline, time_ = ctx.cursor()
+    text = f"{row.path}:{row.component}"
+    try:
+        latest = ctx.store.latest_at(row.path, timeline, time_, components=[row.component])
+        if latest is not None and row.component in latest.components:
+            text += "\n" + values.describe(latest.components[row.component])
+    except Exception as exc:  # noqa: BLE001 (a tooltip must show something for any data)
+        text += f"\n<cannot display: {type(exc).__name__}: {exc}>"
+    return text
 
 
 def _ticks(ctx, store, key, row: StreamRow, x_of, width: float) -> list[float]:

@@ -18,7 +18,7 @@ WORLD, CAMERA = SpaceViewSpec("3d", "/").name, SpaceViewSpec("2d", "world/camera
 PLOTS, LOGS = SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("textlog", "/").name
 IMAGE = "world/camera/image"
 SHOTS = ("start", "image_off_in_3d", "camera_group_off", "view_selected", "entity_selected", "sin_off", "scrubbed",
-         "camera_view_off", "reset")
+         "camera_view_off", "reset", "component_hover")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,11 @@ def run(xvfb_display, tmp_path_factory):
         {"click_item": "blueprint-reset"},  # … and the panel's reset brings back every view and entity
         {"frames": 6},
         {"snapshot": "reset"},
+        {"click_item": "stream-arrow:plots/sin"},  # open a Streams row: its components
+        {"frames": 3},
+        {"move": {"item": "stream:plots/sin:rerun.scalar", "at": [0.5, 0.5]}},
+        {"frames": 3},
+        {"snapshot": "component_hover"},
     ]
     result = run_window(xvfb_display, "scenario_blueprint", steps, out, size="1280x800")
     if result.returncode != 0:
@@ -153,3 +158,12 @@ def test_a_view_switched_off_leaves_the_grid_and_reset_brings_everything_back(ru
     assert all(view["shown"] for view in reset["blueprint"].values())
     assert reset["view_visibility"] == {}
     assert [x for x in reset["views"][WORLD]["layers"] if x.startswith(IMAGE + "|")]  # back in the 3D view
+
+
+def test_hovering_a_component_row_of_the_streams_shows_its_value(run):
+    _, state = run["component_hover"]
+    keys = [r["key"] for r in state["stream_rows"]]
+    assert keys.index("plots/sin:rerun.scalar") == keys.index("plots/sin") + 1
+    tooltip = state["stream_tooltip"]
+    assert tooltip is not None and tooltip.startswith("plots/sin:rerun.scalar\n")
+    assert f"{np.sin(state['time']):.3f}" in tooltip  # the value logged at the time cursor
