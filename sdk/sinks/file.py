@@ -247,10 +247,19 @@ class FileSink(Sink):
             ) from exc
         return True
 
-    def _write_pieces(self, pieces: list) -> None:
-        """Write ``pieces`` back to back with writev (the coalescing buffer is empty between frames)."""
+    def _write_pieces(self, pieces: list, nbytes: int) -> None:
+        """Write ``pieces`` (``nbytes`` in all) back to back with writev (the coalescing buffer is empty
+        between frames)."""
         fd = self._raw.fileno()
-        views = [memoryview(piece).cast("B") for piece in pieces]
+        written = os.writev(fd, pieces)
+        if written == nbytes:
+            return
+        views = [memoryview(piece).cast("B") for piece in pieces]  # a short write (rare): go on after it
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
         while views:
             written = os.writev(fd, views)
             while views and written >= len(views[0]):
@@ -277,9 +286,10 @@ class FileSink(Sink):
                 size = schema.message.size + body.size + _EOS_BYTES
                 header = encode_frame_header(FrameKind.LOG, size, checksum=True)
                 pieces = [header, schema.message, body, _EOS, DIGEST.pack(frame_digest(header, schema.message, body, _EOS))]
-                if self._write(lambda: self._write_pieces(pieces), frame_size(size)):
+                nbytes = frame_size(size)
+                if self._write(lambda: self._write_pieces(pieces, nbytes), nbytes):
                     self._sent_messages += 1
-                    self._sent_bytes += frame_size(size)
+                    self._sent_bytes += nbytes
                 return
         size = _payload_size(batch)
         frame_len = frame_size(size)
