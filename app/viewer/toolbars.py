@@ -118,6 +118,13 @@ def _tensor_toolbar(viewer, host) -> None:
     if c:
         state.colormap = names[index]
         changed = True
+    _same_line_if_fits(150)
+    imgui.set_next_item_width(90)
+    # the original's brightness slider: logarithmic from 0.1 to 10
+    c, state.brightness = imgui.slider_float("brightness", state.brightness, 0.1, 10.0, "%.2f",
+                                             imgui.SliderFlags_.logarithmic)
+    viewer.record_item("tensor-brightness")
+    changed |= c
     _same_line_if_fits(110)
     c, state.keep_aspect = imgui.checkbox("keep aspect", state.keep_aspect)
     viewer.record_item("tensor-keep-aspect")

@@ -39,6 +39,7 @@ class SliceState:
     indices: dict[int, int] = field(default_factory=dict)
     colormap: str = "viridis"  # one of rerun_kernels.COLORMAPS
     keep_aspect: bool = True  # False: the slice is stretched to fill the view (Rerun's scaling "Fill")
+    brightness: float = 1.0  # the original's "Brightness": values in 0..1 of the range are raised to 1 / brightness
 
     def fit(self, shape: tuple[int, ...]) -> None:
         """Make the state valid for ``shape`` (defaults: the two largest axes, middle slices)."""
@@ -57,7 +58,7 @@ class SliceState:
 
     def key(self) -> tuple:
         return (self.height_axis, self.width_axis, tuple(sorted(self.indices.items())), self.colormap,
-                self.keep_aspect)
+                self.keep_aspect, self.brightness)
 
 
 def fill_corners(height: int, width: int, view_size: tuple[float, float] | None) -> np.ndarray | None:
@@ -76,7 +77,12 @@ def slice_rgba(array: np.ndarray, state: SliceState) -> np.ndarray:
     finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
     vmin = float(finite.min()) if finite.size else 0.0
     vmax = float(finite.max()) if finite.size else 1.0
-    return rerun_kernels.apply_colormap(plane, state.colormap, vmin=vmin, vmax=vmax if vmax > vmin else vmin + 1)
+    vmax = vmax if vmax > vmin else vmin + 1
+    if state.brightness != 1.0 and np.isfinite(state.brightness) and state.brightness > 0:
+        # the original's brightness: the value's place in the range, raised to 1 / brightness
+        normalized = np.clip((plane.astype(np.float64) - vmin) / (vmax - vmin), 0.0, 1.0) ** (1.0 / state.brightness)
+        return rerun_kernels.apply_colormap(normalized, state.colormap, vmin=0.0, vmax=1.0)
+    return rerun_kernels.apply_colormap(plane, state.colormap, vmin=vmin, vmax=vmax)
 
 
 class TensorViewBuilder(ViewBuilder):

@@ -104,6 +104,7 @@ def test_slice_selectors_are_labelled_with_the_dimension_names(named):
     shown = sorted(range(len(NAMED_SHAPE)), key=lambda a: -NAMED_SHAPE[a])[:2]
     cut = [NAMES[a] for a in range(len(NAMED_SHAPE)) if a not in shown]
     assert cut == ["time", "channel"]
+    assert "tensor-brightness" in items  # the original's brightness control
     for name in cut:
         assert f"tensor-selector:{name}" in items
         assert _text_pixels(img, items[f"tensor-selector-label:{name}"]) >= 10, name  # the name is written there
@@ -123,3 +124,13 @@ def test_the_displayed_dimensions_are_captioned_on_the_picture_as_in_the_origina
     assert abs(hx - (x0 + 8)) <= 1 and abs((hy + hh) - (y1 - 8)) <= 1
     for caption in by_axis.values():
         assert _text_pixels(img, caption["rect"]) >= 30, caption
+
+
+def test_brightness_raises_the_values_place_in_the_range_as_the_originals():
+    tensor = np.linspace(0.0, 4.0, 5 * 6, dtype=np.float32).reshape(5, 6)
+    table = rerun_kernels.colormap_table("grayscale")
+    for brightness in (1.0, 2.0, 0.5):
+        rgba = slice_rgba(tensor, SliceState(colormap="grayscale", brightness=brightness))
+        normalized = (tensor - tensor.min()) / (tensor.max() - tensor.min())
+        expected = table[np.round(normalized ** (1 / brightness) * 255).astype(int)][..., 0].astype(int)
+        assert np.abs(rgba[..., 0].astype(int) - expected).max() <= 1, brightness
