@@ -247,12 +247,13 @@ def drag(page, start, end, steps: int = 12) -> None:
 
 
 def time_cursor(image: np.ndarray) -> tuple[int, int]:
-    """(x, y) of the middle of the timeline's time cursor (a 2-pixel red line), found from its colour."""
+    """(x, y) of the timeline's time cursor (a 2-pixel red line), found from its colour: y is on the scrub axis,
+    15 px below the line's top (the line goes on down through the Streams rows)."""
     bottom = image[540:].astype(int)
     cursor = (bottom[..., 0] > 150) & (bottom[..., 0] - bottom[..., 1] > 70) & (bottom[..., 0] - bottom[..., 2] > 70)
     ys, xs = np.nonzero(cursor)
     assert xs.size, "no time cursor in the timeline"
-    return int(np.median(xs)), int(np.median(ys)) + 540
+    return int(np.median(xs)), int(ys.min()) + 15 + 540
 
 
 def fps_field(image: np.ndarray, cursor_y: int) -> tuple[int, int, int, int]:
