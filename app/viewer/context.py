@@ -35,13 +35,14 @@ class PanelContext:
     warn_entity : callable
         ``warn_entity(path, message)``: keep a warning on an entity whose data a view could not show.
     views_showing : callable
-        ``views_showing(path)``: the titles of the space views that show that entity (the selection panel's
-        "Is shown in").
+        ``views_showing(path)``: (window name, title) of each space view that shows that entity (the selection
+        panel's "Is shown in" and "in Space View").
     """
 
     def __init__(self, shown: ShownRecording, state: ViewerState, views: Callable[[], dict],
                  request_redraw: Callable[[], None], reset_layout: Callable[[], None],
-                 warn_entity: Callable[[str, str], None], views_showing: Callable[[str], list[str]]) -> None:
+                 warn_entity: Callable[[str, str], None],
+                 views_showing: Callable[[str], list[tuple[str, str]]]) -> None:
         self.shown = shown
         self.state = state
         self._views = views

@@ -101,6 +101,23 @@ def entity_rows(latest) -> list[ComponentRow]:
     return out
 
 
+def instance_component_rows(latest, instance_key: int) -> list[ComponentRow]:
+    """The data grid of one instance (picked in a view), as the original's: each component's value for it at full
+    precision, colours as swatches, bookkeeping components left out."""
+    row = instance_row(latest, instance_key)
+    if row is None:
+        return []
+    out = []
+    for name in sorted(latest.components):
+        arr = latest.components[name]
+        if name in HIDDEN_COMPONENTS or row >= len(arr):
+            continue
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        out.append(ComponentRow(short_name(name), full_value(name, arr, row), _color_of(name, arr, row)))
+    return out
+
+
 def _all_equal(arr: pa.Array) -> bool:
     try:
         return len(arr) > 0 and arr.null_count == 0 and pc.count_distinct(arr).as_py() == 1

@@ -133,9 +133,14 @@ def _entity_section(viewer, store, path: str) -> None:
     """As the original's selection panel: what is selected, its data at the cursor (short component names,
     full-precision values, colour swatches), then the blueprint part (the views showing it, view properties)."""
     instance = viewer.state.selected_instance
-    title = f"Entity instance: {path}[#{instance}]" if instance is not None else f"Entity: {path}"
+    title = f"Entity instance: {path}[{instance}]" if instance is not None else f"Entity: {path}"
     imgui.text(title)
     viewer.selection_lines.append(title)
+    shown_in = viewer.views_showing(path)
+    picked_in = [t for name, t in shown_in if name == viewer.state.selected_view]
+    if picked_in:  # picked in a view: the original names it
+        imgui.text(f"in Space View: {picked_in[0]}")
+        viewer.selection_lines.append(f"in Space View: {picked_in[0]}")
     for warning in viewer.state.warnings.get(path, []):
         imgui.text_colored(_WARN, "warning: " + warning)
         viewer.selection_lines.append("warning: " + warning)
@@ -146,18 +151,16 @@ def _entity_section(viewer, store, path: str) -> None:
         if latest is None:
             imgui.text_colored(_DIM, "no data at this time")
         elif instance is not None:  # an instance picked in a view: its own values, as the original shows
-            _data_grid(viewer, [hover_info.ComponentRow(r.name, r.value, r.color)
-                                for r in hover_info.instance_rows(latest, instance)])
+            _data_grid(viewer, hover_info.instance_component_rows(latest, instance))
         else:
             _data_grid(viewer, hover_info.entity_rows(latest))
     imgui.set_next_item_open(True, imgui.Cond_.once)
     if imgui.collapsing_header("Blueprint"):
-        shown_in = viewer.views_showing(path)
         if shown_in:
             imgui.text("Is shown in:")
-            for title in shown_in:
-                imgui.bullet_text(title)
-            viewer.selection_lines.append("Is shown in: " + ", ".join(shown_in))
+            for _, view_title in shown_in:
+                imgui.bullet_text(view_title)
+            viewer.selection_lines.append("Is shown in: " + ", ".join(t for _, t in shown_in))
         else:
             imgui.text_colored(_DIM, "(Not shown in any Space View)")
             viewer.selection_lines.append("(Not shown in any Space View)")

@@ -385,9 +385,9 @@ class Viewer:
         self.view_titles[spec.name] = title
         return title
 
-    def _views_showing(self, path: str) -> list[str]:
-        """Titles of the space views that show entity ``path`` (spatial: it has drawn layers there; plots: it
-        holds the view's component; bar chart and tensor views: it is their entity)."""
+    def _views_showing(self, path: str) -> list[tuple[str, str]]:
+        """(window name, title) of the space views that show entity ``path`` (spatial: it has drawn layers there;
+        plots: it holds the view's component; bar chart and tensor views: it is their entity)."""
         store, out = self.store, []
         if store is None:
             return out
@@ -400,7 +400,7 @@ class Viewer:
             else:
                 shown = spec.root.strip("/") == path.strip("/")
             if shown:
-                out.append(self._view_title(spec))
+                out.append((spec.name, self._view_title(spec)))
         return out
 
     def _maximise_button(self, ctx, spec) -> None:

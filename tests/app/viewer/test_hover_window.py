@@ -107,7 +107,7 @@ def test_hovered_point_is_outlined_and_a_clicked_one_stays_outlined_as_selected(
     assert _ring_share(img, *sel["shape"], (255, 170, 0)) > 0.6
     # the selection panel shows the instance's own values
     lines = state["selection_panel"]
-    assert lines[0] == "Entity instance: world/points[#1]"
+    assert lines[0] == "Entity instance: world/points[1]"
     assert "point3d: (" + ", ".join(f"{v:.4g}" for v in CLOUD[1]) + ")" in lines
 
 

@@ -97,3 +97,16 @@ def test_selecting_an_entity_in_the_tree_shows_its_data_a_swatch_and_the_views_s
     # only the properties that apply to a scalar: no depth back-projection, no point radius scale
     assert "property:visible history" in state["items"]
     assert "property:back-project depth" not in state["items"] and "property:radius scale" not in state["items"]
+
+
+def test_an_instance_picked_in_a_view_shows_its_own_values_at_full_precision():
+    hub = kit.new_hub()
+    positions = np.array([[0, 0, 0], [1.1, -2, 3.25]], np.float32)
+    colours = np.array([[255, 0, 0, 255], [10, 20, 30, 255]], np.uint8)
+    kit.log_row(hub, "world/pts", kit.points3d(positions, colours, [0.1, 0.2], ["a", "bee"]), frame=1)
+    latest = hub.active.latest_at("world/pts", ("frame", "sequence"), 10)
+    rows = {r.name: r for r in hover_info.instance_component_rows(latest, 1)}
+    assert rows["point3d"].value == "(" + ", ".join(str(np.float32(v)) if v % 1 else str(int(v))
+                                                    for v in positions[1]) + ")"
+    assert rows["radius"].value == "0.2" and rows["label"].value == "bee"
+    assert rows["colorrgba"].color == tuple(colours[1])

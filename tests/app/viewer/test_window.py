@@ -187,7 +187,8 @@ def test_selection_panel_shows_values_and_the_warnings_of_the_selected_entity(wi
     _, selected = window_run["selected"]
     lines = selected["selection_panel"]
     # the clicked point: as the original, the instance's own values under short component names
-    assert lines[0] == "Entity instance: world/points[#1]", lines
+    assert lines[0] == "Entity instance: world/points[1]", lines
+    assert lines[1] == "in Space View: " + selected["view_titles"][VIEW_3D], lines  # where it was picked
     assert "point3d: (" + ", ".join(f"{v:.4g}" for v in CLOUD[1]) + ")" in lines, lines
     colour = "#" + "".join(f"{v:02x}" for v in CLOUD_COLORS[1])
     assert any(line.startswith("colorrgba: " + colour) for line in lines), lines
