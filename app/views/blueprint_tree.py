@@ -107,6 +107,8 @@ def view_entities(
         comps = set(components_of(path))
         image = C.TENSOR in comps and tensor_kind_of(path) == "image"
         if spec.kind == "3d":
+            if path == spec.root and kinds[path] is not None:
+                continue  # a disconnected space's own transform places it in its parent space, not in itself
             in_camera = any(_below(path, p) for p in pinholes)
             keep = bool(comps & COMPONENTS_3D) or kinds[path] is not None or \
                 (in_camera and (image or bool(comps & _SPATIAL_2D)))

@@ -27,7 +27,7 @@ def _dump(group) -> tuple:
 def test_each_view_shows_the_entities_of_its_kind_and_space():
     # the 3D view of "/" stops at the disconnected space, and shows the camera's image and its 2D box
     assert _entities("3d", "/") == ["world/camera", "world/camera/image", "world/camera/image/box", "world/points"]
-    assert _entities("3d", "detached") == ["detached", "detached/pts"]
+    assert _entities("3d", "detached") == ["detached/pts"]  # its own transform belongs to the parent space
     assert _entities("2d", "world/camera") == ["world/camera/image", "world/camera/image/box"]
     assert _entities("timeseries", "/") == ["plots/a/x", "plots/b"]
     assert _entities("textlog", "/") == ["logs"]
