@@ -257,3 +257,36 @@ def zoom_patch(rgba: np.ndarray, column: int, row: int, half: int = PATCH_HALF) 
             src = np.concatenate([src, np.full(src.shape[:2] + (1,), 255, np.uint8)], axis=-1)
         out[rs - r0:re - r0, cs - c0:ce - c0] = src
     return out
+
+
+#: The selection panel's preview of an image tensor fits in this many pixels (width, height), as the original's.
+THUMBNAIL_SIZE = (48, 32)
+
+
+def thumbnail(arr: pa.Array, row: int = 0, size: tuple[int, int] = THUMBNAIL_SIZE) -> np.ndarray | None:
+    """A small (h, w, 3) uint8 preview of an image-shaped tensor (nearest samples; colours as logged for uint8
+    RGB(A), other values greyscale over their range), or None for anything that is not a picture."""
+    from rerun_app.views.pixels import image_shape
+
+    try:
+        tensor = values.tensor(arr, row)
+    except (values.ComponentError, pa.ArrowException, ValueError):
+        return None
+    array = tensor.array
+    shape = None if array is None else image_shape(array)
+    if shape is None or shape[0] == 0 or shape[1] == 0:
+        return None
+    h, w, c = shape
+    image = array.reshape(h, w, c)
+    scale = min(size[0] / w, size[1] / h, 1.0)
+    th, tw = max(int(round(h * scale)), 1), max(int(round(w * scale)), 1)
+    rows = np.minimum((np.arange(th) + 0.5) / th * h, h - 1).astype(int)
+    cols = np.minimum((np.arange(tw) + 0.5) / tw * w, w - 1).astype(int)
+    small = image[rows][:, cols]
+    if c in (3, 4) and small.dtype == np.uint8:
+        return np.ascontiguousarray(small[..., :3])
+    grey = small[..., 0].astype(np.float64)
+    finite = grey[np.isfinite(grey)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    grey = np.nan_to_num((grey - lo) / (hi - lo if hi > lo else 1.0) * 255, nan=0.0)
+    return np.repeat(np.clip(np.round(grey), 0, 255).astype(np.uint8)[..., None], 3, axis=-1)

@@ -153,7 +153,7 @@ def _entity_section(viewer, store, path: str) -> None:
         elif instance is not None:  # an instance picked in a view: its own values, as the original shows
             _data_grid(viewer, hover_info.instance_component_rows(latest, instance))
         else:
-            _data_grid(viewer, hover_info.entity_rows(latest))
+            _data_grid(viewer, hover_info.entity_rows(latest), latest.components.get(C.TENSOR))
     imgui.set_next_item_open(True, imgui.Cond_.once)
     if imgui.collapsing_header("Blueprint"):
         if shown_in:
@@ -167,8 +167,9 @@ def _entity_section(viewer, store, path: str) -> None:
         _properties_section(viewer, path, latest)
 
 
-def _data_grid(viewer, rows) -> None:
-    """Component name | value rows; a colour as a swatch before its hex; several values as a collapsible list."""
+def _data_grid(viewer, rows, latest_tensor=None) -> None:
+    """Component name | value rows; a colour as a swatch before its hex; several values as a collapsible list; an
+    image tensor (``latest_tensor``, its component array) with a small preview before its summary."""
     if not imgui.begin_table("##data", 2, imgui.TableFlags_.sizing_fixed_fit):
         return
     imgui.table_setup_column("name", imgui.TableColumnFlags_.width_fixed)
@@ -183,6 +184,8 @@ def _data_grid(viewer, rows) -> None:
                                imgui.ColorEditFlags_.alpha_preview_half, imgui.ImVec2(32, 16))
             viewer.record_item(f"selection-swatch:{row.name}")
             imgui.same_line()
+        if row.name == "tensor" and latest_tensor is not None:
+            _thumbnail(viewer, latest_tensor)
         if row.instances:
             if imgui.tree_node(f"{row.value}###list{row.name}"):
                 for key, text in row.instances:
@@ -193,6 +196,25 @@ def _data_grid(viewer, rows) -> None:
         listed = ", ".join(f"#{k}: {t}" for k, t in row.instances[:8])
         viewer.selection_lines.append(f"{row.name}: {row.value}" + (f" ({listed})" if listed else ""))
     imgui.end_table()
+
+
+def _thumbnail(viewer, tensor_arr) -> None:
+    """The original's small preview of an image next to its summary, drawn as one rectangle per sample."""
+    picture = hover_info.thumbnail(tensor_arr)
+    if picture is None:
+        return
+    h, w = picture.shape[:2]
+    origin = imgui.get_cursor_screen_pos()
+    draw_list = imgui.get_window_draw_list()
+    packed = (0xFF000000 | (picture[..., 2].astype(np.uint32) << 16) | (picture[..., 1].astype(np.uint32) << 8)
+              | picture[..., 0].astype(np.uint32))
+    for r in range(h):
+        for c in range(w):
+            x, y = origin.x + c, origin.y + r
+            draw_list.add_rect_filled(imgui.ImVec2(x, y), imgui.ImVec2(x + 1, y + 1), int(packed[r, c]))
+    imgui.dummy(imgui.ImVec2(w, h))
+    viewer.record_item("selection-thumbnail:tensor")
+    imgui.same_line()
 
 
 _POINT_COMPONENTS = frozenset({C.POINT2D, C.POINT3D})

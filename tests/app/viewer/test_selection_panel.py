@@ -110,3 +110,52 @@ def test_an_instance_picked_in_a_view_shows_its_own_values_at_full_precision():
                                                     for v in positions[1]) + ")"
     assert rows["radius"].value == "0.2" and rows["label"].value == "bee"
     assert rows["colorrgba"].color == tuple(colours[1])
+
+
+def test_an_image_tensor_gets_a_small_preview_as_in_the_original():
+    hub = kit.new_hub()
+    picture = np.zeros((60, 80, 3), np.uint8)
+    picture[:, :40] = (255, 0, 0)
+    picture[:, 40:] = (0, 0, 255)
+    kit.log_row(hub, "image", kit.image(picture), frame=1)
+    latest = hub.active.latest_at("image", ("frame", "sequence"), 10)
+    thumb = hover_info.thumbnail(latest.components[C.TENSOR])
+    w, h = hover_info.THUMBNAIL_SIZE
+    scale = min(w / 80, h / 60)
+    assert thumb.shape == (round(60 * scale), round(80 * scale), 3)
+    assert (thumb[:, : thumb.shape[1] // 2] == (255, 0, 0)).all() and (thumb[:, thumb.shape[1] // 2:] == (0, 0, 255)).all()
+    depth = np.linspace(0, 10, 12, dtype=np.float32).reshape(3, 4)  # greyscale over its range
+    kit.log_row(hub, "depth", kit.image(depth), frame=1)
+    grey = hover_info.thumbnail(hub.active.latest_at("depth", ("frame", "sequence"), 10).components[C.TENSOR])
+    assert grey.shape == (3, 4, 3)
+    np.testing.assert_array_equal(grey[..., 0], np.round(depth / 10 * 255).astype(np.uint8))
+    assert hover_info.thumbnail(pa_tensor_of_shape((2, 3, 5))) is None  # not a picture
+
+
+def pa_tensor_of_shape(shape):
+    array = np.zeros(shape, np.float32)
+    return C.tensor_array(array, shape=shape, dtype="float32")
+
+
+@pytest.mark.gl
+def test_selecting_an_image_shows_its_preview_in_the_logged_colours(xvfb_display, tmp_path):
+    import imageio.v3 as iio
+
+    steps = [
+        {"wait_entities": 3, "timeout": 30},
+        {"frames": 4},
+        {"click_item": "tree-label:image"},
+        {"frames": 4},
+        {"snapshot": "selected"},
+    ]
+    result = kit.run_window(xvfb_display, "scenario_cloud_and_image", steps, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = json.loads((tmp_path / "selected.json").read_text())
+    img = iio.imread(tmp_path / "selected.png")[..., :3].astype(int)
+    x, y, w, h = (int(round(v)) for v in state["items"]["selection-thumbnail:tensor"])
+    image_h, image_w = 40, 60  # scenario_cloud_and_image's picture, in the colour of the last frame
+    tw, th = hover_info.THUMBNAIL_SIZE
+    scale = min(tw / image_w, th / image_h)
+    assert (w, h) == (round(image_w * scale), round(image_h * scale))
+    patch = img[y:y + h, x:x + w].reshape(-1, 3)
+    assert (np.abs(patch - np.array(kit.FRAME_COLORS[max(kit.FRAME_COLORS)])).max(axis=1) <= 6).mean() > 0.95
