@@ -361,10 +361,13 @@ def load(path: str | os.PathLike) -> Recording:
 
 def _load_legacy(path: str, buf: pa.Buffer) -> Recording:
     from rerun.legacy import read_legacy_rrd  # only for 0.4.0 files
+    from rerun.legacy.container import RecordStats
+
     warnings: list[str] = []
     events = []
+    stats = RecordStats()
     try:
-        for event in read_legacy_rrd(memoryview(buf)):
+        for event in read_legacy_rrd(memoryview(buf), stats=stats):
             if event[0] == "warning":
                 warnings.append(f"{path}: {event[1]}")
             else:
@@ -372,7 +375,10 @@ def _load_legacy(path: str, buf: pa.Buffer) -> Recording:
     except WireError as exc:
         if not events:  # nothing readable: not a usable 0.4.0 file
             raise WireError(f"{path}: {exc}") from None
-        # 0.4.0 files are one compressed stream: nothing after damage can be decoded, all before it is kept.
-        warnings.append(f"{path}: stopped reading at damaged data ({exc}); kept the {len(events)} messages before it")
+        warnings.append(f"{path}: stopped reading at data this reader does not understand ({exc}); kept the {len(events)} messages before it")
         return Recording(path, events, warnings, complete=False)
-    return Recording(path, events, warnings, complete=True)
+    damaged = bool(stats.skipped or stats.lost_compressed_bytes)
+    if damaged and not events:
+        raise WireError(f"{path}: nothing readable: {warnings[0] if warnings else 'damaged'}")
+    # Damage was skipped with a warning (rerun.legacy.container.iter_records says what can be recovered).
+    return Recording(path, events, warnings, complete=not (damaged or stats.torn))

@@ -37,7 +37,7 @@ _TIMELINE_TYPES = {0: "time", 1: "sequence"}  # Rerun's TimeType discriminants
 _TIME_POINT_TYPES = {"Time": "time", "Sequence": "sequence"}
 
 
-def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None) -> Iterator[tuple]:
+def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None, stats: RecordStats | None = None) -> Iterator[tuple]:
     """Read a ``.rrd`` file written by the original rerun-sdk 0.4.0, as a stream of our events.
 
     Parameters
@@ -49,6 +49,8 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
         number of records read), components dropped from a row because they could not be converted, unknown
         message kinds. When a list is given they are appended to it; otherwise each is yielded in stream
         order as a ``("warning", message)`` event.
+    stats : RecordStats, optional
+        Filled in as reading goes: records read, damaged stretches skipped, compressed bytes lost, torn tail.
 
     Yields
     ------
@@ -57,21 +59,31 @@ def read_legacy_rrd(data: bytes | memoryview, warnings: list[str] | None = None)
         (and ``("warning", str)`` when ``warnings`` is None), in file order up to the batching of rows
         described in :mod:`rerun.legacy.rows`.
 
+    Damage is skipped with a warning (see :func:`rerun.legacy.container.iter_records`): a record that
+    does not decode (MessagePack, Arrow, or messages without the fields Rerun 0.4 writes) is dropped
+    and the next one read; everything decoded before damaged compression is kept.
+
     Raises
     ------
     WireError
-        For a file that is not a 0.4-era ``.rrd`` (wrong magic), damaged compression, a record length
-        beyond the data, MessagePack or Arrow that does not decode, or messages without the fields Rerun
-        0.4 writes. Events before the damage have already been yielded.
+        For a file that is not a 0.4-era ``.rrd`` (wrong magic or no header), or a record of a file
+        written by another Rerun version that does not decode (its layout, not damage).
     """
     as_events = warnings is None
     collected: list[str] = [] if as_events else warnings
     version = parse_legacy_header(data, collected)
     decoder = _Decoder(collected, str(version))
-    stats = RecordStats()
+    stats = stats if stats is not None else RecordStats()
     for record in iter_records(data, collected, stats):
-        message = decode_record(record, stats.records)
-        yield from decoder.handle(message, stats.records)
+        events: list[tuple] = []  # rows of earlier records flushed before a failure are kept
+        try:
+            events.extend(decoder.handle(decode_record(record, stats.records), stats.records))
+        except WireError as exc:
+            if not decoder.version.startswith("0.4."):
+                raise  # another writer's layout, not damage: skipping would drop every record
+            stats.reject_last = True  # the next record is looked for inside this one (its length may be damaged)
+            collected.append(f"skipped record {stats.records} at byte {stats.offset} of the decompressed stream: {exc}")
+        yield from events
         if as_events and collected:
             yield from _drain(collected)
     yield from decoder.finish()
