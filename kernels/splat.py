@@ -40,8 +40,9 @@ def _footprint_offsets(n: int) -> list[tuple[int, int]]:
 
 
 def _splat_keys_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspective, max_diameter, packed,
-                      keys, width, height, extent):
-    flat = keys[: width * height]
+                      keys, width, height, pad, extent):
+    stride = width + pad
+    flat = keys[: (height + pad) * stride]
     w = px * m[3, 0]
     w += py * m[3, 1]
     w += pz * m[3, 2]
@@ -70,7 +71,9 @@ def _splat_keys_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, persp
     colour = packed[idx] if packed.shape[0] > 1 else np.full(idx.size, packed[0], np.uint32)
     point_keys = (zz.view(np.uint32).astype(np.uint64) << np.uint64(32)) | colour.astype(np.uint64)
     box = [width, height, -1, -1]  # min column, min row, max column, max row of touched pixels
-    for n in np.flatnonzero(np.bincount(sizes, minlength=max_diameter + 1)):
+    if pad:
+        sizes[:] = pad + 1  # anchors: every footprint is (pad + 1) px wide
+    for n in np.flatnonzero(np.bincount(sizes, minlength=max_diameter + 2)):
         select = sizes == n
         x_n, y_n, k = xv[select], yv[select], point_keys[select]
         start = np.float32(0.5 - n / 2.0)
@@ -83,6 +86,9 @@ def _splat_keys_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, persp
         if touches.any():
             box = [min(box[0], int(c_lo[touches].min())), min(box[1], int(r_lo[touches].min())),
                    max(box[2], int(c_hi[touches].max()) - 1), max(box[3], int(r_hi[touches].max()) - 1)]
+        if pad:
+            np.minimum.at(flat, (yi[touches] + pad) * stride + xi[touches] + pad, k[touches])
+            continue
         for dx, dy in _footprint_offsets(int(n)):
             xs, ys = xi + dx, yi + dy
             inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
@@ -94,109 +100,129 @@ def _splat_keys_numpy(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, persp
     return 0
 
 
+#: Points projected per block by :func:`_splat_keys` before they are z-buffered (its scratch stays in cache).
+BLOCK_POINTS = 1024
+
+
 @kernel(numpy_twin=_splat_keys_numpy)
 def _splat_keys(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspective, max_diameter, packed,
-                keys, width, height, extent):
+                keys, width, height, pad, extent):
     """Min-combine the keys of these points into ``keys`` (row-major ``width`` x ``height``, EMPTY where untouched);
     ``extent`` gets (c0, r0, c1, r1) of every touched pixel (zeros: none). -1 when a visible point is wider than
-    ``max_diameter`` (``keys`` is then partly written)."""
-    bits = np.zeros(1, np.float32)
-    bits_u = bits.view(np.uint32)
-    fx0, fy0 = np.float32(x0), np.float32(y0)
+    ``max_diameter`` (``keys`` is then partly written).
+
+    ``pad`` > 0: every footprint is ``pad + 1`` px wide, and each point writes only its block's first pixel (its
+    anchor) into ``keys`` laid out as (height + pad) x (width + pad) with the anchors shifted by ``pad``
+    (:func:`_resolve` then spreads each anchor over its footprint).
+
+    Points go in blocks, each in two passes: project (no branches, so the compiler can use SIMD) into small arrays
+    of block corner, size and depth, then z-buffer them; one pass that branched per point ran 2-3x slower."""
     half, one = np.float32(0.5), np.float32(1.0)
-    per_point = radii.shape[0] > 1
-    per_colour = packed.shape[0] > 1
-    shared_colour = np.uint64(packed[0]) if packed.shape[0] > 0 else np.uint64(0)
-    margin = max_diameter
-    min_c, min_r, max_c, max_r = width, height, -1, -1
+    fx0, fy0 = np.float32(x0), np.float32(y0)
+    radius_step = 1 if radii.shape[0] > 1 else 0
+    colour_step = 1 if packed.shape[0] > 1 else 0  # index i * step: per point or shared, without a branch
+    margin = np.float32(max_diameter)
+    max_size = np.float32(max_diameter)
+    low_x, high_x = -margin, np.float32(width) + margin
+    low_y, high_y = -margin, np.float32(height) + margin
     # Matrix entries in locals: the loop stores into keys, which the compiler cannot prove is not m or zr.
     m00, m01, m02, m03 = m[0, 0], m[0, 1], m[0, 2], m[0, 3]
     m10, m11, m12, m13 = m[1, 0], m[1, 1], m[1, 2], m[1, 3]
     m30, m31, m32, m33 = m[3, 0], m[3, 1], m[3, 2], m[3, 3]
     z0, z1, z2, z3 = zr[0], zr[1], zr[2], zr[3]
-    shared_radius = radii[0]
-    for i in range(px.shape[0]):
-        a, b, c3 = px[i], py[i], pz[i]
-        w = a * m30
-        w += b * m31
-        w += c3 * m32
-        w += m33
-        if not w > 0:
-            continue
-        inv_w = one / w
-        z = (a * z0 + b * z1 + c3 * z2 + z3) * inv_w
-        if not (z >= -1 and z <= 1):
-            continue
-        x = (a * m00 + b * m01 + c3 * m02 + m03) * inv_w - fx0
-        y = (a * m10 + b * m11 + c3 * m12 + m13) * inv_w - fy0
-        if not (x >= -margin and x < width + margin and y >= -margin and y < height + margin):
-            continue
-        diameter = (radii[i] if per_point else shared_radius) * two_px_per_radius
-        if perspective:
-            diameter = diameter * inv_w
-        size = np.rint(diameter)
-        if not size >= one:
-            size = one
-        if not size <= max_diameter:
+    corner_x = np.empty(BLOCK_POINTS, np.int64)
+    corner_y = np.empty(BLOCK_POINTS, np.int64)
+    sizes = np.empty(BLOCK_POINTS, np.int64)  # 0: not drawn
+    depth = np.empty(BLOCK_POINTS, np.float32)
+    depth_bits = depth.view(np.uint32)
+    radius = np.empty(BLOCK_POINTS, np.float32)  # this block's radii: contiguous, so pass 1 stays SIMD
+    radius[:] = radii[0] if radii.shape[0] > 0 else np.float32(0.0)
+    min_c, min_r, max_c, max_r = width, height, -1, -1
+    stride = width + pad
+    for start in range(0, px.shape[0], BLOCK_POINTS):
+        count = min(BLOCK_POINTS, px.shape[0] - start)
+        if radius_step:
+            for j in range(count):
+                radius[j] = radii[start + j]
+        wide = 0
+        for j in range(count):
+            i = start + j
+            a, b, c3 = px[i], py[i], pz[i]
+            w = a * m30 + b * m31 + c3 * m32 + m33
+            inv_w = one / w
+            z = (a * z0 + b * z1 + c3 * z2 + z3) * inv_w
+            x = (a * m00 + b * m01 + c3 * m02 + m03) * inv_w - fx0
+            y = (a * m10 + b * m11 + c3 * m12 + m13) * inv_w - fy0
+            visible = (w > 0) & (z >= -one) & (z <= one) & (x >= low_x) & (x < high_x) & (y >= low_y) & (y < high_y)
+            diameter = radius[j] * two_px_per_radius * (inv_w if perspective else one)
+            size = np.rint(diameter)
+            size = size if size >= one else one  # (NaN too)
+            fits = size <= max_size
+            wide |= visible & ~fits
+            size = size if fits else one
+            if pad:
+                size = np.float32(pad + 1)
+            offset = half - size * half
+            fx = np.floor(x + offset)
+            fy = np.floor(y + offset)
+            n = np.int64(size)
+            xi = np.int64(fx) if visible else np.int64(0)
+            yi = np.int64(fy) if visible else np.int64(0)
+            # drawn: visible and the block reaches into the rectangle
+            drawn = visible & (xi + n > 0) & (xi < width) & (yi + n > 0) & (yi < height)
+            corner_x[j], corner_y[j] = xi, yi
+            sizes[j] = n if drawn else 0
+            depth[j] = z * half + half
+            min_c = min(min_c, max(xi, 0) if drawn else width)
+            min_r = min(min_r, max(yi, 0) if drawn else height)
+            max_c = max(max_c, min(xi + n, width) - 1 if drawn else -1)
+            max_r = max(max_r, min(yi + n, height) - 1 if drawn else -1)
+        if wide:
             return -1
-        n = int(size)
-        bits[0] = z * half + half
-        key = (np.uint64(bits_u[0]) << np.uint64(32)) | (np.uint64(packed[i]) if per_colour else shared_colour)
-        start = half - size * half
-        # floor by truncation and a correction: math.floor on float32 costs a libm call per point
-        fx, fy = x + start, y + start
-        xi, yi = int(fx), int(fy)
-        xi -= fx < xi
-        yi -= fy < yi
-        if xi >= 0 and yi >= 0 and xi + n <= width and yi + n <= height:
-            # the whole block is inside: no clipping, fixed loops for the usual 1-4 px sizes
-            if xi < min_c:
-                min_c = xi
-            if yi < min_r:
-                min_r = yi
-            if xi + n - 1 > max_c:
-                max_c = xi + n - 1
-            if yi + n - 1 > max_r:
-                max_r = yi + n - 1
-            p = yi * width + xi
-            if n == 1:
-                if key < keys[p]:
-                    keys[p] = key
-            elif n == 2:
-                for q in (p, p + 1, p + width, p + width + 1):
-                    if key < keys[q]:
-                        keys[q] = key
-            elif n == 3:
-                for dy in range(3):
-                    row = p + dy * width
-                    for dx in range(3):
-                        if key < keys[row + dx]:
-                            keys[row + dx] = key
-            else:
-                for dy in range(n):
-                    row = p + dy * width
-                    edge_row = dy == 0 or dy == n - 1
-                    for dx in range(n):
-                        if n >= 4 and edge_row and (dx == 0 or dx == n - 1):
-                            continue  # the round sprite's corners
-                        if key < keys[row + dx]:
-                            keys[row + dx] = key
-            continue
-        c_lo, c_hi = max(xi, 0), min(xi + n, width)  # the block clipped to the rectangle
-        r_lo, r_hi = max(yi, 0), min(yi + n, height)
-        if c_lo >= c_hi or r_lo >= r_hi:
-            continue
-        # (the round sprite's missing corners never shrink a block's bounding box)
-        min_c, max_c = min(min_c, c_lo), max(max_c, c_hi - 1)
-        min_r, max_r = min(min_r, r_lo), max(max_r, r_hi - 1)
-        for ys in range(r_lo, r_hi):
-            edge_row = ys == yi or ys == yi + n - 1
-            for xs in range(c_lo, c_hi):
-                if n >= 4 and edge_row and (xs == xi or xs == xi + n - 1):
-                    continue
-                q = ys * width + xs
+        for j in range(count):
+            n = sizes[j]
+            if n == 0:
+                continue
+            key = (np.uint64(depth_bits[j]) << np.uint64(32)) | np.uint64(packed[(start + j) * colour_step])
+            xi, yi = corner_x[j], corner_y[j]
+            if pad:
+                q = (yi + pad) * stride + xi + pad
                 if key < keys[q]:
                     keys[q] = key
+            elif xi >= 0 and yi >= 0 and xi + n <= width and yi + n <= height:
+                # the whole block is inside: no clipping, fixed loops for the usual 1-3 px sizes
+                p = yi * width + xi
+                if n == 1:
+                    if key < keys[p]:
+                        keys[p] = key
+                elif n == 2:
+                    for q in (p, p + 1, p + width, p + width + 1):
+                        if key < keys[q]:
+                            keys[q] = key
+                elif n == 3:
+                    for dy in range(3):
+                        row = p + dy * width
+                        for dx in range(3):
+                            if key < keys[row + dx]:
+                                keys[row + dx] = key
+                else:
+                    for dy in range(n):
+                        row = p + dy * width
+                        edge_row = dy == 0 or dy == n - 1
+                        for dx in range(n):
+                            if edge_row and (dx == 0 or dx == n - 1):
+                                continue  # the round sprite's corners
+                            if key < keys[row + dx]:
+                                keys[row + dx] = key
+            else:
+                for ys in range(max(yi, 0), min(yi + n, height)):
+                    edge_row = ys == yi or ys == yi + n - 1
+                    for xs in range(max(xi, 0), min(xi + n, width)):
+                        if n >= 4 and edge_row and (xs == xi or xs == xi + n - 1):
+                            continue
+                        q = ys * width + xs
+                        if key < keys[q]:
+                            keys[q] = key
     if max_c < 0:
         extent[0], extent[1], extent[2], extent[3] = 0, 0, 0, 0
     else:
@@ -204,11 +230,18 @@ def _splat_keys(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspective
     return 0
 
 
-def _resolve_numpy(keys, width, height, extent, row_lo, row_hi, color, depth):
+def _resolve_numpy(keys, width, height, pad, extent, row_lo, row_hi, color, depth):
     c0, r0, c1, _ = extent
-    block = keys[:, : width * height].reshape(keys.shape[0], height, width)[:, row_lo:row_hi, c0:c1]
-    nearest = block.min(axis=0)
-    block[...] = EMPTY_KEY
+    if pad:
+        grid = keys[:, : (height + pad) * (width + pad)].reshape(keys.shape[0], height + pad, width + pad)
+        nearest = np.full((row_hi - row_lo, c1 - c0), EMPTY_KEY, np.uint64)
+        for dx, dy in _footprint_offsets(pad + 1):
+            window = grid[:, row_lo + pad - dy:row_hi + pad - dy, c0 + pad - dx:c1 + pad - dx]
+            np.minimum(nearest, window.min(axis=0), out=nearest)
+    else:
+        block = keys[:, : width * height].reshape(keys.shape[0], height, width)[:, row_lo:row_hi, c0:c1]
+        nearest = block.min(axis=0)
+        block[...] = EMPTY_KEY
     empty = nearest == EMPTY_KEY
     rows = slice(row_lo - r0, row_hi - r0)
     color[rows] = np.where(empty, np.uint32(0), (nearest & np.uint64(0xFFFFFFFF)).astype(np.uint32))
@@ -217,27 +250,45 @@ def _resolve_numpy(keys, width, height, extent, row_lo, row_hi, color, depth):
 
 
 @kernel(numpy_twin=_resolve_numpy)
-def _resolve(keys, width, height, extent, row_lo, row_hi, color, depth):
+def _resolve(keys, width, height, pad, extent, row_lo, row_hi, color, depth):
     """Rows ``row_lo:row_hi`` of the box ``extent`` (c0, r0, c1, r1): nearest key over the buffers ``keys[t]`` to
-    RGBA8 ``color`` and window ``depth`` (images of the box; 0 and 1.0 where empty); those keys become EMPTY."""
+    RGBA8 ``color`` and window ``depth`` (images of the box; 0 and 1.0 where empty); those keys become EMPTY.
+
+    ``pad`` > 0 (anchors, see :func:`_splat_keys`): the nearest key of the anchors whose footprint covers the pixel;
+    the keys are left as they are (neighbouring bands read them too)."""
     empty = np.uint64(0xFFFFFFFFFFFFFFFF)
     low = np.uint64(0xFFFFFFFF)
     bits = np.zeros(1, np.uint32)
     bits_f = bits.view(np.float32)
     c0, r0, c1 = extent[0], extent[1], extent[2]
     layers = keys.shape[0]
+    n = pad + 1
+    stride = width + pad
     for r in range(row_lo, row_hi):
         out_r = r - r0
         base = r * width
         for c in range(c0, c1):
-            q = base + c
-            key = keys[0, q]
-            keys[0, q] = empty
-            for t in range(1, layers):
-                other = keys[t, q]
-                keys[t, q] = empty
-                if other < key:
-                    key = other
+            if pad:
+                key = empty
+                for t in range(layers):
+                    for dy in range(n):
+                        row = (r + pad - dy) * stride + c + pad
+                        edge_row = dy == 0 or dy == pad
+                        for dx in range(n):
+                            if n >= 4 and edge_row and (dx == 0 or dx == pad):
+                                continue  # the round sprite's corners
+                            other = keys[t, row - dx]
+                            if other < key:
+                                key = other
+            else:
+                q = base + c
+                key = keys[0, q]
+                keys[0, q] = empty
+                for t in range(1, layers):
+                    other = keys[t, q]
+                    keys[t, q] = empty
+                    if other < key:
+                        key = other
             if key == empty:
                 color[out_r, c - c0] = 0
                 depth[out_r, c - c0] = 1.0
@@ -248,6 +299,12 @@ def _resolve(keys, width, height, extent, row_lo, row_hi, color, depth):
     return 0
 
 
+def scratch_pixels(shape, max_diameter: int = 4) -> int:
+    """Key scratch per thread that :func:`splat_points` needs for a (height, width) rectangle."""
+    height, width = (int(v) for v in shape)
+    return (height + max_diameter) * (width + max_diameter)
+
+
 def empty_keys(layers: int, pixels: int) -> np.ndarray:
     """A scratch key buffer for :func:`splat_points`: ``layers`` (one per thread) x ``pixels``, all empty."""
     return np.full((layers, pixels), EMPTY_KEY, np.uint64)
@@ -255,6 +312,9 @@ def empty_keys(layers: int, pixels: int) -> np.ndarray:
 
 _pool: list[ThreadPoolExecutor] = []
 _pool_lock = threading.Lock()
+
+#: Points per share handed to a thread at a time (at least; see :func:`splat_points`).
+MIN_SHARE_POINTS = 50_000
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -264,19 +324,37 @@ def _executor() -> ThreadPoolExecutor:
         return _pool[0]
 
 
-def _run_all(calls):
-    """Run each ``(fn, args)``; all but the first on the pool, in the caller's context (the kernel backend is a
-    context variable); return the results in order."""
-    if len(calls) == 1:
-        fn, args = calls[0]
-        return [fn(*args)]
-    futures = [_executor().submit(contextvars.copy_context().run, fn, *args) for fn, args in calls[1:]]
-    first = calls[0][0](*calls[0][1])
-    return [first] + [f.result() for f in futures]
+def _in_parallel(threads: int, count: int, work) -> None:
+    """Call ``work(slot, task)`` for each task in ``range(count)``, on ``threads`` workers (the caller is slot 0, the
+    others run on a pool in the caller's context: the kernel backend is a context variable). Each worker takes the
+    next task when it is done with one, so a core busy with another process takes fewer tasks instead of holding
+    the frame up."""
+    if threads <= 1 or count <= 1:
+        for task in range(count):
+            work(0, task)
+        return
+    tasks = iter(range(count))
+    lock = threading.Lock()
+
+    def worker(slot):
+        while True:
+            with lock:
+                task = next(tasks, None)
+            if task is None:
+                return
+            work(slot, task)
+
+    futures = [_executor().submit(contextvars.copy_context().run, worker, slot) for slot in range(1, threads)]
+    try:
+        worker(0)
+    finally:
+        for future in futures:
+            future.result()
 
 
 def splat_points(columns, fb_from_local, to_ndc_z, origin, shape, radii, px_per_radius: float, packed_colors, *,
-                 perspective: bool = False, max_diameter: int = 4, keys=None, threads: int = 1):
+                 perspective: bool = False, max_diameter: int = 4, keys=None, threads: int = 1,
+                 anchors: bool | None = None):
     """Z-buffer points into colour + window-depth images of one framebuffer rectangle.
 
     Parameters
@@ -301,11 +379,16 @@ def splat_points(columns, fb_from_local, to_ndc_z, origin, shape, radii, px_per_
         Radii are in world units: divide each diameter by the point's clip w.
     max_diameter : int
         Footprints wider than this (after rounding) are not splatted.
-    keys : (T, >= height * width) uint64, optional
+    keys : (T, >= scratch_pixels(shape, max_diameter)) uint64, optional
         Scratch from :func:`empty_keys` to reuse (T >= ``threads``); all empty on entry, left all empty.
     threads : int
-        Split the points into this many shares z-buffered at the same time (numba releases the GIL), and the
-        resolve into as many bands of rows. The picture does not depend on it.
+        Threads that z-buffer the points at the same time (numba releases the GIL), each into its own key buffer,
+        taking shares of at least ``MIN_SHARE_POINTS`` points one after another; then resolve bands of rows the
+        same way. The picture does not depend on it.
+    anchors : bool or None
+        When every point has the same footprint (one radius, no ``perspective``): z-buffer one pixel per point (its
+        footprint's first) and spread the nearest over the footprints while resolving. The same picture, cheaper
+        when points outnumber pixels. None: when there are more points than a quarter of the rectangle's pixels.
 
     Returns
     -------
@@ -319,25 +402,35 @@ def splat_points(columns, fb_from_local, to_ndc_z, origin, shape, radii, px_per_
     px, py, pz = (np.ascontiguousarray(c, dtype=np.float32) for c in columns)
     n = px.shape[0]
     threads = max(1, min(int(threads), n))
-    if keys is None or keys.shape[0] < threads or keys.shape[1] < height * width:
-        keys = empty_keys(threads, height * width)
+    if keys is None or keys.shape[0] < threads or keys.shape[1] < scratch_pixels(shape, max_diameter):
+        keys = empty_keys(threads, scratch_pixels(shape, max_diameter))
     m = np.ascontiguousarray(fb_from_local, dtype=np.float32)
     zr = np.ascontiguousarray(to_ndc_z, dtype=np.float32)
     radii = np.ascontiguousarray(radii, dtype=np.float32).reshape(-1)
     packed = np.ascontiguousarray(packed_colors, dtype=np.uint32).reshape(-1)
-    bounds = [n * t // threads for t in range(threads + 1)]
-    extents = np.zeros((threads, 4), np.int64)
+    two_px_per_radius = np.float32(2.0 * px_per_radius)
+    pad = 0
+    if radii.shape[0] == 1 and not perspective and (anchors or anchors is None and 4 * n > height * width):
+        with np.errstate(invalid="ignore", over="ignore"):
+            size = np.rint(radii[0] * two_px_per_radius)  # what the kernels compute per point
+        if size >= 2 and size <= max_diameter:
+            pad = int(size) - 1
+    shares = 1 if threads == 1 else min(4 * threads, max(threads, n // MIN_SHARE_POINTS))
+    bounds = [n * t // shares for t in range(shares + 1)]
+    extents = np.zeros((shares, 4), np.int64)
+    status = np.zeros(shares, np.int64)
 
     def share(values, t):
         return values if values.shape[0] == 1 else values[bounds[t]:bounds[t + 1]]
 
-    status = _run_all([
-        (_splat_keys, (px[bounds[t]:bounds[t + 1]], py[bounds[t]:bounds[t + 1]], pz[bounds[t]:bounds[t + 1]], m, zr,
-                       int(origin[0]), int(origin[1]), share(radii, t), np.float32(2.0 * px_per_radius),
-                       bool(perspective), int(max_diameter), share(packed, t), keys[t], width, height, extents[t]))
-        for t in range(threads)])
-    if min(status) < 0:
-        keys[:threads, : height * width] = EMPTY_KEY  # splats stopped part-way: put the scratch back to empty
+    def splat_share(slot, t):
+        status[t] = _splat_keys(share(px, t), share(py, t), share(pz, t), m, zr, int(origin[0]), int(origin[1]),
+                                share(radii, t), two_px_per_radius, bool(perspective), int(max_diameter),
+                                share(packed, t), keys[slot], width, height, pad, extents[t])
+
+    _in_parallel(threads, shares, splat_share)
+    if status.min() < 0:
+        keys[:threads, : (height + pad) * (width + pad)] = EMPTY_KEY  # stopped part-way: put the scratch back to empty
         return None
     drawn = extents[extents[:, 2] > extents[:, 0]]
     extent = np.zeros(4, np.int64)
@@ -346,8 +439,104 @@ def splat_points(columns, fb_from_local, to_ndc_z, origin, shape, radii, px_per_
     c0, r0, c1, r1 = (int(v) for v in extent)
     color = np.empty((r1 - r0, c1 - c0), np.uint32)
     depth = np.empty((r1 - r0, c1 - c0, 1), np.float32)
-    if r1 > r0:
-        rows = [r0 + (r1 - r0) * t // threads for t in range(threads + 1)]
-        _run_all([(_resolve, (keys[:threads], width, height, extent, rows[t], rows[t + 1], color, depth[:, :, 0]))
-                  for t in range(threads) if rows[t + 1] > rows[t]])
+    bands = min(4 * threads, r1 - r0)
+    rows = [r0 + (r1 - r0) * t // max(bands, 1) for t in range(bands + 1)]
+    _in_parallel(threads, bands, lambda slot, t: _resolve(keys[:threads], width, height, pad, extent, rows[t],
+                                                           rows[t + 1], color, depth[:, :, 0]))
+    if pad and r1 > r0:  # anchors are read by several bands: emptied after all of them (see _splat_keys for the box)
+        grid = keys[:threads, : (height + pad) * (width + pad)].reshape(threads, height + pad, width + pad)
+        grid[:, r0:r1 + pad, c0:c1 + pad] = EMPTY_KEY
     return color, depth, extent
+
+
+#: Cells per axis of the grid that :func:`locality_order` sorts points by (2 ** GRID_BITS).
+GRID_BITS = 6
+
+
+def _grid_cells(px, py, pz, lo, scale, cells):
+    """Morton code of each point's grid cell (NaN / out-of-range coordinates clamp to the edge cells)."""
+    top = (1 << GRID_BITS) - 1
+    code = np.zeros(px.shape[0], np.int64)
+    with np.errstate(invalid="ignore"):
+        for axis, column in enumerate((px, py, pz)):
+            t = (column.astype(np.float32) - np.float32(lo[axis])) * np.float32(scale[axis])
+            t = np.where(t >= 0, t, np.float32(0.0))
+            q = np.minimum(t, np.float32(top)).astype(np.int64)
+            for bit in range(GRID_BITS):
+                code |= ((q >> bit) & 1) << (3 * bit + axis)
+    cells[:] = code
+
+
+def _locality_order_numpy(px, py, pz, lo, scale, order):
+    cells = np.empty(px.shape[0], np.int64)
+    _grid_cells(px, py, pz, lo, scale, cells)
+    order[:] = np.argsort(cells, kind="stable")
+    return 0
+
+
+@kernel(numpy_twin=_locality_order_numpy)
+def _locality_order(px, py, pz, lo, scale, order):
+    """``order``: the points sorted (stably) by the Morton code of their cell in a 2**GRID_BITS per axis grid."""
+    n = px.shape[0]
+    bits = GRID_BITS
+    top = np.float32((1 << bits) - 1)
+    zero = np.float32(0.0)
+    cells = np.empty(n, np.int64)
+    counts = np.zeros((1 << (3 * bits)) + 1, np.int64)
+    lo0, lo1, lo2 = np.float32(lo[0]), np.float32(lo[1]), np.float32(lo[2])
+    s0, s1, s2 = np.float32(scale[0]), np.float32(scale[1]), np.float32(scale[2])
+    for i in range(n):
+        code = 0
+        for axis in range(3):
+            if axis == 0:
+                t = (np.float32(px[i]) - lo0) * s0
+            elif axis == 1:
+                t = (np.float32(py[i]) - lo1) * s1
+            else:
+                t = (np.float32(pz[i]) - lo2) * s2
+            if not t >= zero:
+                t = zero
+            if t > top:
+                t = top
+            q = int(t)
+            for bit in range(bits):
+                code |= ((q >> bit) & 1) << (3 * bit + axis)
+        cells[i] = code
+        counts[code + 1] += 1
+    for c in range(1, counts.shape[0]):  # counts[c]: first slot of cell c
+        counts[c] += counts[c - 1]
+    for i in range(n):
+        code = cells[i]
+        order[counts[code]] = i
+        counts[code] += 1
+    return 0
+
+
+def locality_order(columns) -> np.ndarray:
+    """A permutation of the points that keeps near points near each other in memory (sorted by the Morton code of
+    their cell in a 64 x 64 x 64 grid over their finite bounds).
+
+    Splatting points in this order z-buffers one small patch of pixels after another instead of the whole picture
+    at random: a random-ordered cloud covering a large view otherwise spends most of its time on cache misses.
+
+    Parameters
+    ----------
+    columns : tuple of three (N,) float32 arrays
+        x, y, z of the points.
+
+    Returns
+    -------
+    (N,) int64
+        Indices into the points, each once; points of the same cell keep their order.
+    """
+    px, py, pz = (np.ascontiguousarray(c, dtype=np.float32) for c in columns)
+    lo, scale = np.zeros(3, np.float32), np.zeros(3, np.float32)
+    for axis, column in enumerate((px, py, pz)):
+        finite = column[np.isfinite(column)]
+        if finite.size:
+            low, high = float(finite.min()), float(finite.max())
+            lo[axis] = low
+            scale[axis] = (1 << GRID_BITS) / (high - low) if high > low else 0.0
+    order = np.empty(px.shape[0], np.int64)
+    _locality_order(px, py, pz, lo, scale, order)
+    return order

@@ -15,7 +15,7 @@ import threading
 from typing import NamedTuple
 
 import numpy as np
-from rerun_kernels.splat import empty_keys, splat_points
+from rerun_kernels.splat import empty_keys, locality_order, scratch_pixels, splat_points
 
 #: Splatting pays only for small footprints; larger points go to GL.
 MAX_SPLAT_DIAMETER_PX = 4
@@ -24,6 +24,11 @@ MAX_SPLAT_DIAMETER_PX = 4
 #: below it, handing work to a second thread costs more than it saves.
 THREADED_MIN_POINTS = 200_000
 MAX_SPLAT_THREADS = 2
+
+#: Clouds with at least this many points are put in a cache-friendly order (``rerun_kernels.splat.locality_order``)
+#: when they are splatted a second time (the camera moved): a stream of new clouds, each splatted once, does not pay
+#: for it, and smaller clouds' pixels stay in cache in any order.
+LOCALITY_MIN_POINTS = 200_000
 
 
 def _splat_threads(points: int) -> int:
@@ -62,7 +67,11 @@ class Splat(NamedTuple):
 
 
 class PointSplatter:
-    """Reusable buffers and columns for splatting one point cloud many times.
+    """Columns (colours, radii) of one point cloud, kept for splatting it many times.
+
+    The picture does not depend on the order of the points (equal depths go to the lower colour value), so from
+    its second splat on a big cloud is kept in :func:`~rerun_kernels.splat.locality_order`, and threads may
+    z-buffer shares of it in any order.
 
     Parameters
     ----------
@@ -85,6 +94,17 @@ class PointSplatter:
         self.packed = np.ascontiguousarray(colors).view(np.uint32).reshape(-1)
         radii = np.asarray(radii, dtype=np.float32)
         self.radii = np.ascontiguousarray(radii.reshape(1) if radii.ndim == 0 else radii[keep])
+        self.splats = 0  #: calls of :meth:`splat` so far
+        self.in_locality_order = False
+
+    def _put_in_locality_order(self) -> None:
+        order = locality_order(self.columns)
+        self.columns = [c[order] for c in self.columns]
+        if self.packed.shape[0] > 1:
+            self.packed = self.packed[order]
+        if self.radii.shape[0] > 1:
+            self.radii = self.radii[order]
+        self.in_locality_order = True
 
     def every(self, step: float) -> "PointSplatter":
         """A splatter of every ``ceil(step)``-th point (a level-of-detail subset; itself when step <= 1)."""
@@ -95,6 +115,7 @@ class PointSplatter:
         subset.columns = [np.ascontiguousarray(c[::k]) for c in self.columns]
         subset.packed = self.packed if self.packed.shape[0] == 1 else np.ascontiguousarray(self.packed[::k])
         subset.radii = self.radii if self.radii.shape[0] == 1 else np.ascontiguousarray(self.radii[::k])
+        subset.splats, subset.in_locality_order = 0, self.in_locality_order
         return subset
 
     def splat(self, fb_from_local, to_ndc_z, size, rect, px_per_radius: float, perspective: bool = False):
@@ -120,12 +141,16 @@ class PointSplatter:
         x0, y0, x1, y1 = (int(v) for v in rect)
         x0, y0 = min(max(x0, 0), width), min(max(y0, 0), height)
         x1, y1 = min(max(x1, x0), width), min(max(y1, y0), height)
-        threads = _splat_threads(self.columns[0].shape[0])
+        points = self.columns[0].shape[0]
+        self.splats += 1
+        if self.splats == 2 and points >= LOCALITY_MIN_POINTS and not self.in_locality_order:
+            self._put_in_locality_order()
+        threads = _splat_threads(points)
         with _SCRATCH.lock:
             result = splat_points(self.columns, fb_from_local, to_ndc_z, (x0, y0), (y1 - y0, x1 - x0), self.radii,
                                   px_per_radius, self.packed, perspective=perspective,
                                   max_diameter=MAX_SPLAT_DIAMETER_PX, threads=threads,
-                                  keys=_SCRATCH.get(threads, (y1 - y0) * (x1 - x0)))
+                                  keys=_SCRATCH.get(threads, scratch_pixels((y1 - y0, x1 - x0), MAX_SPLAT_DIAMETER_PX)))
         if result is None:
             return None
         color, depth, (c0, r0, _, _) = result

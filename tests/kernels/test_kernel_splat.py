@@ -50,3 +50,39 @@ def test_the_nearest_point_keeps_its_colour_and_depth():
         assert extent.tolist() == [3, 2, 4, 3]
         assert color.tolist() == [[0x55667788]]
         assert depth[0, 0, 0] == np.float32(-0.2 * 0.5 + 0.5)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_locality_order_groups_near_points(backend):
+    # two far-apart clusters, interleaved in memory: the order visits one cluster, then the other
+    rng = np.random.default_rng(3)
+    a = rng.normal(0.0, 0.01, (500, 3)).astype(np.float32)
+    b = rng.normal(10.0, 0.01, (500, 3)).astype(np.float32)
+    points = np.empty((1000, 3), np.float32)
+    points[0::2], points[1::2] = a, b
+    with rk.use_backend(backend):
+        order = splat.locality_order(tuple(points[:, i] for i in range(3)))
+    assert sorted(order.tolist()) == list(range(1000))  # a permutation
+    in_b = order % 2 == 1
+    assert in_b.tolist() == sorted(in_b.tolist())  # all of cluster a first, then all of b
+    # within a cell the original order is kept (a stable sort): here each cluster is one cell
+    assert (np.diff(order[:500]) > 0).all() and (np.diff(order[500:]) > 0).all()
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("diameter", [1, 2, 3, 4])
+def test_anchors_spread_in_the_resolve_give_the_footprints_picture(backend, diameter):
+    # a cloud denser than the pixels, partly outside the rectangle (x0, y0 = 6, 4): blocks clipped at every edge
+    columns, fb, colors, _ = _cloud(20_000, seed=11)
+    radius = np.float32([diameter / 2])
+    keys = splat.empty_keys(2, splat.scratch_pixels((30, 40)))
+    with rk.use_backend(backend):
+        for threads in (1, 2):
+            direct = splat.splat_points(columns, fb, fb[2], (6, 4), (30, 40), radius, 1.0, colors, keys=keys,
+                                        threads=threads, anchors=False)
+            spread = splat.splat_points(columns, fb, fb[2], (6, 4), (30, 40), radius, 1.0, colors, keys=keys,
+                                        threads=threads, anchors=True)
+            assert (keys == splat.EMPTY_KEY).all()
+            for a, b in zip(direct, spread):
+                np.testing.assert_array_equal(a, b)
+    assert direct[2].tolist()[1:] == [0, 40, 30]  # blocks clipped at the bottom, right and top edges

@@ -212,6 +212,21 @@ TABLE = {
             perspective=kw[3], threads=threads))
         for threads in (1, 2, 3) for name, kw in (("px radii", (1.0, 1.0, None, False)),
                                                   ("world radii, shared colour", (0.05, 24.0, 1, True)))
+    ] + [
+        # one shared px size: each point writes its footprint's first pixel, the resolve spreads it
+        (f"splat anchors {size} px, {threads} threads", lambda threads=threads, size=size: rk.splat.splat_points(
+            SPLAT_COLUMNS, SPLAT_FB, SPLAT_Z, (3, 2), (40, 57), np.float32([size / 2]), 1.0, SPLAT_COLORS,
+            threads=threads, anchors=True))
+        for size in (1, 2, 3, 4) for threads in (1, 2)
+    ],
+    splat._locality_order: [
+        ("locality_order cloud with nan/inf", lambda: rk.splat.locality_order(SPLAT_COLUMNS)),
+        ("locality_order f64 columns, flat in z", lambda: rk.splat.locality_order(
+            (CLOUDS["f64"][:, 0], CLOUDS["f64"][:, 1], np.zeros(300)))),
+        ("locality_order one point and none", lambda: (
+            rk.splat.locality_order(tuple(np.ones(1, np.float32) for _ in range(3))),
+            rk.splat.locality_order(tuple(np.zeros(0, np.float32) for _ in range(3))))),
+        ("locality_order all nan", lambda: rk.splat.locality_order(tuple(np.full(4, NAN, np.float32) for _ in range(3)))),
     ],
     points._finite: [(f"finite_mask {n}", lambda p=p: rk.finite_mask(p)) for n, p in CLOUDS.items()],
     points._bounds: [(f"bounds {n}", lambda p=p: rk.bounds(p)) for n, p in CLOUDS.items()],

@@ -253,3 +253,33 @@ def test_silhouette_edges_outline_a_mesh_on_screen():
     projected[3] = np.nan
     assert {tuple(e) for e in geometry.silhouette_edges(projected, faces)} == {(0, 1), (1, 2), (0, 2)}
     assert geometry.silhouette_edges(projected, np.zeros((0, 3), np.int64)).shape == (0, 2)
+
+
+def test_a_big_cloud_splatted_again_is_reordered_for_locality_with_the_same_picture(monkeypatch):
+    from rerun_scene.visuals import splat as splat_module
+    from rerun_scene.visuals.splat import PointSplatter
+
+    monkeypatch.setattr(splat_module, "LOCALITY_MIN_POINTS", 1000)
+    monkeypatch.setattr(splat_module, "THREADED_MIN_POINTS", 1000)  # and two threads, where the machine has them
+    rng = np.random.default_rng(5)
+    positions = rng.uniform(0.0, 40.0, (5000, 3)).astype(np.float32)
+    positions[:, 2] = rng.uniform(-1.0, 1.0, 5000)
+    colors = rng.integers(0, 256, (5000, 4), dtype=np.uint8)
+    colors[:, 3] = 255
+    radii = rng.uniform(0.2, 1.6, 5000).astype(np.float32)
+    identity = np.eye(4)
+    splatter = PointSplatter(positions, colors, radii, None)
+    first = splatter.splat(identity, identity[2], (40, 40), (0, 0, 40, 40), 1.0)
+    assert not splatter.in_locality_order
+    second = splatter.splat(identity, identity[2], (40, 40), (0, 0, 40, 40), 1.0)
+    assert splatter.in_locality_order and splatter.columns[0].tolist() != positions[:, 0].tolist()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    # the picture is the z-buffer of the input: every drawn pixel has the colour of the nearest point covering it
+    one_px = PointSplatter(positions, colors, 0.5, None).splat(identity, identity[2], (40, 40), (0, 0, 40, 40), 1.0)
+    cols, rows = np.floor(positions[:, 0]).astype(int), np.floor(positions[:, 1]).astype(int)
+    for r, c in [(3, 4), (17, 30), (39, 0)]:
+        at = np.flatnonzero((rows == r) & (cols == c))
+        if at.size:
+            nearest = at[np.argmin(positions[at, 2])]
+            np.testing.assert_array_equal(one_px.color[r - one_px.y0, c - one_px.x0], colors[nearest])
