@@ -402,3 +402,26 @@ def test_rects_boxes_and_arrows_get_labels_at_their_anchors():
     arrow = out3d["world/arrow"].batches
     assert list(arrow["arrow_labels"].texts) == ["wide"] and arrow["arrow_labels"].positions.tolist() == [[1, 3, 0]]
     np.testing.assert_allclose(arrow["arrows"].radii, 0.1)  # width_scale / 2 reaches the drawing
+
+
+def test_logged_radii_give_lines_and_box_edges_a_width_in_scene_units_and_meshes_pick_as_their_instance():
+    hub = new_hub()
+    strips = [np.array([[0, 0, 0], [1, 0, 0]], np.float32), np.array([[5, 5, 5], [6, 6, 6]], np.float32)]
+    log_row(hub, "wide", {"rerun.linestrip3d": C.line_strips(strips, 3),
+                          "rerun.radius": C.primitive(np.array([0.05, 0.2], np.float32))}, frame=1)
+    log_row(hub, "auto", {"rerun.linestrip3d": C.line_strips(strips, 3)}, frame=1)
+    log_row(hub, "box", {"rerun.box3d": C.fixed_size_list(np.array([[1, 1, 1]], np.float32)),
+                         "rerun.radius": C.primitive(np.array([0.25], np.float32))}, frame=1)
+    mesh = C.meshes([{"mesh_id": bytes(16), "positions": np.array([0, 0, 0, 1, 0, 0, 0, 1, 0], np.float32)}] * 2)
+    log_row(hub, "mesh", {"rerun.mesh3d": mesh, "rerun.instance_key": C.primitive(np.array([7, 9], np.uint64))},
+            frame=1)
+    _, out = build(hub, SpaceViewSpec("3d", "/"))
+    wide = out["wide"].batches["lines"]
+    assert wide.width_unit == "world"
+    np.testing.assert_allclose(wide.widths, [0.1, 0.4])  # the SDK logs stroke_width / 2
+    auto = out["auto"].batches["lines"]
+    assert auto.width_unit == "px" and float(auto.widths) == 3.0  # the original's automatic width: 2 x 1.5 points
+    box = out["box"].batches["boxes"]
+    assert box.width_unit == "world"
+    np.testing.assert_allclose(box.widths, [0.5])
+    assert [out["mesh"].batches[f"mesh{i}"].instance_ids().tolist() for i in range(2)] == [[7], [9]]
