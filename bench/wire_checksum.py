@@ -19,8 +19,10 @@ For each frame size (``--frame-kib``, default 64, 1024 and 16384 KiB):
 4. Each checksum alone: ``xxh3_64`` (the one used), ``crc32c`` (format 2), ``zlib.crc32``, ``zlib.adler32``.
 
 Every figure is the best of ``--repeats`` interleaved samples (both sides of a ratio see the same
-machine load; on a shared, loaded machine the best sample is the one least disturbed). Data is
-random (incompressible) and each file run writes a fresh file.
+machine load; on a shared, loaded machine the best sample is the one least disturbed). Then the
+file sink and ring figures once more frame by frame: the candidates take turns for every frame and
+each gets the median of its frame times (on a machine whose load swings within seconds, this pairs
+frames written under the same load). Data is random (incompressible); each run writes fresh files.
 
 Usage::
 
@@ -50,7 +52,7 @@ import rerun.transport.viewer_sink as viewer_sink
 from rerun.sinks import FileSink
 from rerun.transport.ring import HEADER_BYTES, SLOT_TAIL, RingWriter
 from rerun.transport.viewer_sink import serialize_log_frame
-from rerun.wire.frames import FRAME_HEADER, checked_payload
+from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, checked_payload
 from rerun.wire.log_table import log_payload_size
 
 RING_BYTES = 256 << 20
@@ -163,6 +165,55 @@ def time_read_side(area: np.ndarray, frame_len: int, count: int, verify: bool) -
     return time.perf_counter() - start
 
 
+def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, count: int, writer: RingWriter,
+                        consumer: _InstantConsumer, area: np.ndarray) -> dict[str, float]:
+    """Median time per frame of each candidate, the candidates taking turns frame by frame (in a rotating
+    order), so that each ratio compares frames written at the same moment's machine load."""
+    sink_path, plain_sink_path, plain_path = (os.path.join(folder, name) for name in ("i-sink.rrd", "i-plain.rrd", "i-plain.bin"))
+    sink, plain_sink = FileSink(sink_path), FileSink(plain_sink_path)
+    fd = os.open(plain_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    size = log_payload_size(batch)
+    sink.send_log(batch)
+    chunk = os.urandom(sink.stats()["sent_bytes"] - len(STREAM_HEADER))  # the same bytes per frame as the sink's
+    step = (frame.nbytes + 16 + 63) & ~63
+    position = [0]
+
+    def ring_write() -> None:
+        if not writer.try_write_log(batch, size):
+            raise RuntimeError("ring write refused although the consumer took everything")
+        consumer.take_all(writer.head)
+
+    def ring_write_plain() -> None:
+        with _NoChecksum():
+            ring_write()
+
+    def sink_plain() -> None:
+        with _NoChecksum():
+            plain_sink.send_log(batch)
+
+    def memcpy() -> None:
+        pos = position[0] if position[0] + step <= area.nbytes else 0
+        np.copyto(area[pos + 16 : pos + 16 + frame.nbytes], frame)
+        position[0] = pos + step
+
+    candidates = [("sink", lambda: sink.send_log(batch)), ("sink_plain", sink_plain), ("os_write", lambda: os.write(fd, chunk)),
+                  ("ring", ring_write), ("ring_plain", ring_write_plain), ("memcpy", memcpy)]
+    times: dict[str, list[float]] = {name: [] for name, _ in candidates}
+    try:
+        for i in range(count):
+            for name, function in candidates[i % len(candidates) :] + candidates[: i % len(candidates)]:
+                start = time.perf_counter()
+                function()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        sink.close()
+        plain_sink.close()
+        os.close(fd)
+        for path in (sink_path, plain_sink_path, plain_path):
+            os.unlink(path)
+    return {name: float(np.median(values)) for name, values in times.items()}
+
+
 # -- 3. TCP -------------------------------------------------------------------------------------
 def time_tcp(batch: pa.RecordBatch, count: int, mode: str) -> float:
     """Sender: serialise + seal and send each frame, receiver thread: receive + verify each one
@@ -260,6 +311,11 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
     print(f"  vs no checksum           {rate('tcp_plain'):6.2f} GB/s   ({best['tcp_plain'] / best['tcp']:.2f}x throughput)")
     print(f"  vs memcpy+send, recv     {rate('tcp_memcpy'):6.2f} GB/s   ({best['tcp_memcpy'] / best['tcp']:.2f}x throughput)")
     print("alone: " + ", ".join(f"{name} {rate(name):.1f} GB/s" for name in ("xxh3", "crc32c", "zlib.crc32", "zlib.adler32")))
+    med = interleaved_medians(folder, batch, frame, max(16, count), writer, consumer, area)
+    print(f"frame by frame, interleaved, medians of {max(16, count)} frames each:")
+    print(f"  sink / os.write            {med['sink'] / med['os_write']:6.2f}x time   (no checksum: {med['sink_plain'] / med['os_write']:.2f}x)")
+    print(f"  ring / memcpy              {med['memcpy'] / med['ring']:6.2f}x throughput   (no checksum: {med['memcpy'] / med['ring_plain']:.2f}x;"
+          f" with / without {med['ring_plain'] / med['ring']:.2f}x)")
 
 
 def main() -> None:
