@@ -130,14 +130,16 @@ def _splat_keys(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspective
     m10, m11, m12, m13 = m[1, 0], m[1, 1], m[1, 2], m[1, 3]
     m30, m31, m32, m33 = m[3, 0], m[3, 1], m[3, 2], m[3, 3]
     z0, z1, z2, z3 = zr[0], zr[1], zr[2], zr[3]
-    corner_x = np.empty(BLOCK_POINTS, np.int64)
-    corner_y = np.empty(BLOCK_POINTS, np.int64)
-    sizes = np.empty(BLOCK_POINTS, np.int64)  # 0: not drawn
+    # int32 in pass 1: float32 -> int32 conversions and int32 min/max vectorise, int64 ones do not
+    corner_x = np.empty(BLOCK_POINTS, np.int32)
+    corner_y = np.empty(BLOCK_POINTS, np.int32)
+    sizes = np.empty(BLOCK_POINTS, np.int32)  # 0: not drawn
     depth = np.empty(BLOCK_POINTS, np.float32)
     depth_bits = depth.view(np.uint32)
     radius = np.empty(BLOCK_POINTS, np.float32)  # this block's radii: contiguous, so pass 1 stays SIMD
     radius[:] = radii[0] if radii.shape[0] > 0 else np.float32(0.0)
-    min_c, min_r, max_c, max_r = width, height, -1, -1
+    width32, height32, zero32, none32 = np.int32(width), np.int32(height), np.int32(0), np.int32(-1)
+    min_c, min_r, max_c, max_r = width32, height32, none32, none32
     stride = width + pad
     for start in range(0, px.shape[0], BLOCK_POINTS):
         count = min(BLOCK_POINTS, px.shape[0] - start)
@@ -165,26 +167,26 @@ def _splat_keys(px, py, pz, m, zr, x0, y0, radii, two_px_per_radius, perspective
             offset = half - size * half
             fx = np.floor(x + offset)
             fy = np.floor(y + offset)
-            n = np.int64(size)
-            xi = np.int64(fx) if visible else np.int64(0)
-            yi = np.int64(fy) if visible else np.int64(0)
+            n = np.int32(size)
+            xi = np.int32(fx) if visible else zero32
+            yi = np.int32(fy) if visible else zero32
             # drawn: visible and the block reaches into the rectangle
-            drawn = visible & (xi + n > 0) & (xi < width) & (yi + n > 0) & (yi < height)
+            drawn = visible & (xi + n > zero32) & (xi < width32) & (yi + n > zero32) & (yi < height32)
             corner_x[j], corner_y[j] = xi, yi
-            sizes[j] = n if drawn else 0
+            sizes[j] = n if drawn else zero32
             depth[j] = z * half + half
-            min_c = min(min_c, max(xi, 0) if drawn else width)
-            min_r = min(min_r, max(yi, 0) if drawn else height)
-            max_c = max(max_c, min(xi + n, width) - 1 if drawn else -1)
-            max_r = max(max_r, min(yi + n, height) - 1 if drawn else -1)
+            min_c = min(min_c, max(xi, zero32) if drawn else width32)
+            min_r = min(min_r, max(yi, zero32) if drawn else height32)
+            max_c = max(max_c, min(xi + n, width32) - np.int32(1) if drawn else none32)
+            max_r = max(max_r, min(yi + n, height32) - np.int32(1) if drawn else none32)
         if wide:
             return -1
         for j in range(count):
-            n = sizes[j]
+            n = np.int64(sizes[j])
             if n == 0:
                 continue
             key = (np.uint64(depth_bits[j]) << np.uint64(32)) | np.uint64(packed[(start + j) * colour_step])
-            xi, yi = corner_x[j], corner_y[j]
+            xi, yi = np.int64(corner_x[j]), np.int64(corner_y[j])
             if pad:
                 q = (yi + pad) * stride + xi + pad
                 if key < keys[q]:
