@@ -8,7 +8,9 @@ SpaceView3D camera at 1280x720 in the same process. Reported per point count:
 
 - ``first``: set_layer + first frame (upload and draw);
 - ``moving``: median frame while the camera turns 1 degree per frame (every frame redraws all
-  points; for both visuals); the lean visual re-renders big clouds with the CPU splat (numba kernel),
+  points; for both visuals); the lean visual re-renders big clouds with the CPU splat (numba kernel, two threads
+  where the machine has two cores), ``cpu moving`` the process CPU time of those frames (all threads: splat and
+  llvmpipe; on a shared machine it shows the work when the wall time shows the load),
   ``gl moving`` is the same with ``PointsVisual.cpu_splat = False`` (GL_POINTS); ``lod moving`` the splat as
   the window draws moving frames on software GL (every k-th point, at most ``INTERACTIVE_SPLAT_POINTS``; the
   whole cloud follows once the camera stops);
@@ -63,7 +65,7 @@ def bench_lean(n, positions, colors, size, frames):
     batch = PointBatch(positions, colors=colors, radii=1.5, radius_unit="px")
     first, _ = timed(lambda: (view.set_layer("cloud", batch), canvas.render()))
     camera_state = (view.camera.center_point.copy(), view.camera.distance)
-    static, set_same, moving = [], [], []
+    static, set_same, moving, moving_cpu = [], [], [], []
     for _ in range(frames):
         t_set, uploaded = timed(lambda: view.set_layer("cloud", batch))
         assert not uploaded
@@ -71,7 +73,9 @@ def bench_lean(n, positions, colors, size, frames):
         static.append(timed(canvas.render)[0])
     for _ in range(frames):
         view.camera.rotate(1.0 / 0.4, 0.0)  # 1 degree
+        cpu = time.process_time()
         moving.append(timed(canvas.render)[0])
+        moving_cpu.append(time.process_time() - cpu)
     from rerun_scene.visuals.points import PointsVisual
 
     PointsVisual.cpu_splat = False
@@ -92,6 +96,7 @@ def bench_lean(n, positions, colors, size, frames):
     return {
         "first": first,
         "moving": statistics.median(moving),
+        "cpu_moving": statistics.median(moving_cpu),
         "gl_moving": statistics.median(gl_moving),
         "lod_moving": statistics.median(lod_moving),
         "static": statistics.median(static),
@@ -215,8 +220,10 @@ def main():
         bench_depth(max(args.frames, 10) if args.frames != 3 else 40, size)
         return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
-    print(f"# rerun_scene points vs vispy Markers, {size[0]}x{size[1]}, EGL llvmpipe, {args.frames} frames")
-    header = ("points", "lean first", "moving", "gl moving", "lod moving", "static", "set same", "mk first",
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"# rerun_scene points vs vispy Markers, {size[0]}x{size[1]}, EGL llvmpipe, {args.frames} frames, "
+          f"{os.cpu_count()} CPUs, load average {load}")
+    header = ("points", "lean first", "moving", "cpu moving", "gl moving", "lod moving", "static", "set same", "mk first",
               "mk moving", "mk static", "x moving", "x gl mov", "x static")
     print(" ".join(f"{h:>10}" for h in header))
     markers_per_point = None
@@ -230,7 +237,8 @@ def main():
         else:
             markers = bench_markers(n, positions, colors, size, args.frames, camera_state)
             markers_per_point = markers["moving"] / n
-        cells = [f"{n:10d}", f"{lean['first']:10.3f}", f"{lean['moving']:10.3f}", f"{lean['gl_moving']:10.3f}",
+        cells = [f"{n:10d}", f"{lean['first']:10.3f}", f"{lean['moving']:10.3f}", f"{lean['cpu_moving']:10.3f}",
+                 f"{lean['gl_moving']:10.3f}",
                  f"{lean['lod_moving']:10.3f}", f"{lean['static']:10.4f}", f"{lean['set_same'] * 1e6:8.1f}us"]
         if markers:
             cells += [f"{markers['first']:10.3f}", f"{markers['moving']:10.3f}", f"{markers['static']:10.3f}",

@@ -266,22 +266,38 @@ def _resolve(keys, width, height, pad, extent, row_lo, row_hi, color, depth):
     layers = keys.shape[0]
     n = pad + 1
     stride = width + pad
+    if pad:
+        # separable: the nearest over the footprint's columns (and the buffers) per anchor row first, then over its
+        # rows; a round sprite (n >= 4) takes its first and last rows from the columns without the corners
+        cols = c1 - c0
+        anchor_rows = row_hi - row_lo + pad  # padded rows row_lo .. row_hi + pad - 1
+        across = np.empty((anchor_rows, cols), np.uint64)
+        inner = np.empty((anchor_rows, cols), np.uint64) if n >= 4 else across
+        for a in range(anchor_rows):
+            base = (row_lo + a) * stride + pad
+            for c in range(c0, c1):
+                nearest, nearest_inner = empty, empty
+                for t in range(layers):
+                    for dx in range(n):
+                        other = keys[t, base + c - dx]
+                        if other < nearest:
+                            nearest = other
+                        if n >= 4 and dx != 0 and dx != pad and other < nearest_inner:
+                            nearest_inner = other
+                across[a, c - c0] = nearest
+                if n >= 4:
+                    inner[a, c - c0] = nearest_inner
     for r in range(row_lo, row_hi):
         out_r = r - r0
         base = r * width
         for c in range(c0, c1):
             if pad:
                 key = empty
-                for t in range(layers):
-                    for dy in range(n):
-                        row = (r + pad - dy) * stride + c + pad
-                        edge_row = dy == 0 or dy == pad
-                        for dx in range(n):
-                            if n >= 4 and edge_row and (dx == 0 or dx == pad):
-                                continue  # the round sprite's corners
-                            other = keys[t, row - dx]
-                            if other < key:
-                                key = other
+                for dy in range(n):
+                    a = r - row_lo + pad - dy
+                    other = inner[a, c - c0] if dy == 0 or dy == pad else across[a, c - c0]
+                    if other < key:
+                        key = other
             else:
                 q = base + c
                 key = keys[0, q]
