@@ -139,6 +139,9 @@ class Ingest:
             "last_refusal": self.last_refusal,
             "suppressed_log_lines": ingest_log.suppressed_total,
         }
+        if self.server is not None:
+            budget = self.server.receive_budget
+            connections["frames_into"] = {"reused_memory": budget.reused_frames, "fresh_memory": budget.fresh_frames}
         return {"sources": [s.as_dict() for s in self.sources()], "store": store_stats, "connections": connections}
 
     def close(self) -> None:

@@ -16,16 +16,23 @@ frame was dropped), so that a stream of big frames lands in memory already fault
 touch costs a page fault per 4 KiB (the TCP receive ran ~3x slower into fresh mappings). A kept
 buffer counts against the same budget, goes when its connection goes, and is dropped at once when
 another frame needs the room.
+
+A frame the store keeps (zero-copy) holds its buffer until the store evicts it. Such a buffer is
+*lent*: :meth:`ReceiveBudget.reclaim` (after each frame, and whenever the store evicted data) finds
+the lent buffers nothing references any more and makes them *free* for any connection's next
+frame, within the same cap as kept buffers; the rest are let go at once, so evicted data never
+stays resident for long. Pooled buffers already count in the process's resident memory, so a
+frame that lands in one asks the store for no room (``make_room`` is told only the fresh bytes).
 """
 
 from __future__ import annotations
 
 import mmap
-from collections import deque
-from typing import Callable
 import sys
 import threading
 import time
+from collections import deque
+from typing import Callable
 
 import numpy as np
 
@@ -38,6 +45,8 @@ class NoRoom(Exception):
 
 #: Buffers kept for reuse hold at most this much in total without a limit (a quarter of it with one).
 UNLIMITED_KEPT_BYTES = 256 << 20
+#: Lent buffers watched for reuse at most (each is checked after every frame).
+MAX_LENT = 64
 
 
 class ReceiveBudget:
@@ -61,6 +70,14 @@ class ReceiveBudget:
         self.kept_bytes = 0
         self.kept_cap = UNLIMITED_KEPT_BYTES if limit is None else limit // 4
         self._kept: dict[object, np.ndarray] = {}
+        self._lent: list[np.ndarray] = []  # buffers of frames the store holds
+        self._free: list[np.ndarray] = []  # lent buffers given back: any connection's next frame may land in one
+        self.free_bytes = 0
+        #: Bytes of frames in flight landing in fresh (not yet committed) memory.
+        self.fresh_reserved = 0
+        #: Frames admitted into a pooled buffer (pages already committed), and into fresh memory.
+        self.reused_frames = 0
+        self.fresh_frames = 0
         self._cond = threading.Condition()
         self._make_room = make_room
         self._queue: deque[int] = deque()  # tickets of the frames waiting, in arrival order
@@ -68,8 +85,9 @@ class ReceiveBudget:
         #: Frames waiting for room right now.
         self.waiting = 0
 
-    def reserve(self, nbytes: int, timeout: float | None = None) -> None:
-        """Take ``nbytes``, waiting in arrival order for the frames in flight to make room.
+    def reserve(self, nbytes: int, timeout: float | None = None, key: object = None) -> np.ndarray | None:
+        """Take ``nbytes``, waiting in arrival order for the frames in flight to make room; return a pooled
+        buffer for the frame (what ``key`` kept, or a free one; pages already committed) or None.
 
         With ``timeout`` None (the server's choice) a frame waits as long as frames ahead of it hold
         the room: each of those is received at the pace of its peer and dropped by its own stall
@@ -77,13 +95,15 @@ class ReceiveBudget:
         arrived first. Then the room is made in the store (``make_room``, see the constructor):
         the frames in flight and the data kept must fit the memory limit together.
 
+        Release with :meth:`release` (``fresh``: whether no pooled buffer was returned).
+
         Raises
         ------
         NoRoom
             If ``nbytes`` exceeds the whole budget, or no room came within ``timeout``.
         """
         if self.limit is None:
-            return
+            return self.take_kept(key, nbytes)
         if nbytes > self.limit:
             raise NoRoom(f"a frame of {nbytes} bytes exceeds the receive budget of {self.limit} bytes (the memory limit)")
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -94,7 +114,7 @@ class ReceiveBudget:
             try:
                 # First come, first served: a stream of small frames cannot starve a big one.
                 while self._queue[0] != ticket or self.reserved + nbytes > self.limit:
-                    if self._queue[0] == ticket and self.kept_bytes and self.reserved + self.kept_bytes + nbytes > self.limit:
+                    if self._queue[0] == ticket and self._pooled_bytes() and self.reserved + self._pooled_bytes() + nbytes > self.limit:
                         self._drop_kept()  # room for a frame comes before buffers kept for speed
                         continue
                     left = None if deadline is None else deadline - time.monotonic()
@@ -105,27 +125,71 @@ class ReceiveBudget:
                         )
                     self.waiting = len(self._queue)
                     self._cond.wait(left)
-                if self.reserved + self.kept_bytes + nbytes > self.limit:
+                if self.reserved + self._pooled_bytes() + nbytes > self.limit:
                     self._drop_kept()
                 self.reserved += nbytes
                 self.peak_reserved = max(self.peak_reserved, self.reserved)
-                in_flight = self.reserved
+                buffer = self._take_pooled_locked(key, nbytes)
+                if buffer is None:
+                    self.fresh_reserved += nbytes
+                    self.fresh_frames += 1
+                else:
+                    self.reused_frames += 1
+                in_flight = self.fresh_reserved
             finally:
                 self._queue.remove(ticket)
                 self.waiting = len(self._queue)
                 self._cond.notify_all()  # the next in line may fit too
-        if self._make_room is not None:
+        if self._make_room is not None and in_flight:
             self._make_room(in_flight)
+            self.reclaim()  # what the store just evicted may be lent buffers
+        return buffer
 
     def take_kept(self, key: object, nbytes: int) -> np.ndarray | None:
-        """The buffer ``key`` kept (see :meth:`keep`) if it fits ``nbytes`` (sliced to it), else None."""
+        """The buffer ``key`` kept (see :meth:`keep`), else a free one, if it fits ``nbytes`` (sliced to it), else None."""
         with self._cond:
-            kept = self._kept.get(key)
-            if kept is None or not nbytes <= kept.nbytes <= nbytes + nbytes // 4 + (1 << 20):
-                return None
+            return self._take_pooled_locked(key, nbytes)
+
+    def _take_pooled_locked(self, key: object, nbytes: int) -> np.ndarray | None:
+        kept = self._kept.get(key)
+        if kept is not None and _fits(kept, nbytes):
             del self._kept[key]
             self.kept_bytes -= kept.nbytes
             return kept[:nbytes]
+        for i, free in enumerate(self._free):
+            if _fits(free, nbytes):
+                del self._free[i]
+                self.free_bytes -= free.nbytes
+                return free[:nbytes]
+        return None
+
+    def _pooled_bytes(self) -> int:
+        return self.kept_bytes + self.free_bytes
+
+    def lend(self, owner: np.ndarray) -> None:
+        """Watch ``owner`` (a :func:`lazy_buffer` whose frame the store keeps) to reuse it once the store lets it go."""
+        if owner.nbytes < MIN_POOLED_BYTES:
+            return
+        with self._cond:
+            if len(self._lent) < MAX_LENT:
+                self._lent.append(owner)
+
+    def reclaim(self) -> None:
+        """Make the lent buffers nothing else references free for reuse, within the cap; let the rest go."""
+        released: list[np.ndarray] = []  # dropped outside the lock (unmapping takes a while)
+        with self._cond:
+            lent = self._lent
+            for i in range(len(lent) - 1, -1, -1):
+                if sys.getrefcount(lent[i]) > 2:  # the list's reference and getrefcount's own
+                    continue
+                owner = lent.pop(i)
+                room = self.kept_cap if self.limit is None else min(self.kept_cap, self.limit - self.reserved)
+                if self._pooled_bytes() + owner.nbytes <= room:
+                    self._free.append(owner)
+                    self.free_bytes += owner.nbytes
+                else:
+                    released.append(owner)
+        released.clear()
 
     def keep(self, key: object, owner: np.ndarray) -> bool:
         """Keep ``owner`` (a :func:`lazy_buffer` nothing else references) for ``key``'s next frame.
@@ -139,7 +203,7 @@ class ReceiveBudget:
         with self._cond:
             self._forget_locked(key)
             budget = self.kept_cap if self.limit is None else min(self.kept_cap, self.limit - self.reserved)
-            if self.kept_bytes + owner.nbytes > budget:
+            if self._pooled_bytes() + owner.nbytes > budget:
                 return False
             self._kept[key] = owner
             self.kept_bytes += owner.nbytes
@@ -159,13 +223,22 @@ class ReceiveBudget:
     def _drop_kept(self) -> None:
         self._kept.clear()
         self.kept_bytes = 0
+        self._free.clear()
+        self.free_bytes = 0
 
-    def release(self, nbytes: int) -> None:
+    def release(self, nbytes: int, fresh: bool = True) -> None:
+        """Give back a frame's reservation (``fresh``: it did not land in a pooled buffer)."""
         if self.limit is None:
             return
         with self._cond:
             self.reserved -= nbytes
+            if fresh:
+                self.fresh_reserved -= nbytes
             self._cond.notify_all()
+
+
+def _fits(buffer: np.ndarray, nbytes: int) -> bool:
+    return nbytes <= buffer.nbytes <= nbytes + nbytes // 4 + (1 << 20)
 
 
 def lazy_buffer(nbytes: int) -> np.ndarray:

@@ -21,6 +21,9 @@ class IngestTarget(EventHandler, Protocol):
     def make_room(self, incoming: int) -> None:
         """Drop the oldest data kept so that ``incoming`` more bytes (frames being received) fit the memory limit."""
 
+    def watch_evictions(self, callback) -> None:
+        """Call ``callback()`` after the target dropped data for the memory limit."""
+
 
 class RecordingTarget:
     """Keeps every event in arrival order (:class:`BeginRecording`, :class:`LogEvent`, :class:`ClearEvent`)."""
@@ -39,6 +42,9 @@ class RecordingTarget:
 
     def make_room(self, incoming: int) -> None:
         pass  # no memory limit
+
+    def watch_evictions(self, callback) -> None:
+        pass  # never evicts
 
     def stats(self) -> dict:
         rows: dict[str, int] = {}
@@ -63,6 +69,9 @@ class DiscardTarget:
     def make_room(self, incoming: int) -> None:
         pass  # no memory limit
 
+    def watch_evictions(self, callback) -> None:
+        pass  # never evicts
+
     def stats(self) -> dict:
         return {}
 
@@ -84,6 +93,9 @@ class HubTarget:
 
     def make_room(self, incoming: int) -> None:
         self.hub.make_room(incoming)
+
+    def watch_evictions(self, callback) -> None:
+        self.hub.budget.after_eviction.append(callback)
 
     def stats(self) -> dict:
         """Rows per entity of every recording, plus evictions (for the headless report)."""

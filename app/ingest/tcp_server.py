@@ -115,6 +115,7 @@ class TcpServer:
         self.registry = registry
         self.limits = limits
         self.receive_budget = ReceiveBudget(limits.receive_budget_bytes, make_room=dispatcher.make_room)
+        dispatcher.target.watch_evictions(self.receive_budget.reclaim)  # evicted frames' buffers: reused or let go
         #: Called with (peer text, reason) for a connection turned away before it became a source.
         self.on_refused = on_refused
         self.refused_connections = 0
@@ -390,10 +391,11 @@ class TcpServer:
             # The whole frame is admitted against the shared budget before its first byte (frames
             # that each held part of it could wait on one another for ever), but its memory is
             # committed only as bytes arrive: a peer that sends a header alone costs no memory.
-            budget.reserve(size)  # in turn: the frames ahead are bounded by their own stall timeout
-            frame = payload = owner = None
+            # Admitted in turn (the frames ahead are bounded by their stall timeout), maybe into a pooled buffer.
+            frame = budget.reserve(size, key=conn)
+            fresh = frame is None
+            payload = owner = None
             try:
-                frame = budget.take_kept(conn, size)
                 if frame is not None:
                     owner = frame.base
                 else:
@@ -406,11 +408,12 @@ class TcpServer:
                 payload.release()
                 self.dispatcher.handle(source, frame)
                 frame = payload = None
-                if owner is not None:
-                    budget.keep(conn, owner)  # if nothing holds it now, the next frame lands in it
+                if owner is not None and not budget.keep(conn, owner):  # if nothing holds it now, the next frame lands in it
+                    budget.lend(owner)  # else once the store lets it go
             finally:
                 frame = payload = owner = None  # a torn frame's memory goes now, not when the next one arrives
-                budget.release(size)
+                budget.release(size, fresh)
+            budget.reclaim()  # what the store evicted while storing this frame
             connection.frame_done()
 
     def _serve_ring(self, conn: socket.socket, ring: RingReader, source: SourceStats, wake: tuple[int, int] | None = None) -> None:

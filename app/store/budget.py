@@ -19,7 +19,7 @@ import itertools
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -59,6 +59,8 @@ class MemoryBudget:
         self._seq = itertools.count(1)  # next() is atomic under the GIL: stores on other threads share it
         self._stores: list["Store"] = []
         self._lock = threading.Lock()
+        #: Called (no arguments) after each eviction: e.g. the receive side reclaims the buffers of evicted frames.
+        self.after_eviction: list[Callable[[], None]] = []
 
     @property
     def bytes(self) -> int:
@@ -124,6 +126,8 @@ class MemoryBudget:
             # the limit holds for the process's resident memory, not just for the store's accounting.
             pa.default_memory_pool().release_unused()
             _trim_c_heap()
+            for callback in self.after_eviction:
+                callback()
 
     def _evict_oldest(self, excess: int) -> bool:
         """Evict the oldest timed chunks (timeless ones once no timed chunk is left) worth
