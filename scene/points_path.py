@@ -56,8 +56,9 @@ def current_renderer() -> str:
 
 
 #: While the camera moves, a window on the splat path draws every k-th point of bigger clouds (at most this many),
-#: then the whole cloud once the camera stops (``PointsVisual.interactive_max_points``).
-INTERACTIVE_SPLAT_POINTS = 500_000
+#: then the whole cloud once the camera stops (``PointsVisual.interactive_max_points``). A 1 M-point cloud costs
+#: ~20 ms of CPU per splatted frame here (bench/scene.py), so clouds up to that size are drawn whole while moving.
+INTERACTIVE_SPLAT_POINTS = 1_000_000
 
 
 def configure_points_path(renderer: str | None = None, interactive: bool = False) -> str:
