@@ -148,7 +148,9 @@ class ReceiveBudget:
     def take_kept(self, key: object, nbytes: int) -> np.ndarray | None:
         """The buffer ``key`` kept (see :meth:`keep`), else a free one, if it fits ``nbytes`` (sliced to it), else None."""
         with self._cond:
-            return self._take_pooled_locked(key, nbytes)
+            buffer = self._take_pooled_locked(key, nbytes)
+            self.reused_frames += buffer is not None
+            return buffer
 
     def _take_pooled_locked(self, key: object, nbytes: int) -> np.ndarray | None:
         kept = self._kept.get(key)

@@ -30,11 +30,11 @@ from rerun.transport.ring import (
     align_record,
     ring_path,
 )
-from rerun.transport.buffers import default_pool
+from rerun.transport.buffers import MIN_POOLED_BYTES, default_pool
 from rerun.transport.segments import MAX_SEGMENTS, SEGMENT_REF, SLOT_SEG_RELEASED
 from rerun.wire.frames import FRAME_HEADER, MAX_FRAME_BYTES, WireError, parse_frame_header
 
-from rerun_app.ingest.receive_budget import lazy_buffer
+from rerun_app.ingest.receive_budget import ReceiveBudget, lazy_buffer
 
 #: Rings larger than this are refused (a hostile or corrupt handshake must not make us map 1 TB).
 MAX_RING_BYTES = 16 << 30
@@ -109,7 +109,8 @@ class RingReader:
     """
 
     def __init__(
-        self, name: str, capacity: int, max_frame_bytes: int = MAX_FRAME_BYTES, owner_pid: int | None = None, owner_is_peer=None
+        self, name: str, capacity: int, max_frame_bytes: int = MAX_FRAME_BYTES, owner_pid: int | None = None, owner_is_peer=None,
+        buffers: ReceiveBudget | None = None,
     ) -> None:
         if not isinstance(capacity, int) or not MIN_RING_BYTES <= capacity <= MAX_RING_BYTES:
             raise WireError(f"ring capacity must be an int in {MIN_RING_BYTES}..{MAX_RING_BYTES}, got {capacity!r}")
@@ -159,6 +160,10 @@ class RingReader:
         self._tail = int(self._slots[SLOT_TAIL])
         self._partial: np.ndarray | None = None  # a chunked frame being assembled
         self._partial_filled = 0
+        #: Where a chunked frame's memory may come from, and go back to (buffers the store let go).
+        self.buffers = buffers
+        self._partial_owner: np.ndarray | None = None
+        self._assembled_owner: np.ndarray | None = None
         self._segments: dict[int, tuple[str, mmap.mmap, int]] = {}  # index -> (name, mapping, address)
         self.segment_frames = 0
         self.last_lost: str | None = None
@@ -238,10 +243,16 @@ class RingReader:
             if data.nbytes < FRAME_HEADER.size:
                 raise WireError(f"ring {self.name!r}: first chunk of {data.nbytes} bytes is shorter than a frame header")
             _kind, length = parse_frame_header(data, 0, self.max_frame_bytes)
-            # Committed as the chunks come (the header announces a length the producer may never send).
-            self._partial = default_pool.take_free(FRAME_HEADER.size + length)
+            # Committed as the chunks come (the header announces a length the producer may never send),
+            # unless a buffer the store let go (pages already committed) fits.
+            size = FRAME_HEADER.size + length
+            self._partial = None if self.buffers is None else self.buffers.take_kept(self, size)
+            self._partial_owner = None if self._partial is None else self._partial.base
             if self._partial is None:
-                self._partial = lazy_buffer(FRAME_HEADER.size + length)
+                self._partial = default_pool.take_free(size)  # the transport's own pool: not ours to keep
+            if self._partial is None:
+                self._partial = lazy_buffer(size)
+                self._partial_owner = self._partial if size >= MIN_POOLED_BYTES else None
             self._partial_filled = 0
         end = self._partial_filled + data.nbytes
         if end > self._partial.nbytes:
@@ -251,7 +262,14 @@ class RingReader:
         if end < self._partial.nbytes:
             return None
         frame, self._partial = self._partial, None
+        self._assembled_owner, self._partial_owner = self._partial_owner, None
         return frame
+
+    def take_assembled_owner(self) -> np.ndarray | None:
+        """The buffer of the chunked frame last yielded, if it is one :attr:`buffers` may take back
+        (:meth:`ReceiveBudget.keep` / :meth:`ReceiveBudget.lend` once the frame was dispatched)."""
+        owner, self._assembled_owner = self._assembled_owner, None
+        return owner
 
     def _segment_frame(self, data: np.ndarray) -> np.ndarray:
         """The frame a SEGMENT record names, as an array over the segment (no copy)."""

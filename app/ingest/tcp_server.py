@@ -323,7 +323,7 @@ class TcpServer:
                 # else could make the viewer map, and remove, a file that is not that peer's.
                 ring = RingReader(
                     ring_info.get("name"), ring_info.get("capacity"), self.dispatcher.max_frame_bytes or (4 << 30),
-                    owner_pid=pid, owner_is_peer=lambda: peer_is_process(conn, pid),
+                    owner_pid=pid, owner_is_peer=lambda: peer_is_process(conn, pid), buffers=self.receive_budget,
                 )
             except WireError as exc:
                 ring_error = str(exc)
@@ -359,6 +359,7 @@ class TcpServer:
                 self._serve_ring(conn, ring, source, wake)
             finally:
                 ring.close()
+                self.receive_budget.forget(ring)
         return source
 
     def _serve_stream(self, conn: socket.socket, source: SourceStats, connection: Connection) -> None:
@@ -430,6 +431,8 @@ class TcpServer:
                     Dispatcher.report_error(source, ring.last_lost)
                     continue
                 self.dispatcher.handle(source, frame)
+                frame = None
+                self._take_back(ring)
                 last_data = time.monotonic()
                 if ring.producer_waiting():
                     self._wake_producer(conn, space_fd)
@@ -463,6 +466,15 @@ class TcpServer:
                 eof = True
             finally:
                 ring.set_consumer_waiting(False)
+
+    def _take_back(self, ring: RingReader) -> None:
+        """After a chunked ring frame was dispatched: its buffer is kept for the ring's next one if nothing
+        holds it, else lent until the store lets it go (as for TCP frames)."""
+        owner = ring.take_assembled_owner()
+        if owner is not None and not self.receive_budget.keep(ring, owner):
+            self.receive_budget.lend(owner)
+        owner = None
+        self.receive_budget.reclaim()
 
     @staticmethod
     def _wake_producer(conn: socket.socket, space_fd: int | None = None) -> None:

@@ -11,6 +11,7 @@ import sys
 import weakref
 
 import numpy as np
+import pytest
 
 from peer_kit import PeakSampler, start_viewer
 from rerun_app.ingest.receive_budget import ReceiveBudget, lazy_buffer
@@ -68,12 +69,17 @@ rr.disconnect()
 """
 
 
-def test_a_stream_the_store_keeps_lands_in_reused_memory_within_the_limit(tmp_path):
+# TCP, and the ring's chunked path (frames bigger than a ring record, no shared-memory segments).
+TRANSPORTS = {"tcp": {}, "ring-chunked": {"RERUN_SEGMENT_BYTES": "0", "RERUN_RING_BYTES": str(4 << 20)}}
+
+
+@pytest.mark.parametrize("transport", list(TRANSPORTS))
+def test_a_stream_the_store_keeps_lands_in_reused_memory_within_the_limit(tmp_path, transport):
     frames = 16
     proc, port, stats_path = start_viewer(tmp_path, "--memory-limit", "300MB", "--exit-after-idle", "1")
     sampler = PeakSampler(proc.pid)
     try:
-        env = dict(os.environ, RERUN_TRANSPORT="tcp")
+        env = dict(os.environ, RERUN_TRANSPORT=transport.split("-")[0], **TRANSPORTS[transport])
         logger = subprocess.run([sys.executable, "-c", LOGGER, f"127.0.0.1:{port}", str(frames)], env=env,
                                 capture_output=True, text=True, timeout=300)
         assert logger.returncode == 0, logger.stderr[-2000:]
@@ -85,6 +91,7 @@ def test_a_stream_the_store_keeps_lands_in_reused_memory_within_the_limit(tmp_pa
     peak = sampler.stop()
     stats = json.loads(stats_path.read_text())
     (source,) = stats["sources"]
+    assert source["kind"] == transport.split("-")[0] and source["zero_copy_frames"] == 0
     # (A logger faster than the viewer may drop its oldest queued frames: its queue is bounded.)
     assert frames // 2 <= source["log_rows"] <= frames and source["errors"] == 0
     (recording,) = stats["store"]["recordings"].values()
