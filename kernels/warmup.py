@@ -16,7 +16,7 @@ from .color import bgr_to_rgb, to_rgba8
 from .colormaps import apply_colormap, value_range
 from .depth import backproject_depth, depth_cloud
 from .points import bounds, finite_mask, voxel_downsample
-from .splat import splat_points
+from .splat import locality_order, splat_points
 from .srgb import linear_to_srgb8, srgb_to_linear
 from .tensor import slice_tensor
 from .yuv import i420_to_rgb, nv12_to_rgb, yuyv_to_rgb
@@ -56,6 +56,7 @@ def exercise_all_kernels() -> None:
     for perspective in (False, True):
         splat_points(points, np.eye(4), np.eye(4)[2], (0, 0), (2, 2), np.ones(1, np.float32), 1.0,
                      np.zeros(1, np.uint32), perspective=perspective)
+    locality_order(points)
     frame = np.zeros(4 * 2 * 3 // 2, np.uint8)
     nv12_to_rgb(frame, 4, 2)
     i420_to_rgb(frame, 4, 2, alpha=True)

@@ -159,7 +159,8 @@ class PointSplatter:
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's cache) the splat kernel now, e.g. from a background thread at window start:
-    the first CPU-splatted frame otherwise waits ~0.25 s (cached) to ~1 s (first run after install) for it."""
+    """Compile (or load from numba's cache) the splat kernels now, e.g. from a background thread at window start:
+    the first CPU-splatted frame otherwise waits ~0.25 s (cached) to ~1 s (first run after install) for them."""
     splatter = PointSplatter(np.zeros((1, 3), np.float32), np.zeros(4, np.uint8), 0.5, None)
     splatter.splat(np.eye(4), np.eye(4)[2], (2, 2), (0, 0, 2, 2), 1.0)
+    splatter._put_in_locality_order()  # what a big cloud's second splat runs
