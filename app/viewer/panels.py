@@ -388,7 +388,8 @@ def _time_axis(viewer, time_range, streams: bool = True) -> None:
     if streams:  # the original's title of the tree, left of the axis
         draw.add_text(imgui.ImVec2(origin.x + 2, origin.y + 5), imgui.get_color_u32(imgui.Col_.text), "Streams")
     imgui.same_line(0, 0)
-    width = max(imgui.get_content_region_avail().x - 8.0, 10.0)
+    # ends clear of the Streams rows' scrollbar, so the last time's ticks stay visible in every row
+    width = max(imgui.get_content_region_avail().x - imgui.get_style().scrollbar_size - 8.0, 10.0)
     imgui.invisible_button("##time-axis", imgui.ImVec2(width, _AXIS_HEIGHT))
     viewer.record_item("time-axis")
     x0, y0 = origin.x + _NAME_COLUMN, origin.y

@@ -14,9 +14,10 @@ import numpy as np
 from imgui_bundle import imgui
 
 from rerun_app.views import values
-from rerun_app.views.streams import StreamRow, paths_with_data, stream_rows
+from rerun_app.views.streams import StreamRow, paths_with_data, stream_rows, timeless_paths
 
 _INDENT = 14.0
+TIMELESS_MARK_OFFSET = 4.0  # px left of the time axis: where a row's timeless data is marked
 ROWS_REFRESH_SECONDS = 0.5  # rows rebuilt at most this often while only data arrives (2000 entities: ~0.1 s each)
 _TICK = imgui.ImVec4(0.45, 0.7, 1.0, 1.0)
 _TICK_COMPONENT = imgui.ImVec4(0.6, 0.6, 0.75, 1.0)
@@ -56,16 +57,21 @@ def draw_streams(ctx, x_of, axis_x: float, width: float, name_column: float) -> 
             row = rows[index]
             top = imgui.get_cursor_screen_pos()
             _row_label(ctx, row, top, name_column, row_height)
+            timeless = False
             if row.shows_ticks:
                 xs = _ticks(ctx, store, key, row, x_of, width)
                 colour = component_colour if row.component is not None else tick_colour
                 for x in xs:
                     draw.add_rect_filled(imgui.ImVec2(x, top.y + 4), imgui.ImVec2(x + 1.5, top.y + row_height - 4),
                                          colour)
+                timeless = _is_timeless(ctx, store, row)
+                if timeless:  # the original marks timeless data left of the time axis
+                    mid = imgui.ImVec2(axis_x - TIMELESS_MARK_OFFSET, top.y + row_height / 2)
+                    draw.add_circle_filled(mid, 2.5, colour)
             else:
                 xs = []
             ctx.stream_rows.append({"key": row.key, "label": row.label, "depth": row.depth, "open": row.open,
-                                    "component": row.component, "ticks": list(xs),
+                                    "component": row.component, "ticks": list(xs), "timeless": timeless,
                                     "rect": (axis_x, top.y, width, row_height)})
     clipper.end()
     imgui.pop_style_color()
@@ -108,6 +114,7 @@ def _rows(ctx, store, key) -> list[StreamRow]:
     rows = stream_rows(store.entity_tree(), lambda path, default: ctx.stream_open.get(path, default),
                        shown.__contains__, store.components)
     ctx.stream_cache["rows"] = (structure, generation, now, rows)
+    ctx.stream_cache["timeless"] = timeless_paths(store)
     return rows
 
 
@@ -140,6 +147,20 @@ def _row_label(ctx, row: StreamRow, top, name_column: float, row_height: float) 
     imgui.set_cursor_screen_pos(imgui.ImVec2(top.x, top.y + row_height))
     imgui.dummy(imgui.ImVec2(0, 0))
     imgui.pop_id()
+
+
+def _is_timeless(ctx, store, row: StreamRow) -> bool:
+    """Whether the row has timeless data: an entity row, when it or an entity below it holds only timeless data;
+    a component row, when the component has a timeless value."""
+    if row.component is None:
+        return row.path in ctx.stream_cache.get("timeless", ())
+    cache_key = (row.key, store.generation(row.path))
+    cached = ctx.stream_cache.get(("timeless", row.key))
+    if cached is None or cached[0] != cache_key:
+        latest = store.latest_at(row.path, None, None, components=[row.component])
+        cached = ctx.stream_cache[("timeless", row.key)] = (
+            cache_key, latest is not None and row.component in latest.components)
+    return cached[1]
 
 
 def _component_tooltip(ctx, row: StreamRow) -> str:

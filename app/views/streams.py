@@ -107,3 +107,20 @@ def paths_with_data(store, key) -> set[str]:
                 break
             found.add(ancestor)
     return found
+
+
+def timeless_paths(store) -> set[str]:
+    """Entities of ``store`` whose data is timeless only (on no timeline), and every ancestor of one: their rows get
+    the original's timeless mark at the left of the time axis."""
+    timelines = store.timelines()
+    found: set[str] = set()
+    for path in store.entity_paths():
+        if any(store.times_with_data(tl, path).size for tl in timelines):
+            continue
+        parts = path.split("/")
+        for depth in range(len(parts), 0, -1):
+            ancestor = "/".join(parts[:depth])
+            if ancestor in found:
+                break
+            found.add(ancestor)
+    return found

@@ -28,6 +28,7 @@ for f in range({LAST + 1}):
                     frame=f)
     if f in frames['logs/app']:
         kit.log_row(hub, 'logs/app', {{'rerun.text_entry': C.text_entries(f'step {{f}}', 'INFO')}}, frame=f)
+kit.log_row(hub, 'world/static', kit.points3d([[1, 1, 1]]), frame=None)  # timeless
 """
 
 AFTER = """
@@ -68,7 +69,8 @@ def _tick_pixels(img: np.ndarray, row: dict, x: float) -> int:
 def test_rows_are_the_entity_tree_with_top_level_nodes_open(shots):
     _, state = shots["start"]
     assert [(r["label"], r["depth"], r["open"]) for r in state["rows"]] == [
-        ("logs/", 0, True), ("app", 1, False), ("world/", 0, True), ("box", 1, False), ("points", 1, False)]
+        ("logs/", 0, True), ("app", 1, False), ("world/", 0, True), ("box", 1, False), ("points", 1, False),
+        ("static", 1, False)]
 
 
 def test_each_closed_row_has_a_tick_at_every_time_with_data_and_none_elsewhere(shots):
@@ -109,3 +111,16 @@ def test_collapsed_panel_keeps_only_the_controls_and_the_views_grow(shots):
     bottom = lambda s: max(r[1] + r[3] for r in s["views"].values())  # noqa: E731
     assert bottom(collapsed) > bottom(start) + 0.5 * (full - small)
     assert abs(expanded["items"]["timeline-window"][3] - full) <= 4
+
+
+def test_timeless_data_is_marked_left_of_the_time_axis(shots):
+    img, state = shots["start"]
+    rows = {r["key"]: r for r in state["rows"]}
+    assert rows["world/static"]["timeless"] and rows["world/static"]["ticks"] == []
+    assert not any(rows[p]["timeless"] for p in FRAMES)
+    x = state["items"]["time-axis"][0] - 4  # the mark's centre
+    for path in ("world/static", "world/box"):
+        _, y, _, h = rows[path]["rect"]
+        patch = img[int(y):int(y + h), int(x) - 2:int(x) + 3, :3].astype(int)
+        marked = int((np.abs(patch - np.array(TICK_RGB)).max(axis=-1) <= 40).sum())
+        assert (marked >= 4) if path == "world/static" else (marked == 0), (path, marked)

@@ -7,7 +7,7 @@ import numpy as np
 from _viewer_kit import RECORDING_ID, cells, new_hub, points3d
 
 from rerun.wire.log_table import build_log_batch
-from rerun_app.views.streams import paths_with_data, stream_rows
+from rerun_app.views.streams import paths_with_data, stream_rows, timeless_paths
 
 FRAME, SIM = ("frame", "sequence"), ("sim_time", "time")
 
@@ -45,3 +45,7 @@ def test_rows_follow_the_tree_and_the_open_states():
     assert labels[2:5] == [("a/", 1, None), ("points", 2, None), ("point3d", 3, "rerun.point3d")]
     assert labels[5] == ("static", 1, None)
     assert np.all([r.shows_ticks for r in rows if r.component is not None])
+
+
+def test_timeless_rows_are_the_timeless_entities_and_their_ancestors():
+    assert timeless_paths(_store()) == {"world", "world/static"}
