@@ -37,14 +37,15 @@ Why XXH3
 --------
 The checksum has to be computed by the SDK, which may use no JIT and no compiled code of its own
 (``import rerun`` stays light, see DESIGN.md), so it is a C library's: XXH3-64 (``xxhash``) runs at
-~50 GB/s on one AVX2 core here, hardware CRC32C at ~24 GB/s and ``zlib.crc32``/``adler32`` at 3-4 GB/s.
-A checksum pass costs its bytes / its speed on top of the copy it guards; against a ring write
-(~12 GB/s into shared memory) or ``os.write`` (~4 GB/s into the page cache) only the XXH3 pass is
-small enough for the goals (file sink <= 1.2x ``os.write``, ring >= 0.8x memcpy;
-``bench/wire_checksum.py`` measures both in one run). A 64-bit hash misses a random change with
-probability 2^-64; single-bit flips and bursts are tested exhaustively/randomly in
-``tests/sdk/test_frame_checksums.py`` (XXH3 gives no proof for them the way a CRC does; its
-per-stripe multiply-accumulate and final avalanche spread every input bit over the digest).
+~45-50 GB/s on one AVX2 core here, hardware CRC32C at ~24 GB/s and ``zlib.crc32``/``adler32`` at 2-4 GB/s.
+A separate checksum pass costs bytes / its speed on top of the copy it guards: against ``os.write``
+(~2-4 GB/s into the page cache) that is a few percent; against a copy into the shared-memory ring
+(~12 GB/s) about a quarter, so a ring write with its checksum stays below 0.8x of memcpy (a fused
+copy-and-hash would need compiled code in the SDK). ``bench/wire_checksum.py`` measures both against
+baselines in the same run. A 64-bit hash misses a random change with probability 2^-64; XXH3 gives
+no proof for single-bit flips and bursts the way a CRC does, so ``tests/sdk/test_frame_checksums.py``
+checks every single-bit flip of a frame and thousands of bursts; the b"XXH3" tag keeps a flipped flag
+bit from turning verification off.
 
 Readers verify a checksummed frame before decoding it. ``rerun.recording.load``, ``rerun print`` and
 the viewer skip a damaged frame (bad header, checksum mismatch, undecodable or invalid batch) with
