@@ -140,7 +140,9 @@ class ReceiveBudget:
                 self._queue.remove(ticket)
                 self.waiting = len(self._queue)
                 self._cond.notify_all()  # the next in line may fit too
-        if self._make_room is not None and in_flight:
+        # Small frames leave the store's own check after ingest to keep them within the limit (it reads the
+        # process's RSS at most every 20 ms); a frame big enough to pass the limit asks for room first.
+        if self._make_room is not None and buffer is None and nbytes >= MIN_POOLED_BYTES:
             self._make_room(in_flight)
             self.reclaim()  # what the store just evicted may be lent buffers
         return buffer
