@@ -398,6 +398,8 @@ def draw_bar_chart(viewer, spec) -> None:
     cond = implot.Cond_.always if _BAR_LIMITS.get(spec.name) != limits else implot.Cond_.once
     _BAR_LIMITS[spec.name] = limits
     implot.setup_axis_limits(implot.ImAxis_.x1, -0.5, len(heights) - 0.5, cond)
+    ticks = bc.index_ticks(len(heights), size.x - _Y_AXIS_ALLOWANCE_PX)  # the plot area is narrower than the widget
+    implot.setup_axis_ticks(implot.ImAxis_.x1, [float(t) for t in ticks], [str(t) for t in ticks])
     implot.setup_axis_limits(implot.ImAxis_.y1, limits[1], limits[2], cond)
     bar_spec = implot.Spec()
     # as the original: the series' automatic colour (legend), bars filled with 3/4 of it and no outline
@@ -407,6 +409,7 @@ def draw_bar_chart(viewer, spec) -> None:
     implot.plot_bars(f"{bc.series_name(spec.root)}##bars", heights, bc.BAR_WIDTH, 0.0, bar_spec)
     frame = _plot_frame([], "index")
     frame["values"] = len(heights)
+    frame["x_ticks"] = ticks
     frame["hover"] = _bar_hover(spec.root, heights)
     viewer.item_rects[f"plot-area:{spec.name}"] = tuple(frame["rect"])  # for scripted moves (tests)
     viewer.plot_frames[spec.name] = frame
@@ -426,6 +429,7 @@ def _bar_hover(entity_path: str, heights) -> dict | None:
     return {"index": index, "lines": lines}
 
 
+_Y_AXIS_ALLOWANCE_PX = 80.0  # at least what the y axis' labels and title take from the chart's width
 _BAR_LIMITS: dict[str, tuple] = {}  # view name → (bar count, y range) the axes were last fitted to
 
 

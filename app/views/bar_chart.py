@@ -70,3 +70,20 @@ def y_range(heights: np.ndarray) -> tuple[float, float]:
         hi = lo + 1.0
     pad = 0.05 * (hi - lo)
     return lo - (pad if lo < 0 else 0.0), hi + (pad if hi > 0 else 0.0)
+
+
+#: Index labels on a bar chart's x axis stay at least this many pixels apart.
+MIN_TICK_SPACING_PX = 40.0
+
+
+def index_ticks(count: int, width_px: float) -> list[int]:
+    """Whole bar indices to label on the x axis: every bar while they fit ``MIN_TICK_SPACING_PX`` apart, else
+    every 2nd, 5th, 10th, 20th, 50th … (a tick at a fractional index names no bar)."""
+    if count <= 0:
+        return []
+    fit = max(int(width_px // MIN_TICK_SPACING_PX), 1)
+    step, k = 1, 0
+    while -(-count // step) > fit:
+        k += 1
+        step = (1, 2, 5)[k % 3] * 10 ** (k // 3)
+    return list(range(0, count, step))

@@ -80,3 +80,23 @@ def test_the_legend_names_the_series_in_the_top_right_corner(egl_available, tmp_
     assert max(heights[-3:]) < 0.5 * max(heights)
     corner = img[y:y + int(h * 0.2), x + int(w * 0.65):x + w]
     assert matches(corner, bc.fill_color("histogram"), 12).sum() >= 30
+
+
+def test_the_index_axis_labels_whole_bars_only_and_thins_them_to_fit():
+    assert bc.index_ticks(5, 1000) == [0, 1, 2, 3, 4]  # room for all
+    for count, width in ((5, 120), (100, 400), (1000, 700), (7, 39)):
+        ticks = bc.index_ticks(count, width)
+        assert ticks and ticks[0] == 0 and all(isinstance(t, int) and 0 <= t < count for t in ticks)
+        assert len(ticks) <= max(width // bc.MIN_TICK_SPACING_PX, 1), (count, width, ticks)
+        if len(ticks) > 1:
+            assert str(ticks[1] - ticks[0]).strip("0") in ("1", "2", "5"), ticks  # 1, 2, 5, 10, 20, 50 …
+    assert bc.index_ticks(0, 500) == []
+
+
+def test_a_narrow_chart_labels_whole_indices(egl_available, tmp_path):
+    img, plots = load(render(tmp_path, LOG, size=(500, 300), timeline="frame", time=1))
+    (frame,) = plots.values()
+    ticks, count = frame["x_ticks"], len(FRAME_VALUES[1])
+    assert ticks[0] == 0 and all(isinstance(t, int) for t in ticks) and len(ticks) < count  # thinned, whole
+    spacing_px = (ticks[1] - ticks[0]) * frame["rect"][2] / count  # the index axis spans count units
+    assert spacing_px >= bc.MIN_TICK_SPACING_PX
