@@ -10,7 +10,8 @@ For each frame size (``--frame-kib``, default 64, 1024 and 16384 KiB):
    XXH3 is computed and written) against ``np.copyto`` of the same frame bytes into a ring-sized
    shared-memory area at the same positions (memcpy to where the ring writes), and against the same
    ring write without the checksum. A stand-in consumer takes every record at once (it stores the
-   tail through its own mapping, as the viewer's reader does). Goal: >= 0.8x of memcpy.
+   tail through its own mapping, as the viewer's reader does). Goal: >= 0.8x of memcpy. Also the ring
+   write as before the chunked copy-and-hash of big frames (Arrow's whole copy, then one XXH3 pass).
    Also the viewer's side: copying a record out of the ring and verifying it (``checked_payload``)
    against the copy alone.
 3. TCP: frames serialised, sealed and sent over a loopback connection to a thread that receives and
@@ -71,12 +72,27 @@ class _NoChecksum:
 
     def __enter__(self):
         self._saved = (file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame, viewer_sink.seal_frame)
+        self._hash_after = _HashAfterCopy().__enter__()  # big ring frames: Arrow's copy alone
         file_sink.seal_frame = ring_module.seal_frame = viewer_sink.seal_frame = lambda frame: None
         file_sink.frame_digest = lambda *parts: 0
         return self
 
     def __exit__(self, *exc) -> None:
         file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame, viewer_sink.seal_frame = self._saved
+        self._hash_after.__exit__()
+
+
+class _HashAfterCopy:
+    """Big ring frames written as before the chunked copy-and-hash: Arrow copies the whole frame, then
+    one XXH3 pass (the same-run baseline for :mod:`rerun.transport.hashing_writer`)."""
+
+    def __enter__(self):
+        self._saved = ring_module.CHUNKED_HASH_MIN_BYTES
+        ring_module.CHUNKED_HASH_MIN_BYTES = 1 << 62
+        return self
+
+    def __exit__(self, *exc) -> None:
+        ring_module.CHUNKED_HASH_MIN_BYTES = self._saved
 
 
 # -- 1. file sink -------------------------------------------------------------------------------
@@ -187,6 +203,10 @@ def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, c
         with _NoChecksum():
             ring_write()
 
+    def ring_write_whole() -> None:
+        with _HashAfterCopy():
+            ring_write()
+
     def sink_plain() -> None:
         with _NoChecksum():
             plain_sink.send_log(batch)
@@ -197,7 +217,7 @@ def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, c
         position[0] = pos + step
 
     candidates = [("sink", lambda: sink.send_log(batch)), ("sink_plain", sink_plain), ("os_write", lambda: os.write(fd, chunk)),
-                  ("ring", ring_write), ("ring_plain", ring_write_plain), ("memcpy", memcpy)]
+                  ("ring", ring_write), ("ring_plain", ring_write_plain), ("ring_whole", ring_write_whole), ("memcpy", memcpy)]
     times: dict[str, list[float]] = {name: [] for name, _ in candidates}
     try:
         for i in range(count):
@@ -270,7 +290,7 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
     batch = _batch(frame_bytes)
     frame = serialize_log_frame(batch)
     samples: dict[str, list[float]] = {k: [] for k in (
-        "sink", "sink_plain", "os_write", "ring", "ring_plain", "memcpy", "read", "read_verify", "tcp", "tcp_plain", "tcp_memcpy",
+        "sink", "sink_plain", "os_write", "ring", "ring_plain", "ring_whole", "memcpy", "read", "read_verify", "tcp", "tcp_plain", "tcp_memcpy",
         "xxh3", "crc32c", "zlib.crc32", "zlib.adler32")}
     position = [0]
     time_file_sink(folder, batch, 2)  # warm up: imports, schema cache, staging buffer
@@ -285,6 +305,8 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
         samples["ring"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
         with _NoChecksum():
             samples["ring_plain"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
+        with _HashAfterCopy():
+            samples["ring_whole"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
         samples["memcpy"].append(time_memcpy_ring(area, frame, 4 * count, position) / 4)
         samples["read"].append(time_read_side(area, frame.nbytes, 4 * count, verify=False) / 4)
         samples["read_verify"].append(time_read_side(area, frame.nbytes, 4 * count, verify=True) / 4)
@@ -306,6 +328,8 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
     print(f"memcpy into the ring area    {rate('memcpy'):6.2f} GB/s")
     print(f"  ring / memcpy              {best['memcpy'] / best['ring']:6.2f}x throughput   (goal >= 0.8)")
     print(f"ring write, no checksum      {rate('ring_plain'):6.2f} GB/s   (with / without {best['ring_plain'] / best['ring']:.2f}x throughput)")
+    print(f"ring, hashed after the copy  {rate('ring_whole'):6.2f} GB/s   ({best['memcpy'] / best['ring_whole']:.2f}x of memcpy; the same below "
+          f"{ring_module.CHUNKED_HASH_MIN_BYTES >> 20} MiB)")
     print(f"viewer read: copy + verify   {rate('read_verify'):6.2f} GB/s   vs copy alone {rate('read'):6.2f} GB/s ({best['read'] / best['read_verify']:.2f}x)")
     print(f"TCP: serialise+seal+send, recv+verify {rate('tcp'):6.2f} GB/s")
     print(f"  vs no checksum           {rate('tcp_plain'):6.2f} GB/s   ({best['tcp_plain'] / best['tcp']:.2f}x throughput)")
@@ -315,7 +339,7 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
     print(f"frame by frame, interleaved, medians of {max(16, count)} frames each:")
     print(f"  sink / os.write            {med['sink'] / med['os_write']:6.2f}x time   (no checksum: {med['sink_plain'] / med['os_write']:.2f}x)")
     print(f"  ring / memcpy              {med['memcpy'] / med['ring']:6.2f}x throughput   (no checksum: {med['memcpy'] / med['ring_plain']:.2f}x;"
-          f" with / without {med['ring_plain'] / med['ring']:.2f}x)")
+          f" with / without {med['ring_plain'] / med['ring']:.2f}x; hashed after the copy: {med['memcpy'] / med['ring_whole']:.2f}x)")
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ import pyarrow as pa
 from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, frame_size, seal_frame
 from rerun.wire.log_table import write_log_payload
 from rerun.transport.buffers import prefault
+from rerun.transport.hashing_writer import CHUNKED_HASH_MIN_BYTES, write_sealed_log_frame
 from rerun.transport.segments import SEGMENT_MIN_BYTES, SEGMENT_REF, Segment, SegmentPool, encode_segment_ref
 
 RING_MAGIC = b"RRRING01"
@@ -74,7 +75,13 @@ def align_record(nbytes: int) -> int:
 def _write_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> None:
     """Write the LOG frame of ``batch`` (header + Arrow payload of ``payload_size`` bytes + XXH3)
     into ``target``, a writable buffer exactly the frame's size, letting Arrow write the buffers
-    there; the checksum is computed right after, over bytes still in the CPU cache."""
+    there; the checksum is computed right after, over bytes still in the CPU cache. Big frames are
+    copied and hashed chunk by chunk instead (:mod:`rerun.transport.hashing_writer`)."""
+    if payload_size >= CHUNKED_HASH_MIN_BYTES:
+        written = write_sealed_log_frame(target, batch, payload_size)
+        if written != FRAME_HEADER.size + payload_size:
+            raise RuntimeError(f"Arrow wrote {written} bytes for a payload sized at {payload_size}")
+        return
     buffer = pa.py_buffer(target)
     writer = pa.FixedSizeBufferWriter(buffer)
     try:

@@ -41,8 +41,10 @@ The checksum has to be computed by the SDK, which may use no JIT and no compiled
 A separate checksum pass costs bytes / its speed on top of the copy it guards: against ``os.write``
 (~2-4 GB/s into the page cache) that is a few percent; against a copy into the shared-memory ring
 (~12 GB/s) about a quarter, so a ring write with its checksum stays below 0.8x of memcpy (a fused
-copy-and-hash would need compiled code in the SDK). ``bench/wire_checksum.py`` measures both against
-baselines in the same run. A 64-bit hash misses a random change with probability 2^-64; XXH3 gives
+copy-and-hash would need compiled code in the SDK). Ring frames of 8 MiB and more are copied and
+hashed in 256 KiB chunks, each hashed while still in L2 (:mod:`rerun.transport.hashing_writer`):
+Arrow's single copy of such a frame bypasses the cache, and hashing it afterwards read it back from
+RAM. ``bench/wire_checksum.py`` measures all of these against baselines in the same run. A 64-bit hash misses a random change with probability 2^-64; XXH3 gives
 no proof for single-bit flips and bursts the way a CRC does, so ``tests/sdk/test_frame_checksums.py``
 checks every single-bit flip of a frame and thousands of bursts; the b"XXH3" tag keeps a flipped flag
 bit from turning verification off.
