@@ -72,6 +72,11 @@ class ChunkHashingWriter:
     def writable(self) -> bool:
         return True
 
+    def release(self) -> None:
+        """Drop the views of the target (an exception's traceback would otherwise keep them)."""
+        del self._array
+        self._view.release()
+
     def append_digest(self) -> None:
         """Write the XXH3-64 of everything written so far after it (u64 LE, the frame's trailer)."""
         if self._hashed < self._position:
@@ -85,9 +90,12 @@ def write_sealed_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> 
     XXH3 trailer) into ``target``, a writable buffer exactly the frame's size; return the bytes Arrow
     and the header took (the caller checks them against ``FRAME_HEADER.size + payload_size``)."""
     sink = ChunkHashingWriter(target)
-    sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
-    write_log_payload(batch, pa.PythonFile(sink, mode="w"))
-    written = sink.tell()
-    if written == FRAME_HEADER.size + payload_size:
-        sink.append_digest()
+    try:
+        sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
+        write_log_payload(batch, pa.PythonFile(sink, mode="w"))
+        written = sink.tell()
+        if written == FRAME_HEADER.size + payload_size:
+            sink.append_digest()
+    finally:
+        sink.release()  # no view of the mapping may outlive this call (it must close later), even on error
     return written

@@ -3,6 +3,8 @@ those of the same frame written in one piece and hashed afterwards (the wire for
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -62,3 +64,15 @@ def test_a_big_ring_frame_is_verified_and_decoded_and_a_flip_in_a_late_chunk_is_
     finally:
         reader.close()
         writer.close()
+
+
+def test_a_failed_chunked_write_leaves_no_view_of_its_target_behind():
+    """The frame's buffer is too short for the batch: the write fails, and no view of the target outlives
+    it (a ring's mapping with a view still exported cannot be closed)."""
+    batch = _big_batch(4)
+    size = log_payload_size(batch)
+    mapping = mmap.mmap(-1, frame_size(size) - 4096)
+    with pytest.raises(Exception, match="past the") as failure:
+        write_sealed_log_frame(mapping, batch, size)
+    assert "past the" in str(failure.value)  # ``failure`` also keeps the traceback and its frames alive here
+    mapping.close()  # BufferError if a view of it were still exported
