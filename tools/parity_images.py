@@ -58,6 +58,14 @@ for f in range(60):
         rr.log_text_entry("logs/app", f"frame {f}: {level.lower()} message", level=level)
 rr.log_text_entry("logs/app", "a coloured entry", color=[0, 200, 0])
 """,
+    # a tensor view with named dimensions (a slice selector per cut dimension) next to a bar chart
+    "tensor_and_bars": """
+x = np.linspace(0, 1, 40)
+t = (np.sin(x[:, None, None] * 6) * np.cos(np.linspace(0, 1, 30)[None, :, None] * 4)
+     + np.linspace(0, 1, 5)[None, None, :]).astype(np.float32)
+rr.log_tensor("volume", t, names=("height", "width", "batch"))
+rr.log_tensor("histogram", np.array([1.0, 3.0, -2.0, 5.0, 4.0, 0.5, 2.5, 3.5]))
+""",
     # a 3D scene: points with labels, boxes, arrows, a line strip, under view coordinates with +Z up
     "scene_3d": """
 rr.set_time_sequence("frame", 0)
