@@ -29,6 +29,9 @@ LEGACY_MAGIC = b"RRF0"
 UNREADABLE = "unreadable"
 #: Events handed to ``StoreHub.add_events`` per hold of the ingest lock (the window reads between).
 BULK_EVENTS_PER_LOCK = 4096
+#: While a 0.4.0 file loads into a store, the C heap's free pages are handed back after every this many bytes of
+#: decoded LOG batches (see :func:`rerun_app.store.trim_c_heap`): 145 MB of points peaked ~85 MB lower.
+TRIM_EVERY_BYTES = 8 << 20
 
 
 def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
@@ -55,6 +58,11 @@ def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
     except Exception as exc:  # noqa: BLE001 - a bad file must never take the viewer down
         Dispatcher.report_error(source, f"stopped reading {path!r}: {type(exc).__name__}: {exc}")
         source.end_reason = "error"
+    finally:
+        if isinstance(dispatcher.target, HubTarget):  # the loader's temporaries, freed between the kept arrays
+            from rerun_app.store import trim_c_heap
+
+            trim_c_heap()
 
 
 def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -> None:
@@ -133,7 +141,11 @@ def _decoded(dispatcher: Dispatcher, source: SourceStats, frames: Iterator[np.nd
 
 
 def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[Event]) -> Iterator[Event]:
-    """Legacy-file events with every LOG batch fully validated (bad ones counted and skipped)."""
+    """Legacy-file events with every LOG batch fully validated (bad ones counted and skipped); the C heap is
+    trimmed every ``TRIM_EVERY_BYTES`` of them (each record's decompressed and decoded copies are freed then)."""
+    from rerun_app.store import trim_c_heap
+
+    untrimmed = 0
     for event in events:
         source.frames += 1
         if isinstance(event, LogEvent):
@@ -147,6 +159,10 @@ def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[Eve
                 Dispatcher.report_error(source, f"dropped a LOG event: {type(exc).__name__}: {exc}")
                 continue
             source.log_rows += event.batch.num_rows
+            untrimmed += event.batch.nbytes
+            if untrimmed >= TRIM_EVERY_BYTES:
+                trim_c_heap()
+                untrimmed = 0
         yield event
 
 

@@ -38,7 +38,7 @@ Map of the package (``Store`` is split the way Rerun's store crate is: write / r
 - ``budget``: the memory limit shared by the stores of a hub; ``hub``: :class:`StoreHub`, recording id → store.
 """
 
-from rerun_app.store.budget import MemoryBudget, process_rss_bytes, store_budget_for_process_limit
+from rerun_app.store.budget import MemoryBudget, process_rss_bytes, store_budget_for_process_limit, trim_c_heap
 from rerun_app.store.chunk import INSTANCE_KEY, SPLAT_KEY
 from rerun_app.store.hub import StoreHub
 from rerun_app.store.latest_at import LatestAt, array_to_numpy
@@ -64,4 +64,5 @@ __all__ = [
     "parse_time_point",
     "process_rss_bytes",
     "store_budget_for_process_limit",
+    "trim_c_heap",
 ]

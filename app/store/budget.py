@@ -125,7 +125,7 @@ class MemoryBudget:
             # Arrow's allocator (mimalloc / jemalloc) keeps freed pages for reuse; hand them back so
             # the limit holds for the process's resident memory, not just for the store's accounting.
             pa.default_memory_pool().release_unused()
-            _trim_c_heap()
+            trim_c_heap()
             for callback in self.after_eviction:
                 callback()
 
@@ -162,8 +162,14 @@ def _load_malloc_trim():
 _malloc_trim = _load_malloc_trim()
 
 
-def _trim_c_heap() -> None:
-    """Give the C heap's free pages back to the OS (glibc keeps the index arrays numpy freed)."""
+def trim_c_heap() -> None:
+    """Give the C heap's free pages back to the OS (glibc keeps the index arrays numpy freed).
+
+    Also what keeps a big file's load from leaving holes resident: glibc's dynamic mmap threshold rises to the
+    largest block freed, so after the first few MiB-sized temporaries (decompressed records, Arrow payloads) the
+    next ones come from the heap, between the arrays the store keeps, and their pages stay resident once freed.
+    ``malloc_trim(0)`` hands back every whole free page of every arena; without glibc it does nothing.
+    """
     if _malloc_trim is not None:
         _malloc_trim(0)
 
