@@ -27,6 +27,7 @@ from rerun_app.viewer.blueprint_panel import BlueprintView
 from rerun_app.viewer.auto_dock import content_size_2d
 from rerun_app.viewer.context import PanelContext
 from rerun_app.viewer.imgui_canvas import ImguiSceneCanvas
+from rerun_app.viewer.kernel_warmup import KernelWarmUp
 from rerun_app.viewer.layout import DockLayout
 from rerun_app.viewer.picking import Picker
 from rerun_app.viewer.shown import ShownRecording
@@ -70,25 +71,6 @@ def _row_of_instance(host, path: str | None, instance: int) -> tuple[str, int] |
         if rows.size:
             return layer, int(rows[0])
     return None
-
-
-def warm_up_kernels() -> None:
-    """Load numba and the compiled depth/colour kernels now (a background thread at window start), so the first
-    depth frame of a stream does not stall the window for the import and the cache load (~0.3-0.5 s)."""
-    try:
-        from rerun_app.views import pixels
-
-        depth = np.full((4, 4), 1000, np.uint16)
-        pixels.depth_cloud(depth, np.array([[2.0, 0, 2], [0, 2.0, 2], [0, 0, 1]]), 1000.0, colormap="turbo")
-        pixels.depth_cloud(depth, np.array([[2.0, 0, 2], [0, 2.0, 2], [0, 0, 1]]), 1000.0,
-                           color_image=np.zeros((4, 4, 3), np.uint8))
-        pixels.apply_colormap(depth, "turbo", ignore_zero=True)
-        pixels.to_rgba8(np.zeros((4, 4, 3), np.uint8))
-        from rerun_scene.visuals.splat import warm_up as warm_up_point_splat
-
-        warm_up_point_splat()
-    except Exception:  # noqa: BLE001 (an optimisation only: the real call reports any problem)
-        log.debug("kernel warm-up failed", exc_info=True)
 
 
 class Viewer:
@@ -148,10 +130,11 @@ class Viewer:
                                   self._views_showing)
         self.picker = Picker(lambda: self.space_views.views, self.state, self.request_redraw)
         self.input = None
+        self.kernel_warm_up = KernelWarmUp()
         if not headless:
             import glfw
 
-            threading.Thread(target=warm_up_kernels, name="rerun-kernel-warmup", daemon=True).start()
+            self.kernel_warm_up.start()
 
             from rerun_app.viewer.input import InputRouter
 
@@ -451,6 +434,8 @@ class Viewer:
         """Lay the ViewBoxes out in their windows and sync their layers with the store at the cursor."""
         store = self.store
         with self.lock:
+            if not self.headless:  # a window (headless runs warm nothing)
+                self.kernel_warm_up.saw_store(store)
             self.state.warnings = self.space_views.update(store, self.shown.cursor(), self.state, self.live,
                                                           self.view_rects)
 
