@@ -95,28 +95,26 @@ def paths_with_data(store, key) -> set[str]:
     """Entities of ``store`` with data on timeline ``key`` or only timeless data (the original leaves out the
     others), and every ancestor of one: one pass over the entities (a subtree query per node would be quadratic)."""
     timelines = store.timelines()
-    found: set[str] = set()
-    for path in store.entity_paths():
-        if not store.times_with_data(key, path).size and \
-                any(store.times_with_data(tl, path).size for tl in timelines):
-            continue  # data only on other timelines
-        parts = path.split("/")
-        for depth in range(len(parts), 0, -1):
-            ancestor = "/".join(parts[:depth])
-            if ancestor in found:
-                break
-            found.add(ancestor)
-    return found
+    # An entity with data only on other timelines is left out.
+    return _with_ancestors(
+        path for path in store.entity_paths()
+        if store.times_with_data(key, path).size or not any(store.times_with_data(tl, path).size for tl in timelines)
+    )
 
 
 def timeless_paths(store) -> set[str]:
     """Entities of ``store`` whose data is timeless only (on no timeline), and every ancestor of one: their rows get
     the original's timeless mark at the left of the time axis."""
     timelines = store.timelines()
+    return _with_ancestors(
+        path for path in store.entity_paths() if not any(store.times_with_data(tl, path).size for tl in timelines)
+    )
+
+
+def _with_ancestors(paths) -> set[str]:
+    """``paths`` and every ancestor of each (``a/b/c`` adds ``a/b`` and ``a``), each ancestor chain walked once."""
     found: set[str] = set()
-    for path in store.entity_paths():
-        if any(store.times_with_data(tl, path).size for tl in timelines):
-            continue
+    for path in paths:
         parts = path.split("/")
         for depth in range(len(parts), 0, -1):
             ancestor = "/".join(parts[:depth])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import NamedTuple
 
 from rerun.wire.frames import STREAM_HEADER, FrameKind, encode_frame_header
 
@@ -128,3 +129,27 @@ class PeakSampler:
         self._stop.set()
         self._thread.join()
         return self.peak
+
+
+class ViewerRun(NamedTuple):
+    """What a headless viewer run left: its peak private + file-backed RSS, its ``--stats-json`` and its stderr."""
+
+    peak: int
+    stats: dict
+    stderr: str
+
+
+def run_viewer_until_it_exits(proc, stats_path, feed) -> ViewerRun:
+    """Sample the viewer's memory while ``feed()`` runs its loggers, then wait for the viewer to exit (start it
+    with ``--exit-after-idle``); it is killed if anything fails on the way."""
+    import json
+
+    sampler = PeakSampler(proc.pid)
+    try:
+        feed()
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return ViewerRun(sampler.stop(), json.loads(stats_path.read_text()), err)

@@ -4,7 +4,6 @@ after the other, however long the first takes; and the data kept plus the frames
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -17,7 +16,7 @@ import pyarrow as pa
 
 from rerun.wire.frames import STREAM_HEADER
 from rerun.wire.log_table import build_log_batch, write_log_frame
-from peer_kit import PeakSampler, rss, start_viewer, wait_until
+from peer_kit import rss, run_viewer_until_it_exits, start_viewer, wait_until
 
 LIMIT = 300 * 10**6
 MB = 10**6
@@ -37,21 +36,16 @@ def test_two_loggers_each_sending_65_percent_of_the_budget_both_arrive_within_th
     # The viewer gives frames in flight 90 % of what it does not use yet (cli.receive_budget_for).
     budget = (LIMIT - rss(proc.pid)) * 9 // 10
     side = int((0.65 * budget) ** 0.5)  # ~60 %: the two do not fit the budget together
-    sampler = PeakSampler(proc.pid)
-    try:
+
+    def feed() -> None:
         env = dict(os.environ, RERUN_TRANSPORT="tcp")
         loggers = [subprocess.Popen([sys.executable, "-c", LOGGER, f"127.0.0.1:{port}", str(side), str(value)], env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for value in (1, 2)]
         for logger in loggers:
             _, err = logger.communicate(timeout=300)
             assert logger.returncode == 0, err[-2000:]
-        _, viewer_err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    peak = sampler.stop()
-    stats = json.loads(stats_path.read_text())
+
+    peak, stats, viewer_err = run_viewer_until_it_exits(proc, stats_path, feed)
     # Both frames arrived whole: no source was dropped for want of room.
     assert [(s["log_rows"], s["errors"], s["end_reason"]) for s in stats["sources"]] == [(1, 0, "closed")] * 2, (stats["sources"], viewer_err[-2000:])
     assert "no room" not in viewer_err

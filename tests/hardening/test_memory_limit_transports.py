@@ -7,14 +7,13 @@ the newest frames, about as many as the limit has room for, and the process stay
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from peer_kit import PeakSampler, start_viewer
+from peer_kit import run_viewer_until_it_exits, start_viewer
 
 FRAMES = 600
 FRAME_BYTES = 640 * 480 * 3
@@ -35,20 +34,15 @@ rr.disconnect()
 
 def stream_images(tmp_path, transport: str) -> tuple[int, int, dict]:
     proc, port, stats_path = start_viewer(tmp_path, "--memory-limit", "300MB", "--exit-after-idle", "1")
-    sampler = PeakSampler(proc.pid)
-    try:
+
+    def feed() -> None:
         env = dict(os.environ, RERUN_TRANSPORT=transport)
         env.pop("RERUN_RING_BYTES", None)  # the default ring, 256 MiB: what the limit must not count as data
         logger = subprocess.run([sys.executable, "-c", LOGGER, f"127.0.0.1:{port}"], env=env, capture_output=True,
                                 text=True, timeout=300)
         assert logger.returncode == 0, logger.stderr[-2000:]
-        proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    peak = sampler.stop()
-    stats = json.loads(stats_path.read_text())
+
+    peak, stats, _ = run_viewer_until_it_exits(proc, stats_path, feed)
     (recording,) = stats["store"]["recordings"].values()
     return recording["rows_per_entity"].get("camera/image", 0), peak, stats
 

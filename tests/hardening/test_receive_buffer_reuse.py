@@ -4,7 +4,6 @@ cap on pooled buffers (issue 9 leftover: with-store TCP ingest ran at half the i
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import weakref
 import numpy as np
 import pytest
 
-from peer_kit import PeakSampler, start_viewer
+from peer_kit import run_viewer_until_it_exits, start_viewer
 from rerun_app.ingest.receive_budget import ReceiveBudget, lazy_buffer
 
 MiB = 1 << 20
@@ -77,19 +76,14 @@ TRANSPORTS = {"tcp": {}, "ring-chunked": {"RERUN_SEGMENT_BYTES": "0", "RERUN_RIN
 def test_a_stream_the_store_keeps_lands_in_reused_memory_within_the_limit(tmp_path, transport):
     frames = 16
     proc, port, stats_path = start_viewer(tmp_path, "--memory-limit", "300MB", "--exit-after-idle", "1")
-    sampler = PeakSampler(proc.pid)
-    try:
+
+    def feed() -> None:
         env = dict(os.environ, RERUN_TRANSPORT=transport.split("-")[0], **TRANSPORTS[transport])
         logger = subprocess.run([sys.executable, "-c", LOGGER, f"127.0.0.1:{port}", str(frames)], env=env,
                                 capture_output=True, text=True, timeout=300)
         assert logger.returncode == 0, logger.stderr[-2000:]
-        proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    peak = sampler.stop()
-    stats = json.loads(stats_path.read_text())
+
+    peak, stats, _ = run_viewer_until_it_exits(proc, stats_path, feed)
     (source,) = stats["sources"]
     assert source["kind"] == transport.split("-")[0] and source["zero_copy_frames"] == 0
     # (A logger faster than the viewer may drop its oldest queued frames: its queue is bounded.)
