@@ -58,9 +58,11 @@ def test_dragging_in_the_view_rotates_the_clouds(logger, browser):
 
 def test_clicking_an_entity_checkbox_hides_its_cloud(logger, browser):
     page = open_page(browser, logger.web_url)
-    image = wait_for_pixels(page, lambda im: both_clouds(im) and len(checkbox_centres(im)) >= 3,
-                            "both clouds and the entity tree")
-    boxes = checkbox_centres(image)  # world, world/a_red, world/b_green
+    # The Blueprint panel, once it lists both entities: the view 'world' with a_red and b_green, then 'All entities'
+    # with world, a_red and b_green (while it is still being built, the second box may be another row's).
+    image = wait_for_pixels(page, lambda im: both_clouds(im) and len(checkbox_centres(im)) == 6,
+                            "both clouds and the whole Blueprint tree")
+    boxes = checkbox_centres(image)  # view world, its world/a_red, world/b_green, then All entities
     page.mouse.click(*boxes[1])
     hidden = wait_for_pixels(page, lambda im: in_view(im, RED).sum() < 20, "the red cloud hidden")
     assert in_view(hidden, GREEN).sum() > MIN_CLOUD_PIXELS
