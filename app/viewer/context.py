@@ -37,16 +37,20 @@ class PanelContext:
     views_showing : callable
         ``views_showing(path)``: (window name, title) of each space view that shows that entity (the selection
         panel's "Is shown in" and "in Space View").
+    entities_of : callable
+        ``entities_of(spec)``: the entities space view ``spec`` shows (a bar chart draws one series for each).
     """
 
     def __init__(self, shown: ShownRecording, state: ViewerState, views: Callable[[], dict],
                  request_redraw: Callable[[], None], reset_layout: Callable[[], None],
                  warn_entity: Callable[[str, str], None],
-                 views_showing: Callable[[str], list[tuple[str, str]]]) -> None:
+                 views_showing: Callable[[str], list[tuple[str, str]]],
+                 entities_of: Callable[[object], list[str]]) -> None:
         self.shown = shown
         self.state = state
         self._views = views
         self.views_showing = views_showing
+        self.entities_of = entities_of
         self.request_redraw = request_redraw
         self.reset_layout = reset_layout
         self.warn_entity = warn_entity

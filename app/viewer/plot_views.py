@@ -372,61 +372,81 @@ _HIGHLIGHT = imgui.ImVec4(0.25, 0.35, 0.6, 0.6)
 
 
 def draw_bar_chart(viewer, spec) -> None:
-    """The 1-D tensor of the entity at the time cursor as bars (index on x, value on y; bars grow from 0)."""
+    """Every 1-D tensor of the view at the time cursor as bars (index on x, value on y; bars grow from 0), overlaid
+    as the original's bar chart: one series per tensor, each in its entity's automatic colour with its own legend
+    entry (``bars[#0]``)."""
     store = viewer.store
     if store is None:
         return
-    if viewer.state.hidden_for_view(spec.name)(spec.root):
-        imgui.text_disabled(f"{spec.root} is hidden")
+    hidden = viewer.state.hidden_for_view(spec.name)
+    entities = [p for p in viewer.entities_of(spec) if not hidden(p)]
+    if not entities:
+        imgui.text_disabled("every tensor of this view is hidden" if viewer.entities_of(spec) else "no data")
         return
-    timeline, time = viewer.cursor()
-    latest = store.latest_at(spec.root, timeline, time, components=[C.TENSOR])
-    if latest is None or C.TENSOR not in latest.components:
+    series = _bar_series(viewer, store, entities)
+    if not series:
         imgui.text("no data at this time")
         return
-    try:
-        heights = bc.bar_values(values.tensor(latest.components[C.TENSOR]))
-    except values.ComponentError as exc:
-        imgui.text(f"cannot show: {exc}")
-        return
+    every = np.concatenate([heights for _path, heights in series])
+    count = max(len(heights) for _path, heights in series)
     size = imgui.get_content_region_avail()
     if not implot.begin_plot(f"##bars:{_imgui_id(spec)}", imgui.ImVec2(size.x, max(size.y, 50))):
         return
     implot.setup_axes("index", "value")
     implot.setup_legend(implot.Location_.north_east)  # the original's legend corner for bar charts
-    limits = (len(heights), *bc.y_range(heights))
+    limits = (count, *bc.y_range(every))
     cond = implot.Cond_.always if _BAR_LIMITS.get(spec.name) != limits else implot.Cond_.once
     _BAR_LIMITS[spec.name] = limits
-    implot.setup_axis_limits(implot.ImAxis_.x1, -0.5, len(heights) - 0.5, cond)
-    ticks = bc.index_ticks(len(heights), size.x - _Y_AXIS_ALLOWANCE_PX)  # the plot area is narrower than the widget
+    implot.setup_axis_limits(implot.ImAxis_.x1, -0.5, count - 0.5, cond)
+    ticks = bc.index_ticks(count, size.x - _Y_AXIS_ALLOWANCE_PX)  # the plot area is narrower than the widget
     implot.setup_axis_ticks(implot.ImAxis_.x1, [float(t) for t in ticks], [str(t) for t in ticks])
     implot.setup_axis_limits(implot.ImAxis_.y1, limits[1], limits[2], cond)
-    bar_spec = implot.Spec()
-    # as the original: the series' automatic colour (legend), bars filled with 3/4 of it and no outline
-    bar_spec.fill_color = _rgba(bc.fill_color(spec.root))
-    bar_spec.line_color = _rgba(bc.series_color(spec.root))
-    bar_spec.line_weight = 0.0
-    implot.plot_bars(f"{bc.series_name(spec.root)}##bars", heights, bc.BAR_WIDTH, 0.0, bar_spec)
+    for path, heights in series:
+        bar_spec = implot.Spec()
+        # as the original: the series' automatic colour (legend), bars filled with 3/4 of it and no outline
+        bar_spec.fill_color = _rgba(bc.fill_color(path))
+        bar_spec.line_color = _rgba(bc.series_color(path))
+        bar_spec.line_weight = 0.0
+        implot.plot_bars(f"{bc.series_name(path)}##bars:{path}", heights, bc.BAR_WIDTH, 0.0, bar_spec)
     frame = _plot_frame([], "index")
-    frame["values"] = len(heights)
+    frame["values"] = count
+    frame["series"] = [bc.series_name(path) for path, _heights in series]
     frame["x_ticks"] = ticks
-    frame["hover"] = _bar_hover(spec.root, heights)
+    frame["hover"] = _bar_hover(series)
     viewer.item_rects[f"plot-area:{spec.name}"] = tuple(frame["rect"])  # for scripted moves (tests)
     viewer.plot_frames[spec.name] = frame
     implot.end_plot()
 
 
-def _bar_hover(entity_path: str, heights) -> dict | None:
-    """The hovered bar's readout as a tooltip (the original's: ``bars[#0] #4`` and the value)."""
+def _bar_series(viewer, store, entities: list[str]) -> list[tuple[str, np.ndarray]]:
+    """(entity, bar heights) of each entity with a 1-D tensor at the time cursor; one that cannot be shown is
+    warned about on the entity and left out (the others still draw)."""
+    timeline, time = viewer.cursor()
+    series = []
+    for path in entities:
+        latest = store.latest_at(path, timeline, time, components=[C.TENSOR])
+        if latest is None or C.TENSOR not in latest.components:
+            continue
+        try:
+            series.append((path, bc.bar_values(values.tensor(latest.components[C.TENSOR]))))
+        except values.ComponentError as exc:
+            viewer.warn_entity(path, f"cannot show it as bars: {exc}")
+    return series
+
+
+def _bar_hover(series: list[tuple[str, np.ndarray]]) -> dict | None:
+    """The hovered bar's readout as a tooltip (the original's: ``bars[#0] #4`` and the value); where bars of
+    several series overlap, the one drawn last (on top)."""
     if not implot.is_plot_hovered():
         return None
     mouse = implot.get_plot_mouse_pos()
-    index = bc.bar_at(mouse.x, mouse.y, heights)
-    if index is None:
-        return None
-    lines = bc.hover_lines(entity_path, index, float(heights[index]))
-    imgui.set_tooltip("\n".join(lines))
-    return {"index": index, "lines": lines}
+    for path, heights in reversed(series):
+        index = bc.bar_at(mouse.x, mouse.y, heights)
+        if index is not None:
+            lines = bc.hover_lines(path, index, float(heights[index]))
+            imgui.set_tooltip("\n".join(lines))
+            return {"index": index, "lines": lines}
+    return None
 
 
 _Y_AXIS_ALLOWANCE_PX = 80.0  # at least what the y axis' labels and title take from the chart's width

@@ -127,7 +127,7 @@ class Viewer:
         self.space_views = SpaceViews(self.canvas)
         self.panel = PanelContext(self.shown, self.state, lambda: self.space_views.views, self.request_redraw,
                                   self.layout.reset, lambda path, message: self.space_views.warn(path, message),
-                                  self._views_showing)
+                                  self._views_showing, lambda spec: self.space_views.entities_of.get(spec, []))
         self.picker = Picker(lambda: self.space_views.views, self.state, self.request_redraw)
         self.input = None
         self.kernel_warm_up = KernelWarmUp()
@@ -361,6 +361,8 @@ class Viewer:
         elif store is not None and spec.kind in _PLOT_COMPONENT:
             shown = [p for p in store.entity_paths() if spec.contains(p) and _PLOT_COMPONENT[spec.kind] in
                      store.components(p)]
+        elif spec.kind == "barchart":
+            shown = self.space_views.entities_of.get(spec, [])
         else:
             shown = []
         title = spec.title_for(shown)
@@ -380,6 +382,8 @@ class Viewer:
                 shown = path in host.entity_layers and bool(host.entity_layers[path].batches)
             elif spec.kind in _PLOT_COMPONENT:
                 shown = spec.contains(path) and _PLOT_COMPONENT[spec.kind] in store.components(path)
+            elif spec.kind == "barchart":
+                shown = path.strip("/") in {p.strip("/") for p in self.space_views.entities_of.get(spec, [])}
             else:
                 shown = spec.root.strip("/") == path.strip("/")
             if shown:

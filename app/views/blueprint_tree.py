@@ -3,7 +3,8 @@
 Which entities a view shows (:func:`view_entities`) follows the view kinds of :mod:`~rerun_app.views.heuristics`:
 spatial content of the view's space for 3D and 2D views (a 3D view also shows the images under its cameras, a 2D
 view stops at a nested camera or disconnected space), scalars for time series, text entries for the text log, the
-tensor itself for bar charts and tensor views.
+1-D tensors of the view's space for bar charts, the
+tensor itself for tensor views.
 
 How they are grouped (:func:`group_entities`), as the original's data blueprint:
 
@@ -89,8 +90,12 @@ def view_entities(
         For an entity with a tensor: ``"image"``, ``"bar"`` or ``"tensor"``.
     """
     paths = sorted(set(entity_paths))
-    if spec.kind in ("barchart", "tensor"):
+    if spec.kind == "tensor":
         return [p for p in paths if p == spec.root]
+    if spec.kind == "barchart":  # every 1-D tensor of the view's space (not of a disconnected space below it)
+        nested = [p for p in paths if spec.contains(p) and p != spec.root and transform_kind_of(p) == "unknown"]
+        return [p for p in paths if spec.contains(p) and not any(_below(p, n) for n in nested)
+                and C.TENSOR in set(components_of(p)) and tensor_kind_of(p) == "bar"]
     if spec.kind in ("timeseries", "textlog"):
         wanted = C.SCALAR if spec.kind == "timeseries" else C.TEXT_ENTRY
         return [p for p in paths if spec.contains(p) and wanted in set(components_of(p))]

@@ -3,8 +3,9 @@
 - Every *space root* with 3D content gets a 3D view. Roots are ``/`` and each entity carrying an unknown transform
   (``log_unknown_transform`` disconnects a subtree).
 - Every pinhole entity gets a 2D view of its image space (the camera's picture with its 2D overlays).
-- Scalars get one time-series view, text entries one text-log view, 1-D tensors a bar chart each, other
-  non-image tensors a tensor (slice) view each.
+- Scalars get one time-series view, text entries one text-log view, the 1-D tensors of each space root one bar
+  chart (all of them overlaid, as the original's ``/ (Bar Chart)``), other non-image tensors a tensor (slice)
+  view each.
 - 2D content outside any pinhole and not under a 3D root (e.g. ``log_image("image", …)`` alone) gets a 2D view at
   its top-level path; if the root has no 3D content at all the 2D view is rooted at ``/``.
 """
@@ -132,7 +133,8 @@ def choose_space_views(
     if any(C.TEXT_ENTRY in components_of(p) for p in paths):
         views.append(SpaceViewSpec("textlog", "/"))
     views += [SpaceViewSpec("2d", p) for p in pinholes]
-    views += [SpaceViewSpec("barchart", p) for p in paths if kind_of_tensor(p) == "bar"]
+    bar_roots = {space_root(p) for p in paths if kind_of_tensor(p) == "bar"}
+    views += [SpaceViewSpec("barchart", r) for r in roots if r in bar_roots]
     views += [SpaceViewSpec("tensor", p) for p in paths if kind_of_tensor(p) == "tensor"]
     seen_2d: set[str] = set()
     for path in loose_2d:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from _plot_kit import load, matches, render, to_pixels
@@ -100,3 +102,35 @@ def test_a_narrow_chart_labels_whole_indices(egl_available, tmp_path):
     assert ticks[0] == 0 and all(isinstance(t, int) for t in ticks) and len(ticks) < count  # thinned, whole
     spacing_px = (ticks[1] - ticks[0]) * frame["rect"][2] / count  # the index axis spans count units
     assert spacing_px >= bc.MIN_TICK_SPACING_PX
+
+
+TWO_TENSORS = {"a": [3.0, 0.5, 2.5, 0.5], "b": [0.5, 3.0, 0.5, 2.5]}
+
+
+def test_every_one_dimensional_tensor_of_the_space_shares_one_chart_in_its_own_colour(egl_available, tmp_path):
+    from rerun_app.views.heuristics import SpaceViewSpec
+
+    log = f"""
+for path, heights in {TWO_TENSORS!r}.items():
+    kit.log_row(hub, path, kit.image(np.array(heights, np.float32)), frame=1)
+"""
+    after = f"json.dump(viewer.view_titles, open({str(tmp_path / 'titles.json')!r}, 'w'))"
+    img, plots = load(render(tmp_path, log, timeline="frame", time=1, after=after))
+    name = SpaceViewSpec("barchart", "/").name
+    # one view, the original's "/ (Bar Chart)", with one legend entry per tensor
+    assert list(plots) == [name]
+    assert json.loads((tmp_path / "titles.json").read_text())[name] == "/ (Bar Chart)"
+    frame = plots[name]
+    assert frame["series"] == ["a[#0]", "b[#0]"] and frame["values"] == 4
+    fills = {path: bc.fill_color(path) for path in TWO_TENSORS}
+    assert max(abs(p - q) for p, q in zip(fills["a"][:3], fills["b"][:3])) > 30  # told apart by colour
+    # where one tensor's bar stands above the other's, its upper part shows in that tensor's own colour
+    for path, heights in TWO_TENSORS.items():
+        other = next(h for p, h in TWO_TENSORS.items() if p != path)
+        for i, value in enumerate(heights):
+            if value <= other[i]:
+                continue
+            px, py = to_pixels(frame, [i], [(value + other[i]) / 2])[0]
+            patch = img[int(py) - 3:int(py) + 4, int(px) - 3:int(px) + 4]
+            assert matches(patch, fills[path], 12).sum() >= 40, (path, i)
+            assert matches(patch, fills[next(iter(set(TWO_TENSORS) - {path}))], 12).sum() == 0, (path, i)

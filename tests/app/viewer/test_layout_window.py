@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gl
 
 #: The views the heuristics give the mixed recording: one per kind of content (see kit.scenario_mixed).
 EXPECTED = {
-    SpaceViewSpec("textlog", "/").name, SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("barchart", "bars").name,
+    SpaceViewSpec("textlog", "/").name, SpaceViewSpec("timeseries", "/").name, SpaceViewSpec("barchart", "/").name,
     SpaceViewSpec("tensor", "tensor").name, SpaceViewSpec("3d", "/").name, SpaceViewSpec("2d", "image").name,
     SpaceViewSpec("3d", "detached").name,
 }
@@ -90,7 +90,7 @@ def _check_grid(img, state, expected=EXPECTED):
     # and no tile shows another's: the detached points are not in the world view and vice versa
     assert _count(img, views[WORLD_VIEW]["rect"], kit.MIXED_DETACHED_RGB) == 0
     # the plot tiles draw something (the bar chart's bars, the text rows) rather than an empty window
-    for name in (SpaceViewSpec("barchart", "bars").name, SpaceViewSpec("textlog", "/").name):
+    for name in (SpaceViewSpec("barchart", "/").name, SpaceViewSpec("textlog", "/").name):
         x, y, w, h = (int(v) for v in tiles[name])
         patch = img[y : y + h, x : x + w, :3].reshape(-1, 3)
         assert len(np.unique(patch, axis=0)) > 8, name
@@ -107,7 +107,7 @@ def test_view_titles_follow_the_space_paths_the_original_would_use(layout_run):
     assert state["view_titles"] == {
         SpaceViewSpec("3d", "/").name: "world", SpaceViewSpec("timeseries", "/").name: "plots",
         SpaceViewSpec("textlog", "/").name: "/ (Text)", SpaceViewSpec("3d", "detached").name: "detached",
-        SpaceViewSpec("2d", "image").name: "image", SpaceViewSpec("barchart", "bars").name: "bars",
+        SpaceViewSpec("2d", "image").name: "image", SpaceViewSpec("barchart", "/").name: "/ (Bar Chart)",
         SpaceViewSpec("tensor", "tensor").name: "tensor",
     }
 
@@ -166,7 +166,7 @@ def test_the_grid_is_the_originals_rule_applied_to_the_views_of_the_recording(la
     _, state = layout_run["grid"]
     tiles = state["view_windows"]
     specs = [SpaceViewSpec(v["kind"], v["root"]) for v in state["views"].values()]
-    specs += [SpaceViewSpec(kind, root) for kind, root in (("textlog", "/"), ("timeseries", "/"), ("barchart", "bars"))]
+    specs += [SpaceViewSpec(kind, root) for kind, root in (("textlog", "/"), ("timeseries", "/"), ("barchart", "/"))]
     image_size = kit.MIXED_IMAGE_SHAPE[::-1]  # (width, height) of the only 2D view's picture
     infos = [view_info(s, image_size if s.kind == "2d" else None, state["view_titles"][s.name]) for s in specs]
     x0, y0 = min(r[0] for r in tiles.values()), min(r[1] for r in tiles.values())

@@ -99,7 +99,7 @@ def test_hovering_near_a_sample_shows_its_time_and_value(plot_run):
     assert initial["plots"][PLOT]["hover"] is None
 
 
-BARS = SpaceViewSpec("barchart", "bars").name
+BARS = SpaceViewSpec("barchart", "/").name
 HOVERED_BAR = 4
 
 

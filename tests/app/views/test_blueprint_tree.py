@@ -11,9 +11,10 @@ COMPONENTS = {
     "world/points": {C.POINT3D}, "world/camera": {C.TRANSFORM}, "world/camera/image": {C.TENSOR},
     "world/camera/image/box": {C.RECT2D}, "plots/a/x": {C.SCALAR}, "plots/b": {C.SCALAR},
     "logs": {C.TEXT_ENTRY}, "detached": {C.TRANSFORM}, "detached/pts": {C.POINT3D}, "bars": {C.TENSOR},
+    "world/hist": {C.TENSOR}, "detached/hist": {C.TENSOR},
 }
 TRANSFORMS = {"world/camera": "pinhole", "detached": "unknown"}
-TENSORS = {"world/camera/image": "image", "bars": "bar"}
+TENSORS = {"world/camera/image": "image", "bars": "bar", "world/hist": "bar", "detached/hist": "bar"}
 
 
 def _entities(kind: str, root: str) -> list[str]:
@@ -31,7 +32,9 @@ def test_each_view_shows_the_entities_of_its_kind_and_space():
     assert _entities("2d", "world/camera") == ["world/camera/image", "world/camera/image/box"]
     assert _entities("timeseries", "/") == ["plots/a/x", "plots/b"]
     assert _entities("textlog", "/") == ["logs"]
-    assert _entities("barchart", "bars") == ["bars"]
+    # a bar chart shows every 1-D tensor of its space (not the image, not a disconnected space's tensors)
+    assert _entities("barchart", "/") == ["bars", "world/hist"]
+    assert _entities("barchart", "detached") == ["detached/hist"]
 
 
 def test_groups_follow_the_paths_and_lone_entities_join_their_parent():

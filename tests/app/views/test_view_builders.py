@@ -234,11 +234,21 @@ def test_visible_history_adds_the_earlier_line_strips_of_the_range_as_segments()
 
 def test_heuristics_add_time_series_text_log_and_bar_chart_views():
     comps = {"s": {"rerun.scalar"}, "t": {"rerun.text_entry"}, "bars": {"rerun.tensor"}, "img": {"rerun.tensor"},
-             "vol": {"rerun.tensor"}}
-    kinds = {"bars": "bar", "img": "image", "vol": "tensor"}
+             "vol": {"rerun.tensor"}, "more/bars": {"rerun.tensor"}}
+    kinds = {"bars": "bar", "img": "image", "vol": "tensor", "more/bars": "bar"}
     views = choose_space_views(comps, lambda p: comps[p], lambda p: None, tensor_kind=kinds.get)
+    # every 1-D tensor of the space in one bar chart of its root, as the original's "/ (Bar Chart)"
     assert set(views) == {SpaceViewSpec("timeseries", "/"), SpaceViewSpec("textlog", "/"),
-                          SpaceViewSpec("barchart", "bars"), SpaceViewSpec("2d", "/"), SpaceViewSpec("tensor", "vol")}
+                          SpaceViewSpec("barchart", "/"), SpaceViewSpec("2d", "/"), SpaceViewSpec("tensor", "vol")}
+    assert SpaceViewSpec("barchart", "/").title_for(["bars", "more/bars"]) == "/ (Bar Chart)"
+
+
+def test_a_disconnected_space_gets_its_own_bar_chart():
+    comps = {"a": {"rerun.tensor"}, "far": {"rerun.transform"}, "far/b": {"rerun.tensor"}}
+    views = choose_space_views(comps, lambda p: comps[p], lambda p: "unknown" if p == "far" else None,
+                               tensor_kind=lambda p: "bar")
+    assert [v for v in views if v.kind == "barchart"] == [SpaceViewSpec("barchart", "/"),
+                                                          SpaceViewSpec("barchart", "far")]
 
 
 def test_mesh_file_glb_is_decoded_with_its_transform():
