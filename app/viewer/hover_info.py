@@ -139,19 +139,13 @@ def full_value(name: str, arr: pa.Array, row: int) -> str:
     """One instance's value as the original's selection panel prints it: numbers at full precision (the
     shortest text that reads back as the logged float32/float64; whole numbers without a decimal point), strings
     without quotes, colours as hex, tensors summarised (dtype, named shape, meaning)."""
-    if not arr[row].is_valid:
-        return "–"
-    try:
-        if name == C.COLOR:
-            r, g, b, a = (int(v) for v in values.colors_rgba8(arr.slice(row, 1))[0])
-            return f"#{r:02x}{g:02x}{b:02x}{a:02x}"
-        if name == C.TENSOR:
-            return tensor_summary(arr, row)
-        value = arr[row].as_py()
-    except (values.ComponentError, pa.ArrowException, ValueError) as exc:
-        return f"<cannot display: {exc}>"
     single = pa.types.is_float32(_leaf_type(arr.type))
-    return values.short_text(value, "()", str, lambda v: _precise(v, single))
+    return _instance_text(
+        name, arr, row,
+        colour=lambda r, g, b, a: f"#{r:02x}{g:02x}{b:02x}{a:02x}",
+        tensor=lambda: tensor_summary(arr, row),
+        plain=lambda value: values.short_text(value, "()", str, lambda v: _precise(v, single)),
+    )
 
 
 def _leaf_type(t: pa.DataType) -> pa.DataType:
@@ -185,18 +179,29 @@ def format_value(name: str, arr: pa.Array, row: int) -> str:
     """One instance's value of component ``name`` as text."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    return _instance_text(
+        name, arr, row,
+        colour=lambda r, g, b, a: f"#{r:02x}{g:02x}{b:02x}{a:02x} (r {r}, g {g}, b {b}, a {a})",
+        tensor=lambda: values.describe(arr.slice(row, 1)),
+        plain=lambda value: values.short_text(value, "()", str),
+    )
+
+
+def _instance_text(name: str, arr: pa.Array, row: int, colour, tensor, plain) -> str:
+    """One instance's value as text, each kind by its own formatter: ``colour(r, g, b, a)``, ``tensor()``,
+    ``plain(value)``; a null shows as a dash, an undecodable value as ``<cannot display: …>``."""
     if not arr[row].is_valid:
         return "–"
     try:
         if name == C.COLOR:
             r, g, b, a = (int(v) for v in values.colors_rgba8(arr.slice(row, 1))[0])
-            return f"#{r:02x}{g:02x}{b:02x}{a:02x} (r {r}, g {g}, b {b}, a {a})"
+            return colour(r, g, b, a)
         if name == C.TENSOR:
-            return values.describe(arr.slice(row, 1))
+            return tensor()
         value = arr[row].as_py()
     except (values.ComponentError, pa.ArrowException, ValueError) as exc:
         return f"<cannot display: {exc}>"
-    return values.short_text(value, "()", str)
+    return plain(value)
 
 
 def pixel_rows(image: np.ndarray, column: int, row: int, meaning: str = "unknown",
