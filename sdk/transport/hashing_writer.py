@@ -1,4 +1,9 @@
-"""Write a big LOG frame into shared memory and compute its XXH3 trailer while the bytes are hot.
+"""Write a LOG frame into shared memory and compute its XXH3 trailer in the same pass over its bytes.
+
+With the native module :mod:`rerun._copy_hash` (built from ``sdk/native/copy_hash.c`` when a C compiler and
+libxxhash are there) Arrow's IPC output goes to its ``CopyHasher``: each piece is hashed from the source
+in L1-sized steps and copied from there, big pieces with non-temporal stores, so the frame costs about
+one plain memcpy (``bench/wire_checksum.py``). Without it, the Python :class:`ChunkHashingWriter` below:
 
 Arrow copies a frame's buffers with one ``memcpy`` each; for buffers of several MiB glibc uses
 non-temporal stores, so a checksum pass afterwards reads the whole frame back from RAM
@@ -17,12 +22,19 @@ import numpy as np
 import pyarrow as pa
 from xxhash import xxh3_64
 
-from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header
+from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, seal_frame
 from rerun.wire.log_table import write_log_payload
 
-#: Frames from this payload size on are copied and hashed chunk by chunk (smaller ones: Arrow
-#: copies, then one XXH3 pass over bytes still in cache).
-CHUNKED_HASH_MIN_BYTES = 8 << 20
+try:
+    from rerun._copy_hash import CopyHasher, copy_and_hash
+except ImportError:  # not built (no compiler or libxxhash): the Python copy-then-hash path below
+    CopyHasher = copy_and_hash = None
+
+#: True when frames are copied and hashed by the native module.
+NATIVE_COPY_HASH = CopyHasher is not None
+#: Frames from this payload size on are copied and hashed together (smaller ones: Arrow copies, then
+#: one XXH3 pass over bytes still in cache; below it the per-piece calls cost more than they save).
+CHUNKED_HASH_MIN_BYTES = (256 << 10) if NATIVE_COPY_HASH else (8 << 20)
 #: Bytes copied then hashed per step: fits the 512 KiB L2 of this machine's cores with room to spare.
 HASH_CHUNK_BYTES = 256 << 10
 
@@ -77,25 +89,49 @@ class ChunkHashingWriter:
         del self._array
         self._view.release()
 
-    def append_digest(self) -> None:
+    def seal(self) -> int:
         """Write the XXH3-64 of everything written so far after it (u64 LE, the frame's trailer)."""
         if self._hashed < self._position:
             self._state.update(self._view[self._hashed : self._position])
             self._hashed = self._position
-        DIGEST.pack_into(self._view, self._position, self._state.intdigest())
+        digest = self._state.intdigest()
+        DIGEST.pack_into(self._view, self._position, digest)
+        return digest
 
 
 def write_sealed_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> int:
     """Write the sealed LOG frame of ``batch`` (header, Arrow payload of ``payload_size`` bytes,
     XXH3 trailer) into ``target``, a writable buffer exactly the frame's size; return the bytes Arrow
     and the header took (the caller checks them against ``FRAME_HEADER.size + payload_size``)."""
-    sink = ChunkHashingWriter(target)
+    sink = CopyHasher(target) if NATIVE_COPY_HASH else ChunkHashingWriter(target)
     try:
         sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
         write_log_payload(batch, pa.PythonFile(sink, mode="w"))
         written = sink.tell()
         if written == FRAME_HEADER.size + payload_size:
-            sink.append_digest()
+            sink.seal()
     finally:
         sink.release()  # no view of the mapping may outlive this call (it must close later), even on error
     return written
+
+
+def write_sealed_parts(target, header: bytes, payload: np.ndarray) -> None:
+    """Write a frame given as its ``header`` (checksum flag set) and ``payload`` (uint8) into ``target``,
+    a writable buffer exactly the frame's size, with the XXH3 of both as its trailer."""
+    if NATIVE_COPY_HASH:
+        sink = CopyHasher(target)
+        try:
+            sink.write(header)
+            sink.write(payload)
+            sink.seal()
+        finally:
+            sink.release()
+        return
+    view = memoryview(target).cast("B")
+    try:
+        h = len(header)
+        view[:h] = header
+        np.copyto(np.frombuffer(view, dtype=np.uint8)[h : h + payload.nbytes], payload)
+        seal_frame(view)
+    finally:
+        view.release()

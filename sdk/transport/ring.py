@@ -45,7 +45,7 @@ import pyarrow as pa
 from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, frame_size, seal_frame
 from rerun.wire.log_table import write_log_payload
 from rerun.transport.buffers import prefault
-from rerun.transport.hashing_writer import CHUNKED_HASH_MIN_BYTES, write_sealed_log_frame
+from rerun.transport.hashing_writer import CHUNKED_HASH_MIN_BYTES, write_sealed_log_frame, write_sealed_parts
 from rerun.transport.segments import SEGMENT_MIN_BYTES, SEGMENT_REF, Segment, SegmentPool, encode_segment_ref
 
 RING_MAGIC = b"RRRING01"
@@ -295,9 +295,7 @@ class RingWriter:
         if offset is None:
             return False
         start = offset + RECORD_HEADER.size
-        self._view[start : start + h] = header
-        np.copyto(self._data[start + h : start + n - DIGEST.size], payload)
-        seal_frame(self._view[start : start + n])
+        write_sealed_parts(self._data[start : start + n], header, payload)
         self._publish(offset, RECORD_FRAME, n)
         return True
 

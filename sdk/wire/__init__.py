@@ -35,16 +35,18 @@ Versions
 
 Why XXH3
 --------
-The checksum has to be computed by the SDK, which may use no JIT and no compiled code of its own
-(``import rerun`` stays light, see DESIGN.md), so it is a C library's: XXH3-64 (``xxhash``) runs at
-~45-50 GB/s on one AVX2 core here, hardware CRC32C at ~24 GB/s and ``zlib.crc32``/``adler32`` at 2-4 GB/s.
-A separate checksum pass costs bytes / its speed on top of the copy it guards: against ``os.write``
-(~2-4 GB/s into the page cache) that is a few percent; against a copy into the shared-memory ring
-(~12 GB/s) about a quarter, so a ring write with its checksum stays below 0.8x of memcpy (a fused
-copy-and-hash would need compiled code in the SDK). Ring frames of 8 MiB and more are copied and
-hashed in 256 KiB chunks, each hashed while still in L2 (:mod:`rerun.transport.hashing_writer`):
-Arrow's single copy of such a frame bypasses the cache, and hashing it afterwards read it back from
-RAM. ``bench/wire_checksum.py`` measures all of these against baselines in the same run. A 64-bit hash misses a random change with probability 2^-64; XXH3 gives
+The checksum is computed by the SDK, which loads no JIT (``import rerun`` stays light, see DESIGN.md),
+so it is a C library's: XXH3-64 (libxxhash / ``xxhash``) runs at ~45-50 GB/s on one AVX2 core here,
+hardware CRC32C at ~24 GB/s and ``zlib.crc32``/``adler32`` at 2-4 GB/s. A separate checksum pass costs
+bytes / its speed on top of the copy it guards: against ``os.write`` (~2-4 GB/s into the page cache)
+that is a few percent; against a copy into the shared-memory ring (~12 GB/s) about a quarter. So ring
+frames (from 256 KiB) and segments are copied and hashed in one pass by the SDK's small native module
+``rerun._copy_hash`` (``sdk/native/copy_hash.c``, libxxhash's XXH3): each 16 KiB step is hashed from the
+source while in L1 and copied from there, big pieces with non-temporal stores, which do not read the
+target's cache lines before overwriting them; this costs about one plain memcpy. Where the module was not
+built (no C compiler or libxxhash) the SDK copies, then hashes in Python (big frames in 256 KiB chunks
+still in L2, :mod:`rerun.transport.hashing_writer`); the wire bytes are the same either way.
+``bench/wire_checksum.py`` measures all of these against baselines in the same run. A 64-bit hash misses a random change with probability 2^-64; XXH3 gives
 no proof for single-bit flips and bursts the way a CRC does, so ``tests/sdk/test_frame_checksums.py``
 checks every single-bit flip of a frame and thousands of bursts; the b"XXH3" tag keeps a flipped flag
 bit from turning verification off.

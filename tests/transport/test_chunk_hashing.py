@@ -1,5 +1,6 @@
-"""Big ring frames are copied and hashed chunk by chunk; the bytes and the XXH3 trailer must be exactly
-those of the same frame written in one piece and hashed afterwards (the wire format does not change)."""
+"""Big ring frames are copied and hashed in one pass (the native ``rerun._copy_hash`` or, without it, the
+Python chunked copy); the bytes and the XXH3 trailer must be exactly those of the same frame written in
+one piece and hashed afterwards (the wire format does not change). Every test runs both ways."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+import rerun.transport.hashing_writer as hashing_writer
 from rerun.transport.hashing_writer import CHUNKED_HASH_MIN_BYTES, HASH_CHUNK_BYTES, write_sealed_log_frame
 from rerun.transport.ring import RingWriter
 from rerun.transport.viewer_sink import serialize_log_frame
@@ -17,10 +19,18 @@ from rerun.wire.log_table import build_log_batch, log_payload_size, read_log_pay
 from rerun_app.ingest.ring_reader import RingReader
 
 
+@pytest.fixture(autouse=True, params=["native", "python"])
+def copy_path(request, monkeypatch):
+    """Each test once with the native copy-and-hash (it must be built: see test_copy_hash.py) and once
+    with the Python fallback."""
+    monkeypatch.setattr(hashing_writer, "NATIVE_COPY_HASH", request.param == "native" and hashing_writer.NATIVE_COPY_HASH)
+    return request.param
+
+
 def _big_batch(seed: int) -> pa.RecordBatch:
     """Several columns, buffers of odd sizes (not multiples of the chunk), small ones between big ones."""
     rng = np.random.default_rng(seed)
-    n_points = (CHUNKED_HASH_MIN_BYTES // 12) + 12_345
+    n_points = ((8 << 20) // 12) + 12_345  # past both paths' thresholds
     positions = rng.standard_normal(n_points * 3).astype(np.float32)
     colors = rng.integers(0, 2**32, n_points, dtype=np.uint32)
     image = rng.integers(0, 256, 3 * HASH_CHUNK_BYTES + 77, dtype=np.uint8)
