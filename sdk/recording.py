@@ -253,13 +253,13 @@ def _common_type(a: pa.DataType, b: pa.DataType, what: str) -> pa.DataType:
 def _decode_frames(path: str, buf: pa.Buffer) -> tuple[list, list[str], bool]:
     """Every frame that is intact, as events; a damaged frame is skipped with a warning naming its offset."""
     data = memoryview(buf)
-    parse_stream_header(data)
+    format_version = parse_stream_header(data)  # from format 3 on, a frame without a checksum is damaged
     events: list = []
     warnings: list[str] = []
     complete = False
     tail: list = []
     corrupt: list = []
-    for frame in iter_frames(data, 8, tail, corrupt):
+    for frame in iter_frames(data, 8, tail, corrupt, format_version):
         try:
             event = _decode_frame(buf, frame)
         except WireError as exc:
@@ -340,7 +340,8 @@ def load(path: str | os.PathLike) -> Recording:
         On a wrong magic or a newer format version (the message names the file). A damaged frame
         does not raise: it is skipped, every intact frame before and after it is kept, and
         :attr:`Recording.warnings` names its byte offset and what was wrong. Frames written with a
-        checksum (format version 2) are verified; every record batch is validated before it is kept.
+        checksum (format versions 2 and 3) are verified, and in a format-3 file a frame without one is
+        skipped as damaged; every record batch is validated before it is kept.
     """
     path = os.fspath(path)
     if os.path.isdir(path):

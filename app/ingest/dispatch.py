@@ -10,7 +10,19 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.wire.events import BeginRecording, ClearEvent, Event, Goodbye, LogEvent, deliver
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, ChecksumError, Frame, FrameKind, WireError, checked_payload, parse_frame_header, with_checksum
+from rerun.wire.frames import (
+    FRAME_HEADER,
+    STREAM_HEADER,
+    ChecksumError,
+    Frame,
+    FrameKind,
+    MissingChecksumError,
+    WireError,
+    checked_payload,
+    parse_frame_header,
+    verified_payload,
+    with_checksum,
+)
 from rerun.wire.log_table import LOG_TIME_COLUMN, read_log_payload
 
 from rerun_app.ingest.log_limit import ingest_log
@@ -120,14 +132,15 @@ class Dispatcher:
         #: Called with every accepted frame (``rerun --ws-server-port`` re-serves the stream); must copy what it keeps.
         self.frame_taps: list = []
 
-    def handle(self, source: SourceStats, frame: np.ndarray) -> None:
+    def handle(self, source: SourceStats, frame: np.ndarray, verified: bool = False) -> None:
         """Decode one whole frame (header + payload, in memory the store may keep) and ingest it.
 
         A bad payload is dropped with a log line and counted; the source stays open. A bad frame
         header raises :class:`WireError` (the caller can no longer find frame boundaries).
+        ``verified``: as in :meth:`decode`.
         """
         self.last_frame_time = time.monotonic()
-        event = self.decode(source, frame)
+        event = self.decode(source, frame, verified)
         if event is None:
             return
         try:
@@ -147,11 +160,15 @@ class Dispatcher:
         with self.lock:
             self.target.make_room(incoming)
 
-    def decode(self, source: SourceStats, frame: np.ndarray) -> Event | None:
+    def decode(self, source: SourceStats, frame: np.ndarray, verified: bool = False) -> Event | None:
         """One whole frame as a typed event (:mod:`rerun.wire.events`); None (counted and logged) when the
         payload is bad.
 
-        Counts the frame on ``source``. Raises :class:`WireError` on a bad frame header.
+        The frame's checksum is verified here unless ``verified`` says the caller already did
+        (:func:`rerun.wire.frames.iter_frames` verifies a file's frames as it finds them): each frame is
+        hashed once. In a stream whose ``source.format_version`` requires checksums, a frame without
+        one is dropped as damaged. Counts the frame on ``source``. Raises :class:`WireError` on a bad
+        frame header.
         """
         kind, length = parse_frame_header(frame, 0)
         if FRAME_HEADER.size + length != frame.nbytes:
@@ -161,7 +178,8 @@ class Dispatcher:
         source.frames += 1
         source.bytes += frame.nbytes
         try:
-            payload = checked_payload(frame, 0, length)  # a checksummed frame is verified, its checksum cut off
+            # A checksummed frame is verified (once), its checksum cut off.
+            payload = verified_payload(frame, 0, length) if verified else checked_payload(frame, 0, length, source.format_version)
             if kind == FrameKind.LOG:
                 entity_path, recording_id, batch = self._decoder.decode(pa.py_buffer(payload))
                 batch.validate(full=True)  # offsets and lengths checked before the store touches them
@@ -176,6 +194,13 @@ class Dispatcher:
                 source,
                 f"dropped the {kind.name} frame at byte {stream_offset} of the stream (frame {source.frames}): checksum "
                 f"mismatch (stored {exc.stored}, computed {exc.computed}): its bytes changed after they were sent",
+            )
+            return None
+        except MissingChecksumError:  # its flag and tag were cleared by damage: nothing can vouch for its bytes
+            self.report_error(
+                source,
+                f"dropped the {kind.name} frame at byte {stream_offset} of the stream (frame {source.frames}): it has no "
+                f"checksum, but every frame of a format-{source.format_version} stream carries one: its header was damaged",
             )
             return None
         except ComponentTypeMismatch as exc:

@@ -68,11 +68,15 @@ def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
 def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -> None:
     if data[:4] != STREAM_MAGIC:
         raise WireError(f"not a rerun recording: magic {bytes(data[:4])!r}, expected {STREAM_MAGIC!r} or {LEGACY_MAGIC!r}")
-    parse_stream_header(data[:8])
+    source.format_version = parse_stream_header(data[:8])  # from format 3 on, a frame without a checksum is damaged
     whole = np.frombuffer(data, dtype=np.uint8)  # frames stay views of the mapping (zero copy)
     tail: list = []
     corrupt: list = []  # damaged frames are skipped (named below); reading goes on after them
-    frames = (whole[f.offset : f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]] for f in iter_frames(whole, 8, tail, corrupt))
+    # Verified here, as they are found (which a damaged frame needs to be skipped): the dispatcher need not hash them again.
+    frames = (
+        whole[f.offset : f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]]
+        for f in iter_frames(whole, 8, tail, corrupt, source.format_version)
+    )
     if isinstance(dispatcher.target, HubTarget):
         failure: list[Exception] = []
         _bulk_ingest(dispatcher, source, _decoded(dispatcher, source, frames, failure))
@@ -80,7 +84,7 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
             raise failure[0]  # after everything before the corrupt frame went in
     else:
         for frame in frames:
-            dispatcher.handle(source, frame)
+            dispatcher.handle(source, frame, verified=True)
     for region in corrupt:
         Dispatcher.report_error(
             source, f"skipped {region.length} corrupt bytes at byte {region.offset} ({region.reason}); kept the frames around them"
@@ -121,12 +125,12 @@ def _ingest_legacy(events: Iterator, dispatcher: Dispatcher, source: SourceStats
 
 
 def _decoded(dispatcher: Dispatcher, source: SourceStats, frames: Iterator[np.ndarray], failure: list) -> Iterator[Event]:
-    """Events of the good frames (bad payloads counted and skipped); each is saved with ``--save``.
+    """Events of the good frames (``frames`` verified already; bad payloads counted and skipped); each is saved with ``--save``.
     A corrupt frame header ends the events and is appended to ``failure``."""
     while True:
         try:
             frame = next(frames)
-            event = dispatcher.decode(source, frame)
+            event = dispatcher.decode(source, frame, verified=True)
         except StopIteration:
             return
         except WireError as exc:

@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 
+from rerun.wire.frames import FORMAT_VERSION
+
 _LATENCY_SAMPLES = 1 << 13
 
 
@@ -30,6 +32,10 @@ class SourceStats:
         self.errors = 0
         self.zero_copy_frames = 0  # frames that came in shared-memory segments (kept without a copy)
         self.goodbye = False
+        #: Format version of the source's stream (its stream header; a ring's handshake): from version 3 on
+        #: every frame must carry a checksum, and one without is dropped as damaged. Set by whoever reads
+        #: the stream header, before the first frame.
+        self.format_version = FORMAT_VERSION
         self.first_frame_time: float | None = None  # wall clock, seconds
         self.last_frame_time: float | None = None
         self.last_error: str | None = None
@@ -65,6 +71,7 @@ class SourceStats:
             "bytes": self.bytes,
             "errors": self.errors,
             "zero_copy_frames": self.zero_copy_frames,
+            "format_version": self.format_version,
             "last_error": self.last_error,
             "goodbye": self.goodbye,
             "open": self.ended is None,

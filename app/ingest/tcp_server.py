@@ -245,8 +245,9 @@ class TcpServer:
             if magic == STREAM_MAGIC:
                 rest = bytearray(4)
                 _recv_into(conn, memoryview(rest), True)
-                parse_stream_header(bytes(magic + rest))
+                format_version = parse_stream_header(bytes(magic + rest))
                 source = self.registry(f"tcp {peer_text}", "tcp")
+                source.format_version = format_version  # from 3 on, a frame without a checksum is damaged
                 self._serve_stream(conn, source, connection)
             elif magic == HANDSHAKE_MAGIC:
                 hello = read_handshake_body(conn)
@@ -345,12 +346,13 @@ class TcpServer:
         conn.sendall(encode_handshake(reply))
         kind = "ring" if ring is not None else "tcp"
         source = connection.source = self.registry(f"{kind} pid {pid} ({peer_text})", kind)
+        source.format_version = format_version  # a ring's frames follow no stream header: the hello says it
         if ring_error:
             Dispatcher.report_error(source, f"could not attach the ring ({ring_error}); using TCP")
         if ring is None:
             magic_and_version = bytearray(8)
             _recv_into(conn, memoryview(magic_and_version), False)
-            parse_stream_header(bytes(magic_and_version))
+            source.format_version = parse_stream_header(bytes(magic_and_version))
             self._serve_stream(conn, source, connection)
         else:
             connection.ring = True  # its frames arrive in shared memory, not on this socket: never idle-closed

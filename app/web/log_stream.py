@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 
-from rerun.wire.frames import STREAM_HEADER
+from rerun.wire.frames import STREAM_HEADER, with_checksum
 
 from rerun_app.web.net import start_server_thread, warn_if_public
 
@@ -55,8 +55,11 @@ class LogStreamServer:
         self.clients = 0
 
     def tap(self, frame) -> None:
-        """Keep a copy of one accepted frame and wake the clients (called on ingest threads)."""
-        data = bytes(frame)
+        """Keep a copy of one accepted frame and wake the clients (called on ingest threads).
+
+        A frame that came without a checksum (from a format-1 peer) gets one: the clients read a format-3
+        stream, in which a frame without one is damaged."""
+        data = b"".join(with_checksum(frame))
         with self._lock:
             self._frames.append(data)
             self._bytes += len(data)

@@ -45,7 +45,7 @@ class WsSource:
         limit = self.ingest.dispatcher.max_frame_bytes or (4 << 30)
         try:
             with connect(self.url, open_timeout=CONNECT_TIMEOUT_S, max_size=limit, compression=None) as ws:
-                parse_stream_header(ws.recv())
+                self.source.format_version = parse_stream_header(ws.recv())
                 for message in ws:
                     if isinstance(message, str):
                         if json.loads(message).get("type") == "backlog_end":

@@ -29,6 +29,10 @@ Versions
 --------
 - **3** (current): every frame that any writer sends carries ``FLAG_XXH3``: files (``rr.save``,
   the viewer's ``--save``), the shared-memory ring (records, chunked frames, segments) and TCP.
+  Readers require it: in a format-3 stream a frame without a checksum is damaged (a burst that
+  cleared both the flag and its b"XXH3" tag) and is dropped like one whose checksum fails
+  (:class:`MissingChecksumError`). Every reader knows its stream's version: the stream header of a
+  file, a TCP or WebSocket stream, the handshake's ``format_version`` for a ring.
 - **2**: frames may carry ``FLAG_CRC32C``; ``rr.save`` wrote it, the live transports did not. Read.
 - **1**: no flags; read as before (its frames simply have no checksum).
 - Rerun 0.4.0's ``RRF0`` files are read by :mod:`rerun.legacy`.
@@ -78,10 +82,12 @@ from rerun.wire.frames import (
     STREAM_MAGIC,
     ChecksumError,
     CorruptRegion,
+    MissingChecksumError,
     Frame,
     FrameKind,
     WireError,
     checked_payload,
+    checksums_required,
     encode_frame_header,
     encode_json_frame,
     frame_digest,
@@ -90,6 +96,7 @@ from rerun.wire.frames import (
     parse_frame_header,
     parse_stream_header,
     seal_frame,
+    verified_payload,
 )
 
 __all__ = [
@@ -103,12 +110,14 @@ __all__ = [
     "FORMAT_VERSION",
     "FRAME_HEADER",
     "MAX_FRAME_BYTES",
+    "MissingChecksumError",
     "STREAM_HEADER",
     "STREAM_MAGIC",
     "Frame",
     "FrameKind",
     "WireError",
     "checked_payload",
+    "checksums_required",
     "encode_frame_header",
     "encode_json_frame",
     "frame_digest",
@@ -117,4 +126,5 @@ __all__ = [
     "parse_frame_header",
     "parse_stream_header",
     "seal_frame",
+    "verified_payload",
 ]

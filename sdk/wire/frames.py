@@ -37,6 +37,10 @@ CRC32C = struct.Struct("<I")
 DIGEST = struct.Struct("<Q")
 _TRAILER = {0: 0, FLAG_CRC32C: CRC32C.size, FLAG_XXH3: DIGEST.size}
 
+#: The first format whose every frame carries a checksum: in a stream of this version or later a frame
+#: without one is damaged (a burst that cleared both its flag and its tag), never an old frame.
+CHECKSUMS_REQUIRED_FROM = 3
+
 #: Largest payload a reader accepts before allocating anything (a 4 GiB frame is far beyond any
 #: sane single log call; anything larger is treated as corruption).
 MAX_FRAME_BYTES = 4 << 30
@@ -64,6 +68,26 @@ class ChecksumError(WireError):
         )
         self.stored = stored
         self.computed = computed
+
+
+class MissingChecksumError(WireError):
+    """A frame without a checksum in a stream whose format requires one on every frame.
+
+    No writer of such a stream leaves it out, so its header was damaged: the checksum flag and the
+    b"XXH3" tag next to it were both cleared (a burst), and its bytes cannot be verified.
+    """
+
+    def __init__(self, offset: int, format_version: int) -> None:
+        super().__init__(
+            f"frame at byte {offset}: no checksum, although every frame of a format-{format_version} stream carries one: "
+            "its header was damaged (checksum flag and tag cleared), so its bytes cannot be trusted"
+        )
+        self.format_version = format_version
+
+
+def checksums_required(format_version: int) -> bool:
+    """Whether every frame of a stream of ``format_version`` must carry a checksum (format 3 on)."""
+    return format_version >= CHECKSUMS_REQUIRED_FROM
 
 
 class FrameKind(enum.IntEnum):
@@ -184,21 +208,26 @@ def parse_frame_header(data: bytes | memoryview, offset: int = 0, max_payload: i
     return kind, length
 
 
-def checked_payload(data: memoryview | bytes, offset: int, length: int) -> memoryview:
+def checked_payload(data: memoryview | bytes, offset: int, length: int, format_version: int = FORMAT_VERSION) -> memoryview:
     """The payload of the frame at ``offset`` (header already parsed: ``length`` bytes follow it).
 
     A frame with a checksum (XXH3 or, from format 2, CRC32C) is verified and its payload returned
-    without the checksum.
+    without the checksum. ``format_version`` is the version in the header of the frame's stream: from
+    format 3 on a frame without a checksum is damaged (see :func:`checksums_required`).
 
     Raises
     ------
     ChecksumError
         If the checksum does not match: the header or payload changed after it was written.
+    MissingChecksumError
+        If the frame has no checksum but its stream's format requires one.
     """
     view = memoryview(data).cast("B") if not isinstance(data, memoryview) or data.format != "B" else data
     body = offset + FRAME_HEADER.size
     flags = view[offset + 3] & CHECKSUM_FLAGS
     if not flags:
+        if format_version >= CHECKSUMS_REQUIRED_FROM:
+            raise MissingChecksumError(offset, format_version)
         return view[body : body + length]
     end = body + length - _TRAILER[flags]
     if flags == FLAG_XXH3:
@@ -212,6 +241,14 @@ def checked_payload(data: memoryview | bytes, offset: int, length: int) -> memor
     if actual != stored:
         raise ChecksumError(offset, f"{stored:#0{width}x}", f"{actual:#0{width}x}")
     return view[body:end]
+
+
+def verified_payload(data: memoryview | bytes, offset: int, length: int) -> memoryview:
+    """The payload of a frame that :func:`checked_payload` (or :func:`iter_frames`) already verified:
+    the same view, without hashing the frame a second time."""
+    view = memoryview(data).cast("B") if not isinstance(data, memoryview) or data.format != "B" else data
+    body = offset + FRAME_HEADER.size
+    return view[body : body + length - _TRAILER[view[offset + 3] & CHECKSUM_FLAGS]]
 
 
 def with_checksum(frame: memoryview | bytes) -> tuple:
@@ -255,15 +292,16 @@ class CorruptRegion:
     reason: str
 
 
-def _plausible_frame(view: memoryview, pos: int, size: int) -> bool:
-    """Whether a whole, valid frame starts at ``pos`` (checksum verified where it has one)."""
+def _plausible_frame(view: memoryview, pos: int, size: int, format_version: int) -> bool:
+    """Whether a whole, valid frame starts at ``pos`` (checksum verified where it has one, and required
+    where ``format_version`` requires it)."""
     if size - pos < FRAME_HEADER.size or view[pos : pos + 2] != FRAME_MARKER:
         return False
     try:
         _kind, length = parse_frame_header(view, pos)
         if pos + FRAME_HEADER.size + length > size:
             return False
-        checked_payload(view, pos, length)
+        checked_payload(view, pos, length, format_version)
     except WireError:
         return False
     return True
@@ -272,36 +310,43 @@ def _plausible_frame(view: memoryview, pos: int, size: int) -> bool:
 _SCAN_BYTES = 1 << 20
 
 
-def _next_frame(view: memoryview, start: int, size: int) -> int:
-    """Offset of the first valid frame at or after ``start``, or ``size`` if there is none."""
+def _next_frame(view: memoryview, start: int, size: int, format_version: int) -> int:
+    """Offset of the first valid (verified) frame at or after ``start``, or ``size`` if there is none."""
     pos = start
     while pos < size:
         window = bytes(view[pos : min(size, pos + _SCAN_BYTES + 1)])
         found = window.find(FRAME_MARKER)
         while found >= 0:
-            if _plausible_frame(view, pos + found, size):
+            if _plausible_frame(view, pos + found, size, format_version):
                 return pos + found
             found = window.find(FRAME_MARKER, found + 1)
         pos += _SCAN_BYTES
     return size
 
 
-def iter_frames(data: bytes | memoryview, start: int = 0, tail: list | None = None, corrupt: list | None = None) -> Iterator[Frame]:
+def iter_frames(
+    data: bytes | memoryview, start: int = 0, tail: list | None = None, corrupt: list | None = None,
+    format_version: int = FORMAT_VERSION,
+) -> Iterator[Frame]:
     """Yield each complete frame in ``data`` from ``start`` (just after the stream header).
+
+    ``format_version`` is the version in that stream header (:func:`parse_stream_header`): from
+    format 3 on every frame must carry a checksum, and one without is damaged.
 
     A frame cut off at the end of ``data`` is not yielded: iteration stops cleanly and, if ``tail``
     is a list, a :class:`TornTail` describing it is appended so the caller can say so. A frame with
-    a checksum is verified before it is yielded; its payload excludes the checksum.
+    a checksum is verified (once) before it is yielded; its payload excludes the checksum.
 
-    A corrupt frame (bad header, checksum mismatch) raises :class:`WireError`, unless ``corrupt``
-    is a list: then a :class:`CorruptRegion` is appended for it and reading goes on at the next
-    valid frame (after the damaged one when its length can be trusted, else at the next frame
-    marker that starts a valid frame), so one damaged frame costs only itself.
+    A corrupt frame (bad header, checksum mismatch, missing checksum) raises :class:`WireError`,
+    unless ``corrupt`` is a list: then a :class:`CorruptRegion` is appended for it and reading goes
+    on at the next valid frame (after the damaged one when its length can be trusted, else at the
+    next frame marker that starts a valid frame), so one damaged frame costs only itself.
     """
     view = memoryview(data).cast("B")
     size = len(view)
     pos = start
     header_size = FRAME_HEADER.size
+    verified = -1  # where a frame starts that finding the way past damage has already verified
     while pos < size:
         if size - pos < header_size:
             if corrupt is not None and view[pos : pos + 2] != FRAME_MARKER[: size - pos]:
@@ -314,30 +359,30 @@ def iter_frames(data: bytes | memoryview, start: int = 0, tail: list | None = No
         except WireError as exc:
             if corrupt is None:
                 raise
-            resume = _next_frame(view, pos + 1, size)
+            resume = verified = _next_frame(view, pos + 1, size, format_version)
             corrupt.append(CorruptRegion(pos, resume - pos, str(exc)))
             pos = resume
             continue
         body = pos + header_size
         if body + length > size:
-            resume = _next_frame(view, pos + 1, size) if corrupt is not None else size
+            resume = _next_frame(view, pos + 1, size, format_version) if corrupt is not None else size
             if resume < size:  # a valid frame follows: this length was damaged, not cut off
                 corrupt.append(CorruptRegion(pos, resume - pos, f"frame at byte {pos}: length {length} runs past the end of the data"))
-                pos = resume
+                pos = verified = resume
                 continue
             if tail is not None:
                 tail.append(TornTail(pos, body + length - size))
             return
         try:
-            payload = checked_payload(view, pos, length)
-        except ChecksumError as exc:
+            payload = verified_payload(view, pos, length) if pos == verified else checked_payload(view, pos, length, format_version)
+        except (ChecksumError, MissingChecksumError) as exc:
             if corrupt is None:
                 raise
             resume = body + length
-            if resume < size and not _plausible_frame(view, resume, size):
-                resume = _next_frame(view, pos + 1, size)
+            if resume < size and not _plausible_frame(view, resume, size, format_version):
+                resume = _next_frame(view, pos + 1, size, format_version)
             corrupt.append(CorruptRegion(pos, resume - pos, str(exc)))
-            pos = resume
+            pos = verified = resume
             continue
         yield Frame(kind, payload, pos)
         pos = body + length

@@ -112,7 +112,9 @@ def write_log_payload(batch: pa.RecordBatch, out: pa.NativeFile) -> None:
 
 
 def write_log_frame(batch: pa.RecordBatch, out: pa.NativeFile) -> int:
-    """Write a whole LOG frame (header + payload) into ``out``; return the bytes written."""
+    """Write a whole LOG frame (header + payload, no checksum: a format-1 frame, which a format-3 stream
+    treats as damaged) into ``out``; return the bytes written. Frames for a format-3 stream come from
+    :func:`rerun.transport.viewer_sink.serialize_log_frame`."""
     size = log_payload_size(batch)
     out.write(encode_frame_header(FrameKind.LOG, size))
     write_log_payload(batch, out)

@@ -31,7 +31,7 @@ def frame_bytes(entity: str, frame: int, components: dict) -> bytes:
 def bad_type_recording(path, bad_frames: int = 20) -> None:
     """``good/points`` at frames 0..2; ``bad/points`` (positions as strings) and ``bad/camera``
     (``rerun.transform`` as ``list<string>``) at every frame 0..bad_frames-1, before and after the good ones."""
-    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "bad-types"})]
+    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "bad-types"}, checksum=True)]
     strings = cells(pa.array(["1,2,3", "4,5,6"]))
     for i in range(bad_frames):
         parts.append(frame_bytes("bad/points", i, {POINT3D: strings}))

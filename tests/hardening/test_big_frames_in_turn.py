@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from rerun.wire.frames import STREAM_HEADER
-from rerun.wire.log_table import build_log_batch, write_log_frame
+from rerun.transport.viewer_sink import serialize_log_frame
+from rerun.wire.log_table import build_log_batch
 from peer_kit import rss, run_viewer_until_it_exits, start_viewer, wait_until
 
 LIMIT = 300 * 10**6
@@ -60,9 +61,7 @@ def test_two_loggers_each_sending_65_percent_of_the_budget_both_arrive_within_th
 def _log_frame(entity: str, nbytes: int, value: int) -> bytes:
     cells = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), pa.array(np.full(nbytes, value, np.uint8)))
     batch = build_log_batch(entity, "rec", {("frame", "sequence"): [value]}, {"test.blob": cells})
-    out = pa.BufferOutputStream()
-    write_log_frame(batch, out)
-    return out.getvalue().to_pybytes()
+    return serialize_log_frame(batch).tobytes()  # with its checksum, as every frame of a format-3 stream has
 
 
 def test_a_frame_waiting_behind_a_slow_big_frame_is_received_after_it(tmp_path):

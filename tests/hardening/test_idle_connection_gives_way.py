@@ -64,7 +64,7 @@ def test_at_the_limit_the_longest_idle_connection_gives_way_and_its_logger_loses
         quiet_peer = socket.create_connection(("127.0.0.1", port), timeout=30)
         while time.monotonic() - logged < 1.0:
             time.sleep(0.05)
-        quiet_peer.sendall(STREAM_HEADER + encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "quiet", "app_id": "quiet"}))
+        quiet_peer.sendall(STREAM_HEADER + encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "quiet", "app_id": "quiet"}, checksum=True))
         started_idling = time.monotonic()
         while time.monotonic() - started_idling < MIN_IDLE_S + 0.5:  # both must be idle long enough to give way
             time.sleep(0.05)
@@ -109,7 +109,7 @@ def test_at_the_limit_with_every_connection_busy_a_newcomer_is_turned_away(tmp_p
     proc, port, _stats = start_viewer(tmp_path, "--max-connections", "1")
     try:
         busy = socket.create_connection(("127.0.0.1", port), timeout=30)
-        busy.sendall(STREAM_HEADER + encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "busy", "app_id": "busy"}))
+        busy.sendall(STREAM_HEADER + encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "busy", "app_id": "busy"}, checksum=True))
         newcomer = socket.create_connection(("127.0.0.1", port), timeout=30)
         wait_until(lambda: closed_by_peer(newcomer), 30, "the newcomer to be turned away")
         assert not closed_by_peer(busy)

@@ -80,7 +80,7 @@ def _screenshot(path, out) -> subprocess.CompletedProcess:
 
 
 def _good_only(path) -> None:
-    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "bad-types"})]
+    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "bad-types"}, checksum=True)]
     parts += [frame_bytes("good/points", i, {POINT3D: good_points()}) for i in range(3)]
     path.write_bytes(b"".join(parts))
 
@@ -109,7 +109,7 @@ def test_mistyped_entities_leave_the_window_as_it_is_without_them(egl_available,
 @pytest.mark.gl
 def test_a_2000_part_entity_path_renders_beside_the_other_entities(egl_available, tmp_path):
     path = tmp_path / "deep.rrd"
-    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "deep"})]
+    parts = [STREAM_HEADER, encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": RID, "application_id": "deep"}, checksum=True)]
     for i in range(3):
         parts.append(frame_bytes(DEEP, i, {POINT3D: good_points(3, z=1.0)}))
         parts.append(frame_bytes("good/points", i, {POINT3D: good_points()}))

@@ -107,7 +107,7 @@ def test_a_batch_whose_offsets_point_outside_its_data_is_skipped_not_read(fresh,
     rr.disconnect()
     as_version_1(path, tmp_path / "v1.rrd")
     data = bytearray((tmp_path / "v1.rrd").read_bytes())
-    frame = next(f for f in iter_frames(bytes(data), 8) if b"pts" in bytes(f.payload))
+    frame = next(f for f in iter_frames(bytes(data), 8, format_version=1) if b"pts" in bytes(f.payload))
     batch = rerun.wire.log_table.read_log_payload(bytes(frame.payload))[2]
     offsets = batch.column(batch.schema.get_field_index("rerun.point3d")).offsets.buffers()[1]
     # The list offsets [0, 2] of the only cell, found in the payload and replaced by [0, 2**30].

@@ -1,21 +1,33 @@
 """Frames damaged on the live transports (TCP, the shared-memory ring) are caught by their XXH3: the viewer
-drops that frame with a warning naming where it was in the stream, and keeps the frames before and after."""
+drops that frame with a warning naming where it was in the stream, and keeps the frames before and after.
+In a format-3 stream a frame without a checksum is damaged too (its flag and tag cleared by a burst)."""
 
 from __future__ import annotations
 
 import mmap
 import os
 import socket
+import struct
 import threading
 
 import numpy as np
 import pyarrow as pa
 
 from rerun.recording import load
+from rerun.transport.handshake import PROTOCOL_VERSION, encode_handshake, read_handshake
 from rerun.transport.ring import RECORD_HEADER, RingWriter, align_record
 from rerun.transport.viewer_sink import serialize_log_frame
 from rerun.wire.events import LogEvent
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_size
+from rerun.wire.frames import (
+    FLAG_XXH3,
+    FRAME_HEADER,
+    STREAM_HEADER,
+    STREAM_MAGIC,
+    FrameKind,
+    encode_frame_header,
+    encode_json_frame,
+    frame_size,
+)
 from rerun.wire.log_table import build_log_batch, log_payload_size, write_log_payload
 from rerun_app.ingest import RecordingTarget
 from rerun_app.ingest.dispatch import Dispatcher
@@ -130,13 +142,123 @@ def test_ring_frames_damaged_in_shared_memory_are_dropped_and_the_rest_kept():
         for i in range(9):
             write(i, damage=i in (3, 4, 5))
             drain()
-        assert writer.try_write_frame(_unchecksummed_frame(scalar_batch("ring/plot", 9, 9.0)))  # a format-1 peer: read as before
-        drain()
+        assert source.errors == 3 and "(frame 6)" in source.last_error and "checksum mismatch" in source.last_error
+        # A frame without a checksum: what a format-1 peer sends, read as before on a ring whose handshake said
+        # format 1; in this format-3 ring it can only be a frame whose flag and tag were damaged away.
+        old_peer = SourceStats("format-1 ring", "ring")
+        old_peer.format_version = 1
+        for got_by in (old_peer, source):
+            assert writer.try_write_frame(_unchecksummed_frame(scalar_batch("ring/plot", 9, 9.0)))
+            for got in reader.frames():
+                dispatcher.handle(got_by, got)
     finally:
         reader.close()
         writer.close()
         scribbler.close()
     kept = [e.batch.column("rerun.scalar")[0][0].as_py() for e in target.events if isinstance(e, LogEvent)]
     assert kept == [0.0, 1.0, 2.0, 6.0, 7.0, 8.0, 9.0]
-    assert source.errors == 3 and source.frames == 10
-    assert "LOG frame at byte" in source.last_error and "(frame 6)" in source.last_error and "checksum mismatch" in source.last_error
+    assert old_peer.errors == 0 and old_peer.log_rows == 1
+    assert source.errors == 4 and source.frames == 10
+    assert "LOG frame at byte" in source.last_error and "(frame 10)" in source.last_error and "has no checksum" in source.last_error
+
+
+def _flag_and_tag_cleared(frame: bytes) -> bytes:
+    """``frame`` after a burst that zeroed its checksum flag and the b"XXH3" tag beside it (header bytes 3-7):
+    read as format 1 frames were, it would pass unverified."""
+    damaged = bytearray(frame)
+    assert damaged[3] == FLAG_XXH3 and damaged[4:8] == b"XXH3"
+    damaged[3:8] = bytes(5)
+    return bytes(damaged)
+
+
+def _format_1_stream_header() -> bytes:
+    return STREAM_MAGIC + struct.pack("<HH", 1, 0)
+
+
+def _until_the_viewer_hangs_up(sock: socket.socket) -> None:
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(VIEWER_DONE_S)
+    while sock.recv(65536):  # the viewer hangs up once it has recorded the source's outcome
+        pass
+
+
+def _scalars(path, entity: str) -> tuple[list, list]:
+    table = load(path).table(entity)
+    return table.column("frame").to_pylist(), [c[0] for c in table.column("rerun.scalar").to_pylist()]
+
+
+def test_a_tcp_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_in_a_format_3_stream(tmp_path):
+    """The stream header says format 3, so a frame without a checksum is damaged, not an old frame; a
+    format-1 peer's frames (no checksums, stream header version 1) are still read."""
+    frames = [serialize_log_frame(scalar_batch("tcp/plot", i, i * 1.5)).tobytes() for i in range(5)]
+    begin = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-live", "application_id": "live"}, checksum=True)
+    stream = STREAM_HEADER + begin + frames[0] + frames[1] + _flag_and_tag_cleared(frames[2]) + frames[3] + frames[4]
+    offset_of_damaged = len(STREAM_HEADER) + len(begin) + len(frames[0]) + len(frames[1])
+    old_begin = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-live", "application_id": "live"})
+    old_stream = _format_1_stream_header() + old_begin + b"".join(_unchecksummed_frame(scalar_batch("tcp/old", i, -float(i))).tobytes() for i in range(3))
+    viewer = HeadlessViewer(tmp_path)
+    try:
+        for data in (stream, old_stream):
+            with socket.create_connection(("127.0.0.1", viewer.port), timeout=VIEWER_DONE_S) as sock:
+                sock.sendall(data)
+                _until_the_viewer_hangs_up(sock)
+        assert viewer.alive()
+        stats = viewer.stop()
+    finally:
+        viewer.kill()
+    new_source, old_source = [s for s in stats["sources"] if s["kind"] == "tcp"]  # in the order they connected
+    assert new_source["errors"] == 1 and new_source["frames"] == 6
+    assert f"dropped the LOG frame at byte {offset_of_damaged} of the stream (frame 4)" in new_source["last_error"]
+    assert "has no checksum" in new_source["last_error"]
+    assert f"at byte {offset_of_damaged} of the stream" in viewer.stderr and "has no checksum" in viewer.stderr  # the warning a user sees
+    assert old_source["errors"] == 0 and old_source["log_rows"] == 3
+    assert _scalars(viewer.save_path, "tcp/plot") == ([0, 1, 3, 4], [0.0, 1.5, 4.5, 6.0])
+    assert _scalars(viewer.save_path, "tcp/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
+    assert new_source["format_version"] == 3 and old_source["format_version"] == 1
+
+
+def _ring_peer(port: int, format_version: int, frames: list[bytes]) -> None:
+    """A producer that hands a real viewer a shared-memory ring, as ``rr.connect`` does (its own pid, over
+    TCP), writes ``frames`` into it and leaves; returns once the viewer has drained the ring and hung up."""
+    writer = RingWriter(1 << 20)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=VIEWER_DONE_S) as sock:
+            hello = {"protocol": PROTOCOL_VERSION, "format_version": format_version, "pid": os.getpid(),
+                     "ring": {"name": writer.name, "capacity": writer.capacity}}
+            sock.sendall(encode_handshake(hello))
+            reply = read_handshake(sock)
+            writer.unlink()
+            assert reply["ok"] and reply["ring"], reply
+            for frame in frames:
+                assert writer.try_write_frame(np.frombuffer(frame, np.uint8))
+            _until_the_viewer_hangs_up(sock)  # at EOF the viewer drains what was published, then ends the source
+    finally:
+        writer.close()
+
+
+def test_a_ring_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_by_a_real_viewer(tmp_path):
+    """A ring's frames follow no stream header: the handshake's format version decides. In a format-3 ring the
+    frame without a checksum is dropped with a warning naming its stream byte; a format-1 ring is read as before."""
+    begin = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-live", "application_id": "live"}, checksum=True)
+    frames = [serialize_log_frame(scalar_batch("ring/plot", i, i * 2.0)).tobytes() for i in range(5)]
+    sent = [begin, frames[0], frames[1], _flag_and_tag_cleared(frames[2]), frames[3], frames[4]]
+    offset_of_damaged = len(STREAM_HEADER) + sum(len(f) for f in sent[:3])
+    old_begin = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-live", "application_id": "live"})
+    old_frames = [old_begin] + [_unchecksummed_frame(scalar_batch("ring/old", i, -float(i))).tobytes() for i in range(3)]
+    viewer = HeadlessViewer(tmp_path)
+    try:
+        _ring_peer(viewer.port, 3, sent)
+        _ring_peer(viewer.port, 1, old_frames)
+        assert viewer.alive()
+        stats = viewer.stop()
+    finally:
+        viewer.kill()
+    new_source, old_source = [s for s in stats["sources"] if s["kind"] == "ring"]  # in the order they connected
+    assert new_source["errors"] == 1 and new_source["frames"] == 6
+    assert f"dropped the LOG frame at byte {offset_of_damaged} of the stream (frame 4)" in new_source["last_error"]
+    assert "has no checksum" in new_source["last_error"]
+    assert f"at byte {offset_of_damaged} of the stream" in viewer.stderr and "has no checksum" in viewer.stderr
+    assert old_source["errors"] == 0 and old_source["log_rows"] == 3
+    assert _scalars(viewer.save_path, "ring/plot") == ([0, 1, 3, 4], [0.0, 2.0, 6.0, 8.0])
+    assert _scalars(viewer.save_path, "ring/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
+    assert new_source["format_version"] == 3 and old_source["format_version"] == 1

@@ -18,7 +18,7 @@ from rerun.transport.address import Address
 from rerun.transport.handshake import HANDSHAKE_MAGIC, encode_handshake, read_handshake
 from rerun.transport.viewer_sink import ViewerSink, serialize_log_frame
 from rerun.wire.events import LogEvent
-from rerun.wire.frames import STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame
+from rerun.wire.frames import STREAM_HEADER, STREAM_MAGIC, FrameKind, encode_frame_header, encode_json_frame
 from rerun.wire.log_table import build_log_batch
 from rerun_app.ingest import Ingest, RecordingTarget, make_target
 
@@ -31,7 +31,9 @@ def scalar_frame(entity: str, frame: int, value: float) -> bytes:
     return serialize_log_frame(batch).tobytes()
 
 
-BEGIN = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-bad", "application_id": "bad"})
+BEGIN = encode_json_frame(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-bad", "application_id": "bad"}, checksum=True)
+#: A format-1 stream's header: its frames carry no checksum, so a bad payload is found only by decoding it.
+FORMAT_1_HEADER = STREAM_MAGIC + struct.pack("<HH", 1, 0)
 VALID_STREAM = STREAM_HEADER + BEGIN + scalar_frame("ok/a", 1, 1.5) + scalar_frame("ok/b", 2, 2.5)
 #: The same on other entities (built anew: frames are checksummed, so changing their bytes would damage them).
 FALLBACK_STREAM = STREAM_HEADER + BEGIN + scalar_frame("fb/a", 1, 1.5) + scalar_frame("fb/b", 2, 2.5)
@@ -84,10 +86,13 @@ CASES = {
     # Gone before its first frame: counted with the connections that sent none, and said on stderr.
     "truncated frame": (STREAM_HEADER + encode_frame_header(FrameKind.LOG, 5000) + b"x" * 10, "closed after 10 of 5000 bytes"),
     "garbage payload then valid frame": (
-        STREAM_HEADER + encode_frame_header(FrameKind.LOG, 64) + bytes(range(64)) + scalar_frame("after/garbage", 3, 3.5),
+        FORMAT_1_HEADER + encode_frame_header(FrameKind.LOG, 64) + bytes(range(64)) + scalar_frame("after/garbage", 3, 3.5),
         "not a valid Arrow IPC stream",
     ),
-    "control frame that is not JSON": (STREAM_HEADER + encode_frame_header(FrameKind.CLEAR, 5) + b"nope!", "not valid JSON"),
+    "control frame that is not JSON": (FORMAT_1_HEADER + encode_frame_header(FrameKind.CLEAR, 5) + b"nope!", "not valid JSON"),
+    "frame without a checksum in a format-3 stream": (
+        STREAM_HEADER + encode_frame_header(FrameKind.LOG, 64) + bytes(range(64)), "has no checksum, but every frame"
+    ),
     "handshake too long": (HANDSHAKE_MAGIC + struct.pack("<I", 1 << 30), "exceeds the limit"),
     "handshake not JSON": (HANDSHAKE_MAGIC + struct.pack("<I", 3) + b"{{{", "not valid JSON"),
     "handshake wrong protocol": (encode_handshake({"protocol": 42}), "unsupported protocol"),
