@@ -6,14 +6,15 @@ For each frame size (``--frame-kib``, default 64, 1024 and 16384 KiB):
    them) against ``os.write`` of the same number of bytes in frames of the same size, to a new file
    in the same folder. Goal: <= 1.2x. Also the same sink with the checksum replaced by a constant,
    which separates the checksum's share from the sink's own per-frame cost.
-2. Ring: ``RingWriter.try_write_log`` (Arrow writes the frame into the shared-memory ring, then its
-   XXH3 is computed and written) against ``np.copyto`` of the same frame bytes into a ring-sized
-   shared-memory area at the same positions (memcpy to where the ring writes), and against the same
-   ring write without the checksum. A stand-in consumer takes every record at once (it stores the
-   tail through its own mapping, as the viewer's reader does). Goal: >= 0.8x of memcpy. Also the ring
-   write as before the chunked copy-and-hash of big frames (Arrow's whole copy, then one XXH3 pass).
-   Also the viewer's side: copying a record out of the ring and verifying it (``checked_payload``)
-   against the copy alone.
+2. Ring: ``RingWriter.try_write_log`` (its LogFrameEncoder writes the frame into the shared-memory ring,
+   copied and hashed in one pass by the native ``rerun._copy_hash``) against ``np.copyto`` of the same
+   frame bytes into a ring-sized shared-memory area at the same positions (memcpy to where the ring
+   writes). Goal: >= 0.8x of memcpy. A stand-in consumer takes every record at once (it stores the tail
+   through its own mapping, as the viewer's reader does). Also, at the same positions: pyarrow's own
+   writer (a new IPC stream writer per frame) with no checksum, and the same with XXH3 computed after
+   the copy (the ring before the native module); and the ring with the Python sinks (the fallback
+   where the module is not built). Also the viewer's side: copying a record out of the ring and
+   verifying it (``checked_payload``) against the copy alone.
 3. TCP: frames serialised, sealed and sent over a loopback connection to a thread that receives and
    verifies each one, against the same without seal and verify, and against the frame's bytes copied
    (memcpy) and sent, with neither serialising nor checksum.
@@ -48,13 +49,14 @@ from crc32c import crc32c
 from xxhash import xxh3_64_intdigest
 
 import rerun.sinks.file as file_sink
-import rerun.transport.ring as ring_module
 import rerun.transport.viewer_sink as viewer_sink
 from rerun.sinks import FileSink
 from rerun.transport.ring import HEADER_BYTES, SLOT_TAIL, RingWriter
 from rerun.transport.viewer_sink import serialize_log_frame
-from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, checked_payload
-from rerun.wire.log_table import log_payload_size
+from rerun.transport.frame_encoder import LogFrameEncoder
+from rerun.transport.hashing_writer import NATIVE_COPY_HASH
+from rerun.wire.frames import FRAME_HEADER, STREAM_HEADER, FrameKind, checked_payload, encode_frame_header, seal_frame
+from rerun.wire.log_table import log_payload_size, write_log_payload
 
 RING_BYTES = 256 << 20
 
@@ -67,32 +69,17 @@ def _batch(frame_bytes: int) -> pa.RecordBatch:
 
 
 class _NoChecksum:
-    """The checksum functions of the file sink, the ring and the TCP sender replaced by constants (what
-    they cost without it)."""
+    """The checksum functions of the file sink and the TCP sender replaced by constants (what they cost
+    without it). The ring's baselines without a checksum are pyarrow's own writer (:func:`time_arrow_into_area`)."""
 
     def __enter__(self):
-        self._saved = (file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame, viewer_sink.seal_frame)
-        self._hash_after = _HashAfterCopy().__enter__()  # big ring frames: Arrow's copy alone
-        file_sink.seal_frame = ring_module.seal_frame = viewer_sink.seal_frame = lambda frame: None
+        self._saved = (file_sink.seal_frame, file_sink.frame_digest, viewer_sink.seal_frame)
+        file_sink.seal_frame = viewer_sink.seal_frame = lambda frame: None
         file_sink.frame_digest = lambda *parts: 0
         return self
 
     def __exit__(self, *exc) -> None:
-        file_sink.seal_frame, file_sink.frame_digest, ring_module.seal_frame, viewer_sink.seal_frame = self._saved
-        self._hash_after.__exit__()
-
-
-class _HashAfterCopy:
-    """Big ring frames written as before the chunked copy-and-hash: Arrow copies the whole frame, then
-    one XXH3 pass (the same-run baseline for :mod:`rerun.transport.hashing_writer`)."""
-
-    def __enter__(self):
-        self._saved = ring_module.CHUNKED_HASH_MIN_BYTES
-        ring_module.CHUNKED_HASH_MIN_BYTES = 1 << 62
-        return self
-
-    def __exit__(self, *exc) -> None:
-        ring_module.CHUNKED_HASH_MIN_BYTES = self._saved
+        file_sink.seal_frame, file_sink.frame_digest, viewer_sink.seal_frame = self._saved
 
 
 # -- 1. file sink -------------------------------------------------------------------------------
@@ -165,6 +152,28 @@ def time_memcpy_ring(area: np.ndarray, frame: np.ndarray, count: int, position: 
     return time.perf_counter() - start
 
 
+def time_arrow_into_area(area: np.ndarray, batch: pa.RecordBatch, count: int, position: list, hash_after: bool) -> float:
+    """pyarrow's own writer (a new IPC stream writer per frame on a ``FixedSizeBufferWriter``) writing each
+    frame at the positions a ring would use, with no checksum, or [``hash_after``] with the XXH3 computed
+    over the written frame afterwards (the ring's write before the native copy-and-hash)."""
+    size = log_payload_size(batch)
+    n = FRAME_HEADER.size + size
+    step = (n + 8 + 16 + 63) & ~63
+    header = encode_frame_header(FrameKind.LOG, size, checksum=hash_after)
+    start = time.perf_counter()
+    for _ in range(count):
+        pos = position[0] if position[0] + step <= area.nbytes else 0
+        target = area[pos + 16 : pos + 16 + n + 8]
+        writer = pa.FixedSizeBufferWriter(pa.py_buffer(target))
+        writer.write(header)
+        write_log_payload(batch, writer)
+        writer.close()
+        if hash_after:
+            seal_frame(target)
+        position[0] = pos + step
+    return time.perf_counter() - start
+
+
 def time_read_side(area: np.ndarray, frame_len: int, count: int, verify: bool) -> float:
     """The viewer's reader: copy a record out of the ring into fresh memory [and verify its XXH3]."""
     step = (frame_len + 16 + 63) & ~63
@@ -181,8 +190,8 @@ def time_read_side(area: np.ndarray, frame_len: int, count: int, verify: bool) -
     return time.perf_counter() - start
 
 
-def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, count: int, writer: RingWriter,
-                        consumer: _InstantConsumer, area: np.ndarray) -> dict[str, float]:
+def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, count: int, rings: dict,
+                        area: np.ndarray) -> dict[str, float]:
     """Median time per frame of each candidate, the candidates taking turns frame by frame (in a rotating
     order), so that each ratio compares frames written at the same moment's machine load."""
     sink_path, plain_sink_path, plain_path = (os.path.join(folder, name) for name in ("i-sink.rrd", "i-plain.rrd", "i-plain.bin"))
@@ -194,18 +203,14 @@ def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, c
     step = (frame.nbytes + 16 + 63) & ~63
     position = [0]
 
-    def ring_write() -> None:
-        if not writer.try_write_log(batch, size):
-            raise RuntimeError("ring write refused although the consumer took everything")
-        consumer.take_all(writer.head)
+    def ring_write(which: str):
+        writer, consumer = rings[which]
 
-    def ring_write_plain() -> None:
-        with _NoChecksum():
-            ring_write()
-
-    def ring_write_whole() -> None:
-        with _HashAfterCopy():
-            ring_write()
+        def write() -> None:
+            if not writer.try_write_log(batch, size):
+                raise RuntimeError("ring write refused although the consumer took everything")
+            consumer.take_all(writer.head)
+        return write
 
     def sink_plain() -> None:
         with _NoChecksum():
@@ -217,7 +222,9 @@ def interleaved_medians(folder: str, batch: pa.RecordBatch, frame: np.ndarray, c
         position[0] = pos + step
 
     candidates = [("sink", lambda: sink.send_log(batch)), ("sink_plain", sink_plain), ("os_write", lambda: os.write(fd, chunk)),
-                  ("ring", ring_write), ("ring_plain", ring_write_plain), ("ring_whole", ring_write_whole), ("memcpy", memcpy)]
+                  ("ring", ring_write("native")), ("ring_python", ring_write("python")),
+                  ("ring_plain", lambda: time_arrow_into_area(area, batch, 1, position, hash_after=False)),
+                  ("ring_whole", lambda: time_arrow_into_area(area, batch, 1, position, hash_after=True)), ("memcpy", memcpy)]
     times: dict[str, list[float]] = {name: [] for name, _ in candidates}
     try:
         for i in range(count):
@@ -284,17 +291,18 @@ def time_function(function, data: np.ndarray, count: int) -> float:
     return time.perf_counter() - start
 
 
-def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer: RingWriter, consumer, area: np.ndarray) -> None:
+def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, rings: dict, area: np.ndarray) -> None:
     frame_bytes = frame_kib << 10
     count = max(2, (total_mib << 20) // frame_bytes)
     batch = _batch(frame_bytes)
     frame = serialize_log_frame(batch)
     samples: dict[str, list[float]] = {k: [] for k in (
-        "sink", "sink_plain", "os_write", "ring", "ring_plain", "ring_whole", "memcpy", "read", "read_verify", "tcp", "tcp_plain", "tcp_memcpy",
+        "sink", "sink_plain", "os_write", "ring", "ring_python", "ring_plain", "ring_whole", "memcpy", "read", "read_verify", "tcp", "tcp_plain", "tcp_memcpy",
         "xxh3", "crc32c", "zlib.crc32", "zlib.adler32")}
     position = [0]
     time_file_sink(folder, batch, 2)  # warm up: imports, schema cache, staging buffer
-    time_ring_write(writer, consumer, batch, 2)
+    for writer, consumer in rings.values():
+        time_ring_write(writer, consumer, batch, 2)
     for _ in range(repeats):
         elapsed, written = time_file_sink(folder, batch, count)
         samples["sink"].append(elapsed)
@@ -302,11 +310,10 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
             samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
         samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
         # In-memory runs are short: 4x the frames per sample.
-        samples["ring"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
-        with _NoChecksum():
-            samples["ring_plain"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
-        with _HashAfterCopy():
-            samples["ring_whole"].append(time_ring_write(writer, consumer, batch, 4 * count) / 4)
+        samples["ring"].append(time_ring_write(*rings["native"], batch, 4 * count) / 4)
+        samples["ring_python"].append(time_ring_write(*rings["python"], batch, 4 * count) / 4)
+        samples["ring_plain"].append(time_arrow_into_area(area, batch, 4 * count, position, hash_after=False) / 4)
+        samples["ring_whole"].append(time_arrow_into_area(area, batch, 4 * count, position, hash_after=True) / 4)
         samples["memcpy"].append(time_memcpy_ring(area, frame, 4 * count, position) / 4)
         samples["read"].append(time_read_side(area, frame.nbytes, 4 * count, verify=False) / 4)
         samples["read_verify"].append(time_read_side(area, frame.nbytes, 4 * count, verify=True) / 4)
@@ -324,22 +331,22 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, writer
     print(f"os.write, same bytes         {rate('os_write'):6.2f} GB/s")
     print(f"  sink / os.write            {best['sink'] / best['os_write']:6.2f}x time   (goal <= 1.2)")
     print(f"file sink, no checksum       {rate('sink_plain'):6.2f} GB/s   (checksum's share {best['sink'] / best['sink_plain']:.2f}x)")
-    print(f"ring write (Arrow + XXH3)    {rate('ring'):6.2f} GB/s")
+    print(f"ring write (Arrow + XXH3)    {rate('ring'):6.2f} GB/s   (native copy-and-hash: {NATIVE_COPY_HASH})")
     print(f"memcpy into the ring area    {rate('memcpy'):6.2f} GB/s")
     print(f"  ring / memcpy              {best['memcpy'] / best['ring']:6.2f}x throughput   (goal >= 0.8)")
-    print(f"ring write, no checksum      {rate('ring_plain'):6.2f} GB/s   (with / without {best['ring_plain'] / best['ring']:.2f}x throughput)")
-    print(f"ring, hashed after the copy  {rate('ring_whole'):6.2f} GB/s   ({best['memcpy'] / best['ring_whole']:.2f}x of memcpy; the same below "
-          f"{ring_module.CHUNKED_HASH_MIN_BYTES >> 20} MiB)")
+    print(f"pyarrow's writer, no checksum {rate('ring_plain'):5.2f} GB/s   (ring with checksum / this {best['ring_plain'] / best['ring']:.2f}x throughput)")
+    print(f"pyarrow's writer + XXH3 after {rate('ring_whole'):5.2f} GB/s   ({best['memcpy'] / best['ring_whole']:.2f}x of memcpy: the ring before the native copy-and-hash)")
+    print(f"ring, Python sinks (no native) {rate('ring_python'):4.2f} GB/s   ({best['memcpy'] / best['ring_python']:.2f}x of memcpy)")
     print(f"viewer read: copy + verify   {rate('read_verify'):6.2f} GB/s   vs copy alone {rate('read'):6.2f} GB/s ({best['read'] / best['read_verify']:.2f}x)")
     print(f"TCP: serialise+seal+send, recv+verify {rate('tcp'):6.2f} GB/s")
     print(f"  vs no checksum           {rate('tcp_plain'):6.2f} GB/s   ({best['tcp_plain'] / best['tcp']:.2f}x throughput)")
     print(f"  vs memcpy+send, recv     {rate('tcp_memcpy'):6.2f} GB/s   ({best['tcp_memcpy'] / best['tcp']:.2f}x throughput)")
     print("alone: " + ", ".join(f"{name} {rate(name):.1f} GB/s" for name in ("xxh3", "crc32c", "zlib.crc32", "zlib.adler32")))
-    med = interleaved_medians(folder, batch, frame, max(16, count), writer, consumer, area)
+    med = interleaved_medians(folder, batch, frame, max(16, count), rings, area)
     print(f"frame by frame, interleaved, medians of {max(16, count)} frames each:")
     print(f"  sink / os.write            {med['sink'] / med['os_write']:6.2f}x time   (no checksum: {med['sink_plain'] / med['os_write']:.2f}x)")
-    print(f"  ring / memcpy              {med['memcpy'] / med['ring']:6.2f}x throughput   (no checksum: {med['memcpy'] / med['ring_plain']:.2f}x;"
-          f" with / without {med['ring_plain'] / med['ring']:.2f}x; hashed after the copy: {med['memcpy'] / med['ring_whole']:.2f}x)")
+    print(f"  ring / memcpy              {med['memcpy'] / med['ring']:6.2f}x throughput   (pyarrow's writer, no checksum: {med['memcpy'] / med['ring_plain']:.2f}x;"
+          f" + XXH3 after: {med['memcpy'] / med['ring_whole']:.2f}x; Python sinks: {med['memcpy'] / med['ring_python']:.2f}x)")
 
 
 def main() -> None:
@@ -350,17 +357,20 @@ def main() -> None:
     parser.add_argument("--folder", default=None, help="where the files go (default: a temporary folder beside this script)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(dir=args.folder or os.path.dirname(os.path.abspath(__file__)))
-    writer = RingWriter(RING_BYTES)
-    consumer = _InstantConsumer(writer)
+    rings = {}
+    for which, native in (("native", True), ("python", False)):
+        writer = RingWriter(RING_BYTES, encoder=LogFrameEncoder(native))
+        rings[which] = (writer, _InstantConsumer(writer))
     area_map = mmap.mmap(-1, RING_BYTES)  # memcpy's target: shared memory of the ring's size, pages touched once
     area = np.frombuffer(area_map, np.uint8)
     area[:] = 1
     try:
         for frame_kib in args.frame_kib:
-            bench_size(frame_kib, args.total_mib, args.repeats, folder, writer, consumer, area)
+            bench_size(frame_kib, args.total_mib, args.repeats, folder, rings, area)
     finally:
-        consumer.close()
-        writer.close()
+        for writer, consumer in rings.values():
+            consumer.close()
+            writer.close()
         del area
         area_map.close()
         os.rmdir(folder)

@@ -11,7 +11,9 @@
  *
  *   CopyHasher(target)   file-like target for pyarrow.PythonFile: write(data) copies data to the next
  *                        position of `target` (a writable buffer) and feeds it to the running XXH3;
- *                        seal() writes the digest (u64 little-endian) right after what was written.
+ *                        seal() writes the digest (u64 little-endian) right after what was written;
+ *                        reset(target) starts over on another buffer (an Arrow writer kept on it
+ *                        writes frame after frame into different places).
  *   copy_and_hash(dst, src) -> int   one-shot: copy src to the start of dst, return XXH3-64 of src.
  */
 #define PY_SSIZE_T_CLEAN
@@ -90,12 +92,8 @@ typedef struct {
     XXH3_state_t *state;
 } CopyHasher;
 
-static int CopyHasher_init(CopyHasher *self, PyObject *args, PyObject *kwargs)
+static int CopyHasher_start(CopyHasher *self, PyObject *target)
 {
-    static char *names[] = {"target", NULL};
-    PyObject *target;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:CopyHasher", names, &target))
-        return -1;
     if (self->has_target) {
         PyBuffer_Release(&self->target);
         self->has_target = 0;
@@ -110,6 +108,22 @@ static int CopyHasher_init(CopyHasher *self, PyObject *args, PyObject *kwargs)
     }
     XXH3_64bits_reset(self->state);
     return 0;
+}
+
+static int CopyHasher_init(CopyHasher *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"target", NULL};
+    PyObject *target;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:CopyHasher", names, &target))
+        return -1;
+    return CopyHasher_start(self, target);
+}
+
+static PyObject *CopyHasher_reset(CopyHasher *self, PyObject *target)
+{
+    if (CopyHasher_start(self, target) < 0)
+        return NULL;
+    Py_RETURN_NONE;
 }
 
 static void CopyHasher_dealloc(CopyHasher *self)
@@ -201,6 +215,8 @@ static PyObject *CopyHasher_closed(CopyHasher *self, void *unused)
 
 static PyMethodDef CopyHasher_methods[] = {
     {"write", (PyCFunction)CopyHasher_write, METH_O, "Copy data to the next position and hash it; return its length."},
+    {"reset", (PyCFunction)CopyHasher_reset, METH_O,
+     "Start over on a new target buffer: position 0, an empty hash (as a new CopyHasher(target))."},
     {"tell", (PyCFunction)CopyHasher_tell, METH_NOARGS, "Bytes written so far."},
     {"seal", (PyCFunction)CopyHasher_seal, METH_NOARGS,
      "Write the XXH3-64 of everything written (u64 LE) right after it; return the digest."},

@@ -1,40 +1,28 @@
-"""Write a LOG frame into shared memory and compute its XXH3 trailer in the same pass over its bytes.
+"""Copy-and-hash sinks: what Arrow writes goes into a target buffer, and the XXH3-64 of it comes out of
+the same pass over the bytes (the trailer of a sealed frame, see :mod:`rerun.wire`).
 
 With the native module :mod:`rerun._copy_hash` (built from ``sdk/native/copy_hash.c`` when a C compiler and
-libxxhash are there) Arrow's IPC output goes to its ``CopyHasher``: each piece is hashed from the source
-in L1-sized steps and copied from there, big pieces with non-temporal stores, so the frame costs about
-one plain memcpy (``bench/wire_checksum.py``). Without it, the Python :class:`ChunkHashingWriter` below:
-
-Arrow copies a frame's buffers with one ``memcpy`` each; for buffers of several MiB glibc uses
-non-temporal stores, so a checksum pass afterwards reads the whole frame back from RAM
-(7-24 GB/s here instead of ~48 GB/s from cache). :class:`ChunkHashingWriter` receives Arrow's IPC
-output instead (through ``pa.PythonFile``: Arrow hands each body buffer over as a zero-copy
-``pa.Buffer``), copies it into the target in L2-sized chunks and feeds each chunk to an incremental
-XXH3 right after writing it. The digest equals XXH3-64 of the whole frame, so the wire format is
-unchanged. The Python call per IPC piece (about a dozen per frame) costs more than it saves on
-frames that fit the cache, so the ring uses this only from :data:`CHUNKED_HASH_MIN_BYTES` on
-(``bench/wire_checksum.py`` measured both).
+libxxhash are there) each piece is hashed from the source in L1-sized steps and copied from there, big
+pieces with non-temporal stores, so a frame costs about one plain memcpy (``bench/wire_checksum.py``).
+Without it, the Python :class:`ChunkHashingWriter`: copies each big piece in L2-sized chunks and feeds
+each to an incremental XXH3 right after writing it (small pieces are hashed with the next big one).
+Either digest equals XXH3-64 of the whole frame, so the wire format does not depend on which ran.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 from xxhash import xxh3_64
 
-from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, seal_frame
-from rerun.wire.log_table import write_log_payload
+from rerun.wire.frames import DIGEST
 
 try:
-    from rerun._copy_hash import CopyHasher, copy_and_hash
+    from rerun._copy_hash import CopyHasher
 except ImportError:  # not built (no compiler or libxxhash): the Python copy-then-hash path below
-    CopyHasher = copy_and_hash = None
+    CopyHasher = None
 
 #: True when frames are copied and hashed by the native module.
 NATIVE_COPY_HASH = CopyHasher is not None
-#: Frames from this payload size on are copied and hashed together (smaller ones: Arrow copies, then
-#: one XXH3 pass over bytes still in cache; below it the per-piece calls cost more than they save).
-CHUNKED_HASH_MIN_BYTES = (256 << 10) if NATIVE_COPY_HASH else (8 << 20)
 #: Bytes copied then hashed per step: fits the 512 KiB L2 of this machine's cores with room to spare.
 HASH_CHUNK_BYTES = 256 << 10
 
@@ -43,15 +31,21 @@ class ChunkHashingWriter:
     """File-like sink for ``pa.PythonFile``: copies what Arrow writes into ``target`` (a writable
     buffer), hashing it in :data:`HASH_CHUNK_BYTES` steps right after each step is copied."""
 
-    closed = False
-
     def __init__(self, target) -> None:
+        self.closed = True
+        self.reset(target)
+
+    def reset(self, target) -> None:
+        """Start over on ``target``: position 0, an empty hash (as a new writer on it)."""
+        if not self.closed:
+            self.release()
         view = memoryview(target)
         self._view = view if view.format == "B" else view.cast("B")
         self._array = np.frombuffer(self._view, dtype=np.uint8)
         self._position = 0
         self._hashed = 0  # bytes before this are in the digest; small pieces are hashed with the next chunk
         self._state = xxh3_64()
+        self.closed = False
 
     def write(self, data) -> int:
         piece = data if type(data) is bytes else memoryview(data).cast("B")
@@ -86,8 +80,11 @@ class ChunkHashingWriter:
 
     def release(self) -> None:
         """Drop the views of the target (an exception's traceback would otherwise keep them)."""
+        if self.closed:
+            return
         del self._array
         self._view.release()
+        self.closed = True
 
     def seal(self) -> int:
         """Write the XXH3-64 of everything written so far after it (u64 LE, the frame's trailer)."""
@@ -99,39 +96,7 @@ class ChunkHashingWriter:
         return digest
 
 
-def write_sealed_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> int:
-    """Write the sealed LOG frame of ``batch`` (header, Arrow payload of ``payload_size`` bytes,
-    XXH3 trailer) into ``target``, a writable buffer exactly the frame's size; return the bytes Arrow
-    and the header took (the caller checks them against ``FRAME_HEADER.size + payload_size``)."""
-    sink = CopyHasher(target) if NATIVE_COPY_HASH else ChunkHashingWriter(target)
-    try:
-        sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
-        write_log_payload(batch, pa.PythonFile(sink, mode="w"))
-        written = sink.tell()
-        if written == FRAME_HEADER.size + payload_size:
-            sink.seal()
-    finally:
-        sink.release()  # no view of the mapping may outlive this call (it must close later), even on error
-    return written
-
-
-def write_sealed_parts(target, header: bytes, payload: np.ndarray) -> None:
-    """Write a frame given as its ``header`` (checksum flag set) and ``payload`` (uint8) into ``target``,
-    a writable buffer exactly the frame's size, with the XXH3 of both as its trailer."""
-    if NATIVE_COPY_HASH:
-        sink = CopyHasher(target)
-        try:
-            sink.write(header)
-            sink.write(payload)
-            sink.seal()
-        finally:
-            sink.release()
-        return
-    view = memoryview(target).cast("B")
-    try:
-        h = len(header)
-        view[:h] = header
-        np.copyto(np.frombuffer(view, dtype=np.uint8)[h : h + payload.nbytes], payload)
-        seal_frame(view)
-    finally:
-        view.release()
+def new_sealing_sink(target, native: bool = NATIVE_COPY_HASH):
+    """A copy-and-hash sink on ``target`` (write/tell/seal/reset/release): the native ``CopyHasher``, or
+    the Python :class:`ChunkHashingWriter` when ``native`` is False or the module is not built."""
+    return CopyHasher(target) if native and NATIVE_COPY_HASH else ChunkHashingWriter(target)

@@ -27,7 +27,8 @@ Head and tail only grow (positions modulo ``capacity``). The producer writes a r
 the new head; the consumer copies a record out, then stores the new tail. Each side writes only its
 own slot, so no lock is shared between processes; aligned 8-byte numpy stores are single
 instructions, and x86's store ordering keeps the record visible before the head that publishes it.
-Neither side spins: each blocks (``select``) on its wake-up eventfd, passed to the viewer over its
+The SDK copies big frames with non-temporal stores and fences them (``sfence``) before the head is
+stored, so they too are visible first. Neither side spins: each blocks (``select``) on its wake-up eventfd, passed to the viewer over its
 Unix socket, or else on the connection's control socket, and is woken by a write to it; the
 waiting flags in the header make wake-ups happen only when the other side sleeps.
 """
@@ -42,11 +43,10 @@ import struct
 import numpy as np
 import pyarrow as pa
 
-from rerun.wire.frames import DIGEST, FRAME_HEADER, FrameKind, encode_frame_header, frame_size, seal_frame
-from rerun.wire.log_table import write_log_payload
+from rerun.wire.frames import frame_size
 from rerun.transport.buffers import prefault
-from rerun.transport.hashing_writer import CHUNKED_HASH_MIN_BYTES, write_sealed_log_frame, write_sealed_parts
-from rerun.transport.segments import SEGMENT_MIN_BYTES, SEGMENT_REF, Segment, SegmentPool, encode_segment_ref
+from rerun.transport.frame_encoder import LogFrameEncoder
+from rerun.transport.segments import SEGMENT_MIN_BYTES, Segment, SegmentPool, encode_segment_ref
 
 RING_MAGIC = b"RRRING01"
 RING_MAGIC_U64 = int.from_bytes(RING_MAGIC, "little")
@@ -70,30 +70,6 @@ MIN_RING_BYTES = 64 << 10
 def align_record(nbytes: int) -> int:
     """Size a record of ``nbytes`` data bytes occupies in the ring (header included, 64-aligned)."""
     return (RECORD_HEADER.size + nbytes + RECORD_ALIGN - 1) & ~(RECORD_ALIGN - 1)
-
-
-def _write_log_frame(target, batch: pa.RecordBatch, payload_size: int) -> None:
-    """Write the LOG frame of ``batch`` (header + Arrow payload of ``payload_size`` bytes + XXH3)
-    into ``target``, a writable buffer exactly the frame's size, letting Arrow write the buffers
-    there; the checksum is computed right after, over bytes still in the CPU cache. Big frames are
-    copied and hashed chunk by chunk instead (:mod:`rerun.transport.hashing_writer`)."""
-    if payload_size >= CHUNKED_HASH_MIN_BYTES:
-        written = write_sealed_log_frame(target, batch, payload_size)
-        if written != FRAME_HEADER.size + payload_size:
-            raise RuntimeError(f"Arrow wrote {written} bytes for a payload sized at {payload_size}")
-        return
-    buffer = pa.py_buffer(target)
-    writer = pa.FixedSizeBufferWriter(buffer)
-    try:
-        writer.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
-        write_log_payload(batch, writer)
-        written = writer.tell()
-    finally:
-        writer.close()
-        del writer, buffer  # release the export of the mapping (it must close later)
-    if written != FRAME_HEADER.size + payload_size:
-        raise RuntimeError(f"Arrow wrote {written} bytes for a payload sized at {payload_size}")
-    seal_frame(target)
 
 
 def ring_path(name: str) -> str:
@@ -144,9 +120,11 @@ class RingWriter:
     ----------
     capacity : int
         Size of the data area in bytes (rounded up to a multiple of 64 KiB).
+    encoder : LogFrameEncoder, optional
+        Writes LOG frames into the ring (default: one using the native copy-and-hash when built).
     """
 
-    def __init__(self, capacity: int = DEFAULT_RING_BYTES) -> None:
+    def __init__(self, capacity: int = DEFAULT_RING_BYTES, encoder: LogFrameEncoder | None = None) -> None:
         capacity = max(int(capacity), MIN_RING_BYTES)
         capacity = (capacity + (64 << 10) - 1) & ~((64 << 10) - 1)
         self.capacity = capacity
@@ -174,6 +152,7 @@ class RingWriter:
         self._slots[SLOT_PID] = os.getpid()
         self._slots[SLOT_MAGIC] = RING_MAGIC_U64
         self._head = 0
+        self._encoder = encoder if encoder is not None else LogFrameEncoder()
         #: Big-frame segments, once the viewer said it takes them (:meth:`enable_segments`).
         self.segments: SegmentPool | None = None
 
@@ -236,7 +215,7 @@ class RingWriter:
         if offset is None:
             return False
         start = offset + RECORD_HEADER.size
-        _write_log_frame(self._view[start : start + frame_len], batch, payload_size)
+        self._encoder.write(self._view[start : start + frame_len], batch, payload_size)
         self._publish(offset, RECORD_FRAME, frame_len)
         return True
 
@@ -249,7 +228,7 @@ class RingWriter:
         seg = self.segments.acquire(frame_len, create=False) if self.segments is not None else None
         if seg is None:
             return False
-        _write_log_frame(seg.array[:frame_len], batch, payload_size)
+        self._encoder.write(seg.array[:frame_len], batch, payload_size)
         return self.publish_segment(seg, frame_len)
 
     def publish_segment(self, seg: Segment, frame_len: int) -> bool:
@@ -283,21 +262,6 @@ class RingWriter:
             self._view[start : start + len(ref)] = ref
             self._publish(offset, RECORD_SEGMENT, len(ref))
             seg.consumed_at = self._head
-
-    def try_write_frame_parts(self, header: bytes, payload: np.ndarray) -> bool:
-        """Like :meth:`try_write_frame` for a frame given as its header (with the checksum flag) and
-        payload (uint8): the XXH3 trailer is computed here, over the bytes just copied."""
-        h = len(header)
-        n = h + payload.nbytes + DIGEST.size
-        if n > self.max_record_data():
-            return False
-        offset = self._reserve(n)
-        if offset is None:
-            return False
-        start = offset + RECORD_HEADER.size
-        write_sealed_parts(self._data[start : start + n], header, payload)
-        self._publish(offset, RECORD_FRAME, n)
-        return True
 
     def try_write_frame(self, frame: np.ndarray) -> bool:
         """Copy a whole serialised frame (uint8 array) into one record; False if there's no room."""

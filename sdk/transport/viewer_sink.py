@@ -30,7 +30,7 @@ from rerun.transport.connection import Connection, connect, wait_to_write
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
 from rerun.transport.segment_spares import SegmentSpares
 from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES
-from rerun.wire.frames import DIGEST, FrameKind, encode_frame_header, encode_json_frame, frame_size, seal_frame
+from rerun.wire.frames import FrameKind, encode_frame_header, encode_json_frame, frame_size, seal_frame
 from rerun.wire.log_table import log_payload_size, write_log_payload
 
 logger = logging.getLogger("rerun")
@@ -38,8 +38,6 @@ logger = logging.getLogger("rerun")
 DEFAULT_BUFFER_BYTES = 256 << 20
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
 _SMALL_FRAME = 256 << 10
-#: Batches up to this many buffer bytes are serialised once into memory, then copied.
-_SERIALIZE_ONCE_BYTES = 64 << 10
 _COALESCE_BYTES = 1 << 20
 
 def _env_bytes(name: str, default: int) -> int:
@@ -142,9 +140,6 @@ class ViewerSink(Sink):
 
     # -- the caller's side ------------------------------------------------------------------
     def send_log(self, batch: pa.RecordBatch) -> None:
-        if batch.get_total_buffer_size() <= _SERIALIZE_ONCE_BYTES:
-            self._send_small_log(batch)
-            return
         payload_size = log_payload_size(batch)
         with self._lock:
             if self._closed:
@@ -159,38 +154,6 @@ class ViewerSink(Sink):
                     return
         frame = serialize_log_frame(batch, payload_size)  # copy: the caller may reuse its arrays
         self._enqueue(_Item(frame, control=False))
-
-    def _send_small_log(self, batch: pa.RecordBatch) -> None:
-        """A small batch is serialised once into memory and copied (sizing it first, as big ones
-        are, would run the IPC writer twice, the larger cost for a few KiB)."""
-        sink = pa.BufferOutputStream()
-        write_log_payload(batch, sink)
-        payload = np.frombuffer(sink.getvalue(), dtype=np.uint8)
-        header = encode_frame_header(FrameKind.LOG, payload.nbytes, checksum=True)
-        with self._lock:
-            if self._closed:
-                self._count_drop(frame_size(payload.nbytes))
-                return
-            conn = self._conn
-            if conn is not None and conn.ring is not None and conn.alive and not self._queue and self._inflight is None:
-                if self._write_parts_waiting(conn, header, payload):
-                    self._sent_messages += 1
-                    self._sent_bytes += frame_size(payload.nbytes)
-                    conn.wake_consumer()
-                    return
-        frame = np.empty(frame_size(payload.nbytes), dtype=np.uint8)
-        frame[: len(header)] = np.frombuffer(header, dtype=np.uint8)
-        frame[len(header) : frame.nbytes - DIGEST.size] = payload
-        seal_frame(frame)
-        self._enqueue(_Item(frame, control=False))
-
-    @staticmethod
-    def _write_parts_waiting(conn: Connection, header: bytes, payload: np.ndarray) -> bool:
-        """:meth:`_write_log_waiting` for an already serialised small frame."""
-        ring = conn.ring
-        if ring.try_write_frame_parts(header, payload):
-            return True
-        return wait_to_write(conn, frame_size(payload.nbytes), ring.try_write_frame_parts, header, payload)
 
     def _write_log_segment(self, conn: Connection, batch: pa.RecordBatch, payload_size: int) -> bool:
         """Big frames: straight into a free shared-memory segment (the viewer keeps it, no copy).

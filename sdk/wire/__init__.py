@@ -44,7 +44,7 @@ so it is a C library's: XXH3-64 (libxxhash / ``xxhash``) runs at ~45-50 GB/s on 
 hardware CRC32C at ~24 GB/s and ``zlib.crc32``/``adler32`` at 2-4 GB/s. A separate checksum pass costs
 bytes / its speed on top of the copy it guards: against ``os.write`` (~2-4 GB/s into the page cache)
 that is a few percent; against a copy into the shared-memory ring (~12 GB/s) about a quarter. So ring
-frames (from 256 KiB) and segments are copied and hashed in one pass by the SDK's small native module
+frames and segments are copied and hashed in one pass by the SDK's small native module
 ``rerun._copy_hash`` (``sdk/native/copy_hash.c``, libxxhash's XXH3): each 16 KiB step is hashed from the
 source while in L1 and copied from there, big pieces with non-temporal stores, which do not read the
 target's cache lines before overwriting them; this costs about one plain memcpy. Where the module was not

@@ -25,8 +25,8 @@ import pyarrow as pa
 
 from rerun.wire.frames import FRAME_HEADER, FrameKind, WireError, encode_frame_header
 
-#: The IPC stream's end-of-stream marker: continuation word and a zero length.
-_END_OF_STREAM_BYTES = 8
+#: The IPC stream's end-of-stream marker: the continuation word and a zero length.
+END_OF_STREAM = b"\xff\xff\xff\xff\x00\x00\x00\x00"
 ENTITY_PATH_KEY = b"rerun.entity_path"
 RECORDING_ID_KEY = b"rerun.recording_id"
 TIMELINE_PREFIX = "timeline:"
@@ -85,10 +85,28 @@ def build_log_batch(
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def _has_dictionary(typ: pa.DataType) -> bool:
+def _type_has_dictionary(typ: pa.DataType) -> bool:
     if pa.types.is_dictionary(typ):
         return True
-    return any(_has_dictionary(typ.field(i).type) for i in range(typ.num_fields))
+    return any(_type_has_dictionary(typ.field(i).type) for i in range(typ.num_fields))
+
+
+#: Whether a schema (by its serialised message) has a dictionary-encoded field somewhere: walking the
+#: types costs ~3 us a column in pyarrow, the lookup well under one. Bounded: cleared when full.
+_DICTIONARY_BY_SCHEMA: dict[bytes, bool] = {}
+_DICTIONARY_CACHE_ENTRIES = 1024
+
+
+def schema_has_dictionary(schema: pa.Schema, schema_message: pa.Buffer | None = None) -> bool:
+    """True if a field of ``schema``, or a type nested in one, is dictionary-encoded (an IPC writer then
+    sends dictionary messages). ``schema_message``: ``schema.serialize()``, if the caller has it."""
+    key = (schema_message if schema_message is not None else schema.serialize()).to_pybytes()
+    found = _DICTIONARY_BY_SCHEMA.get(key)
+    if found is None:
+        if len(_DICTIONARY_BY_SCHEMA) >= _DICTIONARY_CACHE_ENTRIES:
+            _DICTIONARY_BY_SCHEMA.clear()
+        found = _DICTIONARY_BY_SCHEMA[key] = any(_type_has_dictionary(field.type) for field in schema)
+    return found
 
 
 def log_payload_size(batch: pa.RecordBatch) -> int:
@@ -97,12 +115,13 @@ def log_payload_size(batch: pa.RecordBatch) -> int:
     An IPC stream is the schema message, the record batch message and an 8-byte end-of-stream marker;
     Arrow sizes the batch message without writing it (a counting writer pass costs 4x as much)."""
     schema = batch.schema
-    if any(_has_dictionary(field.type) for field in schema):  # the writer adds dictionary messages
+    schema_message = schema.serialize()
+    if schema_has_dictionary(schema, schema_message):  # the writer adds dictionary messages
         mock = pa.MockOutputStream()
         with pa.ipc.new_stream(mock, schema) as writer:
             writer.write_batch(batch)
         return mock.size()
-    return schema.serialize().size + pa.ipc.get_record_batch_size(batch) + _END_OF_STREAM_BYTES
+    return schema_message.size + pa.ipc.get_record_batch_size(batch) + len(END_OF_STREAM)
 
 
 def write_log_payload(batch: pa.RecordBatch, out: pa.NativeFile) -> None:
