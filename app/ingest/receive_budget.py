@@ -17,6 +17,10 @@ touch costs a page fault per 4 KiB (the TCP receive ran ~3x slower into fresh ma
 buffer counts against the same budget, goes when its connection goes, and is dropped at once when
 another frame needs the room.
 
+A frame that holds back others must keep arriving at a minimum pace (see
+:mod:`rerun_app.ingest.frame_pace`, which asks :meth:`ReceiveBudget.held_back`), so a peer that
+trickles a huge frame cannot make the frames behind it wait for ever.
+
 A frame the store keeps (zero-copy) holds its buffer until the store evicts it. Such a buffer is
 *lent*: :meth:`ReceiveBudget.reclaim` (after each frame, and whenever the store evicted data) finds
 the lent buffers nothing references any more and makes them *free* for any connection's next
@@ -41,6 +45,14 @@ from rerun.transport.buffers import MIN_POOLED_BYTES
 
 class NoRoom(Exception):
     """The budget had no room for a frame within the wait allowed (other connections hold it)."""
+
+
+class Withdrawn(Exception):
+    """A frame waiting for room was withdrawn: its peer left before the frame was admitted."""
+
+
+#: While a frame waits for room, how often it asks whether its peer is still there.
+WITHDRAW_CHECK_S = 0.5
 
 
 #: Buffers kept for reuse hold at most this much in total without a limit (a quarter of it with one).
@@ -81,11 +93,14 @@ class ReceiveBudget:
         self._cond = threading.Condition()
         self._make_room = make_room
         self._queue: deque[int] = deque()  # tickets of the frames waiting, in arrival order
+        self._wanted: dict[int, int] = {}  # ticket -> bytes that frame waits for
         self._tickets = 0
         #: Frames waiting for room right now.
         self.waiting = 0
 
-    def reserve(self, nbytes: int, timeout: float | None = None, key: object = None) -> np.ndarray | None:
+    def reserve(
+        self, nbytes: int, timeout: float | None = None, key: object = None, peer_gone: Callable[[], bool] | None = None,
+    ) -> np.ndarray | None:
         """Take ``nbytes``, waiting in arrival order for the frames in flight to make room; return a pooled
         buffer for the frame (what ``key`` kept, or a free one; pages already committed) or None.
 
@@ -97,10 +112,15 @@ class ReceiveBudget:
 
         Release with :meth:`release` (``fresh``: whether no pooled buffer was returned).
 
+        ``peer_gone`` is asked every :data:`WITHDRAW_CHECK_S` while the frame waits: a frame whose
+        peer left gives up its place (the store must not drop data to make room for it).
+
         Raises
         ------
         NoRoom
             If ``nbytes`` exceeds the whole budget, or no room came within ``timeout``.
+        Withdrawn
+            If ``peer_gone()`` said so while the frame waited.
         """
         if self.limit is None:
             return self.take_kept(key, nbytes)
@@ -111,6 +131,7 @@ class ReceiveBudget:
             ticket = self._tickets
             self._tickets += 1
             self._queue.append(ticket)
+            self._wanted[ticket] = nbytes
             try:
                 # First come, first served: a stream of small frames cannot starve a big one.
                 while self._queue[0] != ticket or self.reserved + nbytes > self.limit:
@@ -123,6 +144,10 @@ class ReceiveBudget:
                             f"no room for a frame of {nbytes} bytes within {timeout:.0f} s: other connections hold "
                             f"{self.reserved} of the {self.limit}-byte receive budget"
                         )
+                    if peer_gone is not None:
+                        if peer_gone():
+                            raise Withdrawn(f"the peer left while its frame of {nbytes} bytes waited for room")
+                        left = WITHDRAW_CHECK_S if left is None else min(left, WITHDRAW_CHECK_S)
                     self.waiting = len(self._queue)
                     self._cond.wait(left)
                 if self.reserved + self._pooled_bytes() + nbytes > self.limit:
@@ -138,6 +163,7 @@ class ReceiveBudget:
                 in_flight = self.fresh_reserved
             finally:
                 self._queue.remove(ticket)
+                del self._wanted[ticket]
                 self.waiting = len(self._queue)
                 self._cond.notify_all()  # the next in line may fit too
         # Small frames leave the store's own check after ingest to keep them within the limit (it reads the
@@ -145,7 +171,23 @@ class ReceiveBudget:
         if self._make_room is not None and buffer is None and nbytes >= MIN_POOLED_BYTES:
             self._make_room(in_flight)
             self.reclaim()  # what the store just evicted may be lent buffers
+            with self._cond:  # and one of them may fit this very frame (its pages are committed already)
+                buffer = self._take_pooled_locked(key, nbytes)
+                if buffer is not None:
+                    self.fresh_reserved -= nbytes
+                    self.fresh_frames -= 1
+                    self.reused_frames += 1
         return buffer
+
+    def held_back(self) -> int:
+        """Bytes of the first frame in line if the frames in flight leave it no room (0 if none waits, or it fits)."""
+        if self.limit is None:
+            return 0
+        with self._cond:
+            if not self._queue:
+                return 0
+            wanted = self._wanted[self._queue[0]]
+            return wanted if self.reserved + wanted > self.limit else 0
 
     def take_kept(self, key: object, nbytes: int) -> np.ndarray | None:
         """The buffer ``key`` kept (see :meth:`keep`), else a free one, if it fits ``nbytes`` (sliced to it), else None."""

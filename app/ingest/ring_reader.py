@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mmap
 import os
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -90,6 +90,12 @@ class RingReader:
     whichever dies first. Frames are copied out into new memory (the store keeps them; the ring
     space is released at once).
 
+    A frame too big for one ring record comes in CHUNK records; it is admitted whole against the
+    receive budget ``buffers`` (shared with every TCP connection) before its first chunk is taken,
+    waiting in line like a TCP frame (the producer meanwhile waits for ring space), and its
+    reservation is given back once it was dispatched (when the consumer asks for the next frame) or when the reader
+    closes with the frame unfinished.
+
     Parameters
     ----------
     name, capacity : str, int
@@ -100,6 +106,8 @@ class RingReader:
         The process that announced the ring: its name and header must carry this id.
     owner_is_peer : callable() -> bool, optional
         Whether ``owner_pid`` is really the connected peer (asked before any file is touched).
+    buffers : ReceiveBudget, optional
+        The receive budget chunked frames are reserved against (and whose pooled buffers they may land in).
 
     Raises
     ------
@@ -164,6 +172,13 @@ class RingReader:
         self.buffers = buffers
         self._partial_owner: np.ndarray | None = None
         self._assembled_owner: np.ndarray | None = None
+        # (bytes, fresh) reserved in ``buffers`` for the frame being assembled / assembled and not yet released.
+        self._partial_reservation: tuple[int, bool] | None = None
+        self._assembled_reservation: tuple[int, bool] | None = None
+        #: Bytes of CHUNK records taken so far; how many chunked frames were begun; the size of the current one.
+        self.chunk_bytes = 0
+        self.partial_serial = 0
+        self.partial_size = 0
         self._segments: dict[int, tuple[str, mmap.mmap, int]] = {}  # index -> (name, mapping, address)
         self.segment_frames = 0
         self.last_lost: str | None = None
@@ -183,15 +198,20 @@ class RingReader:
         """True while a chunked frame is incomplete (at EOF it is torn and discarded)."""
         return self._partial is not None
 
-    def frames(self) -> Iterator[np.ndarray | None]:
+    def frames(self, peer_gone: Callable[[], bool] | None = None) -> Iterator[np.ndarray | None]:
         """Yield every complete frame now available, each copied into its own array (or, from a
         segment, an array over it); None for a frame lost because its segment could not be opened
         (:attr:`last_lost` says why; the stream goes on).
+
+        A chunked frame first waits for its share of the receive budget; ``peer_gone`` is asked
+        meanwhile (see :meth:`ReceiveBudget.reserve`).
 
         Raises
         ------
         WireError
             On an inconsistent head or a corrupt record (the source is then unusable).
+        NoRoom, Withdrawn
+            From the receive budget, for a chunked frame.
         """
         cap = self.capacity
         while True:
@@ -219,6 +239,7 @@ class RingReader:
                 np.copyto(frame, data)
                 self._release(size)
                 yield frame
+                frame = None  # the consumer holds it (or let it go); this generator must not keep it alive
                 continue
             if rtype == RECORD_SEGMENT:
                 if self._partial is not None:
@@ -232,21 +253,31 @@ class RingReader:
                 if frame is not _ANNOUNCED:
                     self.segment_frames += frame is not None
                     yield frame
+                frame = None  # (an evicted segment frame must release its segment to the producer)
                 continue
-            frame = self._append_chunk(data)
+            frame = self._append_chunk(data, peer_gone)
             self._release(size)
             if frame is not None:
                 yield frame
+                # Dispatched: not kept alive here (while the next chunked frame waits for room the store may
+                # evict this one to make that room, and its buffer must go then), and its reservation given back.
+                frame = None
+                self._take_back()
 
-    def _append_chunk(self, data: np.ndarray) -> np.ndarray | None:
+    def _append_chunk(self, data: np.ndarray, peer_gone: Callable[[], bool] | None) -> np.ndarray | None:
         if self._partial is None:
             if data.nbytes < FRAME_HEADER.size:
                 raise WireError(f"ring {self.name!r}: first chunk of {data.nbytes} bytes is shorter than a frame header")
             _kind, length = parse_frame_header(data, 0, self.max_frame_bytes)
-            # Committed as the chunks come (the header announces a length the producer may never send),
-            # unless a buffer the store let go (pages already committed) fits.
+            # Admitted whole against the budget every connection shares (waiting in line), then committed
+            # as the chunks come (the header announces a length the producer may never send), unless a
+            # buffer the store let go (pages already committed) fits.
             size = FRAME_HEADER.size + length
-            self._partial = None if self.buffers is None else self.buffers.take_kept(self, size)
+            if self.buffers is not None:
+                # A producer that left gives up its place, unless the whole frame may already be in the ring.
+                gone = None if peer_gone is None else lambda: self.available() < size and peer_gone()
+                self._partial = self.buffers.reserve(size, key=self, peer_gone=gone)
+                self._partial_reservation = (size, self._partial is None)
             self._partial_owner = None if self._partial is None else self._partial.base
             if self._partial is None:
                 self._partial = default_pool.take_free(size)  # the transport's own pool: not ours to keep
@@ -254,6 +285,9 @@ class RingReader:
                 self._partial = lazy_buffer(size)
                 self._partial_owner = self._partial if size >= MIN_POOLED_BYTES else None
             self._partial_filled = 0
+            self.partial_serial += 1
+            self.partial_size = size
+        self.chunk_bytes += data.nbytes
         end = self._partial_filled + data.nbytes
         if end > self._partial.nbytes:
             raise WireError(f"ring {self.name!r}: chunks overrun their frame of {self._partial.nbytes} bytes")
@@ -263,13 +297,23 @@ class RingReader:
             return None
         frame, self._partial = self._partial, None
         self._assembled_owner, self._partial_owner = self._partial_owner, None
+        self._assembled_reservation, self._partial_reservation = self._partial_reservation, None
         return frame
 
-    def take_assembled_owner(self) -> np.ndarray | None:
-        """The buffer of the chunked frame last yielded, if it is one :attr:`buffers` may take back
-        (:meth:`ReceiveBudget.keep` / :meth:`ReceiveBudget.lend` once the frame was dispatched)."""
+    def _take_back(self) -> None:
+        """Once the chunked frame last yielded was dispatched: its buffer is kept for this ring's next frame if
+        nothing holds it, else lent until the store lets it go (as a TCP frame's), and its reservation is given
+        back (the store accounts for what it keeps)."""
         owner, self._assembled_owner = self._assembled_owner, None
-        return owner
+        reservation, self._assembled_reservation = self._assembled_reservation, None
+        if self.buffers is None:
+            return
+        if owner is not None and not self.buffers.keep(self, owner):
+            self.buffers.lend(owner)
+        owner = None
+        if reservation is not None:
+            self.buffers.release(*reservation)
+        self.buffers.reclaim()
 
     def _segment_frame(self, data: np.ndarray) -> np.ndarray:
         """The frame a SEGMENT record names, as an array over the segment (no copy)."""
@@ -333,6 +377,12 @@ class RingReader:
         self._slots[SLOT_TAIL] = self._tail
 
     def close(self) -> None:
+        """Unmap the ring; a chunked frame left unfinished (the producer went) is discarded and its reservation given back."""
+        self._partial = self._partial_owner = self._assembled_owner = None
+        for reservation in (self._partial_reservation, self._assembled_reservation):
+            if reservation is not None:
+                self.buffers.release(*reservation)
+        self._partial_reservation = self._assembled_reservation = None
         self._segments.clear()  # frames still in the store keep their own mappings
         self._unlink_segment_names()
         self._bytes = self._data = self._slots = None

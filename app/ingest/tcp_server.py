@@ -26,9 +26,10 @@ from rerun.wire.frames import FORMAT_VERSION, FRAME_HEADER, STREAM_MAGIC, WireEr
 
 from rerun_app.ingest.connections import Connection, ConnectionTable
 from rerun_app.ingest.dispatch import Dispatcher
+from rerun_app.ingest.frame_pace import FramePace, Stalled, TooSlow
 from rerun_app.ingest.limits import ConnectionLimits
 from rerun_app.ingest.log_limit import ingest_log
-from rerun_app.ingest.receive_budget import NoRoom, ReceiveBudget, lazy_buffer
+from rerun_app.ingest.receive_budget import NoRoom, ReceiveBudget, Withdrawn, lazy_buffer
 from rerun_app.ingest.peer_check import peer_is_process
 from rerun_app.ingest.ring_reader import RingReader
 from rerun_app.ingest.stats import SourceStats
@@ -60,6 +61,42 @@ def _recv_timed(sock: socket.socket, view: memoryview, frame_started: bool, what
         _recv_into(sock, view, frame_started)
     except TimeoutError:
         raise _Silent(f"{what} for {sock.gettimeout():.0f} s") from None
+
+
+def _recv_paced(sock: socket.socket, view: memoryview, pace: FramePace) -> None:
+    """Fill ``view`` (the rest of a frame) from ``sock``, telling ``pace`` how long each piece took to come:
+    it ends a frame silent for the stall timeout (:class:`_Silent`) or too slow while others wait (TooSlow)."""
+    pos, n = 0, len(view)
+    # Wakes up now and then even while nothing comes, to judge the pace of a peer sending nothing at all.
+    poll = min(pace.window_s / 4, pace.stall_s)
+    sock.settimeout(poll)
+    clock = time.monotonic
+    while pos < n:
+        started = clock()
+        try:
+            got = sock.recv_into(view[pos:], n - pos)
+        except TimeoutError:
+            got = None
+        if got == 0:
+            raise _Closed(True, pos, n)
+        now = clock()
+        try:
+            pace.record(got or 0, min(now - started, poll), now)  # longer: this process was stopped, not waiting
+        except Stalled as exc:
+            raise _Silent(str(exc)) from None
+        pos += got or 0
+
+
+def _peer_left(conn: socket.socket) -> bool:
+    """Whether a ring producer closed its control connection (the wake-up bytes on it are read and dropped)."""
+    try:
+        while True:
+            if not conn.recv(4096, socket.MSG_DONTWAIT):
+                return True
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
 
 
 class _Unauthorised(Exception):
@@ -254,17 +291,18 @@ class TcpServer:
                 source = self._serve_handshake(conn, hello, peer_text, fds, connection)
             else:
                 raise WireError(f"not a rerun stream: first bytes {bytes(magic)!r}, expected {STREAM_MAGIC!r} or {HANDSHAKE_MAGIC!r}")
-        except (_Silent, NoRoom, TimeoutError, _Unauthorised) as exc:
+        except (_Silent, NoRoom, TimeoutError, _Unauthorised, TooSlow) as exc:
             source = source or connection.source  # a handshaken source raises out of _serve_handshake
+            reason = "no room" if isinstance(exc, NoRoom) else "too slow" if isinstance(exc, TooSlow) else "timed out"
             if source is None or source.frames == 0:
                 if self.on_refused is not None:
                     self.on_refused(peer_text, str(exc), source)
                 ingest_log.warning("ingest: dropped the connection from %s: %s", peer_text, exc)
                 if source is not None:
-                    source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
+                    source.end_reason = reason
             else:
                 Dispatcher.report_error(source, f"dropping the source: {exc or 'timed out'}")
-                source.end_reason = "no room" if isinstance(exc, NoRoom) else "timed out"
+                source.end_reason = reason
         except _Closed as exc:
             source = source or connection.source
             if source is not None and source.frames == 0 and self.on_refused is not None:
@@ -376,12 +414,17 @@ class TcpServer:
         limit = self.dispatcher.max_frame_bytes or (4 << 30)
         limits = self.limits
         budget = self.receive_budget
+        pace = self._frame_pace()
         try:
-            self._receive_frames(conn, source, connection, header, header_view, limit, limits, budget)
+            self._receive_frames(conn, source, connection, header, header_view, limit, limits, budget, pace)
         finally:
             budget.forget(conn)  # the buffer this connection kept goes with it
 
-    def _receive_frames(self, conn, source, connection, header, header_view, limit, limits, budget) -> None:
+    def _frame_pace(self) -> FramePace:
+        limits = self.limits
+        return FramePace(limits.min_frame_rate, limits.frame_rate_window_s, limits.frame_stall_timeout_s, self.receive_budget.held_back)
+
+    def _receive_frames(self, conn, source, connection, header, header_view, limit, limits, budget, pace) -> None:
         while True:
             # Between frames a logger that already sent one may be quiet for as long as it likes.
             conn.settimeout(None if source.frames else limits.half_open_timeout_s)
@@ -407,7 +450,8 @@ class TcpServer:
                     frame = owner = lazy_buffer(size)
                 frame[: FRAME_HEADER.size] = np.frombuffer(header, dtype=np.uint8)
                 payload = memoryview(frame)[FRAME_HEADER.size :]
-                _recv_timed(conn, payload, True, "stalled inside a frame")
+                pace.begin(size)
+                _recv_paced(conn, payload, pace)
                 payload.release()
                 self.dispatcher.handle(source, frame)
                 frame = payload = None
@@ -426,18 +470,37 @@ class TcpServer:
         watched = [conn] if data_fd is None else [conn, data_fd]
         eof = False
         last_data = time.monotonic()
+        # A chunked frame holds its share of the receive budget until it is whole: like a TCP frame, it must
+        # not stall, nor trickle while other frames wait (frame_pace.py).
+        pace = self._frame_pace()
+        paced_frame = 0  # ring.partial_serial of the chunked frame the pace follows
+        waited = 0.0  # seconds spent waiting for the producer since the last look at the ring
         while True:
-            for frame in ring.frames():
-                source.zero_copy_frames = ring.segment_frames
-                if frame is None:  # a frame in a segment that could not be opened: lost, counted
-                    Dispatcher.report_error(source, ring.last_lost)
-                    continue
-                self.dispatcher.handle(source, frame)
-                frame = None
-                self._take_back(ring)
-                last_data = time.monotonic()
-                if ring.producer_waiting():
-                    self._wake_producer(conn, space_fd)
+            chunk_bytes = ring.chunk_bytes
+            try:
+                for frame in ring.frames(lambda: _peer_left(conn)):
+                    source.zero_copy_frames = ring.segment_frames
+                    if frame is None:  # a frame in a segment that could not be opened: lost, counted
+                        Dispatcher.report_error(source, ring.last_lost)
+                        continue
+                    self.dispatcher.handle(source, frame)
+                    frame = None  # (the reader takes a chunked frame's buffer and reservation back when resumed)
+                    last_data = time.monotonic()
+                    if ring.producer_waiting():
+                        self._wake_producer(conn, space_fd)
+            except Withdrawn:
+                Dispatcher.report_error(source, "the producer left while its chunked frame waited for room in the receive budget; discarded it")
+                raise _Closed(False) from None
+            if ring.partial_frame:
+                if ring.partial_serial != paced_frame:
+                    paced_frame = ring.partial_serial
+                    pace.begin(ring.partial_size)
+                else:
+                    try:
+                        pace.record(ring.chunk_bytes - chunk_bytes, waited)
+                    except Stalled as exc:
+                        raise _Silent(f"{exc} (chunked, over the ring)") from None
+            waited = 0.0
             if ring.producer_waiting():
                 self._wake_producer(conn, space_fd)
             if eof:
@@ -454,7 +517,10 @@ class TcpServer:
                 # A lost wake-up needs both sides racing on the flags; after a quiet second the
                 # flag has long been visible to the producer, so the safety timeout can grow.
                 idle = time.monotonic() - last_data > 1.0
-                readable, _, _ = select.select(watched, [], [], RING_POLL_IDLE_S if idle else RING_POLL_S)
+                poll = RING_POLL_IDLE_S if idle and not ring.partial_frame else RING_POLL_S
+                started = time.monotonic()
+                readable, _, _ = select.select(watched, [], [], poll)
+                waited = min(time.monotonic() - started, poll)
                 if data_fd is not None and data_fd in readable:
                     try:
                         os.eventfd_read(data_fd)
@@ -468,15 +534,6 @@ class TcpServer:
                 eof = True
             finally:
                 ring.set_consumer_waiting(False)
-
-    def _take_back(self, ring: RingReader) -> None:
-        """After a chunked ring frame was dispatched: its buffer is kept for the ring's next one if nothing
-        holds it, else lent until the store lets it go (as for TCP frames)."""
-        owner = ring.take_assembled_owner()
-        if owner is not None and not self.receive_budget.keep(ring, owner):
-            self.receive_budget.lend(owner)
-        owner = None
-        self.receive_budget.reclaim()
 
     @staticmethod
     def _wake_producer(conn: socket.socket, space_fd: int | None = None) -> None:

@@ -153,3 +153,88 @@ def run_viewer_until_it_exits(proc, stats_path, feed) -> ViewerRun:
             proc.kill()
             proc.communicate()
     return ViewerRun(sampler.stop(), json.loads(stats_path.read_text()), err)
+
+
+class RingPeer:
+    """A hand-made ring producer in this process: its own ring, a TCP handshake as this process (the viewer
+    checks the connection is ours), then frames written as CHUNK records one :meth:`push` at a time, so a
+    test can interleave several peers' frames exactly."""
+
+    def __init__(self, port: int, capacity: int = 4 << 20) -> None:
+        import os
+
+        from rerun.transport.handshake import PROTOCOL_VERSION, encode_handshake, read_handshake
+        from rerun.transport.ring import RingWriter
+
+        self.ring = RingWriter(capacity)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        hello = {"protocol": PROTOCOL_VERSION, "pid": os.getpid(), "ring": {"name": self.ring.name, "capacity": self.ring.capacity}}
+        self.sock.sendall(encode_handshake(hello))
+        reply = read_handshake(self.sock)
+        self.ring.unlink()  # the viewer mapped it (or refused it): the name is not needed any more
+        if not reply.get("ring"):
+            self.close()
+            raise RuntimeError(f"the viewer refused the ring: {reply}")
+        self.frame = None
+        self.sent = 0
+
+    def start(self, frame) -> None:
+        """The next frame to send (a uint8 array holding one whole frame)."""
+        self.frame, self.sent = frame, 0
+
+    @property
+    def done(self) -> bool:
+        return self.frame is None or self.sent == self.frame.nbytes
+
+    def push(self, upto: int | None = None) -> int:
+        """Write chunks of the current frame while the ring has room (up to byte ``upto``); wake the viewer.
+        Returns the bytes written (0: the ring is full, the viewer is not taking them)."""
+        end = self.frame.nbytes if upto is None else min(upto, self.frame.nbytes)
+        before = self.sent
+        while self.sent < end:
+            taken = self.ring.write_chunk(self.frame[self.sent : end])
+            if not taken:
+                break
+            self.sent += taken
+        if self.sent > before:
+            self.sock.send(b"W")  # a wake-up byte (the viewer also polls)
+        return self.sent - before
+
+    def consumed(self) -> int:
+        """Bytes of ring records the viewer has released so far."""
+        return self.ring.tail()
+
+    def drain_wakeups(self) -> None:
+        self.sock.setblocking(False)
+        try:
+            while self.sock.recv(4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+        finally:
+            self.sock.setblocking(True)
+
+    def close(self) -> None:
+        self.sock.close()
+        self.ring.close()
+
+
+def push_in_turn(peers: list[RingPeer], timeout: float, what: str, upto: int | None = None) -> None:
+    """Write every peer's frame (up to byte ``upto``), round-robin a ring's worth at a time, waiting (on their
+    sockets) while every ring is full; fail with ``what`` if no byte goes for ``timeout`` seconds."""
+    import select
+
+    last_progress = time.monotonic()
+    while not all(p.done or (upto is not None and p.sent >= upto) for p in peers):
+        moved = sum(p.push(upto) for p in peers if not p.done)
+        if moved:
+            last_progress = time.monotonic()
+            continue
+        if time.monotonic() - last_progress > timeout:
+            raise AssertionError(f"timed out after {timeout} s: {what} ({[(p.sent, p.frame.nbytes) for p in peers]})")
+        for p in peers:
+            p.ring.set_producer_waiting(True)
+        select.select([p.sock for p in peers if not p.done], [], [], 0.05)
+        for p in peers:
+            p.ring.set_producer_waiting(False)
+            p.drain_wakeups()
