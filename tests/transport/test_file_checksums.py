@@ -15,10 +15,11 @@ import pyarrow as pa
 import rerun as rr
 from rerun import _session, _time
 from rerun.recording import load
+from rerun.wire import frames as wire_frames
 from rerun.wire.events import LogEvent
 from rerun.wire.frames import FLAG_XXH3, FRAME_HEADER, STREAM_HEADER, STREAM_MAGIC, FrameKind, encode_frame_header, iter_frames
 from rerun.wire.log_table import build_log_batch, log_payload_size, write_log_payload
-from rerun_app.ingest import Ingest, RecordingTarget
+from rerun_app.ingest import Ingest, RecordingTarget, make_target
 from rerun_app.ingest.dispatch import FrameSaver
 
 
@@ -125,3 +126,34 @@ def test_format_1_files_without_checksums_still_read_everywhere(tmp_path):
     source = Ingest(recorder).load_file(str(path))
     assert sum(e.batch.num_rows for e in recorder.events if isinstance(e, LogEvent)) == 30
     assert source.errors == 0 and source.format_version == 1
+
+
+def test_every_reader_hashes_each_frame_of_a_file_once(tmp_path, monkeypatch):
+    """Frames are verified as they are found; the viewer's dispatcher does not hash them again, nor does
+    iteration hash again the frame it verified while finding its way past a damaged one."""
+    path = tmp_path / "once.rrd"
+    _saved(path)
+    data = bytearray(path.read_bytes())
+    frames = list(iter_frames(bytes(data), 8))
+    hashed: list[int] = []
+    hash_of = wire_frames.xxh3_64_intdigest
+    monkeypatch.setattr(wire_frames, "xxh3_64_intdigest", lambda view: hashed.append(len(view)) or hash_of(view))
+
+    def hashes_while(read) -> int:
+        hashed.clear()
+        read()
+        return len(hashed)
+
+    readers = {
+        "recording.load": lambda: load(path),
+        "viewer loader into a store": lambda: Ingest(make_target()[1]).load_file(str(path)),
+        "viewer loader, frame by frame": lambda: Ingest(RecordingTarget()).load_file(str(path)),
+    }
+    for name, read in readers.items():
+        assert hashes_while(read) == len(frames), name
+    victim = frames[len(frames) // 2]
+    data[victim.offset + FRAME_HEADER.size + 30] ^= 0x10
+    path.write_bytes(data)
+    for name, read in readers.items():
+        assert hashes_while(read) == len(frames), f"{name}, one frame damaged"
+    assert len(load(path).warnings) == 1

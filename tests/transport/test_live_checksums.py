@@ -260,3 +260,24 @@ def test_a_ring_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_by_a_r
     assert _scalars(viewer.save_path, "ring/plot") == ([0, 1, 3, 4], [0.0, 2.0, 6.0, 8.0])
     assert _scalars(viewer.save_path, "ring/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
     assert new_source["format_version"] == 3 and old_source["format_version"] == 1
+
+
+def test_frames_re_served_over_websocket_carry_a_checksum_even_from_a_format_1_peer():
+    """The ``--ws-server-port`` stream is format 3: a frame that came without a checksum (a format-1 logger) is
+    given one before it is re-served, so a ``rerun ws://`` viewer reading it keeps it instead of dropping it."""
+    from rerun_app.ingest import Ingest
+    from rerun_app.web.log_stream import LogStreamServer
+    from rerun_app.web.ws_source import WsSource
+
+    server = LogStreamServer(port=0)
+    server.start()
+    try:
+        for i in range(3):  # as Dispatcher.accepted hands the frames of a format-1 source to its taps
+            server.tap(_unchecksummed_frame(scalar_batch("ws/old", i, i + 0.5)))
+        recorder = RecordingTarget()
+        pulled = WsSource(f"ws://127.0.0.1:{server.port}", Ingest(recorder)).start()
+        assert pulled.backlog_done.wait(VIEWER_DONE_S) and pulled.error is None
+    finally:
+        server.close()
+    assert pulled.source.format_version == 3 and pulled.source.errors == 0, pulled.source.last_error
+    assert [e.batch.column("rerun.scalar")[0][0].as_py() for e in recorder.events if isinstance(e, LogEvent)] == [0.5, 1.5, 2.5]
