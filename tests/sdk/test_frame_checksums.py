@@ -21,10 +21,12 @@ from rerun.wire.frames import (
     FRAME_HEADER,
     STREAM_MAGIC,
     FrameKind,
+    MissingChecksumError,
     WireError,
     checked_payload,
     crc32c_checksum,
     encode_frame_header,
+    encode_json_frame,
     iter_frames,
     parse_frame_header,
 )
@@ -165,3 +167,25 @@ def test_a_flag_pair_a_lost_flag_or_tag_or_a_frame_too_short_for_its_trailer_is_
     short[4:8] = bytes(4)  # the tag lost
     with pytest.raises(WireError, match="reserved bytes 0x0 "):
         parse_frame_header(bytes(short), 0)
+
+
+def test_a_frame_that_lost_both_its_flag_and_its_tag_is_damaged_in_a_format_3_stream_only():
+    """Cleared together, the flag and the tag make a frame look like format 1's: only the stream's version can
+    tell. In a format-3 stream it is damaged (skipped; the next frame is read), in a format-1 or 2 one it is read."""
+    sealed = encode_json_frame(FrameKind.CLEAR, {"entity_path": "a", "recursive": False}, checksum=True)
+    lost = bytearray(sealed)
+    lost[3:8] = bytes(5)
+    length = len(lost) - FRAME_HEADER.size
+    assert parse_frame_header(bytes(lost), 0) == (FrameKind.CLEAR, length)  # the header alone looks fine
+    with pytest.raises(MissingChecksumError, match="frame at byte 0: no checksum, although every frame of a format-3 stream"):
+        checked_payload(bytes(lost), 0, length)
+    assert len(checked_payload(bytes(lost), 0, length, format_version=2)) == length  # read, unverified, as format 2 did
+    stream = bytes(lost) + sealed
+    corrupt: list = []
+    (kept,) = iter_frames(stream, 0, corrupt=corrupt, format_version=FORMAT_VERSION)
+    assert kept.offset == len(lost) and kept.json() == {"entity_path": "a", "recursive": False}
+    (region,) = corrupt
+    assert (region.offset, region.length) == (0, len(lost)) and "no checksum" in region.reason
+    with pytest.raises(MissingChecksumError):
+        list(iter_frames(stream, 0))
+    assert [f.offset for f in iter_frames(stream, 0, format_version=1)] == [0, len(lost)]
