@@ -63,6 +63,15 @@ def _memory_limit_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--memory-limit: ")) from None
 
 
+def _rate_arg(text: str) -> int:
+    """``--min-frame-rate``: bytes per second, written like a size (``1MB``, ``512KiB``, ``100000``)."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([kmgt]i?b|b)?(/s)?\s*", text.lower())
+    rate = int(float(match.group(1)) * _UNITS[match.group(2) or ""]) if match else 0
+    if rate <= 0:
+        raise argparse.ArgumentTypeError(f"expected bytes per second like '1MB' or '512KiB', got {text!r}")
+    return rate
+
+
 def _positive_int_arg(text: str) -> int:
     try:
         value = int(text)
@@ -125,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--idle-timeout", type=_positive_float_arg, default=None, metavar="SECONDS",
         help="close a connection that has not sent a complete frame within SECONDS (default 30)",
+    )
+    parser.add_argument(
+        "--min-frame-rate", type=_rate_arg, default=None, metavar="RATE",
+        help="abandon a frame that arrives slower than RATE bytes/s while other frames wait for its share of "
+             "the memory limit (default 1MiB; lower it for slow links)",
     )
     parser.add_argument(
         "--token", default=os.environ.get("RERUN_TOKEN") or None, metavar="SECRET",
@@ -253,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     from rerun.transport.ring import sweep_stale_rings
     from rerun_app.ingest import Ingest, make_target
     from rerun_app.ingest.file_loader import UNREADABLE
-    from rerun_app.ingest.limits import DEFAULT_HALF_OPEN_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, ConnectionLimits
+    from rerun_app.ingest.limits import DEFAULT_HALF_OPEN_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_FRAME_RATE, ConnectionLimits
 
     sweep_stale_rings()
     memory_limit = args.memory_limit if args.memory_limit is not None else int(total_ram_bytes() * DEFAULT_MEMORY_SHARE)
@@ -280,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         limits = ConnectionLimits(
             max_connections=args.max_connections or DEFAULT_MAX_CONNECTIONS,
             half_open_timeout_s=args.idle_timeout or DEFAULT_HALF_OPEN_TIMEOUT_S,
+            min_frame_rate=args.min_frame_rate or DEFAULT_MIN_FRAME_RATE,
             receive_budget_bytes=receive_budget,
             token=args.token,
         )

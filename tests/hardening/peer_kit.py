@@ -155,6 +155,57 @@ def run_viewer_until_it_exits(proc, stats_path, feed) -> ViewerRun:
     return ViewerRun(sampler.stop(), json.loads(stats_path.read_text()), err)
 
 
+def blob_frame(entity: str, nbytes: int, value: int):
+    """A sealed LOG frame (uint8 array) holding one ``nbytes`` blob of ``value`` bytes for ``entity``."""
+    import numpy as np
+    import pyarrow as pa
+
+    from rerun.transport.viewer_sink import serialize_log_frame
+    from rerun.wire.log_table import build_log_batch
+
+    cells = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), pa.array(np.full(nbytes, value, np.uint8)))
+    return serialize_log_frame(build_log_batch(entity, "rec", {("frame", "sequence"): [value]}, {"test.blob": cells}))
+
+
+class PacedPeer:
+    """A raw TCP peer that sends a stream header and then ``data`` at ``rate`` bytes per second, ``piece`` bytes at
+    a time (a link of that speed), on its own thread, until all is sent, the viewer closes the connection, or
+    :meth:`stop`."""
+
+    def __init__(self, port: int, data, rate: float, piece: int) -> None:
+        import threading
+
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.sock.sendall(STREAM_HEADER)
+        self.address = "%s:%d" % self.sock.getsockname()
+        self.data = memoryview(data).cast("B")
+        self.rate = rate
+        self.piece = piece
+        self.sent = 0
+        self.closed_by_viewer = False
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        while self.sent < len(self.data) and not self._stop.is_set():
+            due = started + self.sent / self.rate  # when this piece is due at the link's speed
+            if self._stop.wait(max(0.0, due - time.monotonic())):
+                return
+            try:
+                self.sock.sendall(self.data[self.sent : self.sent + self.piece])
+            except OSError:
+                self.closed_by_viewer = True
+                return
+            self.sent = min(self.sent + self.piece, len(self.data))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.thread.join(30)
+        self.sock.close()
+
+
 class RingPeer:
     """A hand-made ring producer in this process: its own ring, a TCP handshake as this process (the viewer
     checks the connection is ours), then frames written as CHUNK records one :meth:`push` at a time, so a

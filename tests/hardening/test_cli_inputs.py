@@ -78,3 +78,19 @@ def test_the_viewer_started_on_all_interfaces_prints_the_warning(viewer_factory)
     started = viewer_factory("--bind", "0.0.0.0", "--exit-after-idle", "0.1")
     started.stop()
     assert "rerun: warning: --bind 0.0.0.0 accepts connections from other hosts" in started.stderr
+
+
+@pytest.mark.parametrize("text, rate", [("1MB", 10**6), ("512KiB", 512 << 10), ("2 MB/s", 2 * 10**6), ("100000", 100000)])
+def test_min_frame_rate_takes_a_size_per_second(text, rate):
+    from rerun_app.cli import build_parser
+
+    assert build_parser().parse_args(["--min-frame-rate", text]).min_frame_rate == rate
+
+
+@pytest.mark.parametrize("text", ["abc", "0", "1MB/h", "5%"])
+def test_a_bad_min_frame_rate_is_refused_naming_it(text, capsys):
+    from rerun_app.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--min-frame-rate", text])
+    assert f"--min-frame-rate: expected bytes per second like '1MB' or '512KiB', got {text!r}" in capsys.readouterr().err

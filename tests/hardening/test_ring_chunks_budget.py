@@ -5,21 +5,10 @@ reservation back. Before, every ring assembled its chunked frame in fresh memory
 
 from __future__ import annotations
 
-import numpy as np
-import pyarrow as pa
-
-from peer_kit import RingPeer, push_in_turn, rss, run_viewer_until_it_exits, start_viewer, wait_until
-from rerun.transport.viewer_sink import serialize_log_frame
-from rerun.wire.log_table import build_log_batch
+from peer_kit import RingPeer, blob_frame, push_in_turn, rss, run_viewer_until_it_exits, start_viewer, wait_until
 
 LIMIT = 300 * 10**6
 MB = 10**6
-
-
-def blob_frame(entity: str, nbytes: int, value: int) -> np.ndarray:
-    """A sealed LOG frame holding one ``nbytes`` blob of ``value`` bytes for ``entity``."""
-    cells = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), pa.array(np.full(nbytes, value, np.uint8)))
-    return serialize_log_frame(build_log_batch(entity, "rec", {("frame", "sequence"): [value]}, {"test.blob": cells}))
 
 
 def test_chunked_ring_frames_share_the_receive_budget_and_a_producer_gone_mid_frame_gives_it_back(tmp_path):
@@ -63,3 +52,101 @@ def test_chunked_ring_frames_share_the_receive_budget_and_a_producer_gone_mid_fr
     (recording,) = stats["store"]["recordings"].values()
     assert sorted(recording["rows_per_entity"].values()) == [0, 0, 0, 1] and recording["evicted_rows"] == 3, recording
     assert peak <= 1.1 * LIMIT, f"private resident memory peaked at {peak / MB:.0f} MB under a {LIMIT / MB:.0f} MB limit (frames of {size / MB:.0f} MB)"
+
+
+class _InProcessViewer:
+    """An ingest server in this process (real sockets and rings) with a small receive budget and short timeouts."""
+
+    def __init__(self, budget: int, **limits) -> None:
+        from rerun_app.ingest import Ingest, RecordingTarget
+        from rerun_app.ingest.limits import ConnectionLimits
+
+        self.target = RecordingTarget()
+        self.ingest = Ingest(self.target, max_frame_bytes=budget)
+        self.server = self.ingest.listen("127.0.0.1", 0, ConnectionLimits(receive_budget_bytes=budget, **limits))
+        self.budget = self.server.receive_budget
+
+    def entities(self) -> list[str]:
+        return [e.entity_path for e in self.target.events]
+
+
+def _send_on_thread(port: int, frame) -> tuple:
+    import socket
+    import threading
+
+    from rerun.wire.frames import STREAM_HEADER
+
+    sock = socket.create_connection(("127.0.0.1", port))
+    thread = threading.Thread(target=sock.sendall, args=(STREAM_HEADER + frame.tobytes(),), daemon=True)
+    thread.start()
+    return sock, thread
+
+
+def test_a_ring_producer_stalled_inside_a_chunked_frame_is_dropped_and_its_room_goes_to_the_next_frame():
+    viewer = _InProcessViewer(10 << 20, frame_stall_timeout_s=1.0)
+    staller = RingPeer(viewer.server.port, capacity=1 << 20)
+    try:
+        staller.start(blob_frame("stalled", 6 << 20, 1))
+        staller.push(upto=200 << 10)  # then nothing more
+        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the ring frame to be admitted")
+        sock, sent = _send_on_thread(viewer.server.port, blob_frame("next", 6 << 20, 2))
+        wait_until(lambda: viewer.entities() == ["next"], 60, "the next frame to be received once the stalled one was dropped")
+        assert "sent nothing for 1 s inside a frame" in viewer.ingest.last_refusal and "over the ring" in viewer.ingest.last_refusal
+        sent.join(30)
+        sock.close()
+        wait_until(lambda: viewer.budget.reserved == 0, 30, "every reservation to be given back")
+    finally:
+        staller.close()
+        viewer.ingest.close()
+
+
+def test_a_ring_producer_gone_while_its_chunked_frame_waits_gives_up_its_place(caplog):
+    viewer = _InProcessViewer(10 << 20)
+    holder_frame = blob_frame("holder", 6 << 20, 1)
+    import socket
+
+    from rerun.wire.frames import STREAM_HEADER
+
+    holder = socket.create_connection(("127.0.0.1", viewer.server.port))
+    quitter = RingPeer(viewer.server.port, capacity=1 << 20)
+    try:
+        holder.sendall(STREAM_HEADER + holder_frame[: 1 << 20].tobytes())
+        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the holder's frame to be admitted")
+        quitter.start(blob_frame("quitter", 6 << 20, 2))
+        quitter.push()
+        wait_until(lambda: viewer.budget.waiting == 1, 30, "the ring frame to wait for room")
+        quitter.close()
+        # It leaves the line while the holder still holds the room (the store is not asked to make room for it).
+        wait_until(lambda: viewer.budget.waiting == 0, 30, "the gone producer's frame to leave the line")
+        assert viewer.budget.reserved == holder_frame.nbytes
+        holder.sendall(holder_frame[1 << 20 :].tobytes())
+        wait_until(lambda: viewer.entities() == ["holder"], 30, "the holder's frame")
+        assert [r.getMessage() for r in caplog.records if "left while its chunked frame waited" in r.getMessage()], caplog.text
+        wait_until(lambda: viewer.budget.reserved == 0, 30, "every reservation to be given back")
+    finally:
+        holder.close()
+        quitter.close()
+        viewer.ingest.close()
+
+
+def test_a_ring_producer_trickling_a_chunked_frame_while_another_frame_waits_is_abandoned():
+    import time
+
+    viewer = _InProcessViewer(10 << 20, frame_rate_window_s=0.5)
+    trickler = RingPeer(viewer.server.port, capacity=1 << 20)
+    try:
+        trickler.start(blob_frame("trickled", 6 << 20, 1))
+        trickler.push(upto=64 << 10)
+        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the ring frame to be admitted")
+        sock, sent = _send_on_thread(viewer.server.port, blob_frame("honest", 6 << 20, 2))
+        deadline = time.monotonic() + 60
+        while viewer.entities() != ["honest"]:  # 64 bytes every 20 ms (3.2 kB/s), never silent for the stall timeout
+            assert time.monotonic() < deadline, "the waiting frame was held back by the trickling ring producer"
+            trickler.push(upto=trickler.sent + 64)
+            time.sleep(0.02)
+        assert "abandoned its frame" in viewer.ingest.last_refusal and "kB/s" in viewer.ingest.last_refusal
+        sent.join(30)
+        sock.close()
+    finally:
+        trickler.close()
+        viewer.ingest.close()
