@@ -30,6 +30,7 @@ Usage::
 
     python bench/wire_checksum.py                         # 64 KiB, 1 MiB, 16 MiB frames
     python bench/wire_checksum.py --frame-kib 1024 --total-mib 64 --repeats 9
+    python bench/wire_checksum.py --only file             # part 1 alone, with per-sample ratios
 """
 
 from __future__ import annotations
@@ -106,6 +107,70 @@ def time_os_write(folder: str, chunk: bytes, count: int) -> float:
     os.close(fd)
     os.unlink(path)
     return elapsed
+
+
+def file_sink_only(frame_kib: int, total_mib: int, repeats: int, folder: str) -> None:
+    """Part 1 alone (``--only file``): the sink against os.write of the same bytes, with and without its
+    checksum, best of ``repeats`` and the median of the per-sample ratios (each sample's three runs back
+    to back), then frame by frame (the three taking turns per frame, medians)."""
+    frame_bytes = frame_kib << 10
+    count = max(2, (total_mib << 20) // frame_bytes)
+    batch = _batch(frame_bytes)
+    time_file_sink(folder, batch, 2)  # warm up: imports, schema cache
+    samples: dict[str, list[float]] = {"sink": [], "sink_plain": [], "os_write": []}
+    for _ in range(repeats):
+        elapsed, written = time_file_sink(folder, batch, count)
+        samples["sink"].append(elapsed)
+        with _NoChecksum():
+            samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
+        samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
+    best = {k: min(v) for k, v in samples.items()}
+    paired = [s / o for s, o in zip(samples["sink"], samples["os_write"])]
+    paired_plain = [s / o for s, o in zip(samples["sink_plain"], samples["os_write"])]
+    print(f"\n== {count} frames of {frame_kib} KiB per sample, {repeats} samples")
+    print(f"os.write, same bytes         {best['os_write'] / count * 1e6:8.1f} us per frame (best)")
+    print(f"  sink / os.write            {best['sink'] / best['os_write']:6.2f}x time, best of {repeats}; median of per-sample ratios "
+          f"{float(np.median(paired)):.2f}x (range {min(paired):.2f}-{max(paired):.2f})   (goal <= 1.2)")
+    print(f"  no checksum / os.write     {best['sink_plain'] / best['os_write']:6.2f}x time, best; median of per-sample ratios {float(np.median(paired_plain)):.2f}x")
+    chunk = os.urandom(written // count)  # the same bytes per frame as the sink's
+    paths = [os.path.join(folder, name) for name in ("i-sink.rrd", "i-plain.rrd", "i-plain.bin")]
+    files: dict = {}
+
+    def fresh_files() -> None:
+        """New files every ``count`` frames, as in the samples above: a file growing by hundreds of MiB
+        makes writeback throttle whichever candidate crosses the dirty limit (16 MiB frames)."""
+        if files:
+            files["sink"].close()
+            files["plain_sink"].close()
+            os.close(files["fd"])
+            for path in paths:
+                os.unlink(path)
+        files.update(sink=FileSink(paths[0]), plain_sink=FileSink(paths[1]), fd=os.open(paths[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+
+    def sink_plain() -> None:
+        with _NoChecksum():
+            files["plain_sink"].send_log(batch)
+
+    frames = max(16, count)
+    candidates = [("sink", lambda: files["sink"].send_log(batch)), ("sink_plain", sink_plain), ("os_write", lambda: os.write(files["fd"], chunk))]
+    times: dict[str, list[float]] = {name: [] for name, _ in candidates}
+    try:
+        for i in range(frames):
+            if i % count == 0:
+                fresh_files()
+            for name, function in candidates[i % 3 :] + candidates[: i % 3]:
+                start = time.perf_counter()
+                function()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        files["sink"].close()
+        files["plain_sink"].close()
+        os.close(files["fd"])
+        for path in paths:
+            os.unlink(path)
+    med = {name: float(np.median(values)) for name, values in times.items()}
+    print(f"  frame by frame, medians of {frames} frames: sink / os.write {med['sink'] / med['os_write']:.2f}x"
+          f" (no checksum: {med['sink_plain'] / med['os_write']:.2f}x)")
 
 
 # -- 2. ring ------------------------------------------------------------------------------------
@@ -355,8 +420,16 @@ def main() -> None:
     parser.add_argument("--total-mib", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--folder", default=None, help="where the files go (default: a temporary folder beside this script)")
+    parser.add_argument("--only", choices=["file"], default=None, help="file: part 1 alone (the file sink against os.write)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(dir=args.folder or os.path.dirname(os.path.abspath(__file__)))
+    if args.only == "file":
+        try:
+            for frame_kib in args.frame_kib:
+                file_sink_only(frame_kib, args.total_mib, args.repeats, folder)
+        finally:
+            os.rmdir(folder)
+        return
     rings = {}
     for which, native in (("native", True), ("python", False)):
         writer = RingWriter(RING_BYTES, encoder=LogFrameEncoder(native))

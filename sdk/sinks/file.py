@@ -218,6 +218,7 @@ class FileSink(Sink):
         # push every written page to disk when the file is closed (~50 ms per 200 MB, in close()).
         # Closing the descriptor above, which did the truncation, cleared that state.
         self._raw = pa.OSFile(self.path, "ab")
+        self._fd = self._raw.fileno()
         # Coalesces the IPC writer's many small writes (metadata, padding) into few syscalls; array
         # buffers larger than the buffer go straight from their memory to the OS.
         self._file = pa.BufferedOutputStream(self._raw, buffer_size=_COALESCE_BYTES)
@@ -273,11 +274,13 @@ class FileSink(Sink):
     def _write_pieces(self, pieces: list, nbytes: int) -> None:
         """Write ``pieces`` (``nbytes`` in all) back to back with writev (the coalescing buffer is empty
         between frames)."""
-        fd = self._raw.fileno()
-        written = os.writev(fd, pieces) if len(pieces) <= _IOV_MAX else 0
-        if written == nbytes:
-            return
-        # A short write (rare), or more pieces than one writev takes: go on after what was written.
+        written = os.writev(self._fd, pieces) if len(pieces) <= _IOV_MAX else 0
+        if written != nbytes:
+            self._write_rest(pieces, written)
+
+    def _write_rest(self, pieces: list, written: int) -> None:
+        """Write what follows the first ``written`` bytes of ``pieces``: after a short write (allowed,
+        though not seen on a regular file), or for more pieces than one writev takes."""
         views = [view for view in (memoryview(piece).cast("B") for piece in pieces) if len(view)]
         views.reverse()  # popped from the end
         while views:
@@ -286,7 +289,7 @@ class FileSink(Sink):
             if views and written:
                 views[-1] = views[-1][written:]
             if views:
-                written = os.writev(fd, views[: -_IOV_MAX - 1 : -1])
+                written = os.writev(self._fd, views[: -_IOV_MAX - 1 : -1])
 
     def _abandon(self) -> None:
         for stream in (self._file, self._raw):
@@ -307,8 +310,7 @@ class FileSink(Sink):
                 self._send_composed(schema.message, message.metadata, message.buffers, message.sizes, message.body_length)
                 return
             if total <= _COMPOSED_LIMIT:
-                body = batch.serialize()  # one copy, by Arrow; its size is a multiple of 8
-                self._send_composed(schema.message, b"", [body], [body.size], body.size)
+                self._send_serialized(schema.message, batch.serialize())
                 return
         size = _payload_size(batch)
         frame_len = frame_size(size)
@@ -343,6 +345,31 @@ class FileSink(Sink):
         if self._write(write, frame_len):
             self._sent_messages += 1
             self._sent_bytes += frame_len
+
+    def _send_serialized(self, schema_message: bytes, body: pa.Buffer) -> None:
+        """Write a LOG frame whose payload is ``schema_message``, ``body`` (``batch.serialize()``: one
+        copy, by Arrow, of a size that is a multiple of 8) and the end marker, with one writev. The
+        small frames' way: every step here is one that a frame of 64 KiB pays for in full."""
+        if self._closed or self.error is not None:
+            self._dropped_messages += 1
+            return
+        size = len(schema_message) + body.size + _EOS_BYTES
+        nbytes = size + _LOG_FRAME_OVERHEAD
+        marker, kind, flags, tag, trailer = _LOG_HEADER_FIELDS
+        head = FRAME_HEADER.pack(marker, kind, flags, tag, size + trailer) + schema_message
+        pieces = [head, body, _EOS, DIGEST.pack(frame_digest(head, body, _EOS))]
+        end = self._position + nbytes
+        try:
+            if end > self._reserved and self._reserve_with is not None:
+                self._reserve(end)
+            written = os.writev(self._fd, pieces)
+            if written != nbytes:
+                self._write_rest(pieces, written)
+            self._position = end
+        except OSError as exc:
+            self._fail(exc)
+        self._sent_messages += 1
+        self._sent_bytes += nbytes
 
     def _send_composed(self, schema_message: bytes, metadata, buffers: list, sizes: list, body_length: int) -> None:
         """Write a LOG frame whose payload is ``schema_message``, ``metadata``, then each of ``buffers``

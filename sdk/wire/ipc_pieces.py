@@ -50,7 +50,7 @@ class MessagePieces(NamedTuple):
     ``body_length`` counts the padding.
     """
 
-    metadata: bytearray
+    metadata: bytes
     buffers: list
     sizes: list[int]
     body_length: int
@@ -253,13 +253,15 @@ def _visitor(dtype: pa.DataType) -> Visitor | None:
 
 # -- the metadata: a template per schema -----------------------------------------------------------------
 class _Template(NamedTuple):
-    metadata: bytes
-    length_at: int  # where the row count goes
-    body_length_at: int
-    nodes: struct.Struct  # all nodes' (length, null count), packed at nodes_at
-    nodes_at: int
-    buffers: struct.Struct  # all buffers' (offset, length), packed at buffers_at
-    buffers_at: int
+    """A record batch message's metadata with the numbers of one batch left open: ``layout.pack(
+    constants[0], body length, constants[1], row count, constants[2], *buffer entries, constants[3],
+    *nodes, constants[4])`` is the metadata of a batch (the order in which Arrow's flatbuffer builder
+    lays them out; a message laid out otherwise gets no template)."""
+
+    layout: struct.Struct
+    constants: tuple[bytes, bytes, bytes, bytes, bytes]
+    node_count: int
+    buffer_count: int
 
 
 def _field_position(fb: bytes, table: int, field: int) -> int | None:
@@ -294,38 +296,35 @@ def _template(message: bytes) -> _Template | None:
     nodes += _U32.unpack_from(fb, nodes)[0]
     buffers += _U32.unpack_from(fb, buffers)[0]
     node_count, buffer_count = _U32.unpack_from(fb, nodes)[0], _U32.unpack_from(fb, buffers)[0]
-    return _Template(
-        bytes(metadata), 8 + length, 8 + body_length,
-        struct.Struct(f"<{2 * node_count}q"), 8 + nodes + 4,
-        struct.Struct(f"<{2 * buffer_count}q"), 8 + buffers + 4,
-    )
+    # (position in the metadata, bytes): the numbers of a batch, in the order they must come
+    fields = [(8 + body_length, 8), (8 + length, 8), (8 + buffers + 4, 16 * buffer_count), (8 + nodes + 4, 16 * node_count)]
+    constants, formats, position = [], [], 0
+    for start, size in fields:
+        if start < position:
+            return None  # another layout than Arrow's builder makes today: leave it to Arrow
+        constants.append(metadata[position:start])
+        formats.append(f"{start - position}s{size // 8}q")
+        position = start + size
+    constants.append(metadata[position:])
+    formats.append(f"{len(metadata) - position}s")
+    return _Template(struct.Struct("<" + "".join(formats)), tuple(constants), node_count, buffer_count)
 
 
 # -- per schema ------------------------------------------------------------------------------------------
-def _walk(visitors: list[Visitor], batch: pa.RecordBatch) -> tuple[list, list, list]:
-    nodes: list[int] = []
-    buffers: list = []
-    sizes: list[int] = []
-    rows = batch.num_rows
-    # One call for all columns' data: a struct array's tuple, whose children are the columns'.
-    columns = batch.to_struct_array().__reduce__()[1][0][_CHILDREN]
-    for visit, data in zip(visitors, columns):
-        visit(data, rows, nodes, buffers, sizes)
-    return nodes, buffers, sizes
+def _column_data(batch: pa.RecordBatch) -> list[tuple]:
+    """Every column's data tuple, in one call: a struct array's, whose children are the columns'."""
+    return batch.to_struct_array().__reduce__()[1][0][_CHILDREN]
 
 
-def _fill(template: _Template, num_rows: int, nodes: list, sizes: list) -> tuple[bytearray, int]:
-    metadata = bytearray(template.metadata)
+def _fill(template: _Template, num_rows: int, nodes: list, sizes: list) -> tuple[bytes, int]:
+    """The metadata of a batch with these nodes and buffer sizes, and its body length."""
     entries: list[int] = []
     position = 0
     for size in sizes:
         entries += (position, size)
         position += (size + 7) & ~7
-    _I64.pack_into(metadata, template.length_at, num_rows)
-    _I64.pack_into(metadata, template.body_length_at, position)
-    template.nodes.pack_into(metadata, template.nodes_at, *nodes)
-    template.buffers.pack_into(metadata, template.buffers_at, *entries)
-    return metadata, position
+    c0, c1, c2, c3, c4 = template.constants
+    return template.layout.pack(c0, position, c1, num_rows, c2, *entries, c3, *nodes, c4), position
 
 
 def joined(pieces: MessagePieces) -> bytes:
@@ -364,10 +363,16 @@ class BatchLayout:
         None where Arrow would write bytes that are not in the batch's buffers (sliced arrays), for
         types left to Arrow, and for a batch without rows or body: serialise those with Arrow.
         """
-        if self._visitors is None or batch.num_rows == 0:
+        visitors = self._visitors
+        rows = batch.num_rows
+        if visitors is None or rows == 0:
             return None
+        nodes: list[int] = []
+        buffers: list = []
+        sizes: list[int] = []
         try:
-            nodes, buffers, sizes = _walk(self._visitors, batch)
+            for visit, data in zip(visitors, _column_data(batch)):
+                visit(data, rows, nodes, buffers, sizes)
         except _ArrowWouldCopy:
             return None
         template = self._template
@@ -375,7 +380,7 @@ class BatchLayout:
             template = self._make_template(batch, nodes, buffers, sizes)
             if template is None:
                 return None
-        metadata, body_length = _fill(template, batch.num_rows, nodes, sizes)
+        metadata, body_length = _fill(template, rows, nodes, sizes)
         if body_length == 0:  # Arrow leaves a zero body length out of the flatbuffer
             return None
         return MessagePieces(metadata, buffers, sizes, body_length)
@@ -387,7 +392,7 @@ class BatchLayout:
         if len(message) == 8 + _I32.unpack_from(message, 4)[0]:
             return None  # no body: its length is left out of the flatbuffer; a later batch may have one
         template = _template(message)
-        if template is not None and template.nodes.size == 8 * len(nodes) and template.buffers.size == 16 * len(sizes):
+        if template is not None and 2 * template.node_count == len(nodes) and template.buffer_count == len(sizes):
             metadata, body_length = _fill(template, batch.num_rows, nodes, sizes)
             if joined(MessagePieces(metadata, buffers, sizes, body_length)) == message:
                 self._template = template
