@@ -10,6 +10,11 @@ Rows (each against a fresh viewer run with ``--memory-limit 300MB``):
 - ``header flood``: 1000 connections send only the stream header; how many viewer threads that
   holds and whether the connections are closed; then the logger.
 - ``memory limit, ring`` / ``tcp``: 600 640x480 RGB frames; frames the limit kept of frames sent.
+- ``ring chunked frames``: 4 ring producers (this process) each send a 120 MB frame in CHUNK records,
+  interleaved chunk by chunk; frames that arrived whole of 4; then the logger.
+- ``trickler``: a TCP peer announces a 120 MB frame and sends it 64 bytes every 20 ms; once the viewer
+  took it, a logger sends 3 images of 100 MB (none fits beside it): images that arrived, and how long the
+  logger took; whether the trickler was named in a warning.
 
 To compare with another checkout (e.g. the code before a fix), point ``--code`` at its root: the
 viewer and logger processes then import its ``sdk``/``app``/``scene``/``kernels`` instead.
@@ -312,8 +317,76 @@ def row_transport(env, transport: str) -> dict:
             "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB)}
 
 
+def _peer_kit():
+    """The hand-made peers of the hardening tests (a ring producer in this process, a paced TCP peer)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "hardening"))
+    import peer_kit
+
+    return peer_kit
+
+
+def row_ring_chunks(env) -> dict:
+    kit = _peer_kit()
+    viewer = Viewer(env)
+    frames = [kit.blob_frame(f"ring/{i}", 120 * MB, i + 1) for i in range(4)]
+    peers = [kit.RingPeer(viewer.port) for _ in frames]
+    for peer, frame in zip(peers, frames):
+        peer.start(frame)
+    try:
+        kit.push_in_turn(peers, 120, "the ring frames to be taken")
+        for peer in peers:
+            kit.wait_until(lambda: peer.consumed() == peer.ring.head, 120, "the last chunks to be taken")
+    except AssertionError:
+        pass
+    for peer in peers:
+        peer.close()
+    del frames
+    ok = _logger(env, viewer, SCALAR_LOGGER)
+    stats, _, crashed = viewer.stop()
+    arrived = sum(s["log_rows"] for s in stats["sources"] if s["kind"] == "ring") if stats else None
+    return {"row": "ring chunked frames (4 x 120 MB, interleaved)", "cases": 4, "survived": not crashed,
+            "frames_arrived": f"{arrived}/4", "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed",
+            "rss_peak_MB": round(viewer.peak / MB)}
+
+
+BIG_IMAGE_LOGGER = """
+import sys, numpy as np, rerun as rr
+rr.init("honest")
+rr.connect(sys.argv[1])
+for i in range(3):
+    rr.set_time_sequence("frame", i)
+    rr.log_image("camera/image", np.full((10000, 10000), i + 1, np.uint8))
+rr.disconnect()
+"""
+
+
+def row_trickler(env) -> dict:
+    import numpy as np
+
+    kit = _peer_kit()
+    viewer = Viewer(env)
+    announced = 120 * MB
+    data = np.zeros(announced + 16, np.uint8)
+    header = _frame_header(announced)
+    data[: len(header)] = np.frombuffer(header, np.uint8)
+    trickler = kit.PacedPeer(viewer.port, data, rate=3200, piece=64)
+    _wait_unread_zero(viewer.port, [trickler.sock], 60)
+    started = time.monotonic()
+    logger_env = dict(env, RERUN_TRANSPORT="tcp", RERUN_SINK_BUFFER_BYTES=str(1 << 30))
+    result = subprocess.run([sys.executable, "-c", BIG_IMAGE_LOGGER, f"127.0.0.1:{viewer.port}"], env=logger_env,
+                            capture_output=True, text=True, timeout=300)
+    took = time.monotonic() - started
+    trickler.stop()
+    stats, err, crashed = viewer.stop()
+    arrived = sum(s["log_rows"] for s in stats["sources"] if s["name"] != f"tcp {trickler.address}") if stats else None
+    return {"row": "trickler (120 MB at 3.2 kB/s) + logger of 3 x 100 MB images", "cases": 1, "survived": not crashed,
+            "images_arrived": f"{arrived}/3", "logger_s": round(took, 1), "logger_dropped": "dropping" in result.stderr,
+            "trickler_named": any(trickler.address in line and "abandoned" in line for line in err.splitlines()), "rss_peak_MB": round(viewer.peak / MB)}
+
+
 ROWS = {"header": row_header_only, "full": row_full_size, "fuzz": row_fuzz, "flood": row_flood,
-        "ring": lambda env: row_transport(env, "ring"), "tcp": lambda env: row_transport(env, "tcp")}
+        "ring": lambda env: row_transport(env, "ring"), "tcp": lambda env: row_transport(env, "tcp"),
+        "ringchunks": row_ring_chunks, "trickle": row_trickler}
 
 
 def main() -> None:

@@ -91,7 +91,8 @@ class RingReader:
     space is released at once).
 
     A frame too big for one ring record comes in CHUNK records; it is admitted whole against the
-    receive budget ``buffers`` (shared with every TCP connection) before its first chunk is taken,
+    receive budget ``buffers`` (shared with every TCP connection) before its first chunk is taken
+    (a frame of 1 MiB or more in one record, before it is copied out),
     waiting in line like a TCP frame (the producer meanwhile waits for ring space), and its
     reservation is given back once it was dispatched (when the consumer asks for the next frame) or when the reader
     closes with the frame unfinished.
@@ -235,11 +236,11 @@ class RingReader:
             if rtype == RECORD_FRAME:
                 if self._partial is not None:
                     raise WireError(f"ring {self.name!r}: whole frame inside an unfinished chunked frame")
-                frame = default_pool.take(n)
-                np.copyto(frame, data)
+                frame = self._whole_frame(data)
                 self._release(size)
                 yield frame
                 frame = None  # the consumer holds it (or let it go); this generator must not keep it alive
+                self._take_back()
                 continue
             if rtype == RECORD_SEGMENT:
                 if self._partial is not None:
@@ -253,7 +254,8 @@ class RingReader:
                 if frame is not _ANNOUNCED:
                     self.segment_frames += frame is not None
                     yield frame
-                frame = None  # (an evicted segment frame must release its segment to the producer)
+                    frame = None  # (an evicted segment frame must release its segment to the producer)
+                    self._take_back()
                 continue
             frame = self._append_chunk(data, peer_gone)
             self._release(size)
@@ -263,6 +265,22 @@ class RingReader:
                 # evict this one to make that room, and its buffer must go then), and its reservation given back.
                 frame = None
                 self._take_back()
+
+    def _whole_frame(self, data: np.ndarray) -> np.ndarray:
+        """A frame that came in one record, copied out. One of 1 MiB or more (a ring record holds up to half
+        the ring, 128 MiB by default) is first admitted against the receive budget like a chunked frame:
+        many rings each copying one at once would otherwise pass the memory limit together. It is in the
+        ring whole already, so it is never withdrawn."""
+        n = data.nbytes
+        frame = None
+        if self.buffers is not None and n >= MIN_POOLED_BYTES:
+            frame = self.buffers.reserve(n, key=self)
+            self._assembled_reservation = (n, frame is None)
+            self._assembled_owner = None if frame is None else frame.base
+        if frame is None:
+            frame = default_pool.take(n)
+        np.copyto(frame, data)
+        return frame
 
     def _append_chunk(self, data: np.ndarray, peer_gone: Callable[[], bool] | None) -> np.ndarray | None:
         if self._partial is None:
@@ -301,9 +319,10 @@ class RingReader:
         return frame
 
     def _take_back(self) -> None:
-        """Once the chunked frame last yielded was dispatched: its buffer is kept for this ring's next frame if
-        nothing holds it, else lent until the store lets it go (as a TCP frame's), and its reservation is given
-        back (the store accounts for what it keeps)."""
+        """Once the frame last yielded was dispatched: a buffer of ours is kept for this ring's next frame if
+        nothing holds it, else lent until the store lets it go (as a TCP frame's); its reservation is given
+        back (the store accounts for what it keeps); and, after every frame as for TCP, lent buffers the store
+        let go meanwhile become free for reuse."""
         owner, self._assembled_owner = self._assembled_owner, None
         reservation, self._assembled_reservation = self._assembled_reservation, None
         if self.buffers is None:

@@ -150,3 +150,29 @@ def test_a_ring_producer_trickling_a_chunked_frame_while_another_frame_waits_is_
     finally:
         trickler.close()
         viewer.ingest.close()
+
+
+def test_a_big_frame_in_one_ring_record_waits_for_its_share_of_the_budget_too():
+    """A ring record holds up to half the ring (128 MiB by default): copied out, it takes memory like a chunked frame."""
+    import socket
+
+    from rerun.wire.frames import STREAM_HEADER
+
+    viewer = _InProcessViewer(10 << 20)
+    holder_frame = blob_frame("holder", 6 << 20, 1)
+    holder = socket.create_connection(("127.0.0.1", viewer.server.port))
+    producer = RingPeer(viewer.server.port, capacity=16 << 20)
+    try:
+        holder.sendall(STREAM_HEADER + holder_frame[: 1 << 20].tobytes())
+        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the holder's frame to be admitted")
+        assert producer.ring.try_write_frame(blob_frame("whole", 6 << 20, 2))  # one record
+        producer.sock.send(b"W")
+        wait_until(lambda: viewer.budget.waiting == 1, 30, "the ring frame to wait for room")
+        producer.close()  # whole in the ring already: still received once there is room
+        holder.sendall(holder_frame[1 << 20 :].tobytes())
+        wait_until(lambda: viewer.entities() == ["holder", "whole"], 30, "both frames, in turn")
+        wait_until(lambda: viewer.budget.reserved == 0, 30, "every reservation to be given back")
+    finally:
+        holder.close()
+        producer.close()
+        viewer.ingest.close()
