@@ -316,6 +316,15 @@ def _column_data(batch: pa.RecordBatch) -> list[tuple]:
     return batch.to_struct_array().__reduce__()[1][0][_CHILDREN]
 
 
+def _column_data_one_by_one(batch: pa.RecordBatch) -> list[tuple]:
+    """The same, a column at a time (pyarrow before 15 has no ``RecordBatch.to_struct_array``)."""
+    return [column.__reduce__()[1][0] for column in batch.columns]
+
+
+if not hasattr(pa.RecordBatch, "to_struct_array"):
+    _column_data = _column_data_one_by_one  # noqa: F811
+
+
 def _fill(template: _Template, num_rows: int, nodes: list, sizes: list) -> tuple[bytes, int]:
     """The metadata of a batch with these nodes and buffer sizes, and its body length."""
     entries: list[int] = []
