@@ -74,13 +74,27 @@ class _NoChecksum:
     without it). The ring's baselines without a checksum are pyarrow's own writer (:func:`time_arrow_into_area`)."""
 
     def __enter__(self):
-        self._saved = (file_sink.seal_frame, file_sink.frame_digest, viewer_sink.seal_frame)
+        self._saved = (file_sink.seal_frame, file_sink.frame_digest, file_sink.xxh3_64, viewer_sink.seal_frame)
         file_sink.seal_frame = viewer_sink.seal_frame = lambda frame: None
         file_sink.frame_digest = lambda *parts: 0
+        file_sink.xxh3_64 = _ConstantDigest
         return self
 
     def __exit__(self, *exc) -> None:
-        file_sink.seal_frame, file_sink.frame_digest, viewer_sink.seal_frame = self._saved
+        file_sink.seal_frame, file_sink.frame_digest, file_sink.xxh3_64, viewer_sink.seal_frame = self._saved
+
+
+class _ConstantDigest:
+    """Stands in for the file sink's ``xxh3_64`` state (its small frames' checksum)."""
+
+    def __init__(self, data=b"") -> None:
+        pass
+
+    def update(self, data) -> None:
+        pass
+
+    def intdigest(self) -> int:
+        return 0
 
 
 # -- 1. file sink -------------------------------------------------------------------------------

@@ -198,6 +198,12 @@ def test_file_sink_frames_are_the_stream_writers_bytes(tmp_path, monkeypatch):
                           {"ext.bytes": pa.ListArray.from_arrays(pa.array([0, 3 << 20], pa.int32()),
                                                                  pa.array(np.random.default_rng(1).integers(0, 255, 3 << 20, dtype=np.uint8)))})
     batches.append(big)
+    # Big batches Arrow would copy parts of (sliced): staged in the sink's buffer (<= 8 MiB) or streamed.
+    values = pa.array(np.random.default_rng(2).integers(0, 255, 10 << 20, dtype=np.uint8))
+    for nbytes in (1 << 20, 9 << 20):
+        sliced = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), values).slice(0, 1)
+        batches.append(build_log_batch(f"sliced{nbytes}", "r", {("frame", "sequence"): pa.array([1, 2]).slice(1, 1)}, {"ext.bytes": sliced}))
+        assert BatchLayout(batches[-1].schema).pieces(batches[-1]) is None
     for zero_copy_min in (0, file_sink._ZERO_COPY_MIN):  # every batch both ways: from its own memory and serialised
         monkeypatch.setattr(file_sink, "_ZERO_COPY_MIN", zero_copy_min)
         path = tmp_path / f"frames-{zero_copy_min}.rrd"
