@@ -61,13 +61,14 @@ def _free_port() -> int:
 
 
 class Viewer:
-    def __init__(self, env: dict, *extra: str) -> None:
+    def __init__(self, env: dict, *extra: str, preexec_fn=None) -> None:
         self.port = _free_port()
         self.stats_path = Path(tempfile.mkdtemp()) / "stats.json"
         read_fd, write_fd = os.pipe()
         cmd = [sys.executable, "-m", "rerun_app", "--headless", "--port", str(self.port), "--memory-limit", "300MB",
                "--stats-json", str(self.stats_path), "--ready-fd", str(write_fd), *extra]
-        self.proc = subprocess.Popen(cmd, pass_fds=(write_fd,), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(cmd, pass_fds=(write_fd,), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=preexec_fn)
         os.close(write_fd)
         readable, _, _ = select.select([read_fd], [], [], 120)
         ok = readable and b"ready" in os.read(read_fd, 16)
@@ -76,6 +77,7 @@ class Viewer:
             self.proc.kill()
             raise RuntimeError(self.proc.communicate()[1][-2000:])
         self.peak = 0
+        self.peak_file = 0  # of which file-backed (mapped files, shared libraries)
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
 
@@ -90,7 +92,9 @@ class Viewer:
     def _sample(self) -> None:
         while not self._stop.is_set() and self.proc.poll() is None:
             try:  # private + file-backed: a ring mapping is shared with the producer, not the viewer's memory
-                self.peak = max(self.peak, self.status("RssAnon") + self.status("RssFile"))
+                file_backed = self.status("RssFile")
+                self.peak = max(self.peak, self.status("RssAnon") + file_backed)
+                self.peak_file = max(self.peak_file, file_backed)
             except OSError:
                 return
             self._stop.wait(0.01)
@@ -314,7 +318,8 @@ def row_transport(env, transport: str) -> dict:
     stats, _, crashed = viewer.stop()
     return {"row": f"memory limit, {transport} (600 640x480 frames)", "cases": 600, "survived": not crashed,
             "frames_kept": _rows(stats, "camera/image") if ok else "logger failed",
-            "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB)}
+            "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB),
+            "file_backed_peak_MB": round(viewer.peak_file / MB)}
 
 
 def _peer_kit():

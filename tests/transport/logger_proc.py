@@ -43,15 +43,17 @@ def log_series(prefix: str, count: int, points: int, sleep: float) -> None:
 MID_FRAME_LINE = "frozen inside a frame"
 
 
-def freeze_inside_the_second_chunked_frame() -> None:
-    """Make the sender stop for good right after the first chunk of the second frame sent in chunks.
+def freeze_inside_the_second_chunked_frame(stop_process: bool = False) -> None:
+    """Make the sender stop right after the first chunk of the second frame sent in chunks.
 
     Frames bigger than a quarter of the ring travel as several CHUNK records (``RingWriter.write_chunk``,
     called with the rest of the frame each time). The first call for a frame gets the whole frame;
     once a second frame has been started (one whole frame went before it), the process prints
-    ``MID_FRAME_LINE`` and the sender thread blocks forever: a kill after that line is certain to
-    land inside a frame.
+    ``MID_FRAME_LINE`` and then either the sender thread blocks forever (a kill after that line is
+    certain to land inside a frame) or, with ``stop_process``, the whole process stops itself with
+    SIGSTOP (as a debugger or Ctrl-Z would) and finishes the frame once it gets SIGCONT.
     """
+    import signal
     import threading
 
     from rerun.transport.ring import RingWriter
@@ -67,10 +69,31 @@ def freeze_inside_the_second_chunked_frame() -> None:
             state["starts"] += 1
             if state["starts"] == 2 and taken < data.nbytes:
                 print(MID_FRAME_LINE, flush=True)
-                threading.Event().wait()
+                if stop_process:
+                    os.kill(os.getpid(), signal.SIGSTOP)
+                else:
+                    threading.Event().wait()
         return taken
 
     RingWriter.write_chunk = write_chunk
+
+
+def wait_for_line(proc, line: str, timeout: float) -> None:
+    """Read the logger ``proc``'s stdout (a text pipe) until ``line`` appears; raise AssertionError if it exits
+    or ``timeout`` seconds pass first."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not readable:
+            break
+        got = proc.stdout.readline()
+        if not got:
+            raise AssertionError(f"the logger exited (code {proc.wait()}) before printing {line!r}: {proc.stderr.read()[-2000:]}")
+        if got.strip() == line:
+            return
+    raise AssertionError(f"the logger did not print {line!r} within {timeout} s")
 
 
 def _child(prefix: str, count: int, points: int, addr: str | None, transport: str, connect: bool) -> None:
@@ -96,9 +119,10 @@ def main() -> None:
     parser.add_argument("--no-disconnect", action="store_true", help="rely on interpreter exit to flush")
     parser.add_argument("--forever", action="store_true", help="keep logging until killed")
     parser.add_argument("--freeze-mid-frame", action="store_true", help="see freeze_inside_the_second_chunked_frame")
+    parser.add_argument("--stop-mid-frame", action="store_true", help="SIGSTOP itself there instead (see the same)")
     args = parser.parse_args()
-    if args.freeze_mid_frame:
-        freeze_inside_the_second_chunked_frame()
+    if args.freeze_mid_frame or args.stop_mid_frame:
+        freeze_inside_the_second_chunked_frame(stop_process=args.stop_mid_frame)
 
     rr.init("transport-test")
     if args.recording_id:

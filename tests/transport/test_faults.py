@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from rerun.wire.frames import FrameKind
 from rerun.wire.log_table import build_log_batch
 
 from transport_kit import free_port, start_logger
-from logger_proc import MID_FRAME_LINE, expected_points
+from logger_proc import MID_FRAME_LINE, expected_points, wait_for_line
 
 #: A hang check, not a benchmark: a log call that takes this long is blocked on the viewer.
 HANG_S = 2.0
@@ -121,21 +120,6 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
     assert len(newest_run) >= (3 << 20) // 210_000  # 3 MiB of 200 kB frames (+ their headers)
 
 
-def _wait_for_line(proc, line: str, timeout: float) -> None:
-    """Read ``proc``'s stdout until ``line`` appears; fail if it exits or time runs out first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        readable, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        if not readable:
-            break
-        got = proc.stdout.readline()
-        if not got:
-            pytest.fail(f"the logger exited (code {proc.wait()}) before printing {line!r}: {proc.stderr.read()[-2000:]}")
-        if got.strip() == line:
-            return
-    pytest.fail(f"the logger did not print {line!r} within {timeout} s")
-
-
 def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
     # 300 k points = 3.6 MB frames, more than a quarter of the 4 MiB test ring: they travel in
     # chunks (segments are off). The doomed logger's sender stops for good right after the first
@@ -147,7 +131,7 @@ def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(view
     )
     steady = start_logger("--addr", viewer.addr, "--transport", "ring", "--prefix", "steady", "--count", "40", "--points", "500", "--sleep", "0.02")
     try:
-        _wait_for_line(doomed, MID_FRAME_LINE, timeout=120)
+        wait_for_line(doomed, MID_FRAME_LINE, timeout=120)
         doomed.kill()
         doomed.communicate()
         out, err = steady.communicate(timeout=60)
