@@ -160,7 +160,7 @@ def row_file_with_limit(env: dict, workdir: Path) -> dict:
         pass
     stats, _, crashed = viewer.stop()
     path.unlink()
-    return {"survived": not crashed, "frames_kept": peers._rows(stats, "camera/image"),
+    return {"survived": not crashed, "frames_kept": peers.store_rows(stats, "camera/image"),
             "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB),
             "file_backed_peak_MB": round(viewer.peak_file / MB)}
 
@@ -421,7 +421,7 @@ def row_viewer_disk_full(env: dict, workdir: Path) -> Row:
     except subprocess.TimeoutExpired:
         pass
     stats, err, crashed = viewer.stop()
-    in_store = peers._rows(stats, "disk/points")
+    in_store = peers.store_rows(stats, "disk/points")
     try:
         saved = _frames(load(save), "disk/points")
         readable = True

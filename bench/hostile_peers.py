@@ -147,7 +147,8 @@ def _logger(env: dict, viewer: Viewer, code: str, transport: str = "tcp") -> boo
     return result.returncode == 0
 
 
-def _rows(stats: dict | None, entity: str) -> int:
+def store_rows(stats: dict | None, entity: str) -> int:
+    """Rows of ``entity`` the viewer's store held at exit (from its ``--stats-json``; 0 without stats)."""
     if not stats:
         return 0
     return sum(r.get("rows_per_entity", {}).get(entity, 0) for r in stats["store"]["recordings"].values())
@@ -196,7 +197,7 @@ def row_header_only(env) -> dict:
     ok = _logger(env, viewer, SCALAR_LOGGER)
     stats, _, crashed = viewer.stop()
     return {"row": "header-only frames (8 x 150 MB announced)", "cases": 8, "survived": not crashed,
-            "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed",
+            "kept_logger_rows": f"{store_rows(stats, 'ok/value')}/50" if ok else "logger failed",
             "rss_peak_MB": round(viewer.peak / MB), "rss_during_MB": round(during / MB), "rss_after_close_MB": round(after / MB)}
 
 
@@ -221,7 +222,7 @@ def row_full_size(env) -> dict:
     ok = _logger(env, viewer, SCALAR_LOGGER)
     stats, _, crashed = viewer.stop()
     return {"row": "full-size frames (4 x 150 MB at once)", "cases": 4, "survived": not crashed,
-            "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed", "rss_peak_MB": round(viewer.peak / MB)}
+            "kept_logger_rows": f"{store_rows(stats, 'ok/value')}/50" if ok else "logger failed", "rss_peak_MB": round(viewer.peak / MB)}
 
 
 def _valid_stream() -> bytes:
@@ -265,7 +266,7 @@ def row_fuzz(env, cases: int = 200) -> dict:
     ok = viewer.alive() and _logger(env, viewer, SCALAR_LOGGER)
     stats, _, crashed = viewer.stop()
     return {"row": f"fuzzed streams ({cases} connections)", "cases": cases, "survived": not crashed,
-            "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed", "rss_peak_MB": round(viewer.peak / MB)}
+            "kept_logger_rows": f"{store_rows(stats, 'ok/value')}/50" if ok else "logger failed", "rss_peak_MB": round(viewer.peak / MB)}
 
 
 def row_flood(env, count: int = 1000) -> dict:
@@ -301,7 +302,7 @@ def row_flood(env, count: int = 1000) -> dict:
     ok = _logger(env, viewer, SCALAR_LOGGER)
     stats, err, crashed = viewer.stop()
     return {"row": f"header flood ({count} connections)", "cases": count, "survived": not crashed,
-            "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed",
+            "kept_logger_rows": f"{store_rows(stats, 'ok/value')}/50" if ok else "logger failed",
             "threads_peak": peak_threads - threads_before, "open_after_30s": still_open,
             "threads_after_30s": threads_after - threads_before, "stderr_lines": len(err.splitlines()),
             "sources_in_stats": len(stats["sources"]) if stats else None}
@@ -317,7 +318,7 @@ def row_transport(env, transport: str) -> dict:
         pass
     stats, _, crashed = viewer.stop()
     return {"row": f"memory limit, {transport} (600 640x480 frames)", "cases": 600, "survived": not crashed,
-            "frames_kept": _rows(stats, "camera/image") if ok else "logger failed",
+            "frames_kept": store_rows(stats, "camera/image") if ok else "logger failed",
             "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB),
             "file_backed_peak_MB": round(viewer.peak_file / MB)}
 
@@ -350,7 +351,7 @@ def row_ring_chunks(env) -> dict:
     stats, _, crashed = viewer.stop()
     arrived = sum(s["log_rows"] for s in stats["sources"] if s["kind"] == "ring") if stats else None
     return {"row": "ring chunked frames (4 x 120 MB, interleaved)", "cases": 4, "survived": not crashed,
-            "frames_arrived": f"{arrived}/4", "kept_logger_rows": f"{_rows(stats, 'ok/value')}/50" if ok else "logger failed",
+            "frames_arrived": f"{arrived}/4", "kept_logger_rows": f"{store_rows(stats, 'ok/value')}/50" if ok else "logger failed",
             "rss_peak_MB": round(viewer.peak / MB)}
 
 
