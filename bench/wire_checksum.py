@@ -74,18 +74,17 @@ class _NoChecksum:
     without it). The ring's baselines without a checksum are pyarrow's own writer (:func:`time_arrow_into_area`)."""
 
     def __enter__(self):
-        self._saved = (file_sink.seal_frame, file_sink.frame_digest, file_sink.xxh3_64, viewer_sink.seal_frame)
-        file_sink.seal_frame = viewer_sink.seal_frame = lambda frame: None
-        file_sink.frame_digest = lambda *parts: 0
+        self._saved = (file_sink.xxh3_64, viewer_sink.seal_frame)
+        viewer_sink.seal_frame = lambda frame: None
         file_sink.xxh3_64 = _ConstantDigest
         return self
 
     def __exit__(self, *exc) -> None:
-        file_sink.seal_frame, file_sink.frame_digest, file_sink.xxh3_64, viewer_sink.seal_frame = self._saved
+        file_sink.xxh3_64, viewer_sink.seal_frame = self._saved
 
 
 class _ConstantDigest:
-    """Stands in for the file sink's ``xxh3_64`` state (its small frames' checksum)."""
+    """Stands in for the file sink's ``xxh3_64`` state."""
 
     def __init__(self, data=b"") -> None:
         pass
@@ -123,6 +122,17 @@ def time_os_write(folder: str, chunk: bytes, count: int) -> float:
     return elapsed
 
 
+def sample_file_sink(folder: str, batch: pa.RecordBatch, count: int, samples: dict) -> int:
+    """One sample each of the sink, the sink without its checksum and os.write of the same bytes (appended
+    to ``samples``); return the bytes the sink wrote."""
+    elapsed, written = time_file_sink(folder, batch, count)
+    samples["sink"].append(elapsed)
+    with _NoChecksum():
+        samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
+    samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
+    return written
+
+
 def file_sink_only(frame_kib: int, total_mib: int, repeats: int, folder: str) -> None:
     """Part 1 alone (``--only file``): the sink against os.write of the same bytes, with and without its
     checksum, best of ``repeats`` and the median of the per-sample ratios (each sample's three runs back
@@ -133,11 +143,7 @@ def file_sink_only(frame_kib: int, total_mib: int, repeats: int, folder: str) ->
     time_file_sink(folder, batch, 2)  # warm up: imports, schema cache
     samples: dict[str, list[float]] = {"sink": [], "sink_plain": [], "os_write": []}
     for _ in range(repeats):
-        elapsed, written = time_file_sink(folder, batch, count)
-        samples["sink"].append(elapsed)
-        with _NoChecksum():
-            samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
-        samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
+        written = sample_file_sink(folder, batch, count, samples)
     best = {k: min(v) for k, v in samples.items()}
     paired = [s / o for s, o in zip(samples["sink"], samples["os_write"])]
     paired_plain = [s / o for s, o in zip(samples["sink_plain"], samples["os_write"])]
@@ -383,15 +389,11 @@ def bench_size(frame_kib: int, total_mib: int, repeats: int, folder: str, rings:
         "sink", "sink_plain", "os_write", "ring", "ring_python", "ring_plain", "ring_whole", "memcpy", "read", "read_verify", "tcp", "tcp_plain", "tcp_memcpy",
         "xxh3", "crc32c", "zlib.crc32", "zlib.adler32")}
     position = [0]
-    time_file_sink(folder, batch, 2)  # warm up: imports, schema cache, staging buffer
+    time_file_sink(folder, batch, 2)  # warm up: imports, kept writers
     for writer, consumer in rings.values():
         time_ring_write(writer, consumer, batch, 2)
     for _ in range(repeats):
-        elapsed, written = time_file_sink(folder, batch, count)
-        samples["sink"].append(elapsed)
-        with _NoChecksum():
-            samples["sink_plain"].append(time_file_sink(folder, batch, count)[0])
-        samples["os_write"].append(time_os_write(folder, os.urandom(written // count), count))
+        sample_file_sink(folder, batch, count, samples)
         # In-memory runs are short: 4x the frames per sample.
         samples["ring"].append(time_ring_write(*rings["native"], batch, 4 * count) / 4)
         samples["ring_python"].append(time_ring_write(*rings["python"], batch, 4 * count) / 4)

@@ -5,33 +5,20 @@ from __future__ import annotations
 import os
 import sys
 
-import numpy as np
 import pyarrow as pa
-
-from rerun.sinks.base import Sink
 from xxhash import xxh3_64
 
-from rerun.wire.frames import DIGEST, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_digest, frame_size, seal_frame
-from rerun.wire.ipc_pieces import BatchLayout
-from rerun.wire.log_table import ENTITY_PATH_KEY, log_payload_size
+from rerun.sinks.base import Sink
+from rerun.wire.frames import DIGEST, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_size
+from rerun.wire.kept_writers import KeptWriter, KeptWriters
+from rerun.wire.log_table import END_OF_STREAM, log_payload_size, write_log_payload
 
-#: Batches with at least this many bytes of buffers go to the OS straight from their own memory
-#: (:mod:`rerun.wire.ipc_pieces`): the frame is the header, the schema's message (cached), the batch
-#: message's metadata, the batch's buffers, the end marker and the XXH3, in one writev. Below it,
-#: ``batch.serialize()``'s copy (~4 us at 64 KiB) costs less than finding the buffers in Python
-#: (~6 us for one list column; measured crossing over between 128 and 256 KiB).
+#: Batches with at least this many bytes of buffers go to the OS straight from their own memory: the
+#: schema's kept IPC stream writer (:mod:`rerun.wire.kept_writers`) hands its pieces (the batch's own
+#: buffers) to a collector, and the frame goes out in one writev. Below it, ``batch.serialize()``'s copy
+#: (~4 us at 64 KiB) costs less than Arrow's calls into Python for each piece (measured crossing over
+#: between 128 and 256 KiB).
 _ZERO_COPY_MIN = 256 << 10
-#: Batches up to this size that are not written from their own memory (a sliced array, a type left
-#: to Arrow, or small) are written as pieces with ``batch.serialize()`` (one copy) in place of the
-#: buffers: no IPC writer per frame, which dominates small frames. Larger ones are staged (fresh
-#: allocations that large would page-fault) or streamed.
-_COMPOSED_LIMIT = 512 << 10
-#: Buffers smaller than this are copied into the frame's header run instead of being a writev
-#: piece of their own (one piece and one hash update less each).
-_INLINE_MAX = 4 << 10
-#: Frames up to this size are staged in a buffer the sink keeps (see ``send_log``); larger ones are
-#: streamed and checksummed piece by piece (the buffer would not stay in the CPU cache anyway).
-_STAGED_LIMIT = 8 << 20
 _COALESCE_BYTES = 64 << 10
 #: File space is reserved ahead of the writes (fallocate, size kept): about as much as was already
 #: written, within these bounds.
@@ -80,102 +67,49 @@ def _block_reserver(path: str):
     return fallocate if file_system in _RESERVING_FILE_SYSTEMS else None
 
 
-#: Explicit options: without them pyarrow reads two environment variables per writer.
-_WRITE_OPTIONS = pa.ipc.IpcWriteOptions()
-
-_EOS = b"\xff\xff\xff\xff\x00\x00\x00\x00"  # the IPC stream's end marker
-_EOS_BYTES = len(_EOS)
+_EOS_BYTES = len(END_OF_STREAM)
 #: A checksummed LOG frame's header fields for an empty payload: the length field then counts only
 #: the trailer (a payload's length is added to it).
 _LOG_HEADER_FIELDS = FRAME_HEADER.unpack(encode_frame_header(FrameKind.LOG, 0, checksum=True))
 _LOG_FRAME_OVERHEAD = frame_size(0)
-_PADDING = bytes(8)
 #: Most pieces one writev takes (Linux: 1024).
 _IOV_MAX = os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") and "SC_IOV_MAX" in os.sysconf_names else 16
 
 
-class _SchemaMessage:
-    """A schema's encapsulated IPC message, whether a LOG payload of that schema is exactly this
-    message + the batch's message + the end marker (checked byte for byte once per schema against
-    the IPC stream writer; where it is not, the writer is used for that schema), and how its
-    batches are cut into pieces without copying."""
+class _PieceCollector:
+    """Sink of a kept stream writer (``pa.PythonFile``): keeps what Arrow writes, in order, without
+    copying it (the big pieces are the batch's own buffers), and the XXH3 of it so far."""
 
-    __slots__ = ("schema", "message", "composable", "layout")
+    closed = False
 
-    def __init__(self, schema: pa.Schema, message: bytes, composable: bool) -> None:
-        self.schema = schema
-        self.message = message
-        self.composable = composable
-        self.layout = BatchLayout(schema)
+    def __init__(self) -> None:
+        self.reset(None)
 
-
-#: (entity path, column names) -> _SchemaMessage.
-_schema_messages: dict[tuple, _SchemaMessage] = {}
-
-
-def _schema_message(batch: pa.RecordBatch) -> _SchemaMessage:
-    schema = batch.schema
-    key = (schema.metadata.get(ENTITY_PATH_KEY), tuple(schema.names))
-    cached = _schema_messages.get(key)
-    if cached is None or not cached.schema.equals(schema, check_metadata=True):
-        stream = pa.BufferOutputStream()
-        _write_payload(batch, stream)
-        message = schema.serialize().to_pybytes()
-        composed = message + batch.serialize().to_pybytes() + _EOS
-        if len(_schema_messages) >= 1024:
-            _schema_messages.clear()
-        cached = _schema_messages[key] = _SchemaMessage(schema, message, composed == stream.getvalue().to_pybytes())
-    return cached
-
-
-def _payload_size(batch: pa.RecordBatch) -> int:
-    """Size of the IPC stream (schema, batch, end marker) that ``_write_payload`` writes for ``batch``.
-
-    Schema message size (cached per schema) + ``get_record_batch_size`` + the end marker: ~4 us
-    instead of a full pass of the IPC writer through a counting stream (~17 us).
-    """
-    cached = _schema_message(batch)
-    if not cached.composable:
-        return log_payload_size(batch)
-    return len(cached.message) + pa.ipc.get_record_batch_size(batch) + _EOS_BYTES
-
-
-def _write_payload(batch: pa.RecordBatch, out) -> None:
-    """The LOG payload: an IPC stream with one batch (the bytes of rerun.wire.log_table.write_log_payload)."""
-    with pa.ipc.RecordBatchStreamWriter(out, batch.schema, options=_WRITE_OPTIONS) as writer:
-        writer.write_batch(batch)
-
-
-#: Big buffers are checksummed and written in pieces this large: each piece is still in the CPU
-#: cache when it is copied to the OS, so the checksum adds a pass over cache, not over RAM.
-_CHECKSUM_PIECE = 256 << 10
-
-
-class _ChecksummingWriter:
-    """A write-only file object for ``pa.PythonFile``: hashes (XXH3) what goes through, then writes it to ``out``."""
-
-    def __init__(self, out, header: bytes) -> None:
-        self._out = out
-        self.digest = xxh3_64(header)
-        self.closed = False
+    def reset(self, target) -> None:
+        """Start a new frame (``target`` is unused: the pieces are kept, not copied)."""
+        self.pieces: list = []
+        self.position = 0
+        self.state = xxh3_64()
 
     def write(self, data) -> int:
-        view = memoryview(data).cast("B")
-        n = len(view)
-        for start in range(0, n, _CHECKSUM_PIECE):
-            piece = view[start : start + _CHECKSUM_PIECE]
-            self.digest.update(piece)
-            self._out.write(piece)
+        n = len(data) if type(data) is bytes else data.size
+        self.pieces.append(data)
+        self.state.update(data)
+        self.position += n
         return n
 
-    def writable(self) -> bool:
-        return True
+    def tell(self) -> int:
+        return self.position
 
     def flush(self) -> None:
         pass
 
-    def close(self) -> None:
-        self.closed = True  # the frame goes on after the payload: the file itself stays open
+    def writable(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        """Let go of the pieces (they keep the batch's memory alive)."""
+        self.pieces = []
 
 
 def _reason(exc: OSError) -> str:
@@ -223,8 +157,8 @@ class FileSink(Sink):
         # buffers larger than the buffer go straight from their memory to the OS.
         self._file = pa.BufferedOutputStream(self._raw, buffer_size=_COALESCE_BYTES)
         self._closed = False
-        self._staging: np.ndarray | None = None  # reused by send_log for frames up to _STAGED_LIMIT
-        self._schema: _SchemaMessage | None = None  # the last batch's (batches in a row often share one)
+        self._writers = KeptWriters(_PieceCollector)
+        self._collector = _PieceCollector()  # for schemas whose writer is not kept
         self.error: OSError | None = None
         # Blocks reserved ahead of the writes: ext4 then maps each written page to an extent that
         # exists instead of doing delayed-allocation bookkeeping per page, which made a buffered write
@@ -300,67 +234,28 @@ class FileSink(Sink):
 
     def send_log(self, batch: pa.RecordBatch) -> None:
         # Every frame carries an XXH3 (see rerun.wire): a reader skips a damaged frame and keeps the rest.
-        schema = self._schema
-        if schema is None or not batch.schema.equals(schema.schema, check_metadata=True):
-            schema = self._schema = _schema_message(batch)
-        if schema.composable:
-            total = batch.get_total_buffer_size()
-            message = schema.layout.pieces(batch) if total >= _ZERO_COPY_MIN else None
-            if message is not None:
-                self._send_composed(schema.message, message.metadata, message.buffers, message.sizes, message.body_length)
-                return
-            if total <= _COMPOSED_LIMIT:
-                self._send_serialized(schema.message, batch.serialize())
-                return
-        size = _payload_size(batch)
-        frame_len = frame_size(size)
-        header = encode_frame_header(FrameKind.LOG, size, checksum=True)
-        if frame_len <= _STAGED_LIMIT:
-            # Serialised into a reused buffer (Arrow copies at memory speed, no page faults), checksummed
-            # while that copy is still in the CPU cache, then written with one call: cheaper than
-            # checksumming the pieces Arrow hands to a Python file object (bench/wire_checksum.py).
-            if self._staging is None or len(self._staging) < frame_len:
-                self._staging = np.empty(max(frame_len, 2 * len(self._staging) if self._staging is not None else 0), np.uint8)
-            staged = memoryview(self._staging)[:frame_len]
-            staged[: FRAME_HEADER.size] = header
-            _write_payload(batch, pa.FixedSizeBufferWriter(pa.py_buffer(staged[FRAME_HEADER.size : FRAME_HEADER.size + size])))
-            seal_frame(staged)
-            if self._write(lambda: self._file.write(staged), frame_len):
-                self._sent_messages += 1
-                self._sent_bytes += frame_len
-            return
-        # Huge batch: header + IPC metadata go through the coalescing buffer, array buffers larger
-        # than it straight from their memory to the OS, checksummed on the way.
-        file = self._file
+        kept = self._writers.get(batch)
+        if kept is not None and batch.get_total_buffer_size() < _ZERO_COPY_MIN:
+            self._send_serialized(kept.schema_message, batch.serialize())
+        else:
+            self._send_pieces(kept, batch)
 
-        def write() -> None:
-            start = file.tell()
-            file.write(header)
-            summer = _ChecksummingWriter(file, header)
-            _write_payload(batch, pa.PythonFile(summer, mode="w"))
-            file.write(DIGEST.pack(summer.digest.intdigest()))
-            if file.tell() - start != frame_len:  # never seen; would corrupt the file
-                raise OSError(0, f"LOG frame of {file.tell() - start} bytes announced {frame_len}")
-
-        if self._write(write, frame_len):
-            self._sent_messages += 1
-            self._sent_bytes += frame_len
-
-    def _send_serialized(self, schema_message: bytes, body: pa.Buffer) -> None:
+    def _send_serialized(self, schema_message: pa.Buffer, body: pa.Buffer) -> None:
         """Write a LOG frame whose payload is ``schema_message``, ``body`` (``batch.serialize()``: one
         copy, by Arrow, of a size that is a multiple of 8) and the end marker, with one writev. The
         small frames' way: every step here is one that a frame of 64 KiB pays for in full."""
         if self._closed or self.error is not None:
             self._dropped_messages += 1
             return
-        size = len(schema_message) + body.size + _EOS_BYTES
+        size = schema_message.size + body.size + _EOS_BYTES
         nbytes = size + _LOG_FRAME_OVERHEAD
         marker, kind, flags, tag, trailer = _LOG_HEADER_FIELDS
-        head = FRAME_HEADER.pack(marker, kind, flags, tag, size + trailer) + schema_message
-        state = xxh3_64(head)  # the frame's XXH3, as frame_digest makes it, without its per-call overhead
+        header = FRAME_HEADER.pack(marker, kind, flags, tag, size + trailer)
+        state = xxh3_64(header)  # the frame's XXH3, as frame_digest makes it, without its per-call overhead
+        state.update(schema_message)
         state.update(body)
-        state.update(_EOS)
-        pieces = [head, body, _EOS + DIGEST.pack(state.intdigest())]
+        state.update(END_OF_STREAM)
+        pieces = [header, schema_message, body, END_OF_STREAM + DIGEST.pack(state.intdigest())]
         end = self._position + nbytes
         try:
             if end > self._reserved and self._reserve_with is not None:
@@ -374,44 +269,44 @@ class FileSink(Sink):
         self._sent_messages += 1
         self._sent_bytes += nbytes
 
-    def _send_composed(self, schema_message: bytes, metadata, buffers: list, sizes: list, body_length: int) -> None:
-        """Write a LOG frame whose payload is ``schema_message``, ``metadata``, then each of ``buffers``
-        cut to its size and padded to 8, then the end marker: one writev of the pieces, no copy of
-        the large buffers (small ones join the run of bytes before them). The pieces are hashed in
-        order; the frame is in the file when this returns (or the sink has failed)."""
-        size = len(schema_message) + len(metadata) + body_length + _EOS_BYTES
-        nbytes = size + _LOG_FRAME_OVERHEAD
+    def _send_pieces(self, kept: KeptWriter | None, batch: pa.RecordBatch) -> None:
+        """Write a LOG frame whose payload the schema's kept writer (``kept``; None: a new one, for a
+        schema with dictionaries) writes into a piece collector: one writev of the pieces, no copy of
+        the batch's buffers, hashed in order; the frame is in the file when this returns (or the sink
+        has failed)."""
         if self._closed or self.error is not None:
             self._dropped_messages += 1
             return
-        marker, kind, flags, tag, trailer = _LOG_HEADER_FIELDS
-        run = bytearray(FRAME_HEADER.pack(marker, kind, flags, tag, size + trailer))
-        run += schema_message
-        run += metadata
-        pieces = [run]
-        for buffer, piece_size in zip(buffers, sizes):
-            if not piece_size:
-                continue
-            if piece_size != buffer.size:
-                buffer = memoryview(buffer)[:piece_size]
-            padding = -piece_size & 7
-            if piece_size < _INLINE_MAX:
-                run += buffer
-                if padding:
-                    run += _PADDING[:padding]
-            else:
-                run = bytearray(_PADDING[:padding])
-                pieces += (buffer, run)
-        run += _EOS
-        run += DIGEST.pack(frame_digest(*pieces))
+        size = log_payload_size(batch) if kept is None else kept.payload_size(batch)
+        nbytes = size + _LOG_FRAME_OVERHEAD
+        collector = self._collector if kept is None else kept.sink
+        collector.reset(None)
         try:
+            collector.write(encode_frame_header(FrameKind.LOG, size, checksum=True))
+            if kept is None:
+                write_log_payload(batch, pa.PythonFile(collector, mode="w"))
+            else:
+                collector.write(kept.schema_message)
+                try:
+                    kept.writer.write_batch(batch)
+                except BaseException:
+                    self._writers.forget(kept)  # half-way through a message: never reused
+                    raise
+                collector.write(END_OF_STREAM)
+            if collector.tell() != FRAME_HEADER.size + size:  # never seen; would corrupt the file
+                raise RuntimeError(f"Arrow wrote {collector.tell() - FRAME_HEADER.size} bytes for a LOG payload sized at {size}")
+            pieces = collector.pieces
+            pieces.append(DIGEST.pack(collector.state.intdigest()))
             end = self._position + nbytes
-            if end > self._reserved and self._reserve_with is not None:
-                self._reserve(end)
-            self._write_pieces(pieces, nbytes)
-            self._position = end
-        except OSError as exc:
-            self._fail(exc)
+            try:
+                if end > self._reserved and self._reserve_with is not None:
+                    self._reserve(end)
+                self._write_pieces(pieces, nbytes)
+                self._position = end
+            except OSError as exc:
+                self._fail(exc)
+        finally:
+            collector.release()
         self._sent_messages += 1
         self._sent_bytes += nbytes
 

@@ -11,7 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from rerun.transport.frame_encoder import MAX_KEPT_SCHEMAS, LogFrameEncoder
+from rerun.transport.frame_encoder import LogFrameEncoder
+from rerun.wire.kept_writers import MAX_KEPT_SCHEMAS
 from rerun.transport.hashing_writer import HASH_CHUNK_BYTES, NATIVE_COPY_HASH
 from rerun.transport.ring import RingWriter
 from rerun.transport.viewer_sink import serialize_log_frame

@@ -1,6 +1,7 @@
-"""The file sink writes a batch's buffers from their own memory (rerun.wire.ipc_pieces): the bytes must
-be exactly those of Arrow's IPC stream writer, for every kind of batch the SDK logs and for the
-layouts Arrow would copy (sliced arrays, nulls, empty cells, oversized buffers)."""
+"""The file sink writes big batches from their own memory (the schema's kept IPC stream writer hands its
+pieces to a collector, one writev) and small ones with ``batch.serialize()``: either way the bytes must be
+exactly those of a new IPC stream writer per frame, for every kind of batch the SDK logs and for the
+layouts Arrow copies parts of (sliced arrays, nulls, empty cells, oversized buffers)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from rerun.recording import load
 from rerun.sinks import FileSink
 from rerun.sinks.base import Sink
 from rerun.wire.frames import DIGEST, STREAM_HEADER, FrameKind, encode_frame_header, frame_digest
-from rerun.wire.ipc_pieces import BatchLayout, joined
 from rerun.wire.log_table import build_log_batch, log_payload_size, write_log_payload
 
 
@@ -73,7 +73,7 @@ def _sdk_batches() -> list[pa.RecordBatch]:
                                                                      keypoint_annotations=[rr.AnnotationInfo(0, "nose")],
                                                                      keypoint_connections=[(0, 1)])])
         # Names of their own: the SDK remembers an extension component's type for the session's life.
-        rr.log_extension_components("ext", {"ipc_pieces_confidence": rng.random(10).astype(np.float32), "ipc_pieces_name": "thing"},
+        rr.log_extension_components("ext", {"file_frames_confidence": rng.random(10).astype(np.float32), "file_frames_name": "thing"},
                                     identifiers=np.arange(10))
         rr.log_text_entry("log", "hello", level="WARN", color=[1, 2, 3])
         rr.log_text_entry("log", "world")
@@ -167,29 +167,6 @@ def _stream_writer_frame(batch: pa.RecordBatch) -> bytes:
     return header + payload + DIGEST.pack(frame_digest(header, payload))
 
 
-def test_pieces_are_arrows_bytes_for_every_batch_kind():
-    zero_copy = []
-    for name, batch in _all_batches():
-        layout = BatchLayout(batch.schema)
-        for attempt in range(2):  # the first call makes the template, the second fills it in
-            pieces = layout.pieces(batch)
-            if pieces is not None:
-                assert joined(pieces) == batch.serialize().to_pybytes(), name
-        if pieces is not None:
-            zero_copy.append(name)
-    # The kinds the SDK logs (and the plain layouts) take the zero-copy way; the special ones are
-    # left to Arrow (and still come out right, below).
-    for name in ("sdk:points:", "sdk:image:", "sdk:tensor:", "sdk:mesh:", "sdk:log:", "sdk:plot:", "sdk:annotations:",
-                 "synthetic:ints", "synthetic:with_nulls", "synthetic:strings", "synthetic:lists", "synthetic:fixed",
-                 "synthetic:struct", "synthetic:nulls", "synthetic:empty_lists", "synthetic:large", "synthetic:oversized",
-                 "synthetic:oversized_strings", "synthetic:oversized_offsets", "synthetic:unused_bitmap", "synthetic:head_of_ints",
-                 *(["synthetic:extension"] if hasattr(pa, "uuid") else [])):
-        assert any(z.startswith(name) for z in zero_copy), name
-    for name in ("synthetic:sliced_ints", "synthetic:sliced_lists", "synthetic:dictionary", "synthetic:union", "synthetic:map",
-                 "synthetic:string_view", "synthetic:big_bitmap", "synthetic:list_values_offset", "synthetic:fixed_values_offset"):
-        assert name not in zero_copy, name
-
-
 def test_file_sink_frames_are_the_stream_writers_bytes(tmp_path, monkeypatch):
     import rerun.sinks.file as file_sink
 
@@ -198,19 +175,18 @@ def test_file_sink_frames_are_the_stream_writers_bytes(tmp_path, monkeypatch):
                           {"ext.bytes": pa.ListArray.from_arrays(pa.array([0, 3 << 20], pa.int32()),
                                                                  pa.array(np.random.default_rng(1).integers(0, 255, 3 << 20, dtype=np.uint8)))})
     batches.append(big)
-    # Big batches Arrow would copy parts of (sliced): staged in the sink's buffer (<= 8 MiB) or streamed.
+    # Big batches Arrow copies parts of (sliced arrays: the writer hands the collector buffers of its own).
     values = pa.array(np.random.default_rng(2).integers(0, 255, 10 << 20, dtype=np.uint8))
     for nbytes in (1 << 20, 9 << 20):
         sliced = pa.ListArray.from_arrays(pa.array([0, nbytes], pa.int32()), values).slice(0, 1)
         batches.append(build_log_batch(f"sliced{nbytes}", "r", {("frame", "sequence"): pa.array([1, 2]).slice(1, 1)}, {"ext.bytes": sliced}))
-        assert BatchLayout(batches[-1].schema).pieces(batches[-1]) is None
     for zero_copy_min in (0, file_sink._ZERO_COPY_MIN):  # every batch both ways: from its own memory and serialised
         monkeypatch.setattr(file_sink, "_ZERO_COPY_MIN", zero_copy_min)
         path = tmp_path / f"frames-{zero_copy_min}.rrd"
         sink = FileSink(path)
         for batch in batches:
             sink.send_log(batch)
-            sink.send_log(batch)  # the second time with the schema's template
+            sink.send_log(batch)  # the second time with the schema's kept writer
         sink.close()
         data = path.read_bytes()
         expected = STREAM_HEADER + b"".join(_stream_writer_frame(b) * 2 for b in batches)
@@ -220,23 +196,11 @@ def test_file_sink_frames_are_the_stream_writers_bytes(tmp_path, monkeypatch):
         assert recording.table("big").column("ext.bytes").to_pylist()[0] == big.column(1).to_pylist()[0]
 
 
-def test_a_rule_that_disagrees_with_arrow_is_caught_by_the_template_check(monkeypatch):
-    from rerun.wire import ipc_pieces
-
-    batch = next(b for b in _synthetic_batches() if b.schema.names[1] == "oversized")  # 10 int32 in a 400-byte buffer
-    assert BatchLayout(batch.schema).pieces(batch) is not None  # Arrow cuts the buffer to 40 bytes, and so do we
-    monkeypatch.setattr(ipc_pieces, "_ARROW_ALIGNMENT", 1024)  # a wrong rule: the buffer would go out whole
-    layout = BatchLayout(batch.schema)
-    assert layout.pieces(batch) is None and not layout.zero_copy
-    assert layout.pieces(batch) is None  # left to Arrow for good
-
-
 @pytest.mark.parametrize("rows", [1, 3, 100])
 def test_a_writev_of_more_pieces_than_the_os_takes_at_once(tmp_path, monkeypatch, rows):
     import rerun.sinks.file as file_sink
 
     monkeypatch.setattr(file_sink, "_IOV_MAX", 3)
-    monkeypatch.setattr(file_sink, "_INLINE_MAX", 1)
     monkeypatch.setattr(file_sink, "_ZERO_COPY_MIN", 0)
     columns = {f"ext.c{k}": pa.array([[float(k)] * (k + 1)] * rows, pa.list_(pa.float64())) for k in range(12)}
     batch = build_log_batch("many", "r", {("frame", "sequence"): list(range(rows))}, columns)
@@ -248,10 +212,12 @@ def test_a_writev_of_more_pieces_than_the_os_takes_at_once(tmp_path, monkeypatch
     assert load(path).table("many").column("ext.c11").to_pylist() == [[11.0] * 12] * rows
 
 
-def test_heads_of_arrays_and_uncounted_nulls_match_arrow():
+def test_heads_of_arrays_and_uncounted_nulls_match_arrow(tmp_path, monkeypatch):
     """Arrow's writer counts the nulls of a slice and cuts or copies its buffers by rules that depend on
-    the slice's length: every head of these arrays, at many lengths, gives Arrow's bytes (or is left
-    to Arrow)."""
+    the slice's length: every head of these arrays, at many lengths, both ways through the sink, gives
+    the stream writer's bytes."""
+    import rerun.sinks.file as file_sink
+
     rng = np.random.default_rng(5)
     n = 700
     mask = rng.random(n) < 0.2
@@ -263,25 +229,24 @@ def test_heads_of_arrays_and_uncounted_nulls_match_arrow():
         pa.array(rng.random(n) < 0.5, mask=mask),
         pa.FixedSizeListArray.from_arrays(pa.array(rng.random(3 * n), mask=rng.random(3 * n) < 0.1), 3),
         pa.StructArray.from_arrays([pa.array(np.arange(n)), pa.array([None if m else 1.0 for m in mask])], names=["a", "b"]),
-        # Nulls not counted yet (-1): the writer counts them, and so must we.
+        # Nulls not counted yet (-1): the writer counts them.
         pa.Array.from_buffers(pa.int32(), n, [pa.array(~mask).buffers()[1], pa.py_buffer(np.arange(n, dtype=np.int32).tobytes())], null_count=-1),
     ]
-    zero_copy = set()
-    for index, array in enumerate(arrays):
+    batches = []
+    for array in arrays:
         for length in sorted({0, 1, 7, 8, 9, 63, 64, 65, 200, 511, 512, 513, n - 1, n, *rng.integers(1, n, 6)}):
             head = array.slice(0, length)
-            for nested, column in enumerate((head, pa.ListArray.from_arrays(pa.array([0, length], pa.int32()), head))):
-                batch = pa.RecordBatch.from_arrays([pa.array(np.arange(len(column))), column], names=["t", "c"])
-                layout = BatchLayout(batch.schema)
-                for attempt in range(2):  # the template, then a batch filled into it
-                    pieces = layout.pieces(batch)
-                    if pieces is not None:
-                        zero_copy.add((index, length, nested))
-                        assert joined(pieces) == batch.serialize().to_pybytes(), (array.type, length, nested)
-    # Whole arrays (nothing for Arrow to cut or copy) are written from their own memory, and so is every
-    # head of an array without nulls (Arrow cuts its values buffer, which is a slice of ours).
-    assert all((index, n, 0) in zero_copy and (index, n, 1) in zero_copy for index in range(len(arrays)))
-    assert all((1, length, nested) in zero_copy for length in (1, 9, 65, 513) for nested in (0, 1))
+            for column in (head, pa.ListArray.from_arrays(pa.array([0, length], pa.int32()), head)):
+                batches.append(pa.RecordBatch.from_arrays([pa.array(np.arange(len(column))), column], names=["t", "c"]))
+    for zero_copy_min in (0, file_sink._ZERO_COPY_MIN):
+        monkeypatch.setattr(file_sink, "_ZERO_COPY_MIN", zero_copy_min)
+        path = tmp_path / f"heads-{zero_copy_min}.rrd"
+        sink = FileSink(path)
+        for batch in batches:
+            sink.send_log(batch)
+        sink.close()
+        expected = STREAM_HEADER + b"".join(_stream_writer_frame(b) for b in batches)
+        assert path.read_bytes()[: len(expected)] == expected
 
 
 @pytest.mark.parametrize("frame_bytes", [10_000, 400_000])  # batch.serialize()'s way, and the zero-copy way
@@ -323,21 +288,3 @@ def test_a_file_size_limit_inside_a_frame_keeps_every_frame_before_it(tmp_path, 
     assert not recording.complete
     assert recording.table("e").column("i").to_pylist() == [0, 1]
     assert [cell[0] for cell in recording.table("e").column("ext.bytes").to_pylist()] == [0, 1]
-
-
-def test_columns_one_at_a_time_give_the_same_pieces(monkeypatch):
-    """The way for pyarrow without RecordBatch.to_struct_array reads the same data."""
-    from rerun.wire import ipc_pieces
-
-    for name, batch in _all_batches():
-        fast = BatchLayout(batch.schema)
-        fast.pieces(batch)
-        expected = fast.pieces(batch)
-        with monkeypatch.context() as patch:
-            patch.setattr(ipc_pieces, "_column_data", ipc_pieces._column_data_one_by_one)
-            slow = BatchLayout(batch.schema)
-            slow.pieces(batch)
-            got = slow.pieces(batch)
-        assert (got is None) == (expected is None), name
-        if got is not None:
-            assert joined(got) == joined(expected), name
