@@ -40,7 +40,7 @@ def _batches_the_sdk_logs(tmp_path) -> list[pa.RecordBatch]:
         rr.log_rect("rect", [1, 2, 3, 4], label="r")
         rr.log_arrow("arrow", [0, 0, 0], [1, 2, 3], width_scale=0.5)
         rr.log_line_strip("strip", rng.random((5, 3)))
-        rr.log_extension_components("points", {"confidence": rng.random(100 + frame)})
+        rr.log_extension_components("points", {"payload_size_confidence": rng.random(100 + frame)})
     rr.log_annotation_context("classes", [(1, "one", (255, 0, 0))], timeless=True)
     rr.log_cleared("rect", recursive=True)
     rr.disconnect()
