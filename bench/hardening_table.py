@@ -342,7 +342,7 @@ def kill_rows(env: dict, workdir: Path) -> list[Row]:
         _fault_row(env, workdir, "ring", "kill"),
         _fault_row(env, workdir, "tcp", "kill"),
         _fault_row(env, workdir, "ring", "stop", hold_s=3),
-        _fault_row(env, workdir, "ring", "stop", hold_s=25),  # past the viewer's 20 s stall timeout inside a frame
+        _fault_row(env, workdir, "ring", "stop", hold_s=25),  # longer than the 20 s pause allowed inside a TCP frame
         _fault_row(env, workdir, "tcp", "stop", hold_s=25),
     ]
 
