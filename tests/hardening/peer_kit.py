@@ -228,6 +228,7 @@ class RingPeer:
             raise RuntimeError(f"the viewer refused the ring: {reply}")
         self.frame = None
         self.sent = 0
+        self.closed_by_viewer = False
 
     def start(self, frame) -> None:
         """The next frame to send (a uint8 array holding one whole frame)."""
@@ -247,8 +248,11 @@ class RingPeer:
             if not taken:
                 break
             self.sent += taken
-        if self.sent > before:
-            self.sock.send(b"W")  # a wake-up byte (the viewer also polls)
+        if self.sent > before and not self.closed_by_viewer:
+            try:
+                self.sock.send(b"W")  # a wake-up byte (the viewer also polls)
+            except OSError:  # the viewer dropped this producer (e.g. abandoned its frame): what a test may wait for
+                self.closed_by_viewer = True
         return self.sent - before
 
     def consumed(self) -> int:
