@@ -8,7 +8,6 @@ validated on its own, so a bad frame is dropped and counted, never handed to the
 
 from __future__ import annotations
 
-import itertools
 import mmap
 import os
 import time
@@ -27,11 +26,16 @@ from rerun_app.ingest.targets import HubTarget
 LEGACY_MAGIC = b"RRF0"
 #: ``SourceStats.end_reason`` of a file that could not be opened or read at all (the CLI exits non-zero).
 UNREADABLE = "unreadable"
-#: Events handed to ``StoreHub.add_events`` per hold of the ingest lock (the window reads between).
+#: Events handed to ``StoreHub.add_events`` per hold of the ingest lock (the window reads between), and the
+#: most bytes of LOG batches in one such slice: the store makes room for what comes as it comes, so a slice
+#: of copied-out frames (under a memory limit) must not hold much more than the limit leaves.
 BULK_EVENTS_PER_LOCK = 4096
+BULK_BYTES_PER_LOCK = 8 << 20
 #: While a 0.4.0 file loads into a store, the C heap's free pages are handed back after every this many bytes of
 #: decoded LOG batches (see :func:`rerun_app.store.trim_c_heap`): 145 MB of points peaked ~85 MB lower.
 TRIM_EVERY_BYTES = 8 << 20
+#: Under a memory limit, the pages of the mapped file already read are handed back after every this many bytes.
+RELEASE_EVERY_BYTES = 8 << 20
 
 
 def load_file(path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
@@ -69,14 +73,13 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
     if data[:4] != STREAM_MAGIC:
         raise WireError(f"not a rerun recording: magic {bytes(data[:4])!r}, expected {STREAM_MAGIC!r} or {LEGACY_MAGIC!r}")
     source.format_version = parse_stream_header(data[:8])  # from format 3 on, a frame without a checksum is damaged
-    whole = np.frombuffer(data, dtype=np.uint8)  # frames stay views of the mapping (zero copy)
+    whole = np.frombuffer(data, dtype=np.uint8)
     tail: list = []
     corrupt: list = []  # damaged frames are skipped (named below); reading goes on after them
     # Verified here, as they are found (which a damaged frame needs to be skipped): the dispatcher need not hash them again.
-    frames = (
-        whole[f.offset : f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]]
-        for f in iter_frames(whole, 8, tail, corrupt, source.format_version)
-    )
+    found = iter_frames(whole, 8, tail, corrupt, source.format_version)
+    bounded = isinstance(dispatcher.target, HubTarget) and dispatcher.target.hub.budget.bounded
+    frames = _copied_out(data, whole, found) if bounded else _views(whole, found)
     if isinstance(dispatcher.target, HubTarget):
         failure: list[Exception] = []
         _bulk_ingest(dispatcher, source, _decoded(dispatcher, source, frames, failure))
@@ -94,6 +97,30 @@ def _load_stream(data: mmap.mmap, dispatcher: Dispatcher, source: SourceStats) -
             source, f"the file ends mid-frame at byte {tail[0].offset} ({tail[0].missing_bytes} bytes missing); kept everything before it"
         )
     source.end_reason = "end of file"
+
+
+def _views(whole: np.ndarray, found: Iterator) -> Iterator[np.ndarray]:
+    """Each frame as a view of the mapping (zero copy: the store keeps the file's pages)."""
+    for f in found:
+        yield whole[f.offset : f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]]
+
+
+def _copied_out(data: mmap.mmap, whole: np.ndarray, found: Iterator) -> Iterator[np.ndarray]:
+    """Each frame copied out of the mapping, whose pages are handed back to the kernel as reading moves on.
+
+    Under a memory limit: the file's pages count in the viewer's resident memory as long as they are
+    mapped in, and the store could never free them by dropping data (a file larger than the limit
+    made it drop nearly everything and still stay far over). Copies are memory the store frees when
+    it lets a frame go; the page cache keeps the file's pages for whoever reads them again.
+    """
+    released = 0
+    for f in found:
+        end = f.offset + FRAME_HEADER.size + parse_frame_header(whole, f.offset)[1]
+        yield whole[f.offset : end].copy()
+        done = end // mmap.PAGESIZE * mmap.PAGESIZE  # pages up to here are read, verified and copied
+        if done - released >= RELEASE_EVERY_BYTES:
+            data.madvise(mmap.MADV_DONTNEED, released, done - released)
+            released = done
 
 
 def _load_legacy(data: mmap.mmap, path: str, dispatcher: Dispatcher, source: SourceStats) -> None:
@@ -170,6 +197,19 @@ def _validated(dispatcher: Dispatcher, source: SourceStats, events: Iterable[Eve
         yield event
 
 
+def _next_slice(events: Iterator[Event]) -> list[Event]:
+    """The next events, up to :data:`BULK_EVENTS_PER_LOCK` of them or :data:`BULK_BYTES_PER_LOCK` of LOG batches."""
+    chunk: list[Event] = []
+    nbytes = 0
+    for event in events:
+        chunk.append(event)
+        if isinstance(event, LogEvent):
+            nbytes += event.batch.nbytes
+        if len(chunk) >= BULK_EVENTS_PER_LOCK or nbytes >= BULK_BYTES_PER_LOCK:
+            break
+    return chunk
+
+
 def _bulk_ingest(dispatcher: Dispatcher, source: SourceStats, events: Iterator[Event]) -> None:
     """Feed ``events`` to ``StoreHub.add_events`` in slices, each under the ingest lock.
 
@@ -178,7 +218,7 @@ def _bulk_ingest(dispatcher: Dispatcher, source: SourceStats, events: Iterator[E
     """
     hub = dispatcher.target.hub
     while True:
-        chunk = list(itertools.islice(events, BULK_EVENTS_PER_LOCK))
+        chunk = _next_slice(events)
         if not chunk:
             return
         dispatcher.last_frame_time = time.monotonic()

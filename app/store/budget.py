@@ -63,6 +63,11 @@ class MemoryBudget:
         self.after_eviction: list[Callable[[], None]] = []
 
     @property
+    def bounded(self) -> bool:
+        """True when a store or process limit is set (the data held must then be memory the stores can free)."""
+        return self.limit is not None or self.process_limit is not None
+
+    @property
     def bytes(self) -> int:
         """Accounted bytes of every registered store together."""
         return sum(store.accounted_bytes for store in list(self._stores))
