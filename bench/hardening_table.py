@@ -125,15 +125,19 @@ def _limit_row(result: dict, label: str) -> Row:
     peak = result["rss_peak_MB"] * MB
     kept, arrived = result["frames_kept"], result["frames_arrived"]
     frame = 640 * 480 * 3
-    complete = arrived == 600
+    # Nothing the limit would keep is lost: the frames held are exactly the newest ones (a logger's bounded queue
+    # may have dropped older frames while the viewer paused; the limit would have let those go anyway).
+    held = result["frames_held"]
+    newest = bool(kept) and held == [600 - kept, 599]
     outcome = ("survived" if result["survived"] else "**crashed**") + f", {arrived} of 600 frames arrived, the limit kept {kept} " \
-        f"({kept * frame / MB:.0f} MB of images)"
+        f"({kept * frame / MB:.0f} MB of images): frames {held[0] if held else '-'}..{held[1] if held else '-'}" + \
+        ("" if newest else ", **not the newest**")
     split = f" (file-backed pages: {result['file_backed_peak_MB']} MB)"
     mapped = result["file_backed_peak_MB"] * MB - BASELINE_FILE_BACKED
     note = (f"~{mapped / MB:.0f} MB of file-backed pages beyond the libraries' (a memory-mapped file's, which the memory "
             "limit counts and evicting data does not release)" if not _under_limit(peak) and mapped > LIMIT / 4 else "")
     return Row(f"memory limit 300 MB, 600 x 640x480 RGB frames, {label}", "600", outcome, _memory(peak, split),
-               bool(result["survived"] and complete and kept and _under_limit(peak)), note)
+               bool(result["survived"] and newest and kept >= 100 and _under_limit(peak)), note)
 
 
 FILE_WRITER = """
@@ -162,7 +166,7 @@ def row_file_with_limit(env: dict, workdir: Path) -> dict:
     path.unlink()
     return {"survived": not crashed, "frames_kept": peers.store_rows(stats, "camera/image"),
             "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB),
-            "file_backed_peak_MB": round(viewer.peak_file / MB)}
+            "file_backed_peak_MB": round(viewer.peak_file / MB), "frames_held": peers.held_range(stats, "sequence:frame")}
 
 
 def limit_rows(env: dict, workdir: Path) -> list[Row]:

@@ -320,7 +320,15 @@ def row_transport(env, transport: str) -> dict:
     return {"row": f"memory limit, {transport} (600 640x480 frames)", "cases": 600, "survived": not crashed,
             "frames_kept": store_rows(stats, "camera/image") if ok else "logger failed",
             "frames_arrived": sum(s["log_rows"] for s in stats["sources"]) if stats else None, "rss_peak_MB": round(viewer.peak / MB),
-            "file_backed_peak_MB": round(viewer.peak_file / MB)}
+            "file_backed_peak_MB": round(viewer.peak_file / MB), "frames_held": held_range(stats, "sequence:frame")}
+
+
+def held_range(stats: dict | None, timeline: str) -> list:
+    """[first, last] time the viewer's store still held on ``timeline`` at exit ([] without stats or data)."""
+    if not stats:
+        return []
+    ranges = [r.get("time_ranges", {}).get(timeline, []) for r in stats["store"]["recordings"].values()]
+    return next((r for r in ranges if r), [])
 
 
 def _peer_kit():

@@ -102,11 +102,14 @@ class HubTarget:
         out: dict[str, dict] = {}
         for recording_id in self.hub.recording_ids():
             try:
-                stats = self.hub.store(recording_id).stats()
+                store = self.hub.store(recording_id)
+                stats = store.stats()
                 out[recording_id] = {
                     "rows_per_entity": {path: e.rows + e.timeless_rows for path, e in stats.entities.items()},
                     "total_bytes": stats.total_bytes,
                     "evicted_rows": stats.evicted_rows,
+                    # (first, last) time with data still held, per "type:name" timeline: what a memory limit kept.
+                    "time_ranges": {f"{tl.type}:{tl.name}": list(store.time_range(tl) or ()) for tl in store.timelines()},
                 }
             except Exception as exc:  # noqa: BLE001 - stats must never take the viewer down
                 out[recording_id] = {"error": f"{type(exc).__name__}: {exc}"}

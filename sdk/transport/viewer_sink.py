@@ -26,7 +26,7 @@ from rerun.sinks.base import Sink
 from rerun.transport.address import Address
 from rerun.transport import process_hooks
 from rerun.transport.buffers import default_pool
-from rerun.transport.connection import Connection, connect, wait_to_write
+from rerun.transport.connection import CALLER_WAIT_S, Connection, connect, wait_to_write
 from rerun.transport.ring import DEFAULT_RING_BYTES, RingWriter
 from rerun.transport.segment_spares import SegmentSpares
 from rerun.transport.segments import DEFAULT_SEGMENT_BYTES, SEGMENT_MIN_BYTES
@@ -39,6 +39,8 @@ DEFAULT_BUFFER_BYTES = 256 << 20
 RECONNECT_DELAY_S = (0.05, 1.0)  # first and largest delay between connection attempts
 _SMALL_FRAME = 256 << 10
 _COALESCE_BYTES = 1 << 20
+#: Longest a log call waits for room in a full queue while the viewer is still taking frames.
+PACING_LIMIT_S = 1.0
 
 def _env_bytes(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -128,6 +130,7 @@ class ViewerSink(Sink):
         self._closed = False
         self._warned_drop = False
         self._warned_connect = False
+        self._stalled_at: int | None = None  # sent bytes when a wait for room found the viewer taking nothing
         self._worker: threading.Thread | None = None
         self._last_error: str | None = None
         self._last_connect_failed = False
@@ -208,11 +211,35 @@ class ViewerSink(Sink):
             if self._closed:
                 self._count_drop(item.frame.nbytes)
                 return
+            if self._queued_bytes + item.frame.nbytes > self.buffer_bytes:
+                self._wait_for_room(item.frame.nbytes)
             self._queue.append(item)
             self._queued_bytes += item.frame.nbytes
             if self._queued_bytes > self.buffer_bytes:
                 self._drop_oldest()
             self._cond.notify_all()
+
+    def _wait_for_room(self, nbytes: int) -> None:
+        """The queue is full: wait while the viewer takes frames (each sent frame gives it another
+        :data:`CALLER_WAIT_S`, up to :data:`PACING_LIMIT_S` in all), so a logger faster than a live viewer
+        is slowed to its pace instead of losing frames; a viewer that takes nothing for ``CALLER_WAIT_S``
+        (stopped, gone) is not waited for: the oldest unsent frames are dropped, and later calls do not wait
+        until it takes one again (lock held)."""
+        if self._stalled_at == self._sent_bytes:
+            return  # nothing sent since a wait found the viewer taking nothing: do not wait again
+        now = time.monotonic()
+        deadline, give_up = now + CALLER_WAIT_S, now + PACING_LIMIT_S
+        sent = self._sent_bytes
+        while self._queued_bytes + nbytes > self.buffer_bytes and not self._closed and self._conn is not None and self._conn.alive:
+            now = time.monotonic()
+            if self._sent_bytes != sent:
+                sent, deadline = self._sent_bytes, now + CALLER_WAIT_S
+            remaining = min(deadline, give_up) - now
+            if remaining <= 0:
+                if deadline <= give_up:
+                    self._stalled_at = sent
+                return
+            self._cond.wait(remaining)
 
     def _drop_oldest(self) -> None:
         """Drop queued LOG frames, oldest first, until the queue is within its bound (lock held)."""

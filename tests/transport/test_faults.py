@@ -120,6 +120,25 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
     assert len(newest_run) >= (3 << 20) // 210_000  # 3 MiB of 200 kB frames (+ their headers)
 
 
+def test_a_live_viewer_slower_than_a_tcp_logger_paces_it_instead_of_losing_frames(viewer):
+    """A logger that makes frames faster than the viewer takes them fills its queue (2 MiB here): while the
+    viewer keeps taking frames the log call waits for room, and nothing is dropped."""
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="tcp", buffer_bytes=2 << 20)
+    sent = range(0, 100)
+    try:
+        sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults"})
+        wait_connected(sink)
+        slowest = send_all(sink, sent, 200_000)  # 20 MB through a 2 MiB queue
+        assert slowest < HANG_S
+        assert sink.flush()
+        stats = sink.stats()
+    finally:
+        sink.close()
+    viewer.stop()
+    assert stats["dropped_messages"] == 0
+    assert saved_frames(viewer.save_path) == list(sent)
+
+
 def test_logger_killed_mid_frame_leaves_viewer_and_other_producers_unharmed(viewer):
     # 300 k points = 3.6 MB frames, more than a quarter of the 4 MiB test ring: they travel in
     # chunks (segments are off). The doomed logger's sender stops for good right after the first
