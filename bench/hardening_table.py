@@ -140,17 +140,8 @@ def _limit_row(result: dict, label: str) -> Row:
                bool(result["survived"] and newest and kept >= 100 and _under_limit(peak)), note)
 
 
-FILE_WRITER = """
-import sys, numpy as np, rerun as rr
-rr.init("camera-stream")
-rr.save(sys.argv[1])
-image = np.zeros((480, 640, 3), np.uint8)
-for i in range(600):
-    rr.set_time_sequence("frame", i)
-    image[...] = i % 251
-    rr.log_image("camera/image", image)
-rr.disconnect()
-"""
+#: The same 600 frames as the transport rows' logger, written by ``rr.save`` instead.
+FILE_WRITER = peers.IMAGE_LOGGER.replace("rr.connect(sys.argv[1])", "rr.save(sys.argv[1])")
 
 
 def row_file_with_limit(env: dict, workdir: Path) -> dict:

@@ -100,18 +100,25 @@ def test_a_ring_producer_stalled_inside_a_chunked_frame_is_dropped_and_its_room_
         viewer.ingest.close()
 
 
-def test_a_ring_producer_gone_while_its_chunked_frame_waits_gives_up_its_place(caplog):
-    viewer = _InProcessViewer(10 << 20)
-    holder_frame = blob_frame("holder", 6 << 20, 1)
+def _hold_the_budget(viewer):
+    """A TCP peer whose 6 MiB frame is admitted (its first MiB sent): the 10 MiB budget has no room for another
+    such frame until the rest comes. Returns its socket and the frame."""
     import socket
 
     from rerun.wire.frames import STREAM_HEADER
 
+    holder_frame = blob_frame("holder", 6 << 20, 1)
     holder = socket.create_connection(("127.0.0.1", viewer.server.port))
+    holder.sendall(STREAM_HEADER + holder_frame[: 1 << 20].tobytes())
+    wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the holder's frame to be admitted")
+    return holder, holder_frame
+
+
+def test_a_ring_producer_gone_while_its_chunked_frame_waits_gives_up_its_place(caplog):
+    viewer = _InProcessViewer(10 << 20)
+    holder, holder_frame = _hold_the_budget(viewer)
     quitter = RingPeer(viewer.server.port, capacity=1 << 20)
     try:
-        holder.sendall(STREAM_HEADER + holder_frame[: 1 << 20].tobytes())
-        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the holder's frame to be admitted")
         quitter.start(blob_frame("quitter", 6 << 20, 2))
         quitter.push()
         wait_until(lambda: viewer.budget.waiting == 1, 30, "the ring frame to wait for room")
@@ -154,17 +161,10 @@ def test_a_ring_producer_trickling_a_chunked_frame_while_another_frame_waits_is_
 
 def test_a_big_frame_in_one_ring_record_waits_for_its_share_of_the_budget_too():
     """A ring record holds up to half the ring (128 MiB by default): copied out, it takes memory like a chunked frame."""
-    import socket
-
-    from rerun.wire.frames import STREAM_HEADER
-
     viewer = _InProcessViewer(10 << 20)
-    holder_frame = blob_frame("holder", 6 << 20, 1)
-    holder = socket.create_connection(("127.0.0.1", viewer.server.port))
+    holder, holder_frame = _hold_the_budget(viewer)
     producer = RingPeer(viewer.server.port, capacity=16 << 20)
     try:
-        holder.sendall(STREAM_HEADER + holder_frame[: 1 << 20].tobytes())
-        wait_until(lambda: viewer.budget.reserved >= 6 << 20, 30, "the holder's frame to be admitted")
         assert producer.ring.try_write_frame(blob_frame("whole", 6 << 20, 2))  # one record
         producer.sock.send(b"W")
         wait_until(lambda: viewer.budget.waiting == 1, 30, "the ring frame to wait for room")

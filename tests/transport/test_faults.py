@@ -90,23 +90,32 @@ def test_viewer_killed_mid_stream_leaves_the_logger_running_and_a_new_viewer_is_
     assert load(second.save_path).recording_id == "rec-faults"
 
 
-def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
-    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="ring", buffer_bytes=3 << 20, ring_bytes=2 << 20)
-    sent = range(0, 120)
+def _blobs_through(sink: ViewerSink, viewer, sent: range, stalled: bool = False) -> dict:
+    """Send a 200 kB blob per frame of ``sent`` through ``sink`` once connected (the viewer stopped with SIGSTOP
+    meanwhile if ``stalled``), no call hanging; flush, close, stop the viewer; return the sink's stats."""
     try:
         sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults"})
         wait_connected(sink)
-        os.kill(viewer.proc.pid, signal.SIGSTOP)
+        if stalled:
+            os.kill(viewer.proc.pid, signal.SIGSTOP)
         try:
-            slowest = send_all(sink, sent, 200_000)  # 24 MB against 2 MiB of ring + 3 MiB of queue
+            slowest = send_all(sink, sent, 200_000)
         finally:
-            os.kill(viewer.proc.pid, signal.SIGCONT)
+            if stalled:
+                os.kill(viewer.proc.pid, signal.SIGCONT)
         assert slowest < HANG_S
         assert sink.flush()
         stats = sink.stats()
     finally:
         sink.close()
     viewer.stop()
+    return stats
+
+
+def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
+    sent = range(0, 120)
+    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="ring", buffer_bytes=3 << 20, ring_bytes=2 << 20)
+    stats = _blobs_through(sink, viewer, sent, stalled=True)  # 24 MB against 2 MiB of ring + 3 MiB of queue
     frames = saved_frames(viewer.save_path)
     assert stats["dropped_messages"] > 0
     assert len(frames) + stats["dropped_messages"] == len(sent)
@@ -123,18 +132,8 @@ def test_stalled_viewer_drops_the_oldest_and_keeps_the_newest(viewer):
 def test_a_live_viewer_slower_than_a_tcp_logger_paces_it_instead_of_losing_frames(viewer):
     """A logger that makes frames faster than the viewer takes them fills its queue (2 MiB here): while the
     viewer keeps taking frames the log call waits for room, and nothing is dropped."""
-    sink = ViewerSink(Address("127.0.0.1", viewer.port), transport="tcp", buffer_bytes=2 << 20)
     sent = range(0, 100)
-    try:
-        sink.send_control(FrameKind.BEGIN_RECORDING, {"recording_id": "rec-faults"})
-        wait_connected(sink)
-        slowest = send_all(sink, sent, 200_000)  # 20 MB through a 2 MiB queue
-        assert slowest < HANG_S
-        assert sink.flush()
-        stats = sink.stats()
-    finally:
-        sink.close()
-    viewer.stop()
+    stats = _blobs_through(ViewerSink(Address("127.0.0.1", viewer.port), transport="tcp", buffer_bytes=2 << 20), viewer, sent)
     assert stats["dropped_messages"] == 0
     assert saved_frames(viewer.save_path) == list(sent)
 

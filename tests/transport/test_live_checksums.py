@@ -185,6 +185,20 @@ def _scalars(path, entity: str) -> tuple[list, list]:
     return table.column("frame").to_pylist(), [c[0] for c in table.column("rerun.scalar").to_pylist()]
 
 
+def _assert_only_the_unchecksummed_frame_was_dropped(viewer, stats: dict, kind: str, offset: int, values: list) -> None:
+    """Of the two ``kind`` sources (format 3, then format 1), the first dropped only its frame 4 (the one without a
+    checksum, at stream byte ``offset``) with the warning a user sees; the second kept all three of its frames."""
+    new_source, old_source = [s for s in stats["sources"] if s["kind"] == kind]  # in the order they connected
+    assert new_source["errors"] == 1 and new_source["frames"] == 6
+    assert f"dropped the LOG frame at byte {offset} of the stream (frame 4)" in new_source["last_error"]
+    assert "has no checksum" in new_source["last_error"]
+    assert f"at byte {offset} of the stream" in viewer.stderr and "has no checksum" in viewer.stderr
+    assert old_source["errors"] == 0 and old_source["log_rows"] == 3
+    assert _scalars(viewer.save_path, f"{kind}/plot") == ([0, 1, 3, 4], values)
+    assert _scalars(viewer.save_path, f"{kind}/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
+    assert new_source["format_version"] == 3 and old_source["format_version"] == 1
+
+
 def test_a_tcp_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_in_a_format_3_stream(tmp_path):
     """The stream header says format 3, so a frame without a checksum is damaged, not an old frame; a
     format-1 peer's frames (no checksums, stream header version 1) are still read."""
@@ -204,15 +218,7 @@ def test_a_tcp_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_in_a_fo
         stats = viewer.stop()
     finally:
         viewer.kill()
-    new_source, old_source = [s for s in stats["sources"] if s["kind"] == "tcp"]  # in the order they connected
-    assert new_source["errors"] == 1 and new_source["frames"] == 6
-    assert f"dropped the LOG frame at byte {offset_of_damaged} of the stream (frame 4)" in new_source["last_error"]
-    assert "has no checksum" in new_source["last_error"]
-    assert f"at byte {offset_of_damaged} of the stream" in viewer.stderr and "has no checksum" in viewer.stderr  # the warning a user sees
-    assert old_source["errors"] == 0 and old_source["log_rows"] == 3
-    assert _scalars(viewer.save_path, "tcp/plot") == ([0, 1, 3, 4], [0.0, 1.5, 4.5, 6.0])
-    assert _scalars(viewer.save_path, "tcp/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
-    assert new_source["format_version"] == 3 and old_source["format_version"] == 1
+    _assert_only_the_unchecksummed_frame_was_dropped(viewer, stats, "tcp", offset_of_damaged, [0.0, 1.5, 4.5, 6.0])
 
 
 def _ring_peer(port: int, format_version: int, frames: list[bytes]) -> None:
@@ -251,15 +257,7 @@ def test_a_ring_frame_whose_checksum_flag_and_tag_were_cleared_is_dropped_by_a_r
         stats = viewer.stop()
     finally:
         viewer.kill()
-    new_source, old_source = [s for s in stats["sources"] if s["kind"] == "ring"]  # in the order they connected
-    assert new_source["errors"] == 1 and new_source["frames"] == 6
-    assert f"dropped the LOG frame at byte {offset_of_damaged} of the stream (frame 4)" in new_source["last_error"]
-    assert "has no checksum" in new_source["last_error"]
-    assert f"at byte {offset_of_damaged} of the stream" in viewer.stderr and "has no checksum" in viewer.stderr
-    assert old_source["errors"] == 0 and old_source["log_rows"] == 3
-    assert _scalars(viewer.save_path, "ring/plot") == ([0, 1, 3, 4], [0.0, 2.0, 6.0, 8.0])
-    assert _scalars(viewer.save_path, "ring/old") == ([0, 1, 2], [0.0, -1.0, -2.0])
-    assert new_source["format_version"] == 3 and old_source["format_version"] == 1
+    _assert_only_the_unchecksummed_frame_was_dropped(viewer, stats, "ring", offset_of_damaged, [0.0, 2.0, 6.0, 8.0])
 
 
 def test_frames_re_served_over_websocket_carry_a_checksum_even_from_a_format_1_peer():
