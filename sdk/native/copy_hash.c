@@ -22,7 +22,13 @@
 #include <stdint.h>
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
+#if defined(__x86_64__) || defined(_M_X64)
+/* libxxhash's run-time choice of SSE2 / AVX2 / AVX-512 (Debian builds it into the x86-64 library). */
 #include <xxh_x86dispatch.h>
+#define HASH_UPDATE XXH3_64bits_update_dispatch
+#else
+#define HASH_UPDATE XXH3_64bits_update
+#endif
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #define HAVE_STREAMING_STORES 1
@@ -68,7 +74,7 @@ static void copy_hash_steps(XXH3_state_t *state, unsigned char *dst, const unsig
 #endif
     for (size_t offset = 0; offset < n; offset += STEP_BYTES) {
         size_t k = n - offset < STEP_BYTES ? n - offset : STEP_BYTES;
-        XXH3_64bits_update_dispatch(state, src + offset, k);
+        HASH_UPDATE(state, src + offset, k);
 #ifdef HAVE_STREAMING_STORES
         if (streaming) {
             stream_copy(dst + offset, src + offset, k);
