@@ -205,12 +205,22 @@ class FileSink(Sink):
         self._abandon()
         raise OSError(exc.errno, f"Writing {self.path!r} failed: {_reason(exc)}; later messages to it are dropped") from exc
 
-    def _write_pieces(self, pieces: list, nbytes: int) -> None:
-        """Write ``pieces`` (``nbytes`` in all) back to back with writev (the coalescing buffer is empty
-        between frames)."""
-        written = os.writev(self._fd, pieces) if len(pieces) <= _IOV_MAX else 0
-        if written != nbytes:
-            self._write_rest(pieces, written)
+    def _send_frame(self, pieces: list, nbytes: int) -> None:
+        """Write one frame's ``pieces`` (``nbytes`` in all) back to back with writev (the coalescing buffer is
+        empty between frames), within the reserved blocks; the frame is in the file when this returns, or the
+        sink has failed (raised once)."""
+        end = self._position + nbytes
+        try:
+            if end > self._reserved and self._reserve_with is not None:
+                self._reserve(end)
+            written = os.writev(self._fd, pieces) if len(pieces) <= _IOV_MAX else 0
+            if written != nbytes:
+                self._write_rest(pieces, written)
+            self._position = end
+        except OSError as exc:
+            self._fail(exc)
+        self._sent_messages += 1
+        self._sent_bytes += nbytes
 
     def _write_rest(self, pieces: list, written: int) -> None:
         """Write what follows the first ``written`` bytes of ``pieces``: after a short write (allowed,
@@ -255,19 +265,7 @@ class FileSink(Sink):
         state.update(schema_message)
         state.update(body)
         state.update(END_OF_STREAM)
-        pieces = [header, schema_message, body, END_OF_STREAM + DIGEST.pack(state.intdigest())]
-        end = self._position + nbytes
-        try:
-            if end > self._reserved and self._reserve_with is not None:
-                self._reserve(end)
-            written = os.writev(self._fd, pieces)
-            if written != nbytes:
-                self._write_rest(pieces, written)
-            self._position = end
-        except OSError as exc:
-            self._fail(exc)
-        self._sent_messages += 1
-        self._sent_bytes += nbytes
+        self._send_frame([header, schema_message, body, END_OF_STREAM + DIGEST.pack(state.intdigest())], nbytes)
 
     def _send_pieces(self, kept: KeptWriter | None, batch: pa.RecordBatch) -> None:
         """Write a LOG frame whose payload the schema's kept writer (``kept``; None: a new one, for a
@@ -295,20 +293,10 @@ class FileSink(Sink):
                 collector.write(END_OF_STREAM)
             if collector.tell() != FRAME_HEADER.size + size:  # never seen; would corrupt the file
                 raise RuntimeError(f"Arrow wrote {collector.tell() - FRAME_HEADER.size} bytes for a LOG payload sized at {size}")
-            pieces = collector.pieces
-            pieces.append(DIGEST.pack(collector.state.intdigest()))
-            end = self._position + nbytes
-            try:
-                if end > self._reserved and self._reserve_with is not None:
-                    self._reserve(end)
-                self._write_pieces(pieces, nbytes)
-                self._position = end
-            except OSError as exc:
-                self._fail(exc)
+            collector.pieces.append(DIGEST.pack(collector.state.intdigest()))
+            self._send_frame(collector.pieces, nbytes)
         finally:
             collector.release()
-        self._sent_messages += 1
-        self._sent_bytes += nbytes
 
     def send_control(self, kind: FrameKind, obj: dict) -> None:
         frame = encode_json_frame(kind, obj, checksum=True)
