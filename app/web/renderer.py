@@ -168,6 +168,7 @@ class WebRenderer:
 
         dirty = True
         last_data_change = -1e9
+        was_live = False
         while True:
             with self._cond:
                 if self._stop:
@@ -183,13 +184,20 @@ class WebRenderer:
             dirty |= bool(events)
             if viewer.poll():
                 last_data_change = time.monotonic()
-            dirty |= viewer.take_redraw()
+            # A redraw the viewer asked for is taken only when a frame is due anyway: taken while no page could take a
+            # frame, the frames ImGui needs to lay out new data were used up and the page kept the first, unsettled one.
+            dirty = dirty or viewer.take_redraw()
             dirty |= imgui.get_current_context().input_events_queue.size() > 0
             if dirty and self.frames.can_take_frame():
                 self._render(viewer, seq)
                 dirty = False
                 continue
             live = time.monotonic() - last_data_change < LIVE_QUIET_S
+            if was_live and not live:
+                # Data stopped coming: draw the settle frames once more, so the last picture a page keeps is of the
+                # settled views (on a loaded machine the frames right after the data could still be laying them out).
+                viewer.request_redraw()
+            was_live = live
             with self._cond:
                 if not self._stop and (dirty or not self._inbox):
                     self._cond.wait(LIVE_POLL_S if live else IDLE_POLL_S)

@@ -117,7 +117,10 @@ def wait_for_pixels(page, condition, what: str, timeout: float = DEADLINE_S) -> 
 
             shot = Path(os.environ.get("PYTEST_WEB_FAILURES", "/tmp")) / f"web-failure-{os.getpid()}.png"
             Image.fromarray(image).save(shot)
-            pytest.fail(f"the page never showed {what} within {timeout} s (last picture: {shot})")
+            state = page.evaluate("window.rerunWeb ? {drawn: window.rerunWeb.framesDrawn, failed: window.rerunWeb.framesFailed, "
+                                  "last: window.rerunWeb.lastHeader && window.rerunWeb.lastHeader.index, "
+                                  "connected: window.rerunWeb.connected} : null")
+            pytest.fail(f"the page never showed {what} within {timeout} s (last picture: {shot}; page: {state})")
         time.sleep(0.05)
 
 

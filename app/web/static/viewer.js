@@ -8,7 +8,7 @@
   // Counters read by tests and bench/web.py: bytes received, input → frame latency (ms) of the newest input
   // event each frame applied (the server numbers the events it took in input_seq; this page counts what it sent),
   // and how many frames re-rendered the 3D/2D views (the others only redrew the UI over the cached scene).
-  const state = { connected: false, framesDrawn: 0, sceneFrames: 0, lastHeader: null, status: "connecting",
+  const state = { connected: false, framesDrawn: 0, framesFailed: 0, sceneFrames: 0, lastHeader: null, status: "connecting",
                   reconnects: 0, bytesReceived: 0, inputsSent: 0, latencies: [], renderMs: [] };
   const sendTimes = new Map();
   window.rerunWeb = state;
@@ -57,7 +57,17 @@
     const headerLength = view.getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(data, 4, headerLength)));
     const blob = new Blob([new Uint8Array(data, 4 + headerLength)], { type: "image/jpeg" });
-    const bitmap = await createImageBitmap(blob);
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(blob);
+    } catch (err) {
+      // Acknowledged all the same: a frame never acknowledged would hold this page's place for ever (the server sends
+      // a page nothing while its frames are unacknowledged), and the next frame shows the same view, newer.
+      console.error("frame", header.index, "could not be decoded:", err);
+      state.framesFailed += 1;
+      send({ type: "ack", index: header.index });
+      return;
+    }
     if (canvas.width !== header.width || canvas.height !== header.height) {
       canvas.width = header.width;
       canvas.height = header.height;
