@@ -14,7 +14,6 @@
  *                        seal() writes the digest (u64 little-endian) right after what was written;
  *                        reset(target) starts over on another buffer (an Arrow writer kept on it
  *                        writes frame after frame into different places).
- *   copy_and_hash(dst, src) -> int   one-shot: copy src to the start of dst, return XXH3-64 of src.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -250,43 +249,7 @@ static PyTypeObject CopyHasherType = {
     .tp_getset = CopyHasher_getset,
 };
 
-/* -- copy_and_hash ---------------------------------------------------------------------------------- */
-static PyObject *copy_and_hash(PyObject *module, PyObject *args)
-{
-    PyObject *dst_obj, *src_obj;
-    if (!PyArg_ParseTuple(args, "OO:copy_and_hash", &dst_obj, &src_obj))
-        return NULL;
-    Py_buffer dst, src;
-    if (PyObject_GetBuffer(dst_obj, &dst, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)
-        return NULL;
-    if (PyObject_GetBuffer(src_obj, &src, PyBUF_C_CONTIGUOUS) < 0) {
-        PyBuffer_Release(&dst);
-        return NULL;
-    }
-    PyObject *result = NULL;
-    if (src.len > dst.len) {
-        PyErr_Format(PyExc_ValueError, "copying %zd bytes into %zd", src.len, dst.len);
-    } else {
-        XXH3_state_t state;
-        XXH3_INITSTATE(&state);
-        XXH3_64bits_reset(&state);
-        if (src.len >= RELEASE_GIL_MIN_BYTES) {
-            Py_BEGIN_ALLOW_THREADS
-            copy_hash_steps(&state, dst.buf, src.buf, (size_t)src.len);
-            Py_END_ALLOW_THREADS
-        } else {
-            copy_hash_steps(&state, dst.buf, src.buf, (size_t)src.len);
-        }
-        result = PyLong_FromUnsignedLongLong(XXH3_64bits_digest(&state));
-    }
-    PyBuffer_Release(&src);
-    PyBuffer_Release(&dst);
-    return result;
-}
-
 static PyMethodDef module_methods[] = {
-    {"copy_and_hash", copy_and_hash, METH_VARARGS,
-     "copy_and_hash(dst, src) -> int: copy src to the start of dst; return the XXH3-64 of src."},
     {NULL, NULL, 0, NULL},
 };
 

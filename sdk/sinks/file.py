@@ -11,7 +11,7 @@ from xxhash import xxh3_64
 from rerun.sinks.base import Sink
 from rerun.wire.frames import DIGEST, FRAME_HEADER, STREAM_HEADER, FrameKind, encode_frame_header, encode_json_frame, frame_size
 from rerun.wire.kept_writers import KeptWriter, KeptWriters
-from rerun.wire.log_table import END_OF_STREAM, log_payload_size, write_log_payload
+from rerun.wire.log_table import END_OF_STREAM, log_payload_size
 
 #: Batches with at least this many bytes of buffers go to the OS straight from their own memory: the
 #: schema's kept IPC stream writer (:mod:`rerun.wire.kept_writers`) hands its pieces (the batch's own
@@ -280,19 +280,7 @@ class FileSink(Sink):
         collector = self._collector if kept is None else kept.sink
         collector.reset(None)
         try:
-            collector.write(encode_frame_header(FrameKind.LOG, size, checksum=True))
-            if kept is None:
-                write_log_payload(batch, pa.PythonFile(collector, mode="w"))
-            else:
-                collector.write(kept.schema_message)
-                try:
-                    kept.writer.write_batch(batch)
-                except BaseException:
-                    self._writers.forget(kept)  # half-way through a message: never reused
-                    raise
-                collector.write(END_OF_STREAM)
-            if collector.tell() != FRAME_HEADER.size + size:  # never seen; would corrupt the file
-                raise RuntimeError(f"Arrow wrote {collector.tell() - FRAME_HEADER.size} bytes for a LOG payload sized at {size}")
+            self._writers.write_frame(collector, kept, batch, size)
             collector.pieces.append(DIGEST.pack(collector.state.intdigest()))
             self._send_frame(collector.pieces, nbytes)
         finally:

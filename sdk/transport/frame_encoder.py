@@ -11,9 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from rerun.transport.hashing_writer import NATIVE_COPY_HASH, new_sealing_sink
-from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header
 from rerun.wire.kept_writers import KeptWriters
-from rerun.wire.log_table import END_OF_STREAM, write_log_payload
 
 
 class LogFrameEncoder:
@@ -48,20 +46,7 @@ class LogFrameEncoder:
         sink = kept.sink if kept is not None else new_sealing_sink(target, self._native)
         sink.reset(target)
         try:
-            sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
-            if kept is None:  # a schema with dictionaries: a new stream writer each time
-                write_log_payload(batch, pa.PythonFile(sink, mode="w"))
-            else:
-                sink.write(kept.schema_message)
-                kept.writer.write_batch(batch)
-                sink.write(END_OF_STREAM)
-            written = sink.tell()
-            if written != FRAME_HEADER.size + payload_size:
-                raise RuntimeError(f"Arrow wrote {written - FRAME_HEADER.size} bytes for a payload sized at {payload_size}")
+            self._writers.write_frame(sink, kept, batch, payload_size)
             sink.seal()
-        except BaseException:
-            if kept is not None:
-                self._writers.forget(kept)  # the writer may be half-way through a message: never reuse it
-            raise
         finally:
             sink.release()  # no view of the target may outlive this call (a ring's mapping must close later)

@@ -28,8 +28,8 @@ the new head; the consumer copies a record out, then stores the new tail. Each s
 own slot, so no lock is shared between processes; aligned 8-byte numpy stores are single
 instructions, and x86's store ordering keeps the record visible before the head that publishes it.
 The SDK copies big frames with non-temporal stores and fences them (``sfence``) before the head is
-stored, so they too are visible first. Neither side spins: each blocks (``select``) on its wake-up eventfd, passed to the viewer over its
-Unix socket, or else on the connection's control socket, and is woken by a write to it; the
+stored, so they too are visible first. Neither side spins: each blocks (``select``) on its wake-up
+eventfd, passed to the viewer over its Unix socket, or else on the connection's control socket, and is woken by a write to it; the
 waiting flags in the header make wake-ups happen only when the other side sleeps.
 """
 

@@ -19,7 +19,8 @@ from typing import Callable
 
 import pyarrow as pa
 
-from rerun.wire.log_table import END_OF_STREAM, log_payload_size, schema_has_dictionary
+from rerun.wire.frames import FRAME_HEADER, FrameKind, encode_frame_header
+from rerun.wire.log_table import END_OF_STREAM, log_payload_size, schema_has_dictionary, write_log_payload
 
 #: Schemas whose writers are kept (the most recently used); a stream of many entities beyond it still
 #: works, each miss costing a new writer.
@@ -89,3 +90,27 @@ class KeptWriters:
         """Byte size of the LOG payload of ``batch`` (as :func:`rerun.wire.log_table.log_payload_size`)."""
         kept = self.find(batch.schema)
         return log_payload_size(batch) if kept is None else kept.payload_size(batch)
+
+    def write_frame(self, sink, kept: KeptWriter | None, batch: pa.RecordBatch, payload_size: int) -> None:
+        """Write the LOG frame header and payload of ``batch`` into ``sink`` (already reset): through
+        ``kept`` (this schema's kept writer, whose sink it is) or, for None, a new stream writer. A kept
+        writer that fails is forgotten (it may be half-way through a message).
+
+        Raises
+        ------
+        RuntimeError
+            If Arrow wrote another number of bytes than ``payload_size`` (the sink holds no valid frame).
+        """
+        sink.write(encode_frame_header(FrameKind.LOG, payload_size, checksum=True))
+        if kept is None:  # a schema with dictionaries: a new stream writer each time
+            write_log_payload(batch, pa.PythonFile(sink, mode="w"))
+        else:
+            sink.write(kept.schema_message)
+            try:
+                kept.writer.write_batch(batch)
+            except BaseException:
+                self.forget(kept)
+                raise
+            sink.write(END_OF_STREAM)
+        if sink.tell() != FRAME_HEADER.size + payload_size:  # never seen; the frame would be corrupt
+            raise RuntimeError(f"Arrow wrote {sink.tell() - FRAME_HEADER.size} bytes for a LOG payload sized at {payload_size}")

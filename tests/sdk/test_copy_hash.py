@@ -18,17 +18,22 @@ if not NATIVE_COPY_HASH:
         pytest.fail("rerun._copy_hash is not built (needs a C compiler and libxxhash-dev; see .ci/system-deps)", pytrace=False)
     pytest.skip("rerun._copy_hash is not built: the SDK uses its Python fallback", allow_module_level=True)
 
-from rerun._copy_hash import CopyHasher, copy_and_hash  # noqa: E402
+from rerun._copy_hash import CopyHasher  # noqa: E402
 
 SIZES = [0, 1, 15, 16, 17, 63, 64, 65, 16383, 16384, 16385, (256 << 10) - 1, 256 << 10, (256 << 10) + 1, (1 << 20) + 7]
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_copy_and_hash_copies_the_source_and_returns_its_xxh3(size):
+def test_a_copy_hasher_copies_the_source_and_seals_its_xxh3_at_any_alignment(size):
     source = np.random.default_rng(size).integers(0, 256, size, dtype=np.uint8)
     for offset in (0, 1, 8, 13):
-        target = np.full(size + offset + 3, 0xA5, np.uint8)
-        assert copy_and_hash(target[offset:], source) == xxh3_64_intdigest(source)
+        target = np.full(size + offset + 8 + 3, 0xA5, np.uint8)
+        writer = CopyHasher(target[offset:])
+        writer.write(source)
+        assert writer.seal() == xxh3_64_intdigest(source)
+        writer.release()
+        assert int.from_bytes(target[offset + size : offset + size + 8].tobytes(), "little") == xxh3_64_intdigest(source)
+        target[offset + size : offset + size + 8] = 0xA5  # the digest checked: the rest must be untouched
         np.testing.assert_array_equal(target[offset : offset + size], source)
         assert (target[:offset] == 0xA5).all() and (target[offset + size :] == 0xA5).all()  # nothing written outside
 
@@ -69,5 +74,3 @@ def test_writing_past_the_target_raises_and_writes_nothing():
 def test_a_read_only_target_is_refused():
     with pytest.raises(BufferError):
         CopyHasher(b"read-only bytes")
-    with pytest.raises(BufferError):
-        copy_and_hash(b"read-only", b"x")
